@@ -1,0 +1,30 @@
+// The action queue: everything the core wants done is a fixed 8-word record, drained by the
+// host after each call, in order. TX holds the bytes those records point at; both reset at the
+// start of every entry call, so nothing accumulates between calls.
+import { TX, TX_CAP } from "./mem";
+
+export const ACT_CAP: i32 = 8192;
+export const ACT: usize = memory.data(ACT_CAP * 32, 16);
+let actLen: i32 = 0;
+let txLen: u32 = 0;
+let overflow: bool = false;
+
+export function beginCall(): void { actLen = 0; txLen = 0; overflow = false; }
+export function actionCount(): i32 { return overflow ? -1 : actLen; }
+
+export function act(kind: u32, a: u32 = 0, b: u32 = 0, c: u32 = 0, d: u32 = 0, e: u32 = 0, f: u32 = 0, g: u32 = 0): void {
+  if (actLen >= ACT_CAP) { overflow = true; return; }
+  const p = ACT + (<usize>actLen << 5);
+  store<u32>(p, kind); store<u32>(p, a, 4); store<u32>(p, b, 8); store<u32>(p, c, 12);
+  store<u32>(p, d, 16); store<u32>(p, e, 20); store<u32>(p, f, 24); store<u32>(p, g, 28);
+  actLen++;
+}
+
+// Reserves n bytes of TX (4-byte aligned); returns the offset, or -1 when this call's TX is full.
+export function txAlloc(n: u32): i32 {
+  const at = (txLen + 3) & ~3;
+  if (at + n > TX_CAP) { overflow = true; return -1; }
+  txLen = at + n;
+  return <i32>at;
+}
+export function txShrink(at: u32, n: u32): void { txLen = at + n; }

@@ -1,0 +1,147 @@
+// The single source of truth for every number that crosses the core boundary.
+// scripts/gen-codes.mjs mirrors this file into hosts/codes.generated.ts; test/codes.test.ts fails
+// when the two drift. Keep one `export const NAME: T = value;` per line so the generator can read it.
+
+// ---- HRESULTs (Windows names, values from vdserr.h / winerror.h; see shared/spec/reference.md §1)
+export const S_OK: u32 = 0x00000000;
+export const E_INVALIDARG: u32 = 0x80070057;
+export const E_OUTOFMEMORY: u32 = 0x8007000E;
+export const E_UNEXPECTED: u32 = 0x8000FFFF;
+export const E_FAIL: u32 = 0x80004005;
+export const E_ACCESSDENIED: u32 = 0x80070005;
+export const VDS_E_NOT_SUPPORTED: u32 = 0x80042400;
+export const VDS_E_OBJECT_NOT_FOUND: u32 = 0x80042405;
+export const VDS_E_OPERATION_PENDING: u32 = 0x80042409;
+export const VDS_E_CANCEL_TOO_LATE: u32 = 0x8004240C;
+export const VDS_E_OPERATION_CANCELED: u32 = 0x8004240D;
+export const VDS_E_TIMEOUT: u32 = 0x8004245F;
+export const VDS_E_ISCSI_LOGIN_FAILED: u32 = 0x80042708;
+export const VDS_E_ISCSI_LOGOUT_FAILED: u32 = 0x80042709;
+export const VDS_E_ISCSI_SESSION_NOT_FOUND: u32 = 0x8004270A;
+export const VDS_E_ISCSI_LOGOUT_INCOMPLETE: u32 = 0x80042710;
+export const VDS_E_ISCSI_CHAP_SECRET: u32 = 0x8004290A;
+export const VDS_E_TARGET_PORTAL_NOT_FOUND: u32 = 0x80042901;
+export const HR_WSAECONNREFUSED: u32 = 0x8007274D;
+export const HR_WSAETIMEDOUT: u32 = 0x8007274C;
+export const HR_WSAECONNRESET: u32 = 0x80072746;
+
+// ---- async output types (VDS_ASYNC_OUTPUT_TYPE)
+export const ASYNC_LOGINTOTARGET: u32 = 60;
+export const ASYNC_LOGOUTFROMTARGET: u32 = 61;
+export const ASYNC_DISCOVER: u32 = 1000;
+
+// ---- framing errors: negative results of feed(), one per kind of bad peer input
+export const ERR_NONE: i32 = 0;
+export const ERR_UNKNOWN_OPCODE: i32 = -1;
+export const ERR_DSL_TOO_LARGE: i32 = -2;
+export const ERR_AHS_TOO_LARGE: i32 = -3;
+export const ERR_HEADER_DIGEST: i32 = -4;
+export const ERR_DATA_DIGEST: i32 = -5;
+export const ERR_RESERVED_NOT_ZERO: i32 = -6;
+export const ERR_BAD_FINAL_BIT: i32 = -7;
+export const ERR_FRAMING_STOPPED: i32 = -8;
+export const ERR_CHUNK_TOO_LARGE: i32 = -9;
+export const ERR_BAD_CONN: i32 = -10;
+export const ERR_NOT_INITIATOR_PDU: i32 = -11;
+export const ERR_BAD_FIELD: i32 = -12;
+export const ERR_NO_SLOT: i32 = -13;
+
+// ---- actions the core queues for the host: record = 8 x u32 [kind, a..g]
+export const ACT_SEND: u32 = 1;            // conn, txOffset, length
+export const ACT_CLOSE: u32 = 2;           // conn
+export const ACT_ARM: u32 = 3;             // timerId, ms
+export const ACT_CANCEL: u32 = 4;          // timerId
+export const ACT_CONNECT: u32 = 5;         // conn, txOffset, length (0 = the portal the caller gave), session, op
+export const ACT_OP_DONE: u32 = 6;         // op, hr
+export const ACT_SESSION_RESULT: u32 = 7;  // op, session, reason, hr, time2wait, time2retain
+export const ACT_EVENT: u32 = 8;           // session, event, p1, p2, p3
+export const ACT_CHAP_ANSWER: u32 = 9;     // conn, algorithm, identifier, txOffset, length (challenge)
+export const ACT_CHAP_VERIFY: u32 = 10;    // conn, algorithm, identifier, txOffset, length (our challenge)
+export const ACT_LOGGED_IN: u32 = 11;      // op, session, tsih, conn
+export const ACT_TEXT: u32 = 12;           // op, text kind, txOffset, length
+export const ACT_PROGRESS: u32 = 13;       // op, percent
+export const ACT_SESSION_GONE: u32 = 14;   // session
+export const ACT_LOGIN_STATUS: u32 = 15;   // op, status (class<<8|detail), login reason
+
+// ---- text kinds for ACT_TEXT
+export const TEXT_TARGET_NAME: u32 = 1;
+export const TEXT_TARGET_ADDRESS: u32 = 2;
+export const TEXT_NEGOTIATED: u32 = 3;
+export const TEXT_REDIRECT: u32 = 4;
+
+// ---- per-session logout reasons (contract §1)
+export const R_LOGGED_OUT: u32 = 0;
+export const R_RESPONSE_1_CID_NOT_FOUND: u32 = 1;
+export const R_RESPONSE_2_RECOVERY_UNSUPPORTED: u32 = 2;
+export const R_RESPONSE_3_CLEANUP_FAILED: u32 = 3;
+export const R_TIMEOUT: u32 = 4;
+export const R_CONNECTION_LOST_BEFORE_RESPONSE: u32 = 5;
+export const R_PROTOCOL_ERROR: u32 = 6;
+export const R_CANCELLED_BEFORE_SEND: u32 = 7;
+
+// ---- login results (kept beside the raw status class/detail)
+export const L_OK: u32 = 0;
+export const L_AUTH_FAILED: u32 = 1;
+export const L_AUTHZ_FAILED: u32 = 2;
+export const L_NOT_FOUND: u32 = 3;
+export const L_OUT_OF_RESOURCES: u32 = 4;
+export const L_TARGET_ERROR: u32 = 5;
+export const L_INITIATOR_ERROR: u32 = 6;
+export const L_DOWNGRADE_REFUSED: u32 = 7;
+export const L_MUTUAL_AUTH_FAILED: u32 = 8;
+export const L_TIMEOUT: u32 = 9;
+export const L_CONNECT_FAILED: u32 = 10;
+export const L_PROTOCOL_ERROR: u32 = 11;
+export const L_TRANSPORT_LOST: u32 = 12;
+export const L_TOO_MANY_REDIRECTS: u32 = 13;
+export const L_CANCELLED: u32 = 14;
+export const L_NEGOTIATION_FAILED: u32 = 15;
+
+// ---- events for ACT_EVENT
+export const EV_ASYNC_LOGOUT_REQUEST: u32 = 1;
+export const EV_ASYNC_DROP_CONNECTION: u32 = 2;
+export const EV_ASYNC_DROP_ALL: u32 = 3;
+export const EV_ASYNC_RENEGOTIATE: u32 = 4;
+export const EV_REJECT: u32 = 5;
+export const EV_NOP_ANSWERED: u32 = 6;
+export const EV_SESSION_LOGGED_OUT: u32 = 7;
+export const EV_PROTOCOL_ERROR: u32 = 8;
+export const EV_CONNECTION_LOST: u32 = 9;
+export const EV_ASYNC_OTHER: u32 = 10;
+
+// ---- authentication methods for loginStart
+export const AUTH_NONE: u32 = 0;
+export const AUTH_CHAP: u32 = 1;
+export const AUTH_MUTUAL_CHAP: u32 = 2;
+
+// ---- login parameter tags (host writes TLVs [u16 tag, u16 len, bytes] into the IO region)
+export const P_INITIATOR_NAME: u32 = 1;
+export const P_TARGET_NAME: u32 = 2;
+export const P_CHAP_USER: u32 = 3;
+export const P_CHAP_TARGET_USER: u32 = 4;
+export const P_RANDOM: u32 = 5;
+export const P_INITIATOR_ALIAS: u32 = 6;
+
+// ---- connection states (RFC 7143 §8.1) and session states (§8.3)
+export const S1_FREE: u32 = 1;
+export const S2_XPT_WAIT: u32 = 2;
+export const S4_IN_LOGIN: u32 = 4;
+export const S5_LOGGED_IN: u32 = 5;
+export const S6_IN_LOGOUT: u32 = 6;
+export const S7_LOGOUT_REQUESTED: u32 = 7;
+export const S8_CLEANUP_WAIT: u32 = 8;
+export const Q1_FREE: u32 = 1;
+export const Q3_LOGGED_IN: u32 = 3;
+export const Q4_FAILED: u32 = 4;
+
+// ---- timer kinds: timerId = kind << 16 | slot
+export const TIMER_CONN: u32 = 1;
+export const TIMER_OP: u32 = 2;
+
+// ---- limits: fixed at build time; nothing grows while sessions run
+export const MAX_CONNS: i32 = 512;
+export const MAX_SESSIONS: i32 = 512;
+export const MAX_OPS: i32 = 256;
+export const MAX_TARGETS: i32 = 256;
+export const MAX_RECV_DSL: u32 = 8192;
+export const RX_CAP: u32 = 262144;

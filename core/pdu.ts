@@ -1,0 +1,122 @@
+// RFC 7143 §11 BHS rules: which opcodes exist, who sends them, which bytes are reserved and
+// which bits of byte 1 are fixed. One table, used both to check what a peer sends and to
+// refuse building a PDU that breaks the rules.
+import { FIELDS, be16, be24, be32, put24, put32 } from "./mem";
+import { ERR_BAD_FINAL_BIT, ERR_RESERVED_NOT_ZERO, ERR_UNKNOWN_OPCODE, ERR_BAD_FIELD } from "./codes";
+
+export const OP_NOP_OUT: u32 = 0x00;
+export const OP_SCSI_CMD: u32 = 0x01;
+export const OP_TMF_REQ: u32 = 0x02;
+export const OP_LOGIN_REQ: u32 = 0x03;
+export const OP_TEXT_REQ: u32 = 0x04;
+export const OP_DATA_OUT: u32 = 0x05;
+export const OP_LOGOUT_REQ: u32 = 0x06;
+export const OP_SNACK: u32 = 0x10;
+export const OP_NOP_IN: u32 = 0x20;
+export const OP_SCSI_RSP: u32 = 0x21;
+export const OP_TMF_RSP: u32 = 0x22;
+export const OP_LOGIN_RSP: u32 = 0x23;
+export const OP_TEXT_RSP: u32 = 0x24;
+export const OP_DATA_IN: u32 = 0x25;
+export const OP_LOGOUT_RSP: u32 = 0x26;
+export const OP_R2T: u32 = 0x31;
+export const OP_ASYNC: u32 = 0x32;
+export const OP_REJECT: u32 = 0x3F;
+
+// Per opcode (64 entries): u64 reserved-byte mask (bit i: byte i must be 0), then
+// u8 known, u8 fromTarget, u8 byte1 reserved bits, u8 byte1 bits that must be set,
+// u8 itt must be 0xFFFFFFFF.
+const RES: usize = memory.data(64 * 8, 8);
+const INFO: usize = memory.data(64 * 8, 8);
+
+function bytes(from: i32, to: i32): u64 { let m: u64 = 0; for (let i = from; i <= to; i++) m |= (<u64>1) << i; return m; }
+
+function rule(op: u32, res: u64, target: bool, b1Reserved: u32, b1Set: u32, ittAllOnes: bool = false): void {
+  store<u64>(RES + (<usize>op << 3), res);
+  const p = INFO + (<usize>op << 3);
+  store<u8>(p, 1); store<u8>(p, target ? 1 : 0, 1); store<u8>(p, <u8>b1Reserved, 2);
+  store<u8>(p, <u8>b1Set, 3); store<u8>(p, ittAllOnes ? 1 : 0, 4);
+}
+
+export function pduInit(): void {
+  // initiator -> target
+  rule(OP_NOP_OUT, bytes(2, 3) | bytes(32, 47), false, 0x7F, 0x80);
+  rule(OP_SCSI_CMD, bytes(2, 3), false, 0x18, 0);
+  rule(OP_TMF_REQ, bytes(2, 7) | bytes(40, 47), false, 0, 0x80);
+  rule(OP_LOGIN_REQ, bytes(22, 23) | bytes(32, 47), false, 0x30, 0);
+  rule(OP_TEXT_REQ, bytes(2, 3) | bytes(32, 47), false, 0x3F, 0);
+  rule(OP_DATA_OUT, bytes(2, 3) | bytes(24, 27) | bytes(32, 35) | bytes(44, 47), false, 0x7F, 0);
+  rule(OP_LOGOUT_REQ, bytes(2, 15) | bytes(22, 23) | bytes(32, 47), false, 0, 0x80);
+  rule(OP_SNACK, bytes(2, 3) | bytes(24, 27) | bytes(32, 39), false, 0x70, 0x80);
+  // target -> initiator
+  rule(OP_NOP_IN, bytes(2, 3) | bytes(36, 47), true, 0x7F, 0x80);
+  rule(OP_SCSI_RSP, bytes(8, 15), true, 0x61, 0x80);
+  rule(OP_TMF_RSP, bytes(3, 15) | bytes(20, 23) | bytes(36, 47), true, 0x7F, 0x80);
+  rule(OP_LOGIN_RSP, bytes(20, 23) | bytes(38, 47), true, 0x30, 0);
+  rule(OP_TEXT_RSP, bytes(2, 3) | bytes(36, 47), true, 0x3F, 0);
+  rule(OP_DATA_IN, <u64>(1 << 2), true, 0x38, 0);
+  rule(OP_LOGOUT_RSP, bytes(3, 15) | bytes(20, 23) | bytes(36, 39) | bytes(44, 47), true, 0x7F, 0x80);
+  rule(OP_R2T, bytes(2, 7), true, 0x7F, 0x80);
+  rule(OP_ASYNC, bytes(2, 3) | bytes(20, 23) | bytes(44, 47), true, 0x7F, 0x80, true);
+  rule(OP_REJECT, <u64>(1 << 3) | bytes(8, 15) | bytes(20, 23) | bytes(40, 47), true, 0x7F, 0x80, true);
+}
+
+@inline export function opKnown(op: u32): bool { return load<u8>(INFO + (<usize>(op & 0x3F) << 3)) != 0; }
+@inline export function opFromTarget(op: u32): bool { return load<u8>(INFO + (<usize>(op & 0x3F) << 3), 1) != 0; }
+
+// Checks the fixed-value rules of one BHS at p. Returns 0 or a negative ERR_*.
+export function checkBhs(p: usize): i32 {
+  const b0 = <u32>load<u8>(p);
+  const op = b0 & 0x3F;
+  if (!opKnown(op)) return ERR_UNKNOWN_OPCODE;
+  const info = INFO + (<usize>op << 3);
+  if (b0 & 0x80) return ERR_RESERVED_NOT_ZERO;
+  if ((b0 & 0x40) && load<u8>(info, 1)) return ERR_RESERVED_NOT_ZERO; // I bit is reserved in target PDUs
+  const b1 = <u32>load<u8>(p, 1);
+  if (b1 & <u32>load<u8>(info, 2)) return ERR_RESERVED_NOT_ZERO;
+  const must = <u32>load<u8>(info, 3);
+  if ((b1 & must) != must) return ERR_BAD_FINAL_BIT;
+  let res = load<u64>(RES + (<usize>op << 3));
+  while (res) {
+    const i = <usize>ctz(res);
+    if (load<u8>(p + i)) return ERR_RESERVED_NOT_ZERO;
+    res &= res - 1;
+  }
+  if (load<u8>(info, 4) && load<u32>(p, 16) != 0xFFFFFFFF) return ERR_BAD_FIELD;
+  if (op == OP_LOGOUT_REQ && (b1 & 0x7F) > 2) return ERR_BAD_FIELD;
+  return 0;
+}
+
+// FIELDS layout (u32 each): 0 opcode, 1 immediate, 2 byte1, 3 byte2, 4 byte3, 5 TotalAHSLength,
+// 6 DataSegmentLength, 7 bytes 8-11, 8 bytes 12-15, 9 ITT, 10..16 the words at 20, 24, ..., 44.
+export const F_OP = 0; export const F_I = 1; export const F_B1 = 2; export const F_B2 = 3;
+export const F_B3 = 4; export const F_AHS = 5; export const F_DSL = 6; export const F_W8 = 7;
+export const F_W12 = 8; export const F_ITT = 9; export const F_W20 = 10;
+
+@inline function fset(i: i32, v: u32): void { store<u32>(FIELDS + (<usize>i << 2), v); }
+@inline function fget(i: i32): u32 { return load<u32>(FIELDS + (<usize>i << 2)); }
+
+export function decodeBhs(p: usize): i32 {
+  const r = checkBhs(p);
+  const b0 = <u32>load<u8>(p);
+  fset(F_OP, b0 & 0x3F); fset(F_I, (b0 >> 6) & 1); fset(F_B1, load<u8>(p, 1));
+  fset(F_B2, load<u8>(p, 2)); fset(F_B3, load<u8>(p, 3)); fset(F_AHS, load<u8>(p, 4));
+  fset(F_DSL, be24(p + 5)); fset(F_W8, be32(p + 8)); fset(F_W12, be32(p + 12));
+  fset(F_ITT, be32(p + 16));
+  for (let i = 0; i < 7; i++) fset(F_W20 + i, be32(p + 20 + (<usize>i << 2)));
+  return r;
+}
+
+// Builds a BHS from FIELDS at p and refuses (returns the ERR_*) what checkBhs would refuse.
+export function encodeBhs(p: usize): i32 {
+  const op = fget(F_OP);
+  if (op > 0x3F || fget(F_I) > 1 || fget(F_AHS) > 255 || fget(F_DSL) > 0xFFFFFF) return ERR_BAD_FIELD;
+  store<u8>(p, <u8>(op | (fget(F_I) << 6))); store<u8>(p, <u8>fget(F_B1), 1);
+  store<u8>(p, <u8>fget(F_B2), 2); store<u8>(p, <u8>fget(F_B3), 3); store<u8>(p, <u8>fget(F_AHS), 4);
+  put24(p + 5, fget(F_DSL)); put32(p + 8, fget(F_W8)); put32(p + 12, fget(F_W12));
+  put32(p + 16, fget(F_ITT));
+  for (let i = 0; i < 7; i++) put32(p + 20 + (<usize>i << 2), fget(F_W20 + i));
+  return checkBhs(p);
+}
+
+export { be16 };

@@ -1,0 +1,41 @@
+// Building one outbound PDU in TX: zeroed BHS, optional header digest, data, padding, optional
+// data digest, then one ACT_SEND. Digests follow what the session negotiated.
+import { ACT_SEND } from "./codes";
+import { TX, pad4, put24 } from "./mem";
+import { act, txAlloc, txShrink } from "./actions";
+import { crc32c } from "./crc32c";
+import { C_SESS, Q_FLAGS, SF_HD_ON, SF_DD_ON } from "./tables";
+import { tget } from "./mem";
+
+let curConn: i32 = -1;
+let curAt: u32 = 0;
+let curHd: bool = false;
+let curDd: bool = false;
+
+// Returns the BHS pointer (48 zero bytes) or 0 when TX is full; data goes at pduData().
+export function pduBegin(c: i32, dataCap: u32): usize {
+  const f = tget(Q_FLAGS, <i32>tget(C_SESS, c));
+  curHd = (f & SF_HD_ON) != 0; curDd = (f & SF_DD_ON) != 0;
+  const at = txAlloc(48 + 4 + pad4(dataCap) + 4);
+  if (at < 0) return 0;
+  curConn = c; curAt = <u32>at;
+  memory.fill(TX + at, 0, 48);
+  return TX + at;
+}
+export function pduData(): usize { return TX + curAt + 48 + (curHd ? 4 : 0); }
+
+export function pduEnd(dsl: u32): void {
+  const p = TX + curAt;
+  put24(p + 5, dsl);
+  let n: u32 = 48;
+  if (curHd) { store<u32>(p + 48, crc32c(p, 48)); n += 4; }
+  if (dsl > 0) {
+    const d = p + n;
+    const padded = pad4(dsl);
+    memory.fill(d + dsl, 0, padded - dsl);
+    n += padded;
+    if (curDd) { store<u32>(p + n, crc32c(d, padded)); n += 4; }
+  }
+  txShrink(curAt, n);
+  act(ACT_SEND, <u32>curConn, curAt, n);
+}

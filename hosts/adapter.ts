@@ -1,0 +1,240 @@
+// The runtime-neutral adapter (contract §7): ids, names and JavaScript objects around the core.
+import type { Host } from './types.ts';
+import { Engine, type OpSink } from './engine.ts';
+import { AsyncOperation } from './async-operation.ts';
+import { CODE, HR, hrName, LOGIN_RESULT_NAMES, REASON_NAMES } from './codes.ts';
+import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, portalText, type Portal } from './ids.ts';
+
+export interface AdapterOptions {
+  initiatorName?: string;
+  /** Per-session wait for the Logout Response (default 15000). */
+  logoutTimeoutMs?: number;
+  /** Sessions torn down at once (default 64). */
+  concurrency?: number;
+  /** Time the target gets to send FIN after its Logout Response (default 1000). */
+  graceMs?: number;
+  connectTimeoutMs?: number;
+  loginTimeoutMs?: number;
+}
+export interface Auth { method: 'none' | 'chap' | 'mutual-chap'; user?: string; secret?: string; targetUser?: string; targetSecret?: string }
+export interface LoginRequest {
+  target: string; portal: string; auth?: Auth; headerDigest?: boolean; dataDigest?: boolean;
+  connectTimeoutMs?: number; loginTimeoutMs?: number;
+}
+export interface LoginOutput {
+  targetId?: string; targetName?: string; portal: string; sessionId?: string; tsih?: number;
+  status?: number; statusClass?: number; statusDetail?: number; result?: string; redirects: string[];
+}
+export interface SessionOutcome {
+  sessionId: string; portal: string; tsih: number; hr: number; hrName: string; reason: string;
+  time2Wait: number; time2Retain: number;
+}
+export interface LogoutOutput { targetId?: string; targetName?: string; sessions: SessionOutcome[] }
+export interface LogoutOptions { logoutTimeoutMs?: number; concurrency?: number; deadlineMs?: number; graceMs?: number }
+export interface DiscoveredTarget { id: string; name: string; portals: string[] }
+export interface DiscoverOutput { portal: string; targets: DiscoveredTarget[]; result?: string }
+export interface AdapterEvent { type: string; sessionId?: string; targetId?: string; p1: number; p2: number; p3: number }
+
+interface TargetEntry { slot: number; id: string; name: string; portals: Set<string> }
+interface SessionEntry { id: string; target: TargetEntry; portal: string; tsih: number }
+
+const EVENT_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(CODE).filter(([k]) => k.startsWith('EV_')).map(([k, v]) => [v, k.slice(3).toLowerCase().replaceAll('_', '-')]),
+);
+const AUTH_CODES = { none: CODE.AUTH_NONE, chap: CODE.AUTH_CHAP, 'mutual-chap': CODE.AUTH_MUTUAL_CHAP } as const;
+const enc = new TextEncoder();
+
+export class Adapter {
+  readonly id: string;
+  readonly name: string;
+  private engine: Engine;
+  private targets = new Map<number, TargetEntry>();
+  private sessions = new Map<number, SessionEntry>();
+  private listeners = new Set<(e: AdapterEvent) => void>();
+  private closed = false;
+
+  constructor(private host: Host, private opts: AdapterOptions = {}) {
+    if (opts.initiatorName !== undefined && !ISCSI_NAME_RE.test(opts.initiatorName)) throw new TypeError('initiatorName must be an iqn./eui./naa. name');
+    this.id = newGuid(host.random);
+    this.name = opts.initiatorName ?? `iqn.2026-11.dev.iscsi-adapter:${this.id.slice(0, 8)}`;
+    this.engine = new Engine(host, {
+      sessionGone: (s) => this.sessions.delete(s),
+      event: (s, code, p1, p2, p3) => {
+        const sess = this.sessions.get(s);
+        const e: AdapterEvent = { type: EVENT_NAMES[code] ?? String(code), sessionId: sess?.id, targetId: sess?.target.id, p1, p2, p3 };
+        for (const f of this.listeners) f(e);
+      },
+    });
+  }
+
+  getProperties(): { id: string; name: string } { return { id: this.id, name: this.name }; }
+
+  /** Events the target started (async messages, rejects, pings answered, sessions lost). */
+  on(fn: (e: AdapterEvent) => void): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
+
+  private learnTarget(name: string): TargetEntry {
+    for (const t of this.targets.values()) if (t.name === name) return t;
+    const slot = this.engine.core.targetNew();
+    if (slot < 0) throw new RangeError('too many targets');
+    const t: TargetEntry = { slot, id: newGuid(this.host.random), name, portals: new Set() };
+    this.targets.set(slot, t);
+    return t;
+  }
+  /** A target id or IQN -> slot; -1 = well formed but unknown, -2 = malformed. */
+  private resolve(target: unknown): number {
+    if (typeof target !== 'string') throw new TypeError('target must be a target id or an iSCSI name');
+    for (const t of this.targets.values()) if (t.id.toLowerCase() === target.toLowerCase() || t.name === target) return t.slot;
+    return GUID_RE.test(target) || ISCSI_NAME_RE.test(target) ? -1 : -2;
+  }
+
+  private loginParams(target: string | undefined, auth: Auth | undefined): number {
+    const list: [number, Uint8Array][] = [[CODE.P_INITIATOR_NAME, enc.encode(this.name)], [CODE.P_RANDOM, this.host.random(32)]];
+    if (target) list.push([CODE.P_TARGET_NAME, enc.encode(target)]);
+    if (auth?.user) list.push([CODE.P_CHAP_USER, enc.encode(auth.user)]);
+    if (auth?.targetUser) list.push([CODE.P_CHAP_TARGET_USER, enc.encode(auth.targetUser)]);
+    return this.engine.params(list);
+  }
+
+  private authProblem(auth: Auth | undefined): boolean {
+    if (!auth || auth.method === 'none') return false;
+    if (!(auth.method in AUTH_CODES) || !auth.user || !auth.secret) return true;
+    if (auth.method === 'mutual-chap' && (!auth.targetUser || !auth.targetSecret || auth.targetSecret === auth.secret)) return true;
+    return false;
+  }
+
+  loginToTarget(req: LoginRequest): AsyncOperation<LoginOutput> {
+    if (!req || typeof req !== 'object') throw new TypeError('loginToTarget takes { target, portal, auth? }');
+    const portal = typeof req.portal === 'string' ? parsePortal(req.portal) : null;
+    const slot = this.closed ? -2 : this.resolve(req.target);
+    const target = slot >= 0 ? this.targets.get(slot)! : ISCSI_NAME_RE.test(req.target) ? this.learnTarget(req.target) : undefined;
+    const valid = !!portal && !!target && !this.authProblem(req.auth);
+    const output: LoginOutput = { targetId: target?.id, targetName: target?.name, portal: portal ? portalText(portal) : String(req.portal), redirects: [] };
+    const auth = AUTH_CODES[req.auth?.method ?? 'none'] ?? CODE.AUTH_NONE;
+    const flags = (req.headerDigest ? 1 : 0) | (req.dataDigest ? 2 : 0);
+    const ioLen = this.loginParams(target?.name, req.auth);
+    let handle!: AsyncOperation<LoginOutput>;
+    this.engine.startOp(
+      (core, now) => core.login(now, valid ? target!.slot : -1, auth, flags,
+        req.connectTimeoutMs ?? this.opts.connectTimeoutMs ?? 5000, req.loginTimeoutMs ?? this.opts.loginTimeoutMs ?? 15000, ioLen),
+      (op) => {
+        handle = new AsyncOperation(CODE.ASYNC_LOGINTOTARGET, output, () => this.engine.cancel(op), this.host.timer);
+        return this.loginSink(handle, output, portal ?? undefined, req.auth, target);
+      },
+    );
+    return handle;
+  }
+
+  private loginSink(handle: AsyncOperation<LoginOutput>, output: LoginOutput, portal: Portal | undefined, auth: Auth | undefined, target?: TargetEntry): OpSink {
+    return {
+      portal,
+      secrets: auth?.secret !== undefined ? { secret: auth.secret, targetSecret: auth.targetSecret } : undefined,
+      loggedIn: (s, tsih) => {
+        output.sessionId = newGuid(this.host.random);
+        output.tsih = tsih;
+        output.result = 'ok';
+        this.sessions.set(s, { id: output.sessionId, target: target!, portal: output.portal, tsih });
+        target!.portals.add(output.portal);
+      },
+      loginStatus: (status, reason) => {
+        output.status = status; output.statusClass = status >> 8; output.statusDetail = status & 0xff;
+        output.result = LOGIN_RESULT_NAMES[reason];
+      },
+      text: (kind, value) => { if (kind === CODE.TEXT_REDIRECT) { output.redirects.push(value); output.portal = value; } },
+      progress: (p) => handle._progress(p),
+      done: (hr, late) => handle._finish(hr, late),
+    };
+  }
+
+  discover(portalText_: string, opts: { connectTimeoutMs?: number; timeoutMs?: number } = {}): AsyncOperation<DiscoverOutput> {
+    if (typeof portalText_ !== 'string') throw new TypeError('portal must be host:port');
+    const portal = parsePortal(portalText_);
+    const output: DiscoverOutput = { portal: portal ? portalText(portal) : portalText_, targets: [] };
+    const ioLen = this.loginParams(undefined, undefined);
+    let handle!: AsyncOperation<DiscoverOutput>;
+    let last: DiscoveredTarget | undefined;
+    this.engine.startOp(
+      (core, now) => core.login(now, 0, CODE.AUTH_NONE, 4, portal ? opts.connectTimeoutMs ?? this.opts.connectTimeoutMs ?? 5000 : 0,
+        opts.timeoutMs ?? this.opts.loginTimeoutMs ?? 15000, ioLen),
+      (op) => {
+        handle = new AsyncOperation(CODE.ASYNC_DISCOVER, output, () => this.engine.cancel(op), this.host.timer);
+        return {
+          portal: portal ?? undefined,
+          text: (kind, value) => {
+            if (kind === CODE.TEXT_TARGET_NAME) {
+              const t = this.learnTarget(value);
+              last = { id: t.id, name: t.name, portals: [] };
+              output.targets.push(last);
+            } else if (kind === CODE.TEXT_TARGET_ADDRESS && last) {
+              const addr = value.replace(/,\d+$/, '');
+              last.portals.push(addr);
+              this.targets.get(this.resolve(last.name))?.portals.add(addr);
+            }
+          },
+          loginStatus: (_s, reason) => { output.result = LOGIN_RESULT_NAMES[reason]; },
+          done: (hr, late) => handle._finish(hr, late),
+        };
+      },
+    );
+    return handle;
+  }
+
+  logoutFromTarget(target: string, opts: LogoutOptions = {}): AsyncOperation<LogoutOutput> {
+    const slot = this.resolve(target);
+    const entry = this.targets.get(slot);
+    const o = { ...this.opts, ...opts };
+    let handle!: AsyncOperation<LogoutOutput>;
+    const op = this.engine.startOp(
+      (core, now) => core.logout(now, slot, o.logoutTimeoutMs ?? 15000, o.concurrency ?? 64, o.deadlineMs ?? 0, o.graceMs ?? 1000),
+      (op) => {
+        const output: LogoutOutput = { targetId: entry?.id, targetName: entry?.name, sessions: [] };
+        handle = new AsyncOperation(CODE.ASYNC_LOGOUTFROMTARGET, output, () => this.engine.cancel(op), this.host.timer);
+        const joined: AsyncOperation<LogoutOutput>[] = [handle];
+        const sink: OpSink & { joined: typeof joined } = {
+          joined,
+          sessionResult: (s, reason, hr, t2w, t2r) => {
+            const sess = this.sessions.get(s);
+            output.sessions.push({ sessionId: sess?.id ?? '', portal: sess?.portal ?? '', tsih: sess?.tsih ?? 0, hr,
+              hrName: hrName(hr), reason: REASON_NAMES[reason] ?? String(reason), time2Wait: t2w, time2Retain: t2r });
+          },
+          progress: (p) => joined.forEach((h) => h._progress(p)),
+          done: (hr, late) => joined.forEach((h) => h._finish(hr, late)),
+        };
+        return sink;
+      },
+    );
+    if (!handle) {
+      // Joined a running logout: a second handle over the same operation and the same output.
+      const sink = this.engine.sinkOf(op) as OpSink & { joined: AsyncOperation<LogoutOutput>[] };
+      handle = new AsyncOperation(CODE.ASYNC_LOGOUTFROMTARGET, sink.joined[0].output, () => this.engine.cancel(op), this.host.timer);
+      sink.joined.push(handle);
+    }
+    return handle;
+  }
+
+  queryTargets(): { id: string; name: string; portals: string[]; sessions: { id: string; portal: string; tsih: number; state: string }[] }[] {
+    return [...this.targets.values()].map((t) => ({
+      id: t.id, name: t.name, portals: [...t.portals],
+      sessions: [...this.sessions.entries()].filter(([, s]) => s.target === t).map(([slot, s]) => ({
+        id: s.id, portal: s.portal, tsih: s.tsih, state: STATE_NAMES[this.engine.core.sessionConnState(slot)] ?? 'unknown',
+      })),
+    }));
+  }
+
+  /** Logs out of everything left (bounded by the logout timeouts), then frees every socket and timer. */
+  async close(opts: LogoutOptions = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const busy = [...new Set([...this.sessions.values()].map((s) => s.target))];
+    await Promise.all(busy.map((t) => this.logoutFromTarget(t.id, opts).wait()));
+    this.engine.dispose();
+  }
+
+  /** For leak checks in tests: sockets and timers the engine still holds. */
+  resources(): { sockets: number; timers: number } { return { sockets: this.engine.openSockets(), timers: this.engine.armedTimers() }; }
+}
+
+const STATE_NAMES: Record<number, string> = {
+  [CODE.S1_FREE]: 'free', [CODE.S2_XPT_WAIT]: 'xpt-wait', [CODE.S4_IN_LOGIN]: 'in-login', [CODE.S5_LOGGED_IN]: 'logged-in',
+  [CODE.S6_IN_LOGOUT]: 'in-logout', [CODE.S7_LOGOUT_REQUESTED]: 'logout-requested', [CODE.S8_CLEANUP_WAIT]: 'cleanup-wait',
+};
+export { HR };

@@ -1,0 +1,92 @@
+// The IVdsAsync handle: queryStatus / wait / cancel over what the core reported. Every number
+// here comes from the core; the handle only remembers it and wakes waiters.
+import { HR, hrName, SUCCEEDED } from './codes.ts';
+import type { TimerHandle } from './types.ts';
+
+export interface WaitResult<T> { hr: number; output: T }
+
+/** Rejection of the idiomatic promise form: the HRESULT, its name and the per-item output. */
+export class IscsiError<T = unknown> extends Error {
+  constructor(readonly hr: number, readonly output: T) {
+    super(`${hrName(hr)} (0x${(hr >>> 0).toString(16).toUpperCase().padStart(8, '0')})`);
+    this.name = 'IscsiError';
+  }
+  get hrName(): string { return hrName(this.hr); }
+  get sessions(): unknown { return (this.output as { sessions?: unknown })?.sessions; }
+}
+
+export class AsyncOperation<T> {
+  #hr: number = HR.VDS_E_OPERATION_PENDING;
+  #pct = 0;
+  #done = false;
+  #lateCancel: number = HR.VDS_E_CANCEL_TOO_LATE;
+  #waiters: (() => void)[] = [];
+  #progress: ((pct: number) => void)[] = [];
+
+  constructor(
+    readonly type: number,
+    readonly output: T,
+    private readonly cancelInCore: () => number,
+    private readonly timer: (ms: number, fn: () => void) => TimerHandle,
+  ) {}
+
+  /** Called by the adapter with the core's figures. */
+  _progress(pct: number): void {
+    if (this.#done || pct <= this.#pct) return;
+    this.#pct = pct;
+    for (const f of this.#progress) f(pct);
+  }
+  _finish(hr: number, lateCancel: number): void {
+    if (this.#done) return;
+    this.#done = true; this.#hr = hr >>> 0; this.#pct = 100; this.#lateCancel = lateCancel >>> 0;
+    for (const f of this.#progress) f(100);
+    const w = this.#waiters; this.#waiters = [];
+    for (const f of w) f();
+  }
+
+  get done(): boolean { return this.#done; }
+
+  queryStatus(): { hr: number; percentCompleted: number } {
+    return { hr: this.#hr, percentCompleted: this.#pct };
+  }
+
+  cancel(): number {
+    if (this.#done) return this.#lateCancel;
+    return this.cancelInCore() >>> 0;
+  }
+
+  /** With timeoutMs: VDS_E_TIMEOUT when the limit runs out first; the operation goes on. */
+  wait(opts: { timeoutMs?: number } = {}): Promise<WaitResult<T>> {
+    const result = (): WaitResult<T> => ({ hr: this.#hr, output: this.output });
+    if (this.#done) return Promise.resolve(result());
+    return new Promise((resolve) => {
+      let t: TimerHandle | undefined;
+      const onDone = () => { t?.cancel(); resolve(result()); };
+      this.#waiters.push(onDone);
+      if (opts.timeoutMs !== undefined) {
+        if (typeof opts.timeoutMs !== 'number' || !(opts.timeoutMs >= 0)) throw new TypeError('timeoutMs must be a number >= 0');
+        t = this.timer(opts.timeoutMs, () => {
+          this.#waiters = this.#waiters.filter((f) => f !== onDone);
+          resolve({ hr: HR.VDS_E_TIMEOUT, output: this.output });
+        });
+      }
+    });
+  }
+
+  /** Progress callbacks (0..100, never decreasing). */
+  onProgress(fn: (pct: number) => void): this { this.#progress.push(fn); return this; }
+
+  /** Resolves with the output on SUCCEEDED(hr), rejects with IscsiError otherwise. */
+  async result(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+    const onAbort = () => this.cancel();
+    if (opts.signal?.aborted) this.cancel();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const { hr, output } = await this.wait({ timeoutMs: opts.timeoutMs });
+      if (!SUCCEEDED(hr)) throw new IscsiError(hr, output);
+      return output;
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}

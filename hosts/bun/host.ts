@@ -1,0 +1,60 @@
+/// <reference types="bun" />
+import type { Conn, ConnHandlers, ConnectOptions, Host } from '../types.ts';
+import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
+
+interface BunSocket { write(b: Uint8Array): number; end(): void; terminate(): void; setNoDelay?(v: boolean): void }
+declare const Bun: { connect(o: unknown): Promise<BunSocket> };
+
+async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
+  // Bun's write is partial and unbuffered: the remainder waits here for drain().
+  const queue: Uint8Array[] = [];
+  let sock: BunSocket | null = null;
+  let closed = false;
+  let drainWaiters: (() => void)[] = [];
+  const flush = () => {
+    while (queue.length && sock && !closed) {
+      const b = queue[0];
+      const n = sock.write(b);
+      if (n < 0) return;
+      if (n < b.length) { queue[0] = b.subarray(n); return; }
+      queue.shift();
+    }
+    if (!queue.length) { const w = drainWaiters; drainWaiters = []; w.forEach((f) => f()); }
+  };
+  let opened = false;
+  sock = await Bun.connect({
+    hostname: opts.host,
+    port: opts.port,
+    allowHalfOpen: true,
+    socket: {
+      open(s: BunSocket) { opened = true; s.setNoDelay?.(true); },
+      data(_s: BunSocket, chunk: Uint8Array) { if (!closed) h.onData(chunk); },
+      end() { if (!closed) h.onEnd(); },
+      drain() { flush(); },
+      close(_s: BunSocket, err?: Error) {
+        if (closed || !opened) return;
+        closed = true;
+        h.onClose(err ?? undefined);
+      },
+      error() { /* close follows */ },
+      connectError() { /* the promise rejects */ },
+    },
+  });
+  return {
+    write(b) {
+      if (closed) return false;
+      queue.push(b.slice());
+      if (queue.length === 1) flush();
+      return queue.length < 64;
+    },
+    drained: () => (queue.length ? new Promise((r) => drainWaiters.push(r)) : Promise.resolve()),
+    close() {
+      if (closed) return;
+      closed = true;
+      sock?.terminate();
+      h.onClose();
+    },
+  };
+}
+
+export const bunHost: Host = { runtime: 'bun', connect, timer: unrefTimer, now: monotonicNow, random: randomBytes };

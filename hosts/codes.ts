@@ -1,0 +1,13 @@
+import { HR, type HRName } from './codes.generated.ts';
+export { HR, CODE, REASON_NAMES, LOGIN_RESULT_NAMES } from './codes.generated.ts';
+export type { HRName };
+
+const NAMES = new Map<number, HRName>(Object.entries(HR).map(([k, v]) => [v >>> 0, k as HRName]));
+
+/** The Windows name of an HRESULT, or its hex form when it is not one of ours. */
+export function hrName(hr: number): string {
+  return NAMES.get(hr >>> 0) ?? hrHex(hr);
+}
+export const hrHex = (hr: number): string => '0x' + (hr >>> 0).toString(16).toUpperCase().padStart(8, '0');
+export const SUCCEEDED = (hr: number): boolean => (hr >>> 0) < 0x80000000;
+export const FAILED = (hr: number): boolean => !SUCCEEDED(hr);

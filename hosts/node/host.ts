@@ -1,0 +1,24 @@
+import net from 'node:net';
+import type { Conn, ConnHandlers, ConnectOptions, Host } from '../types.ts';
+import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
+
+function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
+  return new Promise((resolve, reject) => {
+    // allowHalfOpen: the peer's FIN must not end our side before the core says so.
+    const sock = net.connect({ host: opts.host, port: opts.port, allowHalfOpen: true, noDelay: true });
+    let connected = false;
+    let error: Error | undefined;
+    const conn: Conn = {
+      write: (b) => sock.write(b),
+      drained: () => (sock.writableLength === 0 ? Promise.resolve() : new Promise((r) => sock.once('drain', () => r()))),
+      close: () => { sock.destroy(); },
+    };
+    sock.once('connect', () => { connected = true; resolve(conn); });
+    sock.on('data', (b: Buffer) => h.onData(b));
+    sock.on('end', () => h.onEnd());
+    sock.on('error', (e) => { error = e; });
+    sock.once('close', () => { if (connected) h.onClose(error); else reject(error ?? new Error('connection closed')); });
+  });
+}
+
+export const nodeHost: Host = { runtime: 'node', connect, timer: unrefTimer, now: monotonicNow, random: randomBytes };

@@ -1,0 +1,31 @@
+// The whole runtime contract: a host moves bytes and time, and decides nothing about iSCSI.
+export type Runtime = 'node' | 'deno' | 'bun';
+
+export interface ConnHandlers {
+  /** The view is valid only during the call: it is copied into Wasm memory at once. */
+  onData(chunk: Uint8Array): void;
+  /** The peer's FIN; at most once, before onClose. */
+  onEnd(): void;
+  /** Exactly once, after connect succeeded. */
+  onClose(err?: Error): void;
+}
+
+export interface Conn {
+  /** The host keeps its own copy; false = above the high-water mark, see drained(). */
+  write(bytes: Uint8Array): boolean;
+  drained(): Promise<void>;
+  /** Abortive and idempotent. */
+  close(): void;
+}
+
+export interface ConnectOptions { host: string; port: number }
+export interface TimerHandle { cancel(): void }
+
+export interface Host {
+  readonly runtime: Runtime;
+  connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn>;
+  /** One-shot and unref'd: a pending timer never keeps a process alive. */
+  timer(ms: number, fn: () => void): TimerHandle;
+  now(): number;
+  random(n: number): Uint8Array;
+}

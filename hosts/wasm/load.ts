@@ -1,0 +1,37 @@
+import { CORE_WASM_BASE64 } from './core-wasm.ts';
+
+/** The numeric surface of core/index.ts. */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  rxPtr(): number; txPtr(): number; ioPtr(): number; actPtr(): number; fieldsPtr(): number;
+  crc(len: number): number;
+  decode(): number; encode(): number;
+  rawOpen(flags: number, limit: number): number; rawFeed(c: number, len: number): number;
+  rawChecksum(c: number): number; rawCount(c: number): number; rawPending(c: number): number; rawClose(c: number): void;
+  targetNew(): number; targetSessions(t: number): number;
+  sessionState(s: number): number; sessionTsih(s: number): number; sessionConnState(s: number): number;
+  connState(c: number): number; connSession(c: number): number;
+  login(now: number, target: number, auth: number, flags: number, connectMs: number, loginMs: number, ioLen: number): number;
+  logout(now: number, target: number, logoutMs: number, concurrency: number, deadlineMs: number, graceMs: number): number;
+  cancel(now: number, op: number): number;
+  status(op: number): number; percent(op: number): number; total(op: number): number; actions(): number;
+  up(now: number, c: number): number; data(now: number, c: number, len: number): number;
+  lost(now: number, c: number, connectFailed: number): number; timer(now: number, id: number): number;
+  chapAnswer(now: number, c: number, len: number): number; chapExpected(now: number, c: number, len: number): number;
+  MAX_CONNS: WebAssembly.Global; MAX_SESSIONS: WebAssembly.Global;
+}
+
+function decodeBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+let module: WebAssembly.Module | undefined;
+
+/** One compile per process (lazily, as undici does with llhttp); one instance per caller. */
+export function instantiateCore(): CoreExports {
+  module ??= new WebAssembly.Module(decodeBase64(CORE_WASM_BASE64) as BufferSource);
+  return new WebAssembly.Instance(module, {}).exports as unknown as CoreExports;
+}

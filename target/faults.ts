@@ -1,0 +1,16 @@
+/** Faults the own target plays, per target, for cases no real target produces on demand. */
+export type Fault =
+  | 'none'
+  | 'no-response'        // swallow the Logout
+  | 'late-response'      // answer after faultArg ms
+  | 'response-1' | 'response-2' | 'response-3'
+  | 'rst'                // reset instead of a response
+  | 'fin'                // half-close instead of a response
+  | 'data-segment'       // a Logout Response carrying a data segment (protocol error)
+  | 'no-fin'             // answer, then keep the connection open
+  | 'split'              // the response in one-byte writes
+  | 'async-logout'       // AsyncEvent 1 after login, Parameter3 = faultArg seconds
+  | 'async-drop-all'     // AsyncEvent 3 after login
+  | 'reject-waiting'     // Reject 0x0C after login
+  | 'nop-ping'           // NOP-In with a TTT after login (expects a NOP-Out)
+  | 'login-auth-fail';   // status 0x0201 on login

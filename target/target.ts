@@ -1,0 +1,231 @@
+// A small iSCSI target for the demo and for faults real targets will not produce on demand.
+// It is test equipment: plain TypeScript over node:net (which Node, Deno and Bun all provide),
+// listening on loopback only, on the port the caller picks (0 = any).
+import net from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
+import { crc32c } from './crc32c.ts';
+import { buildText, hex, parseText, unhex } from './text.ts';
+import type { Fault } from './faults.ts';
+
+export type { Fault };
+export interface TargetSpec {
+  name: string;
+  fault?: Fault;
+  faultArg?: number;
+  chap?: { user: string; secret: string; targetUser?: string; targetSecret?: string };
+}
+export interface TargetOptions { host?: string; port?: number; targets: TargetSpec[] }
+export interface ReceivedPdu { target: string; opcode: number; bhs: Uint8Array; dataLength: number }
+export interface RunningTarget {
+  host: string; port: number; portal: string;
+  received: ReceivedPdu[];
+  /** Sessions in Full Feature Phase right now. */
+  sessions(): number;
+  close(): Promise<void>;
+}
+
+const be32 = (b: Uint8Array, o: number) => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+const put32 = (b: Uint8Array, o: number, v: number) => { b[o] = v >>> 24; b[o + 1] = v >>> 16; b[o + 2] = v >>> 8; b[o + 3] = v; };
+const put16 = (b: Uint8Array, o: number, v: number) => { b[o] = v >>> 8; b[o + 1] = v; };
+
+export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
+  const host = opts.host ?? '127.0.0.1';
+  const received: ReceivedPdu[] = [];
+  const sockets = new Set<net.Socket>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let live = 0;
+  let nextTsih = 1;
+  const later = (ms: number, fn: () => void) => { const t = setTimeout(() => { timers.delete(t); fn(); }, ms); timers.add(t); };
+
+  const server = net.createServer({ allowHalfOpen: true }, (sock) => {
+    sockets.add(sock);
+    sock.setNoDelay(true);
+    let buf: Uint8Array = new Uint8Array(0);
+    let spec: TargetSpec | undefined;
+    let discovery = false;
+    let ffp = false;
+    let statSN = 1;
+    let expCmdSN = 0;
+    let hd = false, dd = false;
+    let tsih = 0;
+    let chapState: { id: number; challenge: Uint8Array } | undefined;
+    let authed = false;
+    sock.on('close', () => { sockets.delete(sock); if (ffp) { ffp = false; live--; } });
+    sock.on('error', () => {});
+    sock.on('end', () => sock.end());
+
+    const send = (bhs: Uint8Array, data: Uint8Array = new Uint8Array(0), split = false) => {
+      put32(bhs, 4, data.length & 0xffffff); bhs[4] = 0;
+      const pad = (4 - (data.length % 4)) % 4;
+      const parts: Uint8Array[] = [bhs];
+      if (hd) { const d = new Uint8Array(4); new DataView(d.buffer).setUint32(0, crc32c(bhs), true); parts.push(d); }
+      if (data.length) {
+        const padded = new Uint8Array(data.length + pad); padded.set(data);
+        parts.push(padded);
+        if (dd) { const d = new Uint8Array(4); new DataView(d.buffer).setUint32(0, crc32c(padded), true); parts.push(d); }
+      }
+      const all = Buffer.concat(parts);
+      if (!split) { sock.write(all); return; }
+      let i = 0;
+      const step = () => { if (i < all.length && !sock.destroyed) { sock.write(all.subarray(i, i + 1)); i++; later(1, step); } };
+      step();
+    };
+    const header = (op: number, b1: number, itt: number, advance = true) => {
+      const h = new Uint8Array(48);
+      h[0] = op; h[1] = b1;
+      put32(h, 16, itt);
+      put32(h, 24, statSN); if (advance) statSN++;
+      put32(h, 28, expCmdSN); put32(h, 32, expCmdSN + 32);
+      return h;
+    };
+
+    const loginReply = (req: Uint8Array, keys: [string, string][], transit: boolean, csg: number, nsg: number, status = 0) => {
+      const h = header(0x23, (transit ? 0x80 : 0) | (csg << 2) | (transit ? nsg : 0), be32(req, 16));
+      h.set(req.subarray(8, 14), 8);
+      if (transit && nsg === 3 && status === 0) { tsih = nextTsih++; }
+      put16(h, 14, tsih);
+      h[36] = status >> 8; h[37] = status & 0xff;
+      send(h, buildText(keys));
+      if (status !== 0) sock.end();
+    };
+
+    const afterLogin = () => {
+      ffp = true; live++;
+      hd = hdPending; dd = ddPending;
+      const f = spec?.fault;
+      const async = (ev: number, p3: number) => {
+        const h = header(0x32, 0x80, 0xffffffff);
+        h[36] = ev; put16(h, 42, p3);
+        send(h);
+      };
+      if (f === 'async-logout') later(30, () => async(1, spec?.faultArg ?? 5));
+      if (f === 'async-drop-all') later(30, () => { async(3, 0); later(20, () => sock.destroy()); });
+      if (f === 'reject-waiting') later(30, () => { const h = header(0x3f, 0x80, 0xffffffff); h[2] = 0x0c; send(h, new Uint8Array(48)); });
+      if (f === 'nop-ping') later(30, () => { const h = header(0x20, 0x80, 0xffffffff, false); put32(h, 20, 0x1234); send(h); });
+    };
+    let hdPending = false, ddPending = false;
+
+    const onLogin = (bhs: Uint8Array, data: Uint8Array) => {
+      const keys = parseText(data);
+      const b1 = bhs[1];
+      const transit = (b1 & 0x80) !== 0, csg = (b1 >> 2) & 3, nsg = b1 & 3;
+      expCmdSN = be32(bhs, 24);
+      if (keys.has('InitiatorName')) {
+        discovery = keys.get('SessionType') === 'Discovery';
+        spec = discovery ? undefined : opts.targets.find((t) => t.name === keys.get('TargetName'));
+        if (!discovery && !spec) return loginReply(bhs, [], false, csg, 0, 0x0203);
+        if (spec?.fault === 'login-auth-fail') return loginReply(bhs, [], false, csg, 0, 0x0201);
+      }
+      if (csg === 0) {
+        const chap = spec?.chap;
+        if (!chap) return loginReply(bhs, [['AuthMethod', 'None']], transit, 0, nsg);
+        const methods = keys.get('AuthMethod');
+        if (methods !== undefined) {
+          if (!methods.split(',').includes('CHAP')) return loginReply(bhs, [], false, 0, 0, 0x0201);
+          return loginReply(bhs, [['AuthMethod', 'CHAP']], false, 0, 0);
+        }
+        if (keys.has('CHAP_A')) {
+          if (!keys.get('CHAP_A')!.split(',').includes('5')) return loginReply(bhs, [], false, 0, 0, 0x0201);
+          chapState = { id: randomBytes(1)[0], challenge: randomBytes(16) };
+          return loginReply(bhs, [['CHAP_A', '5'], ['CHAP_I', String(chapState.id)], ['CHAP_C', hex(chapState.challenge)]], false, 0, 0);
+        }
+        if (keys.has('CHAP_R') && chapState) {
+          const want = createHash('md5').update(Uint8Array.of(chapState.id)).update(chap.secret).update(chapState.challenge).digest();
+          const got = unhex(keys.get('CHAP_R')!);
+          if (keys.get('CHAP_N') !== chap.user || Buffer.compare(Buffer.from(got), want) !== 0) return loginReply(bhs, [], false, 0, 0, 0x0201);
+          authed = true;
+          const reply: [string, string][] = [];
+          if (keys.has('CHAP_C') && chap.targetUser && chap.targetSecret) {
+            const r = createHash('md5').update(Uint8Array.of(Number(keys.get('CHAP_I')))).update(chap.targetSecret).update(unhex(keys.get('CHAP_C')!)).digest();
+            reply.push(['CHAP_N', chap.targetUser], ['CHAP_R', hex(r)]);
+          }
+          return loginReply(bhs, reply, transit, 0, nsg);
+        }
+        return loginReply(bhs, [], false, 0, 0, 0x0200);
+      }
+      if (spec?.chap && !authed) return loginReply(bhs, [], false, csg, 0, 0x0201);
+      const reply: [string, string][] = [];
+      const dig = (k: string) => (keys.get(k)?.split(',').includes('CRC32C') ? 'CRC32C' : 'None');
+      if (keys.has('HeaderDigest')) { reply.push(['HeaderDigest', dig('HeaderDigest')]); hdPending = dig('HeaderDigest') === 'CRC32C'; }
+      if (keys.has('DataDigest')) { reply.push(['DataDigest', dig('DataDigest')]); ddPending = dig('DataDigest') === 'CRC32C'; }
+      for (const [k, v] of keys) if (!k.endsWith('Digest')) reply.push([k, v]);
+      loginReply(bhs, reply, transit, 1, nsg);
+      if (transit && nsg === 3) afterLogin();
+    };
+
+    const onText = (bhs: Uint8Array, data: Uint8Array) => {
+      expCmdSN = be32(bhs, 24) + 1;
+      const keys = parseText(data);
+      const pairs: [string, string][] = [];
+      if (discovery && keys.get('SendTargets') === 'All')
+        for (const t of opts.targets) pairs.push(['TargetName', t.name], ['TargetAddress', `${host}:${port},1`]);
+      const h = header(0x24, 0x80, be32(bhs, 16));
+      put32(h, 20, 0xffffffff);
+      send(h, buildText(pairs));
+    };
+
+    const onLogout = (bhs: Uint8Array) => {
+      const f = spec?.fault ?? 'none';
+      const reply = (response: number, data?: Uint8Array, split = false) => {
+        const h = header(0x26, 0x80, be32(bhs, 16));
+        h[2] = response; put16(h, 40, response ? 2 : 0); put16(h, 42, response ? 20 : 0);
+        send(h, data, split);
+      };
+      const finish = () => { if (ffp) { ffp = false; live--; } sock.end(); };
+      switch (f) {
+        case 'no-response': return;
+        case 'late-response': later(spec?.faultArg ?? 200, () => { reply(0); finish(); }); return;
+        case 'response-1': reply(1); finish(); return;
+        case 'response-2': reply(2); finish(); return;
+        case 'response-3': reply(3); finish(); return;
+        case 'rst': sock.resetAndDestroy?.() ?? sock.destroy(); return;
+        case 'fin': finish(); return;
+        case 'data-segment': reply(0, new Uint8Array([1, 2, 3, 4])); return;
+        case 'no-fin': reply(0); if (ffp) { ffp = false; live--; } return;
+        case 'split': reply(0, undefined, true); later(100, finish); return;
+        default: reply(0); finish();
+      }
+    };
+
+    sock.on('data', (chunk: Buffer) => {
+      const merged = new Uint8Array(buf.length + chunk.length);
+      merged.set(buf); merged.set(chunk, buf.length);
+      buf = merged;
+      for (;;) {
+        if (buf.length < 48) return;
+        const dsl = (buf[5] << 16) | (buf[6] << 8) | buf[7];
+        const ahs = buf[4] * 4;
+        const dataAt = 48 + ahs + (hd ? 4 : 0);
+        const total = dataAt + ((dsl + 3) & ~3) + (dd && dsl ? 4 : 0);
+        if (buf.length < total) return;
+        const bhs = buf.slice(0, 48);
+        const data = buf.slice(dataAt, dataAt + dsl);
+        buf = buf.slice(total);
+        const op = bhs[0] & 0x3f;
+        received.push({ target: spec?.name ?? (discovery ? '(discovery)' : '?'), opcode: op, bhs, dataLength: dsl });
+        if (op === 0x03) onLogin(bhs, data);
+        else if (op === 0x04) onText(bhs, data);
+        else if (op === 0x06) onLogout(bhs);
+        // NOP-Out answers and anything else need no reply here.
+      }
+    });
+  });
+
+  let port = 0;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      port = (server.address() as net.AddressInfo).port;
+      resolve({
+        host, port, portal: `${host}:${port}`, received,
+        sessions: () => live,
+        close: () => new Promise<void>((r) => {
+          for (const t of timers) clearTimeout(t);
+          timers.clear();
+          for (const s of sockets) s.destroy();
+          server.close(() => r());
+        }),
+      });
+    });
+  });
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// vitest resolves imports itself, so the runtime's own export condition must be named here
+// (verified pitfall 1 in shared/design/anchors.md); 'iscsi-src' points Node at the TypeScript.
+const runtime = (globalThis as { Deno?: unknown }).Deno ? 'deno' : (globalThis as { Bun?: unknown }).Bun ? 'bun' : 'node';
+export default defineConfig({
+  ssr: { resolve: { conditions: [runtime, 'iscsi-src', 'module', 'default'], externalConditions: [runtime] } },
+  test: { include: ['test/**/*.test.ts'], testTimeout: 60000, hookTimeout: 60000, fileParallelism: false },
+});
