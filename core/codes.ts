@@ -145,3 +145,8 @@ export const MAX_OPS: i32 = 256;
 export const MAX_TARGETS: i32 = 256;
 export const MAX_RECV_DSL: u32 = 8192;
 export const RX_CAP: u32 = 262144;
+
+// ---- flags for rawOpen (framing with no session: tests, benchmarks, fixtures)
+export const RAW_HEADER_DIGEST: u32 = 1;
+export const RAW_DATA_DIGEST: u32 = 2;
+export const RAW_ANY_DIRECTION: u32 = 16;

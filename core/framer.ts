@@ -2,9 +2,10 @@
 // the chunk is handled in place; only a PDU that straddles chunks is copied into its
 // connection's reassembly buffer, whose size is fixed by MAX_RECV_DSL, never by the peer.
 import { MAX_CONNS, MAX_RECV_DSL, ERR_AHS_TOO_LARGE, ERR_DSL_TOO_LARGE, ERR_HEADER_DIGEST,
-  ERR_DATA_DIGEST, ERR_FRAMING_STOPPED, ERR_BAD_CONN, ERR_NOT_INITIATOR_PDU } from "./codes";
+  ERR_DATA_DIGEST, ERR_FRAMING_STOPPED, ERR_BAD_CONN, ERR_NOT_INITIATOR_PDU,
+  RAW_HEADER_DIGEST, RAW_DATA_DIGEST, RAW_ANY_DIRECTION } from "./codes";
 import { be24, be32, pad4, tget, tset } from "./mem";
-import { checkBhs, opFromTarget } from "./pdu";
+import { checkBhs, opFromTarget, opKnown } from "./pdu";
 import { crc32c } from "./crc32c";
 import { onPdu } from "./conn";
 
@@ -17,11 +18,11 @@ const FLAGS: usize = memory.data(MAX_CONNS * 4, 4);
 const CSUM: usize = memory.data(MAX_CONNS * 4, 4);
 const COUNT: usize = memory.data(MAX_CONNS * 4, 4);
 
-export const FL_HDIGEST: u32 = 1;
-export const FL_DDIGEST: u32 = 2;
+export const FL_HDIGEST: u32 = RAW_HEADER_DIGEST;
+export const FL_DDIGEST: u32 = RAW_DATA_DIGEST;
 export const FL_STOPPED: u32 = 4;
 export const FL_RAW: u32 = 8;        // no session behind it: fold PDUs into a checksum (tests, bench)
-export const FL_ANY_DIR: u32 = 16;   // raw only: accept initiator PDUs as well (fixtures, own target)
+export const FL_ANY_DIR: u32 = RAW_ANY_DIRECTION; // raw only: accept initiator PDUs as well (fixtures)
 
 export function framerReset(c: i32, flags: u32, limit: u32): void {
   tset(HAVE, c, 0); tset(NEED, c, 0); tset(FLAGS, c, flags);
@@ -68,9 +69,10 @@ function deliver(c: i32, p: usize, total: u32): i32 {
   if ((f & FL_DDIGEST) && dsl > 0) {
     if (load<u32>(q + pad4(dsl)) != crc32c(q, pad4(dsl))) return ERR_DATA_DIGEST;
   }
+  const op = <u32>load<u8>(p) & 0x3F;
+  if (!(f & FL_ANY_DIR) && opKnown(op) && !opFromTarget(op)) return ERR_NOT_INITIATOR_PDU;
   const r = checkBhs(p);
   if (r < 0) return r;
-  if (!(f & FL_ANY_DIR) && !opFromTarget(load<u8>(p))) return ERR_NOT_INITIATOR_PDU;
   tset(COUNT, c, tget(COUNT, c) + 1);
   if (f & FL_RAW) {
     const w = (<u32>load<u8>(p) & 0x3F) | (dsl << 8);

@@ -123,6 +123,9 @@ export const CODE = {
   MAX_TARGETS: 256,
   MAX_RECV_DSL: 8192,
   RX_CAP: 0x00040000,
+  RAW_HEADER_DIGEST: 1,
+  RAW_DATA_DIGEST: 2,
+  RAW_ANY_DIRECTION: 16,
 } as const;
 /** Per-session logout reasons, as the contract names them. */
 export const REASON_NAMES: Record<number, string> = {

@@ -1,0 +1,81 @@
+// The plain-TypeScript baseline: the fastest DataView framer we could write, with the same
+// checks and the same checksum as the Wasm core's raw mode, so the two are compared like for like.
+const RES_LO = new Uint32Array(64), RES_HI = new Uint32Array(64), B1_RES = new Uint8Array(64), B1_SET = new Uint8Array(64);
+const KNOWN = new Uint8Array(64), ITT_ONES = new Uint8Array(64);
+const bytes = (a: number, b: number) => { let lo = 0, hi = 0; for (let i = a; i <= b; i++) if (i < 32) lo |= 1 << i; else hi |= 1 << (i - 32); return [lo >>> 0, hi >>> 0]; };
+const or = (...m: number[][]) => m.reduce((x, y) => [(x[0] | y[0]) >>> 0, (x[1] | y[1]) >>> 0], [0, 0]);
+function rule(op: number, m: number[], b1r: number, b1s: number, ones = false) { RES_LO[op] = m[0]; RES_HI[op] = m[1]; B1_RES[op] = b1r; B1_SET[op] = b1s; KNOWN[op] = 1; ITT_ONES[op] = ones ? 1 : 0; }
+rule(0x20, or(bytes(2, 3), bytes(36, 47)), 0x7f, 0x80);
+rule(0x21, bytes(8, 15), 0x61, 0x80);
+rule(0x22, or(bytes(3, 15), bytes(20, 23), bytes(36, 47)), 0x7f, 0x80);
+rule(0x23, or(bytes(20, 23), bytes(38, 47)), 0x30, 0);
+rule(0x24, or(bytes(2, 3), bytes(36, 47)), 0x3f, 0);
+rule(0x25, bytes(2, 2), 0x38, 0);
+rule(0x26, or(bytes(3, 15), bytes(20, 23), bytes(36, 39), bytes(44, 47)), 0x7f, 0x80);
+rule(0x31, bytes(2, 7), 0x7f, 0x80);
+rule(0x32, or(bytes(2, 3), bytes(20, 23), bytes(44, 47)), 0x7f, 0x80, true);
+rule(0x3f, or(bytes(3, 3), bytes(8, 15), bytes(20, 23), bytes(40, 47)), 0x7f, 0x80, true);
+
+export class JsFramer {
+  private buf = new Uint8Array(48 + 1020 + 4 + 8192 + 4);
+  private have = 0; private need = 0;
+  count = 0; checksum = 0; error = 0;
+  constructor(private limit = 8192) {}
+
+  private check(b: Uint8Array, p: number): number {
+    const op = b[p] & 0x3f;
+    if (!KNOWN[op] || b[p] & 0xc0) return -1;
+    const b1 = b[p + 1];
+    if (b1 & B1_RES[op]) return -6;
+    if ((b1 & B1_SET[op]) !== B1_SET[op]) return -7;
+    let lo = RES_LO[op], hi = RES_HI[op];
+    while (lo) { const i = 31 - Math.clz32(lo & -lo); if (b[p + i]) return -6; lo &= lo - 1; }
+    while (hi) { const i = 31 - Math.clz32(hi & -hi); if (b[p + 32 + i]) return -6; hi &= hi - 1; }
+    return 0;
+  }
+  private deliver(b: Uint8Array, dv: DataView, p: number): number {
+    const r = this.check(b, p);
+    if (r) return r;
+    const op = b[p] & 0x3f;
+    const dsl = (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7];
+    const itt = dv.getUint32(p + 16);
+    if (ITT_ONES[op] && itt !== 0xffffffff) return -12;
+    this.count++;
+    this.checksum = (Math.imul(this.checksum, 31) + ((op | (dsl << 8)) ^ itt ^ dv.getUint32(p + 24))) >>> 0;
+    return 0;
+  }
+  private length(b: Uint8Array, p: number): number {
+    const dsl = (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7];
+    if (dsl > this.limit) return -2;
+    return 48 + (b[p + 4] << 2) + ((dsl + 3) & ~3);
+  }
+  feed(chunk: Uint8Array): number {
+    if (this.error) return this.error;
+    const dv = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const len = chunk.length;
+    let pos = 0;
+    while (pos < len) {
+      if (this.have === 0 && len - pos >= 48) {
+        const n = this.length(chunk, pos);
+        if (n < 0) return (this.error = n);
+        if (len - pos >= n) { const r = this.deliver(chunk, dv, pos); if (r) return (this.error = r); pos += n; continue; }
+      }
+      if (this.have < 48) {
+        const take = Math.min(48 - this.have, len - pos);
+        this.buf.set(chunk.subarray(pos, pos + take), this.have); this.have += take; pos += take;
+        if (this.have < 48) break;
+        const n = this.length(this.buf, 0);
+        if (n < 0) return (this.error = n);
+        this.need = n;
+      }
+      const take = Math.min(this.need - this.have, len - pos);
+      this.buf.set(chunk.subarray(pos, pos + take), this.have); this.have += take; pos += take;
+      if (this.have === this.need) {
+        this.have = 0;
+        const r = this.deliver(this.buf, new DataView(this.buf.buffer), 0);
+        if (r) return (this.error = r);
+      }
+    }
+    return 0;
+  }
+}

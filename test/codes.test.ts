@@ -1,0 +1,44 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { HR, CODE, hrName, SUCCEEDED, FAILED } from '../hosts/codes.ts';
+import { instantiateCore } from '../hosts/wasm/load.ts';
+
+// core/codes.ts is the single source of truth; the generated TypeScript must say the same.
+const src = readFileSync(new URL('../core/codes.ts', import.meta.url), 'utf8');
+const rows = [...src.matchAll(/^export const ([A-Z0-9_]+): [ui]32 = (-?(?:0x[0-9A-Fa-f]+|\d+));/gm)].map(([, n, v]) => [n, Number(v)] as const);
+
+describe('result codes', () => {
+  it('every constant in core/codes.ts appears in HR or CODE with the same value, and nothing else does', () => {
+    expect(rows.length).toBeGreaterThan(100);
+    const ts = { ...HR, ...CODE } as Record<string, number>;
+    for (const [n, v] of rows) expect([n, ts[n]]).toEqual([n, v]);
+    expect(Object.keys(ts).sort()).toEqual(rows.map(([n]) => n).sort());
+  });
+  it('the contract values (shared/spec/contract.md §1-§2)', () => {
+    expect(HR.S_OK).toBe(0);
+    expect(HR.E_INVALIDARG).toBe(0x80070057);
+    expect(HR.VDS_E_OBJECT_NOT_FOUND).toBe(0x80042405);
+    expect(HR.VDS_E_ISCSI_SESSION_NOT_FOUND).toBe(0x8004270a);
+    expect(HR.VDS_E_ISCSI_LOGOUT_INCOMPLETE).toBe(0x80042710);
+    expect(HR.VDS_E_ISCSI_LOGOUT_FAILED).toBe(0x80042709);
+    expect(HR.VDS_E_OPERATION_CANCELED).toBe(0x8004240d);
+    expect(HR.VDS_E_TIMEOUT).toBe(0x8004245f);
+    expect(HR.VDS_E_OPERATION_PENDING).toBe(0x80042409);
+    expect(HR.VDS_E_CANCEL_TOO_LATE).toBe(0x8004240c);
+    expect(CODE.ASYNC_LOGINTOTARGET).toBe(60);
+    expect(CODE.ASYNC_LOGOUTFROMTARGET).toBe(61);
+  });
+  it('hrName, SUCCEEDED and FAILED; HRESULTs are unsigned', () => {
+    expect(hrName(0x80042710)).toBe('VDS_E_ISCSI_LOGOUT_INCOMPLETE');
+    expect(hrName(-2147211504)).toBe('VDS_E_ISCSI_LOGOUT_INCOMPLETE');
+    expect(hrName(0x12345678)).toBe('0x12345678');
+    expect(FAILED(HR.VDS_E_ISCSI_LOGOUT_INCOMPLETE)).toBe(true);
+    expect(SUCCEEDED(HR.S_OK)).toBe(true);
+    for (const v of Object.values(HR)) expect(v).toBeGreaterThanOrEqual(0);
+  });
+  it('the Wasm module exports the same limits and has no imports', () => {
+    const core = instantiateCore();
+    expect(core.MAX_CONNS.value).toBe(CODE.MAX_CONNS);
+    expect(core.MAX_SESSIONS.value).toBe(CODE.MAX_SESSIONS);
+  });
+});
