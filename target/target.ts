@@ -54,7 +54,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
     sock.on('error', () => {});
     sock.on('end', () => sock.end());
 
-    const send = (bhs: Uint8Array, data: Uint8Array = new Uint8Array(0), split = false) => {
+    const send = (bhs: Uint8Array, data: Uint8Array = new Uint8Array(0), split = false, then?: () => void) => {
       put32(bhs, 4, data.length & 0xffffff); bhs[4] = 0;
       const pad = (4 - (data.length % 4)) % 4;
       const parts: Uint8Array[] = [bhs];
@@ -67,7 +67,11 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       const all = Buffer.concat(parts);
       if (!split) { sock.write(all); return; }
       let i = 0;
-      const step = () => { if (i < all.length && !sock.destroyed) { sock.write(all.subarray(i, i + 1)); i++; later(1, step); } };
+      const step = () => {
+        if (sock.destroyed) return;
+        if (i === all.length) { then?.(); return; }
+        sock.write(all.subarray(i, i + 1)); i++; later(1, step);
+      };
       step();
     };
     const header = (op: number, b1: number, itt: number, advance = true) => {
@@ -166,10 +170,10 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
 
     const onLogout = (bhs: Uint8Array) => {
       const f = spec?.fault ?? 'none';
-      const reply = (response: number, data?: Uint8Array, split = false) => {
+      const reply = (response: number, data?: Uint8Array, split = false, then?: () => void) => {
         const h = header(0x26, 0x80, be32(bhs, 16));
         h[2] = response; put16(h, 40, response ? 2 : 0); put16(h, 42, response ? 20 : 0);
-        send(h, data, split);
+        send(h, data, split, then);
       };
       const finish = () => { if (ffp) { ffp = false; live--; } sock.end(); };
       switch (f) {
@@ -182,7 +186,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         case 'fin': finish(); return;
         case 'data-segment': reply(0, new Uint8Array([1, 2, 3, 4])); return;
         case 'no-fin': reply(0); if (ffp) { ffp = false; live--; } return;
-        case 'split': reply(0, undefined, true); later(100, finish); return;
+        case 'split': reply(0, undefined, true, finish); return;
         default: reply(0); finish();
       }
     };
