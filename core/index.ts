@@ -90,7 +90,8 @@ function readParams(s: i32, len: u32): bool {
   return i == len;
 }
 
-// LoginToTarget (flags: 1 header digest, 2 data digest, 4 discovery). Returns the operation slot.
+// LoginToTarget (flags: 1 header digest, 2 data digest, 4 discovery, 0x100..0x800 CHAP_A offer).
+// Returns the operation slot.
 export function login(now: f64, target: i32, auth: u32, flags: u32, connectMs: u32, loginMs: u32, ioLen: u32): i32 {
   beginCall();
   const discovery = (flags & 4) != 0;
@@ -103,7 +104,7 @@ export function login(now: f64, target: i32, auth: u32, flags: u32, connectMs: u
   if (!readParams(s, ioLen)) { sessFree(s); opFinish(o, E_INVALIDARG); return o; }
   tset(Q_TARGET, s, discovery ? NONE : <u32>target);
   tset(Q_AUTH, s, auth);
-  tset(Q_FLAGS, s, (flags & 3) | (discovery ? SF_DISCOVERY : 0));
+  tset(Q_FLAGS, s, (flags & 0xF03) | (discovery ? SF_DISCOVERY : 0));
   tset(Q_CONNECTMS, s, connectMs); tset(Q_LOGINMS, s, loginMs);
   loginBegin(o, s);
   return o;

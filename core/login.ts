@@ -12,7 +12,7 @@ import { act, txAlloc } from "./actions";
 import { TX, RX, be16, be32, put16, put32, tget, tset, snLt } from "./mem";
 import { C_STATE, C_STEP, C_ITT, C_CID, C_EXPSTATSN, C_SESS, Q_CONN, Q_CMDSN, Q_EXPCMDSN, Q_MAXCMDSN,
   Q_TSIH, Q_OP, Q_FLAGS, Q_AUTH, Q_REDIRECTS, Q_LOGINMS, Q_CONNECTMS, Q_STATE, O_TYPE, O_SESS, O_HR,
-  O_DONEFLAG, SF_HDIGEST, SF_DDIGEST, SF_DISCOVERY, SF_HD_ON, SF_DD_ON, NONE, STR_INITIATOR, STR_TARGET,
+  O_DONEFLAG, O_CANCEL, SF_HDIGEST, SF_DDIGEST, SF_DISCOVERY, SF_HD_ON, SF_DD_ON, NONE, STR_INITIATOR, STR_TARGET,
   STR_CHAP_USER, STR_CHAP_TARGET_USER, strLen, strData, randPtr, nextItt, connAlloc } from "./tables";
 import { findKey, valIs, valNum, valBinary, valPtr, valLen, bytesEq, wStart, wKey, wStr, wBytes, wDec, wHex,
   wEnd, wLen, wOkay } from "./text";
@@ -37,6 +37,18 @@ const NEXT = memory.data(MAX_SESSIONS * 4, 4);             // response flags to 
 const PEER_R = memory.data(MAX_SESSIONS * 64, 4);          // the target's CHAP_R (mutual), len-prefixed
 const MAX_REDIRECTS: u32 = 3;
 const DATA_CAP: u32 = 2048;
+
+// CHAP_A offer (flags bits 8..11 = MD5, SHA-1, SHA-256, SHA3-256; none = MD5 only), strongest first.
+function offered(flags: u32): u32 { const m = (flags >> 8) & 15; return m == 0 ? 1 : m; }
+function writeAlgorithms(flags: u32): void {
+  const m = offered(flags);
+  let first = true;
+  for (let a: i32 = 3; a >= 0; a--) {
+    if (!(m & (<u32>1 << <u32>a))) continue;
+    if (!first) wStr(",");
+    wDec(5 + <u32>a); first = false;
+  }
+}
 
 function hashLen(alg: u32): u32 { return alg == 5 ? 16 : alg == 6 ? 20 : 32; }
 
@@ -154,7 +166,7 @@ export function loginResponse(c: i32, p: usize, data: usize, dsl: u32): void {
     if (!findKey(data, dsl, "AuthMethod") || !valIs("CHAP")) { fail(s, L_DOWNGRADE_REFUSED, 0); return; }
     if (transit && nsg != 0) { fail(s, L_DOWNGRADE_REFUSED, 0); return; }
     const q = begin(c, s, 0, 1, false);
-    wKey("CHAP_A"); wStr("7,6,5"); wEnd();
+    wKey("CHAP_A"); writeAlgorithms(tget(Q_FLAGS, s)); wEnd();
     finish(c, q, LG_CHAP_A);
   } else if (step == LG_CHAP_A) {
     chapChallenge(c, s, data, dsl);
@@ -177,7 +189,7 @@ function afterSecurity(c: i32, s: i32, transit: bool, nsg: u32): void {
 function chapChallenge(c: i32, s: i32, data: usize, dsl: u32): void {
   if (!findKey(data, dsl, "CHAP_A")) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
   const alg = valNum();
-  if (alg < 5 || alg > 8) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
+  if (alg < 5 || alg > 8 || !(offered(tget(Q_FLAGS, s)) & (<u32>1 << <u32>(alg - 5)))) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
   if (!findKey(data, dsl, "CHAP_I")) { fail(s, L_PROTOCOL_ERROR, 0); return; }
   const id = valNum();
   if (id < 0 || id > 255) { fail(s, L_PROTOCOL_ERROR, 0); return; }
@@ -236,15 +248,15 @@ export function chapExpected(c: i32, len: u32): void {
 }
 
 function operationalAnswer(c: i32, s: i32, data: usize, dsl: u32, transit: bool, nsg: u32): void {
-  const f = tget(Q_FLAGS, s);
-  let on = f & ~(SF_HD_ON | SF_DD_ON);
-  if (findKey(data, dsl, "HeaderDigest") && valIs("CRC32C")) on |= SF_HD_ON;
-  if (findKey(data, dsl, "DataDigest") && valIs("CRC32C")) on |= SF_DD_ON;
+  // Answers may come over several responses: remember each key when it appears.
+  let f = tget(Q_FLAGS, s);
+  if (findKey(data, dsl, "HeaderDigest")) f = valIs("CRC32C") ? f | SF_HD_ON : f & ~SF_HD_ON;
+  if (findKey(data, dsl, "DataDigest")) f = valIs("CRC32C") ? f | SF_DD_ON : f & ~SF_DD_ON;
+  tset(Q_FLAGS, s, f);
+  if (!(transit && nsg == 3)) { sendContinue(c, s, 1, 3, LG_OPERATIONAL); return; }
   // Digests the caller asked for are required, not hoped for.
-  if (((f & SF_HDIGEST) && !(on & SF_HD_ON)) || ((f & SF_DDIGEST) && !(on & SF_DD_ON))) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
-  tset(Q_FLAGS, s, on);
-  if (transit && nsg == 3) fullFeature(c, s);
-  else sendContinue(c, s, 1, 3, LG_OPERATIONAL);
+  if (((f & SF_HDIGEST) && !(f & SF_HD_ON)) || ((f & SF_DDIGEST) && !(f & SF_DD_ON))) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
+  fullFeature(c, s);
 }
 
 // T5 (S4->S5), N1 (Q1->Q3).
@@ -305,6 +317,7 @@ export function cancelLogin(o: i32): u32 {
   const s = tget(O_SESS, o);
   if (s == NONE || tget(Q_STATE, <i32>s) == 0) return VDS_E_CANCEL_TOO_LATE;
   if (tget(Q_STATE, <i32>s) == Q3_LOGGED_IN) return VDS_E_CANCEL_TOO_LATE; // discovery already in, it finishes itself
+  tset(O_CANCEL, o, 1);
   fail(<i32>s, L_CANCELLED, 0);
   return S_OK;
 }

@@ -48,6 +48,7 @@ export const SF_DISCOVERY: u32 = 4;
 export const SF_HD_ON: u32 = 8;     // negotiated and active
 export const SF_DD_ON: u32 = 16;
 export const SF_CLOSING: u32 = 32;  // logged out; waiting for FIN or the grace timer
+// bits 8..11: the CHAP algorithms the caller allows (see login.ts)
 
 export const LS_NONE: u32 = 0;
 export const LS_PENDING: u32 = 1;   // in a logout operation, Logout not yet sent

@@ -16,7 +16,13 @@ export interface AdapterOptions {
   connectTimeoutMs?: number;
   loginTimeoutMs?: number;
 }
-export interface Auth { method: 'none' | 'chap' | 'mutual-chap'; user?: string; secret?: string; targetUser?: string; targetSecret?: string }
+export type ChapAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha3-256';
+export interface Auth {
+  method: 'none' | 'chap' | 'mutual-chap'; user?: string; secret?: string; targetUser?: string; targetSecret?: string;
+  /** CHAP_A values to offer, strongest first on the wire (default ['md5'], the one every target has). */
+  algorithms?: ChapAlgorithm[];
+}
+const ALGORITHM_BITS: Record<ChapAlgorithm, number> = { md5: 0x100, sha1: 0x200, sha256: 0x400, 'sha3-256': 0x800 };
 export interface LoginRequest {
   target: string; portal: string; auth?: Auth; headerDigest?: boolean; dataDigest?: boolean;
   connectTimeoutMs?: number; loginTimeoutMs?: number;
@@ -98,6 +104,7 @@ export class Adapter {
   private authProblem(auth: Auth | undefined): boolean {
     if (!auth || auth.method === 'none') return false;
     if (!(auth.method in AUTH_CODES) || !auth.user || !auth.secret) return true;
+    if (auth.algorithms?.some((a) => !(a in ALGORITHM_BITS))) return true;
     if (auth.method === 'mutual-chap' && (!auth.targetUser || !auth.targetSecret || auth.targetSecret === auth.secret)) return true;
     return false;
   }
@@ -110,7 +117,8 @@ export class Adapter {
     const valid = !!portal && !!target && !this.authProblem(req.auth);
     const output: LoginOutput = { targetId: target?.id, targetName: target?.name, portal: portal ? portalText(portal) : String(req.portal), redirects: [] };
     const auth = AUTH_CODES[req.auth?.method ?? 'none'] ?? CODE.AUTH_NONE;
-    const flags = (req.headerDigest ? 1 : 0) | (req.dataDigest ? 2 : 0);
+    const flags = (req.headerDigest ? 1 : 0) | (req.dataDigest ? 2 : 0) |
+      (req.auth?.algorithms ?? []).reduce((m, a) => m | (ALGORITHM_BITS[a] ?? 0), 0);
     const ioLen = this.loginParams(target?.name, req.auth);
     let handle!: AsyncOperation<LoginOutput>;
     this.engine.startOp(

@@ -1,0 +1,72 @@
+// Login rules the real targets cannot show on demand, against the own target.
+import { describe, it, expect } from 'vitest';
+import { createAdapter, hrName } from 'iscsi-adapter';
+import { startTarget } from 'iscsi-adapter/target';
+
+const T = 'iqn.2026-11.dev.iscsi-adapter:login';
+const auth = { method: 'chap', user: 'alice', secret: 'Secret4Initiator' } as const;
+const mutual = { ...auth, method: 'mutual-chap', targetUser: 'tgt', targetSecret: 'Secret4TargetSide' } as const;
+
+describe('login (own target)', () => {
+  it('refuses a downgrade: CHAP required, the target answers AuthMethod=None', async () => {
+    const t = await startTarget({ targets: [{ name: T }] });
+    const a = createAdapter();
+    const r = await a.loginToTarget({ target: T, portal: t.portal, auth }).wait();
+    expect(hrName(r.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
+    expect(r.output.result).toBe('downgrade-refused');
+    expect(t.sessions()).toBe(0);
+    await a.close(); await t.close();
+  });
+
+  it('CHAP and mutual CHAP succeed; a wrong target secret is refused by us', async () => {
+    const t = await startTarget({ targets: [{ name: T, chap: { user: 'alice', secret: auth.secret, targetUser: 'tgt', targetSecret: mutual.targetSecret } }] });
+    const a = createAdapter();
+    expect(hrName((await a.loginToTarget({ target: T, portal: t.portal, auth }).wait()).hr)).toBe('S_OK');
+    expect(hrName((await a.loginToTarget({ target: T, portal: t.portal, auth: mutual }).wait()).hr)).toBe('S_OK');
+    const bad = await a.loginToTarget({ target: T, portal: t.portal, auth: { ...mutual, targetSecret: 'SomethingElse1' } }).wait();
+    expect(bad.output.result).toBe('mutual-auth-failed');
+    const wrongName = await a.loginToTarget({ target: T, portal: t.portal, auth: { ...mutual, targetUser: 'impostor' } }).wait();
+    expect(wrongName.output.result).toBe('mutual-auth-failed');
+    expect(hrName((await a.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
+    await a.close(); await t.close();
+  });
+
+  it('an offer of only stronger algorithms to an MD5-only target fails negotiation', async () => {
+    const t = await startTarget({ targets: [{ name: T, chap: { user: 'alice', secret: auth.secret } }] });
+    const a = createAdapter();
+    const r = await a.loginToTarget({ target: T, portal: t.portal, auth: { ...auth, algorithms: ['sha256'] } }).wait();
+    expect(hrName(r.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
+    expect(r.output.status).toBe(0x0201);
+    await a.close(); await t.close();
+  });
+
+  it('bad arguments end up front with E_INVALIDARG: equal secrets, missing secret, bad portal; wrong types throw', async () => {
+    const a = createAdapter();
+    for (const req of [
+      { target: T, portal: '127.0.0.1:3260', auth: { ...mutual, targetSecret: mutual.secret } },
+      { target: T, portal: '127.0.0.1:3260', auth: { method: 'chap', user: 'alice' } },
+      { target: T, portal: 'not a portal:99999' },
+      { target: 'not-an-iqn', portal: '127.0.0.1:3260' },
+    ]) {
+      const op = a.loginToTarget(req as never);
+      expect(op.queryStatus()).toEqual({ hr: 0x80070057, percentCompleted: 100 });
+      expect(op.type).toBe(60);
+    }
+    expect(() => a.loginToTarget(undefined as never)).toThrow(TypeError);
+    await a.close();
+    expect(a.resources()).toEqual({ sockets: 0, timers: 0 });
+  });
+
+  it('status 0x0201 from the target is kept verbatim; cancel during login ends VDS_E_OPERATION_CANCELED', async () => {
+    const t = await startTarget({ targets: [{ name: T, fault: 'login-auth-fail' }] });
+    const a = createAdapter();
+    const r = await a.loginToTarget({ target: T, portal: t.portal }).wait();
+    expect(r.output).toMatchObject({ status: 0x0201, statusClass: 2, statusDetail: 1, result: 'auth-failed' });
+    const op = a.loginToTarget({ target: T, portal: t.portal });
+    expect(hrName(op.cancel())).toBe('S_OK');
+    expect(hrName((await op.wait()).hr)).toBe('VDS_E_OPERATION_CANCELED');
+    expect(hrName(op.cancel())).toBe('VDS_E_OPERATION_CANCELED');
+    await a.close(); await t.close();
+    expect(a.resources()).toEqual({ sockets: 0, timers: 0 });
+  });
+});

@@ -1,0 +1,56 @@
+// Starting real targets as daemons, with nothing held open by the test runner: the daemon is
+// started by a shell that exits at once (so Deno's resource sanitizer sees no child), and is
+// stopped by PID.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+export function have(cmd: string): boolean {
+  try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; }
+}
+
+/** Runs `cmd` detached; returns its PID. */
+export function spawnDetached(cmd: string, args: string[], logFile: string): number {
+  const quoted = [cmd, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const out = execFileSync('sh', ['-c', `setsid ${quoted} >'${logFile}' 2>&1 < /dev/null & echo $!`]).toString().trim();
+  return Number(out);
+}
+
+export function kill(pid: number, signal: 'SIGKILL' | 'SIGTERM'): void {
+  try { process.kill(pid, signal); } catch { /* already gone */ }
+}
+export function alive(pid: number): boolean {
+  try { process.kill(pid, 0); } catch { return false; }
+  // An exited daemon nobody reaped is a zombie: gone for our purposes.
+  try { return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+}
+
+export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+export const removeDir = (d: string) => rmSync(d, { recursive: true, force: true });
+
+/** A free loopback port (bound and released). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+  });
+}
+
+export async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
