@@ -1,5 +1,5 @@
 // istgt from Debian's istgt, with a temporary configuration (recipes in shared/targets.md).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnDetached, kill, alive, tempDir, removeDir, freePort, waitFor, canConnect } from './daemon.ts';
 
@@ -33,7 +33,7 @@ export async function startIstgt(units: { name: string; auth: IstgtAuth }[], cha
       if (!alive(pid) || Date.now() > end) throw new Error('istgt did not start');
       await new Promise((r) => setTimeout(r, 50));
     }
-  } catch (e) { kill(pid, 'SIGKILL'); removeDir(dir); throw e; }
+  } catch (e) { kill(pid, 'SIGKILL'); const log = (() => { try { return readFileSync(join(dir, 'istgt.log'), 'utf8').slice(-2000); } catch { return ''; } })(); removeDir(dir); throw new Error(`${(e as Error).message}: ${log}`); }
   return {
     port, portal: `127.0.0.1:${port}`, nodeBase,
     targetName: (unit) => `${nodeBase}:${unit}`,
