@@ -1,0 +1,43 @@
+// As a dependency: npm pack, install the tarball into an empty folder, import it from Node, Deno and Bun.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tempDir, removeDir } from './peers/daemon.ts';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+const SCRIPT = `
+import { createAdapter, HR, hrName } from 'iscsi-adapter';
+import { startTarget } from 'iscsi-adapter/target';
+const t = await startTarget({ targets: [{ name: 'iqn.2026-11.dev.pkg:t' }] });
+const a = createAdapter();
+const login = await a.loginToTarget({ target: 'iqn.2026-11.dev.pkg:t', portal: t.portal }).wait();
+const out = await a.logoutFromTarget('iqn.2026-11.dev.pkg:t').wait();
+await a.close(); await t.close();
+console.log(JSON.stringify({ login: hrName(login.hr), logout: hrName(out.hr), ok: HR.S_OK === out.hr }));
+`;
+
+describe('the packed package', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = tempDir('iscsi-pack-');
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--offline', join(dir, tgz)], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(join(dir, 'use.mjs'), SCRIPT);
+  }, 120000);
+  afterAll(() => removeDir(dir));
+
+  const want = { login: 'S_OK', logout: 'S_OK', ok: true };
+  it('imports and runs under Node', () => {
+    expect(JSON.parse(execFileSync('node', ['use.mjs'], { cwd: dir }).toString())).toEqual(want);
+  });
+  it('imports and runs under Deno', () => {
+    expect(JSON.parse(execFileSync(bin('deno'), ['run', '-A', 'use.mjs'], { cwd: dir }).toString())).toEqual(want);
+  });
+  it('imports and runs under Bun', () => {
+    expect(JSON.parse(execFileSync(bin('bun'), ['use.mjs'], { cwd: dir }).toString())).toEqual(want);
+  });
+});
