@@ -17,19 +17,19 @@ export function crcInit(): void {
   }
 }
 
-@inline function tab(t: u32, b: u32): u32 { return load<u32>(T + (<usize>((t << 8) | b) << 2)); }
-
-// Continues a CRC: pass 0xFFFFFFFF to start, XOR the result with 0xFFFFFFFF to finish.
+// Table t of the eight sits at T + t*1024: the offset is an immediate in each load.
 export function crcUpdate(crc: u32, p: usize, len: u32): u32 {
   let c = crc;
   while (len >= 8) {
     const a = load<u32>(p) ^ c;
     const b = load<u32>(p, 4);
-    c = tab(7, a & 0xFF) ^ tab(6, (a >>> 8) & 0xFF) ^ tab(5, (a >>> 16) & 0xFF) ^ tab(4, a >>> 24) ^
-        tab(3, b & 0xFF) ^ tab(2, (b >>> 8) & 0xFF) ^ tab(1, (b >>> 16) & 0xFF) ^ tab(0, b >>> 24);
+    c = load<u32>(T + ((<usize>(a & 0xFF)) << 2), 7168) ^ load<u32>(T + ((<usize>((a >>> 8) & 0xFF)) << 2), 6144) ^
+        load<u32>(T + ((<usize>((a >>> 16) & 0xFF)) << 2), 5120) ^ load<u32>(T + ((<usize>(a >>> 24)) << 2), 4096) ^
+        load<u32>(T + ((<usize>(b & 0xFF)) << 2), 3072) ^ load<u32>(T + ((<usize>((b >>> 8) & 0xFF)) << 2), 2048) ^
+        load<u32>(T + ((<usize>((b >>> 16) & 0xFF)) << 2), 1024) ^ load<u32>(T + ((<usize>(b >>> 24)) << 2));
     p += 8; len -= 8;
   }
-  while (len > 0) { c = tab(0, (c ^ <u32>load<u8>(p)) & 0xFF) ^ (c >>> 8); p++; len--; }
+  while (len > 0) { c = load<u32>(T + ((<usize>((c ^ <u32>load<u8>(p)) & 0xFF)) << 2)) ^ (c >>> 8); p++; len--; }
   return c;
 }
 

@@ -153,3 +153,11 @@ export function chapExpected(now: f64, c: i32, len: u32): i32 {
   if (c >= 0 && c < MAX_CONNS) chapExpectedIn(c, len);
   return actionCount();
 }
+
+// XOR of the CRC32C of each `block`-byte block in RX[0..len): the digest loop with one call per batch.
+export function crcBlocks(len: u32, block: u32): u32 {
+  let x: u32 = 0;
+  if (block == 0) return 0;
+  for (let at: u32 = 0; at + block <= len; at += block) x ^= crc32c(RX + at, block);
+  return x;
+}

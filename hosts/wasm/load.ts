@@ -4,7 +4,7 @@ import { CORE_WASM_BASE64 } from './core-wasm.ts';
 export interface CoreExports {
   memory: WebAssembly.Memory;
   rxPtr(): number; txPtr(): number; ioPtr(): number; actPtr(): number; fieldsPtr(): number;
-  crc(len: number): number;
+  crc(len: number): number; crcBlocks(len: number, block: number): number;
   decode(): number; encode(): number;
   rawOpen(flags: number, limit: number): number; rawFeed(c: number, len: number): number;
   rawChecksum(c: number): number; rawCount(c: number): number; rawPending(c: number): number; rawClose(c: number): void;

@@ -1,0 +1,84 @@
+/* C reference for the framing benchmark: the same checks and checksum as core/framer.ts raw mode.
+ * Usage: pdu FILE SECONDS  -> prints "pdus bytes seconds checksum" for whole passes in 64 KiB chunks. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static uint64_t RES[64]; static uint8_t B1R[64], B1S[64], KNOWN[64], ONES[64];
+static uint64_t bytes_(int a, int b) { uint64_t m = 0; for (int i = a; i <= b; i++) m |= 1ull << i; return m; }
+static void rule(int op, uint64_t m, int r, int s, int ones) { RES[op] = m; B1R[op] = r; B1S[op] = s; KNOWN[op] = 1; ONES[op] = ones; }
+static void init(void) {
+  rule(0x20, bytes_(2,3)|bytes_(36,47), 0x7f, 0x80, 0); rule(0x21, bytes_(8,15), 0x61, 0x80, 0);
+  rule(0x22, bytes_(3,15)|bytes_(20,23)|bytes_(36,47), 0x7f, 0x80, 0); rule(0x23, bytes_(20,23)|bytes_(38,47), 0x30, 0, 0);
+  rule(0x24, bytes_(2,3)|bytes_(36,47), 0x3f, 0, 0); rule(0x25, bytes_(2,2), 0x38, 0, 0);
+  rule(0x26, bytes_(3,15)|bytes_(20,23)|bytes_(36,39)|bytes_(44,47), 0x7f, 0x80, 0); rule(0x31, bytes_(2,7), 0x7f, 0x80, 0);
+  rule(0x32, bytes_(2,3)|bytes_(20,23)|bytes_(44,47), 0x7f, 0x80, 1); rule(0x3f, bytes_(3,3)|bytes_(8,15)|bytes_(20,23)|bytes_(40,47), 0x7f, 0x80, 1);
+}
+static inline uint32_t be32(const uint8_t *p) { return ((uint32_t)p[0]<<24)|((uint32_t)p[1]<<16)|((uint32_t)p[2]<<8)|p[3]; }
+
+typedef struct { uint8_t buf[48+1020+4+8192+4]; uint32_t have, need, count, csum; int err; } framer;
+static int check(const uint8_t *p) {
+  int op = p[0] & 0x3f;
+  if (!KNOWN[op] || (p[0] & 0xc0)) return -1;
+  if (p[1] & B1R[op]) return -6;
+  if ((p[1] & B1S[op]) != B1S[op]) return -7;
+  for (uint64_t m = RES[op]; m; m &= m - 1) if (p[__builtin_ctzll(m)]) return -6;
+  if (ONES[op] && be32(p + 16) != 0xffffffffu) return -12;
+  return 0;
+}
+static int deliver(framer *f, const uint8_t *p) {
+  int r = check(p); if (r) return r;
+  uint32_t dsl = ((uint32_t)p[5]<<16)|((uint32_t)p[6]<<8)|p[7];
+  f->count++;
+  f->csum = f->csum * 31u + (((p[0] & 0x3f) | (dsl << 8)) ^ be32(p + 16) ^ be32(p + 24));
+  return 0;
+}
+static int64_t length(const uint8_t *p) {
+  uint32_t dsl = ((uint32_t)p[5]<<16)|((uint32_t)p[6]<<8)|p[7];
+  if (dsl > 8192) return -2;
+  return 48 + ((uint32_t)p[4] << 2) + ((dsl + 3) & ~3u);
+}
+static int feed(framer *f, const uint8_t *c, uint32_t len) {
+  uint32_t pos = 0;
+  while (pos < len) {
+    if (f->have == 0 && len - pos >= 48) {
+      int64_t n = length(c + pos); if (n < 0) return (int)n;
+      if (len - pos >= n) { int r = deliver(f, c + pos); if (r) return r; pos += n; continue; }
+    }
+    if (f->have < 48) {
+      uint32_t t = 48 - f->have; if (t > len - pos) t = len - pos;
+      memcpy(f->buf + f->have, c + pos, t); f->have += t; pos += t;
+      if (f->have < 48) break;
+      int64_t n = length(f->buf); if (n < 0) return (int)n; f->need = n;
+    }
+    uint32_t t = f->need - f->have; if (t > len - pos) t = len - pos;
+    memcpy(f->buf + f->have, c + pos, t); f->have += t; pos += t;
+    if (f->have == f->need) { f->have = 0; int r = deliver(f, f->buf); if (r) return r; }
+  }
+  return 0;
+}
+static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
+
+int main(int argc, char **argv) {
+  if (argc < 3) { fprintf(stderr, "usage: pdu FILE SECONDS\n"); return 2; }
+  init();
+  FILE *fp = fopen(argv[1], "rb"); if (!fp) { perror(argv[1]); return 1; }
+  fseek(fp, 0, SEEK_END); long size = ftell(fp); fseek(fp, 0, SEEK_SET);
+  uint8_t *data = malloc(size); if (fread(data, 1, size, fp) != (size_t)size) return 1; fclose(fp);
+  double secs = atof(argv[2]), start = now(), el; uint64_t pdus = 0, bytes = 0; uint32_t csum = 0;
+  uint8_t *chunk = malloc(65536);
+  do {
+    framer *f = calloc(1, sizeof *f);
+    for (long at = 0; at < size; at += 65536) {
+      uint32_t n = size - at < 65536 ? size - at : 65536;
+      memcpy(chunk, data + at, n); /* the same one copy the Wasm path makes */
+      if (feed(f, chunk, n)) { fprintf(stderr, "framing error\n"); return 1; }
+    }
+    pdus += f->count; bytes += size; csum = f->csum; free(f);
+    el = now() - start;
+  } while (el < secs);
+  printf("%llu %llu %.6f %u\n", (unsigned long long)pdus, (unsigned long long)bytes, el, csum);
+  return 0;
+}

@@ -1,0 +1,16 @@
+export const runtimeName = (): 'node' | 'deno' | 'bun' =>
+  (globalThis as { Deno?: unknown }).Deno ? 'deno' : (globalThis as { Bun?: unknown }).Bun ? 'bun' : 'node';
+export const emit = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
+export const arg = (name: string, def: number): number => {
+  const argv: string[] = (globalThis as { Deno?: { args: string[] } }).Deno?.args ?? (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : def;
+};
+/** Runs fn in whole passes until `seconds` have gone by (after one warm-up pass). */
+export function timed(seconds: number, fn: () => void): { passes: number; elapsed: number } {
+  fn();
+  const start = performance.now();
+  let passes = 0, elapsed = 0;
+  do { fn(); passes++; elapsed = (performance.now() - start) / 1000; } while (elapsed < seconds);
+  return { passes, elapsed };
+}
