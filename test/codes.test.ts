@@ -42,3 +42,12 @@ describe('result codes', () => {
     expect(core.MAX_SESSIONS.value).toBe(CODE.MAX_SESSIONS);
   });
 });
+
+describe('README result-code table', () => {
+  it('every row names an HR with the value written beside it', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const table = [...readme.matchAll(/^\| ([A-Z_]+) \| (0x[0-9A-F]{8}) \|/gm)];
+    expect(table.length).toBeGreaterThanOrEqual(10);
+    for (const [, name, hex] of table) expect([name, (HR as Record<string, number>)[name]]).toEqual([name, Number(hex)]);
+  });
+});
