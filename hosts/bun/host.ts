@@ -1,4 +1,3 @@
-/// <reference types="bun" />
 import type { Conn, ConnHandlers, ConnectOptions, Host } from '../types.ts';
 import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
 
