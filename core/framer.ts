@@ -24,9 +24,10 @@ export const FL_STOPPED: u32 = 4;
 export const FL_RAW: u32 = 8;        // no session behind it: fold PDUs into a checksum (tests, bench)
 export const FL_ANY_DIR: u32 = RAW_ANY_DIRECTION; // raw only: accept initiator PDUs as well (fixtures)
 
+// The caller checks limit <= MAX_RECV_DSL (the reassembly buffer's size); see rawOpen.
 export function framerReset(c: i32, flags: u32, limit: u32): void {
   tset(HAVE, c, 0); tset(NEED, c, 0); tset(FLAGS, c, flags);
-  tset(LIMIT, c, limit > MAX_RECV_DSL ? MAX_RECV_DSL : limit); tset(CSUM, c, 0); tset(COUNT, c, 0);
+  tset(LIMIT, c, limit); tset(CSUM, c, 0); tset(COUNT, c, 0);
 }
 export function framerSetDigests(c: i32, hd: bool, dd: bool): void {
   let f = tget(FLAGS, c) & ~(FL_HDIGEST | FL_DDIGEST);

@@ -7,7 +7,7 @@ import { pduInit, decodeBhs, encodeBhs } from "./pdu";
 import { framerReset, framerFeed, framerChecksum, framerCount, framerPending, FL_RAW } from "./framer";
 import { ASYNC_LOGINTOTARGET, ASYNC_DISCOVER, E_INVALIDARG, E_OUTOFMEMORY, ACT_LOGIN_STATUS, L_OUT_OF_RESOURCES,
   MAX_CONNS, MAX_SESSIONS, MAX_TARGETS, TIMER_CONN, TIMER_OP, P_INITIATOR_NAME, P_TARGET_NAME, P_CHAP_USER,
-  P_CHAP_TARGET_USER, P_RANDOM, ERR_NO_SLOT, AUTH_MUTUAL_CHAP } from "./codes";
+  P_CHAP_TARGET_USER, P_RANDOM, ERR_NO_SLOT, ERR_BAD_FIELD, AUTH_MUTUAL_CHAP, MAX_RECV_DSL } from "./codes";
 import { act } from "./actions";
 import { C_STATE, C_SESS, Q_STATE, Q_TARGET, Q_TSIH, Q_CONN, Q_AUTH, Q_FLAGS, Q_CONNECTMS, Q_LOGINMS, T_USED,
   STR_SIZE, SF_DISCOVERY, NONE, strPtr, randPtr, sessAlloc, sessFree, opAlloc, targetAlloc, connAlloc, connFree,
@@ -32,6 +32,7 @@ export function decode(): i32 { return decodeBhs(RX); }
 export function encode(): i32 { return encodeBhs(TX); }
 const RAW_STATE: u32 = 99;
 export function rawOpen(flags: u32, limit: u32): i32 {
+  if (limit > MAX_RECV_DSL) return ERR_BAD_FIELD;     // refused, never clamped
   const c = connAlloc(-1);
   if (c < 0) return ERR_NO_SLOT;
   tset(C_STATE, c, RAW_STATE);

@@ -122,3 +122,13 @@ describe('framing over chunked input', () => {
     expect(bytesFed).toBeGreaterThan(4_000_000);
   });
 });
+
+describe('raw framer limits', () => {
+  it('a MaxRecvDataSegmentLength above the reassembly buffer is refused, not clamped', () => {
+    const { core } = freshCore();
+    expect(core.rawOpen(0, CODE.MAX_RECV_DSL + 1)).toBe(CODE.ERR_BAD_FIELD);
+    const c = core.rawOpen(0, CODE.MAX_RECV_DSL);
+    expect(c).toBeGreaterThanOrEqual(0);
+    core.rawClose(c);
+  });
+});

@@ -18,10 +18,11 @@ export function describe(name: string, fn: () => void): void {
   const prev = current; current = s;
   try { fn(); } finally { current = prev; }
 }
-export const beforeAll = (fn: Fn) => { current.beforeAll.push(fn); };
-export const afterAll = (fn: Fn) => { current.afterAll.push(fn); };
-export const beforeEach = (fn: Fn) => { current.beforeEach.push(fn); };
-export const afterEach = (fn: Fn) => { current.afterEach.push(fn); };
+// Hook timeouts are vitest's business; deno test has none per hook, so the argument is accepted and unused.
+export const beforeAll = (fn: Fn, _timeout?: number) => { current.beforeAll.push(fn); };
+export const afterAll = (fn: Fn, _timeout?: number) => { current.afterAll.push(fn); };
+export const beforeEach = (fn: Fn, _timeout?: number) => { current.beforeEach.push(fn); };
+export const afterEach = (fn: Fn, _timeout?: number) => { current.afterEach.push(fn); };
 
 export function it(name: string, fn: Fn, _timeout?: number): void {
   const suites = chain(current);
