@@ -15,6 +15,7 @@ import { C_STATE, C_SESS, Q_STATE, Q_TARGET, Q_TSIH, Q_CONN, Q_AUTH, Q_FLAGS, Q_
 import { opFinish, logoutStart, opCancel, opDeadline, opStatus, opPercent, opTotal } from "./operation";
 import { loginBegin, loginTransportUp, chapAnswer as chapAnswerIn, chapExpected as chapExpectedIn } from "./login";
 import { connData, connLost, connTimer } from "./conn";
+import { sessionParam as sessionParamIn } from "./keys";
 
 crcInit();
 pduInit();
@@ -61,6 +62,7 @@ export function sessionConnState(s: i32): u32 {
   const c = tget(Q_CONN, s);
   return c == NONE ? 0 : tget(C_STATE, <i32>c);
 }
+export function sessionParam(s: i32, k: u32): u32 { return s < 0 || s >= MAX_SESSIONS ? 0xFFFFFFFF : sessionParamIn(s, k); }
 export function connState(c: i32): u32 { return c < 0 || c >= MAX_CONNS ? 0 : tget(C_STATE, c); }
 export function connSession(c: i32): u32 { return tget(C_SESS, c); }
 

@@ -22,6 +22,8 @@ import { framerReset, framerSetDigests } from "./framer";
 import { closeConn, sessionGone } from "./lifecycle";
 import { opFinish } from "./operation";
 import { logoutSend } from "./logout";
+import { keysOffer, keysAnswer, keysReset, setSessionParam } from "./keys";
+import { K_HEADER_DIGEST, K_DATA_DIGEST } from "./codes";
 
 const LG_SEC_NONE: u32 = 1;
 const LG_SEC_OFFER: u32 = 2;
@@ -67,6 +69,7 @@ export function loginBegin(o: i32, s: i32): void {
   const c = connAlloc(s);
   if (c < 0) { act(ACT_LOGIN_STATUS, <u32>o, 0, L_OUT_OF_RESOURCES); sessionGone(s); opFinish(o, VDS_E_ISCSI_LOGIN_FAILED); return; }
   tset(Q_CONN, s, <u32>c); tset(Q_OP, s, <u32>o); tset(O_SESS, o, <u32>s);
+  keysReset(s);
   framerReset(c, 0, MAX_RECV_DSL);
   tset(C_STATE, c, S2_XPT_WAIT);                       // T1
   act(ACT_CONNECT, <u32>c, 0, 0, <u32>s, <u32>o);
@@ -120,20 +123,7 @@ function sendOperational(c: i32, s: i32): void {
   const f = tget(Q_FLAGS, s);
   wKey("HeaderDigest"); wStr(f & SF_HDIGEST ? "CRC32C" : "None"); wEnd();
   wKey("DataDigest"); wStr(f & SF_DDIGEST ? "CRC32C" : "None"); wEnd();
-  wKey("MaxRecvDataSegmentLength"); wDec(MAX_RECV_DSL); wEnd();
-  wKey("DefaultTime2Wait"); wDec(2); wEnd();
-  wKey("DefaultTime2Retain"); wDec(0); wEnd();
-  if (!(f & SF_DISCOVERY)) {
-    wKey("MaxConnections"); wDec(1); wEnd();
-    wKey("InitialR2T"); wStr("Yes"); wEnd();
-    wKey("ImmediateData"); wStr("Yes"); wEnd();
-    wKey("MaxBurstLength"); wDec(262144); wEnd();
-    wKey("FirstBurstLength"); wDec(65536); wEnd();
-    wKey("MaxOutstandingR2T"); wDec(1); wEnd();
-    wKey("DataPDUInOrder"); wStr("Yes"); wEnd();
-    wKey("DataSequenceInOrder"); wStr("Yes"); wEnd();
-    wKey("ErrorRecoveryLevel"); wDec(0); wEnd();
-  }
+  keysOffer((f & SF_DISCOVERY) != 0);
   finish(c, p, LG_OPERATIONAL);
 }
 
@@ -253,6 +243,7 @@ function operationalAnswer(c: i32, s: i32, data: usize, dsl: u32, transit: bool,
   if (findKey(data, dsl, "HeaderDigest")) f = valIs("CRC32C") ? f | SF_HD_ON : f & ~SF_HD_ON;
   if (findKey(data, dsl, "DataDigest")) f = valIs("CRC32C") ? f | SF_DD_ON : f & ~SF_DD_ON;
   tset(Q_FLAGS, s, f);
+  if (!keysAnswer(s, data, dsl, (f & SF_DISCOVERY) != 0)) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
   if (!(transit && nsg == 3)) { sendContinue(c, s, 1, 3, LG_OPERATIONAL); return; }
   // Digests the caller asked for are required, not hoped for.
   if (((f & SF_HDIGEST) && !(f & SF_HD_ON)) || ((f & SF_DDIGEST) && !(f & SF_DD_ON))) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
@@ -265,6 +256,8 @@ function fullFeature(c: i32, s: i32): void {
   tset(C_STATE, c, S5_LOGGED_IN);
   tset(Q_STATE, s, Q3_LOGGED_IN);
   const f = tget(Q_FLAGS, s);
+  setSessionParam(s, K_HEADER_DIGEST, (f & SF_HD_ON) ? 1 : 0);
+  setSessionParam(s, K_DATA_DIGEST, (f & SF_DD_ON) ? 1 : 0);
   framerSetDigests(c, (f & SF_HD_ON) != 0, (f & SF_DD_ON) != 0);
   const o = <i32>tget(Q_OP, s);
   if (f & SF_DISCOVERY) { sendTargetsRequest(c, s); return; }

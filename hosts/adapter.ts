@@ -30,6 +30,8 @@ export interface LoginRequest {
 export interface LoginOutput {
   targetId?: string; targetName?: string; portal: string; sessionId?: string; tsih?: number;
   status?: number; statusClass?: number; statusDetail?: number; result?: string; redirects: string[];
+  /** What login negotiated (RFC 7143 §13), by key: numbers, with booleans as 1/0. */
+  negotiated?: Record<string, number>;
 }
 export interface SessionOutcome {
   sessionId: string; portal: string; tsih: number; hr: number; hrName: string; reason: string;
@@ -47,6 +49,10 @@ interface SessionEntry { id: string; target: TargetEntry; portal: string; tsih: 
 const EVENT_NAMES: Record<number, string> = Object.fromEntries(
   Object.entries(CODE).filter(([k]) => k.startsWith('EV_')).map(([k, v]) => [v, k.slice(3).toLowerCase().replaceAll('_', '-')]),
 );
+// K_MAX_BURST_LENGTH -> MaxBurstLength: the core's key codes under their RFC 7143 §13 names.
+const KEY_NAMES: [string, number][] = Object.entries(CODE).filter(([k]) => k.startsWith('K_') && k !== 'K_COUNT')
+  .map(([k, v]) => [k.slice(2).toLowerCase().replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())
+    .replace('Dsl', 'DataSegmentLength').replace('Pdu', 'PDU').replace('R2t', 'R2T').replace('Time2wait', 'Time2Wait').replace('Time2retain', 'Time2Retain'), v]);
 const AUTH_CODES = { none: CODE.AUTH_NONE, chap: CODE.AUTH_CHAP, 'mutual-chap': CODE.AUTH_MUTUAL_CHAP } as const;
 const enc = new TextEncoder();
 
@@ -140,6 +146,7 @@ export class Adapter {
         output.sessionId = newGuid(this.host.random);
         output.tsih = tsih;
         output.result = 'ok';
+        output.negotiated = Object.fromEntries(KEY_NAMES.map(([name, k]) => [name, this.engine.core.sessionParam(s, k) >>> 0]));
         this.sessions.set(s, { id: output.sessionId, target: target!, portal: output.portal, tsih });
         target!.portals.add(output.portal);
       },

@@ -13,4 +13,6 @@ export type Fault =
   | 'async-drop-all'     // AsyncEvent 3 after login
   | 'reject-waiting'     // Reject 0x0C after login
   | 'nop-ping'           // NOP-In with a TTT after login (expects a NOP-Out)
-  | 'login-auth-fail';   // status 0x0201 on login
+  | 'login-auth-fail'    // status 0x0201 on login
+  | 'bad-negotiation'    // answers MaxBurstLength above the initiator's offer (a Minimum key)
+  | 'redirect';          // status 0x0101 with TargetAddress = redirectTo

@@ -12,6 +12,8 @@ export interface TargetSpec {
   name: string;
   fault?: Fault;
   faultArg?: number;
+  /** For the 'redirect' fault: host:port the target sends the initiator to. */
+  redirectTo?: string;
   chap?: { user: string; secret: string; targetUser?: string; targetSecret?: string };
 }
 export interface TargetOptions { host?: string; port?: number; targets: TargetSpec[] }
@@ -119,6 +121,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         spec = discovery ? undefined : opts.targets.find((t) => t.name === keys.get('TargetName'));
         if (!discovery && !spec) return loginReply(bhs, [], false, csg, 0, 0x0203);
         if (spec?.fault === 'login-auth-fail') return loginReply(bhs, [], false, csg, 0, 0x0201);
+        if (spec?.fault === 'redirect') return loginReply(bhs, [['TargetAddress', `${spec.redirectTo},1`]], false, csg, 0, 0x0101);
       }
       if (csg === 0) {
         const chap = spec?.chap;
@@ -152,7 +155,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       const dig = (k: string) => (keys.get(k)?.split(',').includes('CRC32C') ? 'CRC32C' : 'None');
       if (keys.has('HeaderDigest')) { reply.push(['HeaderDigest', dig('HeaderDigest')]); hdPending = dig('HeaderDigest') === 'CRC32C'; }
       if (keys.has('DataDigest')) { reply.push(['DataDigest', dig('DataDigest')]); ddPending = dig('DataDigest') === 'CRC32C'; }
-      for (const [k, v] of keys) if (!k.endsWith('Digest')) reply.push([k, v]);
+      for (const [k, v] of keys) if (!k.endsWith('Digest')) reply.push([k, spec?.fault === 'bad-negotiation' && k === 'MaxBurstLength' ? '1048576' : v]);
       loginReply(bhs, reply, transit, 1, nsg);
       if (transit && nsg === 3) afterLogin();
     };

@@ -2,6 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { createAdapter, hrName } from 'iscsi-adapter';
 import { startTarget } from 'iscsi-adapter/target';
+import { freePort } from './peers/daemon.ts';
 
 const T = 'iqn.2026-11.dev.iscsi-adapter:login';
 const auth = { method: 'chap', user: 'alice', secret: 'Secret4Initiator' } as const;
@@ -67,6 +68,57 @@ describe('login (own target)', () => {
     expect(hrName((await op.wait()).hr)).toBe('VDS_E_OPERATION_CANCELED');
     expect(hrName(op.cancel())).toBe('VDS_E_OPERATION_CANCELED');
     await a.close(); await t.close();
+    expect(a.resources()).toEqual({ sockets: 0, timers: 0 });
+  });
+});
+
+describe('operational negotiation (own target echoes our offers)', () => {
+  it('reports every negotiated key by its RFC 7143 name', async () => {
+    const t = await startTarget({ targets: [{ name: T }] });
+    const a = createAdapter();
+    const r = await a.loginToTarget({ target: T, portal: t.portal, headerDigest: true }).wait();
+    expect(hrName(r.hr)).toBe('S_OK');
+    expect(r.output.negotiated).toEqual({
+      MaxConnections: 1, InitialR2T: 1, ImmediateData: 1, MaxRecvDataSegmentLengthTarget: 8192, MaxBurstLength: 262144,
+      FirstBurstLength: 65536, DefaultTime2Wait: 2, DefaultTime2Retain: 0, MaxOutstandingR2T: 1, DataPDUInOrder: 1,
+      DataSequenceInOrder: 1, ErrorRecoveryLevel: 0, TargetPortalGroupTag: 0, HeaderDigest: 1, DataDigest: 0,
+    });
+    await a.close(); await t.close();
+  });
+});
+
+describe('login faults (own target)', () => {
+  it('an answer its result function forbids fails the login (MaxBurstLength above our offer)', async () => {
+    const t = await startTarget({ targets: [{ name: T, fault: 'bad-negotiation' }] });
+    const a = createAdapter();
+    const r = await a.loginToTarget({ target: T, portal: t.portal }).wait();
+    expect(hrName(r.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
+    expect(r.output.result).toBe('negotiation-failed');
+    await a.close(); await t.close();
+  });
+
+  it('login redirection (0x0101) is followed to the new portal', async () => {
+    const real = await startTarget({ targets: [{ name: T }] });
+    const mover = await startTarget({ targets: [{ name: T, fault: 'redirect', redirectTo: real.portal }] });
+    const a = createAdapter();
+    const r = await a.loginToTarget({ target: T, portal: mover.portal }).wait();
+    expect(hrName(r.hr)).toBe('S_OK');
+    expect(r.output.redirects).toEqual([real.portal]);
+    expect(r.output.portal).toBe(real.portal);
+    expect(real.sessions()).toBe(1);
+    expect(hrName((await a.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
+    await a.close(); await real.close(); await mover.close();
+  });
+
+  it('redirects that never end stop after three', async () => {
+    const port = await freePort();
+    const loop = await startTarget({ port, targets: [{ name: T, fault: 'redirect', redirectTo: `127.0.0.1:${port}` }] });
+    const a = createAdapter();
+    const r = await a.loginToTarget({ target: T, portal: loop.portal }).wait();
+    expect(hrName(r.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
+    expect(r.output.result).toBe('too-many-redirects');
+    expect(r.output.redirects).toHaveLength(3);
+    await a.close(); await loop.close();
     expect(a.resources()).toEqual({ sockets: 0, timers: 0 });
   });
 });

@@ -10,6 +10,7 @@ export interface CoreExports {
   rawChecksum(c: number): number; rawCount(c: number): number; rawPending(c: number): number; rawClose(c: number): void;
   targetNew(): number; targetSessions(t: number): number;
   sessionState(s: number): number; sessionTsih(s: number): number; sessionConnState(s: number): number;
+  sessionParam(s: number, k: number): number;
   connState(c: number): number; connSession(c: number): number;
   login(now: number, target: number, auth: number, flags: number, connectMs: number, loginMs: number, ioLen: number): number;
   logout(now: number, target: number, logoutMs: number, concurrency: number, deadlineMs: number, graceMs: number): number;
