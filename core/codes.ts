@@ -108,6 +108,7 @@ export const EV_SESSION_LOGGED_OUT: u32 = 7;
 export const EV_PROTOCOL_ERROR: u32 = 8;
 export const EV_CONNECTION_LOST: u32 = 9;
 export const EV_ASYNC_OTHER: u32 = 10;
+export const EV_KEEPALIVE_TIMEOUT: u32 = 11;
 
 // ---- authentication methods for loginStart
 export const AUTH_NONE: u32 = 0;
@@ -121,6 +122,7 @@ export const P_CHAP_USER: u32 = 3;
 export const P_CHAP_TARGET_USER: u32 = 4;
 export const P_RANDOM: u32 = 5;
 export const P_INITIATOR_ALIAS: u32 = 6;
+export const P_KEEPALIVE_MS: u32 = 7;     // u32 little-endian; 0 = no NOP-Out keepalive
 
 // ---- connection states (RFC 7143 §8.1) and session states (§8.3)
 export const S1_FREE: u32 = 1;

@@ -7,9 +7,9 @@ import { tget, tset } from "./mem";
 import { C_STATE, C_SESS, C_TKIND, Q_FLAGS, SF_CLOSING } from "./tables";
 import { OP_LOGIN_RSP } from "./pdu";
 import { loginResponse, loginTimer, loginTransportLost, fail, discoveryTimeout } from "./login";
-import { ffpPdu, sessionDropped } from "./ffp";
+import { ffpPdu, sessionDropped, keepalivePing, keepaliveLost } from "./ffp";
 import { sessionFinish, closingDone } from "./logout";
-import { CT_NONE, CT_CONNECT, CT_LOGIN, CT_LOGOUT, CT_GRACE, CT_TEXT } from "./timers";
+import { CT_NONE, CT_CONNECT, CT_LOGIN, CT_LOGOUT, CT_GRACE, CT_TEXT, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
 import { framerFeed } from "./framer";
 import { sessionGone } from "./lifecycle";
 
@@ -70,5 +70,7 @@ export function connTimer(c: i32): void {
   else if (kind == CT_LOGOUT) sessionFinish(s, R_TIMEOUT, 0, 0);   // T17
   else if (kind == CT_GRACE) closingDone(s);
   else if (kind == CT_TEXT) discoveryTimeout(c);
+  else if (kind == CT_KEEPALIVE) keepalivePing(c, s);
+  else if (kind == CT_KEEPALIVE_WAIT) keepaliveLost(c, s);
 }
 export { S1_FREE };

@@ -10,6 +10,9 @@ import { C_STATE, C_EXPSTATSN, C_CID, Q_CMDSN, Q_EXPCMDSN, Q_MAXCMDSN, Q_OP, Q_L
   LS_NONE, LS_PENDING, SF_DISCOVERY, O_INFLIGHT, NONE } from "./tables";
 import { OP_NOP_IN, OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_TEXT_RSP } from "./pdu";
 import { pduBegin, pduEnd } from "./send";
+import { armConn, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
+import { C_ITT, C_TKIND, Q_KEEPALIVE, nextItt } from "./tables";
+import { EV_KEEPALIVE_TIMEOUT } from "./codes";
 import { logoutSend, logoutResponse, sessionFinish } from "./logout";
 import { textResponse } from "./login";
 import { sessionGone } from "./lifecycle";
@@ -51,6 +54,24 @@ export function sessionDropped(c: i32, s: i32): void {
   sessionGone(s);
 }
 
+// NOP-Out keepalive: a ping with a fresh ITT (Immediate, CmdSN not advanced); its NOP-In re-arms.
+export function keepalivePing(c: i32, s: i32): void {
+  if (tget(C_STATE, c) != S5_LOGGED_IN) return;
+  const q = pduBegin(c, 0);
+  const itt = nextItt(s);
+  store<u8>(q, 0x40); store<u8>(q, 0x80, 1);
+  put32(q + 16, itt); put32(q + 20, 0xFFFFFFFF);
+  put32(q + 24, tget(Q_CMDSN, s)); put32(q + 28, tget(C_EXPSTATSN, c));
+  pduEnd(0);
+  tset(C_ITT, c, itt);
+  armConn(c, CT_KEEPALIVE_WAIT, tget(Q_KEEPALIVE, s));
+}
+
+export function keepaliveLost(c: i32, s: i32): void {
+  act(ACT_EVENT, <u32>s, EV_KEEPALIVE_TIMEOUT, 0, 0, 0);
+  sessionDropped(c, s);
+}
+
 export function ffpPdu(c: i32, s: i32, p: usize, data: usize, dsl: u32): void {
   const op = <u32>load<u8>(p) & 0x3F;
   sequence(c, s, p, op);
@@ -63,6 +84,7 @@ export function ffpPdu(c: i32, s: i32, p: usize, data: usize, dsl: u32): void {
   if (st == S6_IN_LOGOUT) return;                       // answer nothing after our Logout
   if (op == OP_NOP_IN) {
     const ttt = be32(p + 20);
+    if (be32(p + 16) == tget(C_ITT, c) && tget(C_TKIND, c) == CT_KEEPALIVE_WAIT) armConn(c, CT_KEEPALIVE, tget(Q_KEEPALIVE, s));
     if (ttt == 0xFFFFFFFF) return;
     const q = pduBegin(c, 0);
     store<u8>(q, 0x40); store<u8>(q, 0x80, 1);          // NOP-Out, Immediate, ITT reserved

@@ -7,8 +7,9 @@ import { pduInit, decodeBhs, encodeBhs } from "./pdu";
 import { framerReset, framerFeed, framerChecksum, framerCount, framerPending, FL_RAW } from "./framer";
 import { ASYNC_LOGINTOTARGET, ASYNC_DISCOVER, E_INVALIDARG, E_OUTOFMEMORY, ACT_LOGIN_STATUS, L_OUT_OF_RESOURCES,
   MAX_CONNS, MAX_SESSIONS, MAX_TARGETS, TIMER_CONN, TIMER_OP, P_INITIATOR_NAME, P_TARGET_NAME, P_CHAP_USER,
-  P_CHAP_TARGET_USER, P_RANDOM, ERR_NO_SLOT, ERR_BAD_FIELD, AUTH_MUTUAL_CHAP, MAX_RECV_DSL } from "./codes";
+  P_CHAP_TARGET_USER, P_RANDOM, P_KEEPALIVE_MS, ERR_NO_SLOT, ERR_BAD_FIELD, AUTH_MUTUAL_CHAP, MAX_RECV_DSL } from "./codes";
 import { act } from "./actions";
+import { Q_KEEPALIVE } from "./tables";
 import { C_STATE, C_SESS, Q_STATE, Q_TARGET, Q_TSIH, Q_CONN, Q_AUTH, Q_FLAGS, Q_CONNECTMS, Q_LOGINMS, T_USED,
   STR_SIZE, SF_DISCOVERY, NONE, strPtr, randPtr, sessAlloc, sessFree, opAlloc, targetAlloc, connAlloc, connFree,
   STR_INITIATOR, STR_TARGET, STR_CHAP_USER, STR_CHAP_TARGET_USER } from "./tables";
@@ -84,6 +85,9 @@ function readParams(s: i32, len: u32): bool {
       if (n > STR_SIZE - 2) return false;
       const p = strPtr(s, which);
       store<u16>(p, <u16>n); memory.copy(p + 2, IO + i, n);
+    } else if (tag == P_KEEPALIVE_MS) {
+      if (n != 4) return false;
+      tset(Q_KEEPALIVE, s, load<u32>(IO + i));
     } else if (tag == P_RANDOM) {
       if (n != 32) return false;
       memory.copy(randPtr(s), IO + i, 32);

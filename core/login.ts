@@ -17,7 +17,8 @@ import { C_STATE, C_STEP, C_ITT, C_CID, C_EXPSTATSN, C_SESS, Q_CONN, Q_CMDSN, Q_
 import { findKey, valIs, valNum, valBinary, valPtr, valLen, bytesEq, wStart, wKey, wStr, wBytes, wDec, wHex,
   wEnd, wLen, wOkay } from "./text";
 import { pduBegin, pduData, pduEnd } from "./send";
-import { armConn, cancelConn, CT_CONNECT, CT_LOGIN, CT_TEXT } from "./timers";
+import { armConn, cancelConn, CT_CONNECT, CT_LOGIN, CT_TEXT, CT_KEEPALIVE } from "./timers";
+import { Q_KEEPALIVE } from "./tables";
 import { framerReset, framerSetDigests } from "./framer";
 import { closeConn, sessionGone } from "./lifecycle";
 import { opFinish } from "./operation";
@@ -261,6 +262,7 @@ function fullFeature(c: i32, s: i32): void {
   framerSetDigests(c, (f & SF_HD_ON) != 0, (f & SF_DD_ON) != 0);
   const o = <i32>tget(Q_OP, s);
   if (f & SF_DISCOVERY) { sendTargetsRequest(c, s); return; }
+  if (tget(Q_KEEPALIVE, s)) armConn(c, CT_KEEPALIVE, tget(Q_KEEPALIVE, s));
   tset(Q_OP, s, NONE);
   act(ACT_LOGGED_IN, <u32>o, <u32>s, tget(Q_TSIH, s), <u32>c);
   opFinish(o, S_OK);

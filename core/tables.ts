@@ -33,6 +33,7 @@ export const Q_T2W = memory.data(MAX_SESSIONS * 4, 4);
 export const Q_T2R = memory.data(MAX_SESSIONS * 4, 4);
 export const Q_LOGOUTMS = memory.data(MAX_SESSIONS * 4, 4);
 export const Q_GRACEMS = memory.data(MAX_SESSIONS * 4, 4);
+export const Q_KEEPALIVE = memory.data(MAX_SESSIONS * 4, 4); // NOP-Out ping interval and answer limit, ms; 0 = off
 // Per-session strings (names are public, never secrets): 4 x 256 bytes, length-prefixed u16.
 export const STR_SIZE: u32 = 256;
 export const Q_STR = memory.data(MAX_SESSIONS * 4 * <i32>STR_SIZE, 4);
@@ -96,7 +97,7 @@ export function sessAlloc(): i32 {
   tset(Q_EXPCMDSN, s, 1); tset(Q_MAXCMDSN, s, 1); tset(Q_NEXTITT, s, 1); tset(Q_OP, s, NONE);
   tset(Q_LSTATE, s, LS_NONE); tset(Q_FLAGS, s, 0); tset(Q_REDIRECTS, s, 0); tset(Q_TARGET, s, NONE);
   tset(Q_RESULT, s, 0); tset(Q_T2W, s, 0); tset(Q_T2R, s, 0);
-  tset(Q_LOGOUTMS, s, 15000); tset(Q_GRACEMS, s, 1000);
+  tset(Q_LOGOUTMS, s, 15000); tset(Q_GRACEMS, s, 1000); tset(Q_KEEPALIVE, s, 0);
   return s;
 }
 export function sessFree(s: i32): void { tset(Q_STATE, s, 0); }

@@ -10,6 +10,8 @@ export const CT_LOGIN: u32 = 2;
 export const CT_LOGOUT: u32 = 3;
 export const CT_GRACE: u32 = 4;
 export const CT_TEXT: u32 = 5;
+export const CT_KEEPALIVE: u32 = 6;       // S5: time to ping
+export const CT_KEEPALIVE_WAIT: u32 = 7;  // S5: a ping is out, waiting for its NOP-In
 
 export function armConn(c: i32, kind: u32, ms: u32): void {
   tset(C_TKIND, c, kind);

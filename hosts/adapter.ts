@@ -26,6 +26,8 @@ const ALGORITHM_BITS: Record<ChapAlgorithm, number> = { md5: 0x100, sha1: 0x200,
 export interface LoginRequest {
   target: string; portal: string; auth?: Auth; headerDigest?: boolean; dataDigest?: boolean;
   connectTimeoutMs?: number; loginTimeoutMs?: number;
+  /** Ping the target with NOP-Out every keepaliveMs; no answer within keepaliveMs drops the session. */
+  keepaliveMs?: number;
 }
 export interface LoginOutput {
   targetId?: string; targetName?: string; portal: string; sessionId?: string; tsih?: number;
@@ -99,8 +101,9 @@ export class Adapter {
     return GUID_RE.test(target) || ISCSI_NAME_RE.test(target) ? -1 : -2;
   }
 
-  private loginParams(target: string | undefined, auth: Auth | undefined): number {
+  private loginParams(target: string | undefined, auth: Auth | undefined, keepaliveMs = 0): number {
     const list: [number, Uint8Array][] = [[CODE.P_INITIATOR_NAME, enc.encode(this.name)], [CODE.P_RANDOM, this.host.random(32)]];
+    if (keepaliveMs) list.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.of(keepaliveMs).buffer)]);
     if (target) list.push([CODE.P_TARGET_NAME, enc.encode(target)]);
     if (auth?.user) list.push([CODE.P_CHAP_USER, enc.encode(auth.user)]);
     if (auth?.targetUser) list.push([CODE.P_CHAP_TARGET_USER, enc.encode(auth.targetUser)]);
@@ -120,12 +123,14 @@ export class Adapter {
     const portal = typeof req.portal === 'string' ? parsePortal(req.portal) : null;
     const slot = this.closed ? -2 : this.resolve(req.target);
     const target = slot >= 0 ? this.targets.get(slot)! : ISCSI_NAME_RE.test(req.target) ? this.learnTarget(req.target) : undefined;
-    const valid = !!portal && !!target && !this.authProblem(req.auth);
+    const valid = !!portal && !!target && !this.authProblem(req.auth) &&
+      (req.keepaliveMs === undefined || (Number.isInteger(req.keepaliveMs) && req.keepaliveMs > 0));
     const output: LoginOutput = { targetId: target?.id, targetName: target?.name, portal: portal ? portalText(portal) : String(req.portal), redirects: [] };
     const auth = AUTH_CODES[req.auth?.method ?? 'none'] ?? CODE.AUTH_NONE;
     const flags = (req.headerDigest ? 1 : 0) | (req.dataDigest ? 2 : 0) |
       (req.auth?.algorithms ?? []).reduce((m, a) => m | (ALGORITHM_BITS[a] ?? 0), 0);
-    const ioLen = this.loginParams(target?.name, req.auth);
+    const keepOk = req.keepaliveMs === undefined || (Number.isInteger(req.keepaliveMs) && req.keepaliveMs > 0 && req.keepaliveMs <= 0xffffffff);
+    const ioLen = this.loginParams(target?.name, req.auth, keepOk ? req.keepaliveMs : 0);
     let handle!: AsyncOperation<LoginOutput>;
     this.engine.startOp(
       (core, now) => core.login(now, valid ? target!.slot : -1, auth, flags,

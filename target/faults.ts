@@ -11,6 +11,10 @@ export type Fault =
   | 'split'              // the response in one-byte writes
   | 'async-logout'       // AsyncEvent 1 after login, Parameter3 = faultArg seconds
   | 'async-drop-all'     // AsyncEvent 3 after login
+  | 'async-drop-conn'    // AsyncEvent 2 for CID 1 after login
+  | 'async-renegotiate'  // AsyncEvent 4 after login
+  | 'nop-during-logout'  // a NOP-In ping between our Logout and its response
+  | 'nop-silent'         // never answer the initiator's NOP-Out pings
   | 'reject-waiting'     // Reject 0x0C after login
   | 'nop-ping'           // NOP-In with a TTT after login (expects a NOP-Out)
   | 'login-auth-fail'    // status 0x0201 on login

@@ -99,13 +99,15 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       ffp = true; live++;
       hd = hdPending; dd = ddPending;
       const f = spec?.fault;
-      const async = (ev: number, p3: number) => {
+      const async = (ev: number, p3: number, p1 = 0) => {
         const h = header(0x32, 0x80, 0xffffffff);
-        h[36] = ev; put16(h, 42, p3);
+        h[36] = ev; put16(h, 38, p1); put16(h, 42, p3);
         send(h);
       };
       if (f === 'async-logout') later(30, () => async(1, spec?.faultArg ?? 5));
       if (f === 'async-drop-all') later(30, () => { async(3, 0); later(20, () => sock.destroy()); });
+      if (f === 'async-drop-conn') later(30, () => { async(2, 0, 1); later(20, () => sock.destroy()); });
+      if (f === 'async-renegotiate') later(30, () => async(4, 5));
       if (f === 'reject-waiting') later(30, () => { const h = header(0x3f, 0x80, 0xffffffff); h[2] = 0x0c; send(h, new Uint8Array(48)); });
       if (f === 'nop-ping') later(30, () => { const h = header(0x20, 0x80, 0xffffffff, false); put32(h, 20, 0x1234); send(h); });
     };
@@ -181,6 +183,11 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       const finish = () => { if (ffp) { ffp = false; live--; } sock.end(); };
       switch (f) {
         case 'no-response': return;
+        case 'nop-during-logout': {
+          const ping = header(0x20, 0x80, 0xffffffff, false); put32(ping, 20, 0x4321); send(ping);
+          later(50, () => { reply(0); finish(); });
+          return;
+        }
         case 'late-response': later(spec?.faultArg ?? 200, () => { reply(0); finish(); }); return;
         case 'response-1': reply(1); finish(); return;
         case 'response-2': reply(2); finish(); return;
@@ -213,7 +220,10 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         if (op === 0x03) onLogin(bhs, data);
         else if (op === 0x04) onText(bhs, data);
         else if (op === 0x06) onLogout(bhs);
-        // NOP-Out answers and anything else need no reply here.
+        else if (op === 0x00 && be32(bhs, 16) !== 0xffffffff && spec?.fault !== 'nop-silent') {
+          const h = header(0x20, 0x80, be32(bhs, 16)); put32(h, 20, 0xffffffff); send(h);
+        }
+        // NOP-Out answers to our pings, and anything else, need no reply.
       }
     });
   });

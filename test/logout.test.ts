@@ -284,6 +284,35 @@ describe('events the target starts (contract §4)', () => {
     await teardown(env);
   });
 
+  it('AsyncEvent 2 for our connection: no Logout, the session is gone', async () => {
+    const env = await setup({ fault: 'async-drop-conn' }, 1);
+    const events: string[] = [];
+    env.adapter.on((e) => events.push(e.type));
+    await until(() => events.includes('connection-lost'), 3000, 'drop');
+    expect(events[0]).toBe('async-drop-connection');
+    expect(logouts(env.target)).toHaveLength(0);
+    await teardown(env);
+  });
+
+  it('AsyncEvent 4 (renegotiation): the default policy logs out', async () => {
+    const env = await setup({ fault: 'async-renegotiate' }, 1);
+    const events: string[] = [];
+    env.adapter.on((e) => events.push(e.type));
+    await until(() => events.includes('session-logged-out'), 3000, 'logout after AsyncEvent 4');
+    expect(events[0]).toBe('async-renegotiate');
+    expect(logouts(env.target)).toHaveLength(1);
+    await teardown(env);
+  });
+
+  it('a NOP-In ping after our Logout is not answered', async () => {
+    const env = await setup({ fault: 'nop-during-logout' }, 1);
+    const { hr } = await env.adapter.logoutFromTarget(T).wait();
+    expect(hrName(hr)).toBe('S_OK');
+    const ops = env.target.received.map((p) => p.opcode);
+    expect(ops.slice(ops.indexOf(0x06))).toEqual([0x06]);
+    await teardown(env);
+  });
+
   it('Reject 0x0C (waiting for logout) starts the logout', async () => {
     const env = await setup({ fault: 'reject-waiting' }, 1);
     await until(() => logouts(env.target).length === 1, 3000, 'logout after reject');
@@ -300,5 +329,25 @@ describe('events the target starts (contract §4)', () => {
     expect(dv.getUint32(16)).toBe(0xffffffff);
     expect(dv.getUint32(20)).toBe(0x1234);
     await teardown(env);
+  });
+});
+
+describe('NOP-Out keepalive', () => {
+  it('pings on the interval and stays up while answered; a silent target drops the session', async () => {
+    const env = await setup({}, 0);
+    const r = await env.adapter.loginToTarget({ target: T, portal: env.target.portal, keepaliveMs: 40 }).wait();
+    expect(hrName(r.hr)).toBe('S_OK');
+    await until(() => env.target.received.filter((p) => p.opcode === 0x00).length >= 3, 3000, 'three pings');
+    expect(env.adapter.queryTargets()[0].sessions).toHaveLength(1);
+    expect(hrName((await env.adapter.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
+    await teardown(env);
+
+    const quiet = await setup({ fault: 'nop-silent' }, 0);
+    const events: string[] = [];
+    quiet.adapter.on((e) => events.push(e.type));
+    await quiet.adapter.loginToTarget({ target: T, portal: quiet.target.portal, keepaliveMs: 40 }).wait();
+    await until(() => events.includes('keepalive-timeout'), 3000, 'keepalive timeout');
+    expect(quiet.adapter.queryTargets()[0].sessions).toHaveLength(0);
+    await teardown(quiet);
   });
 });
