@@ -323,6 +323,7 @@ export function deadlineLogin(o: i32): void {
 
 // ---- discovery (SendTargets=All over the discovery session, then a proper Logout)
 function sendTargetsRequest(c: i32, s: i32): void {
+  store<u32>(CARRY + <usize>s * (CARRY_CAP + 4), 0);
   const p = pduBegin(c, 64);
   store<u8>(p, 0x04); store<u8>(p, 0x80, 1);
   const itt = nextItt(s);
@@ -338,10 +339,26 @@ function sendTargetsRequest(c: i32, s: i32): void {
   armConn(c, CT_TEXT, tget(Q_LOGINMS, s));
 }
 
+// A key=value pair may straddle Text Responses (C bit): what follows the last NUL waits here.
+const CARRY_CAP: u32 = 1024;
+const CARRY = memory.data(MAX_SESSIONS * <i32>(CARRY_CAP + 4), 4);
+
 export function textResponse(c: i32, s: i32, p: usize, data: usize, dsl: u32): void {
   const o = tget(Q_OP, s);
   if (tget(C_STEP, c) != LG_DISCOVERY_TEXT || be32(p + 16) != tget(C_ITT, c) || o == NONE) return;
-  emitPairs(<i32>o, data, dsl);
+  const carry = CARRY + <usize>s * (CARRY_CAP + 4);
+  const held = load<u32>(carry);
+  const at = txAlloc(held + dsl);
+  if (at < 0) { discoveryTimeout(c); return; }
+  memory.copy(TX + at, carry + 4, held);
+  memory.copy(TX + at + held, data, dsl);
+  const all = TX + at, n = held + dsl;
+  let end = n;
+  while (end > 0 && load<u8>(all + end - 1) != 0) end--;
+  if (n - end > CARRY_CAP) { tset(O_HR, <i32>o, VDS_E_ISCSI_LOGIN_FAILED); tset(C_STEP, c, 0); cancelConn(c); logoutSend(s); return; }
+  memory.copy(carry + 4, all + end, n - end);
+  store<u32>(carry, n - end);
+  emitPairs(<i32>o, all, end);
   const b1 = <u32>load<u8>(p, 1);
   const ttt = be32(p + 20);
   if ((b1 & 0x80) == 0 || (b1 & 0x40) != 0) {

@@ -162,15 +162,29 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       if (transit && nsg === 3) afterLogin();
     };
 
+    let textRest: Uint8Array | undefined;
     const onText = (bhs: Uint8Array, data: Uint8Array) => {
       expCmdSN = be32(bhs, 24) + 1;
+      if (be32(bhs, 20) !== 0xffffffff && textRest) {
+        const h = header(0x24, 0x80, be32(bhs, 16)); put32(h, 20, 0xffffffff);
+        send(h, textRest); textRest = undefined;
+        return;
+      }
       const keys = parseText(data);
       const pairs: [string, string][] = [];
       if (discovery && keys.get('SendTargets') === 'All')
         for (const t of opts.targets) pairs.push(['TargetName', t.name], ['TargetAddress', `${host}:${port},1`]);
+      const all = buildText(pairs);
+      if (opts.targets.some((t) => t.fault === 'text-split') && all.length > 8) {
+        const cut = Math.floor(all.length / 2) + 3;
+        textRest = all.slice(cut);
+        const h = header(0x24, 0x40, be32(bhs, 16)); put32(h, 20, 0x99); // C=1, F=0, TTT for the rest
+        send(h, all.slice(0, cut));
+        return;
+      }
       const h = header(0x24, 0x80, be32(bhs, 16));
       put32(h, 20, 0xffffffff);
-      send(h, buildText(pairs));
+      send(h, all);
     };
 
     const onLogout = (bhs: Uint8Array) => {

@@ -122,3 +122,18 @@ describe('login faults (own target)', () => {
     expect(a.resources()).toEqual({ sockets: 0, timers: 0 });
   });
 });
+
+describe('discovery (own target)', () => {
+  it('a SendTargets answer split inside a pair over two Text Responses (C bit) is joined', async () => {
+    const names = ['iqn.2026-11.dev.split:alpha', 'iqn.2026-11.dev.split:bravo', 'iqn.2026-11.dev.split:charlie'];
+    const t = await startTarget({ targets: names.map((name, i) => ({ name, fault: i === 0 ? 'text-split' as const : undefined })) });
+    const a = createAdapter();
+    const { hr, output } = await a.discover(t.portal).wait();
+    expect(hrName(hr)).toBe('S_OK');
+    expect(output.targets.map((x) => x.name)).toEqual(names);
+    expect(output.targets.every((x) => x.portals[0] === t.portal)).toBe(true);
+    expect(t.received.filter((p) => p.opcode === 0x04)).toHaveLength(2);
+    expect(t.received.filter((p) => p.opcode === 0x06)).toHaveLength(1);   // the discovery session is logged out
+    await a.close(); await t.close();
+  });
+});
