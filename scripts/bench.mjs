@@ -2,8 +2,8 @@
 // table (or JSON lines with --json) and rewrites that benchmark's section of bench/RESULTS.md.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { machineLine, writeSection } from './results.mjs';
 
 const which = process.argv[2];
 const json = process.argv.includes('--json');
@@ -21,9 +21,9 @@ take(sh('node', [`build/bench-${which}.mjs`, '--seconds', String(seconds)]));
 take(sh(bin('deno'), ['run', src, '--seconds', String(seconds)]));
 take(sh(bin('bun'), [src, '--seconds', String(seconds)]));
 
-let cc = 'none';
-try { cc = sh('cc', ['--version']).split('\n')[0]; } catch { /* no compiler: the C column stays empty */ }
-if (cc !== 'none') {
+let cc = false;
+try { sh('cc', ['--version']); cc = true; } catch { /* no compiler: the C column stays empty */ }
+if (cc) {
   if (which === 'pdu') {
     await build({ entryPoints: ['bench/write-streams.ts'], bundle: true, platform: 'node', format: 'esm', outfile: 'build/write-streams.mjs', logLevel: 'warning' });
     sh('node', ['build/write-streams.mjs', 'build']);
@@ -60,21 +60,13 @@ for (const g of groups) {
   lines.push('');
   if (sums.size !== 1) { console.error(`checksums differ in ${g}`); process.exitCode = 1; }
 }
-const versions = `node ${process.version}, deno ${sh(bin('deno'), ['--version']).split('\n')[0].split(' ')[1]}, bun ${sh(bin('bun'), ['--version']).trim()}, ${cc}`;
-const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}`;
-const section = [
-  `<!-- ${which}:start -->`,
+const body = [
   `## ${which === 'pdu' ? 'PDU framing' : 'CRC32C'}`,
   '',
   `Command: \`npm run bench:${which}\` (${seconds} s per measurement), ${new Date().toISOString().slice(0, 10)}.`,
-  `Machine: ${machine}. Versions: ${versions}.`,
+  machineLine(),
   '',
   ...lines,
-  `<!-- ${which}:end -->`,
 ].join('\n');
+const section = writeSection(which, body);
 if (!json) console.log(section);
-const path = 'bench/RESULTS.md';
-let doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n\nWritten by `scripts/bench.mjs`; every figure below was measured by the command above it.\n\n<!-- notes:start -->\n<!-- notes:end -->\n';
-const re = new RegExp(`<!-- ${which}:start -->[\\s\\S]*?<!-- ${which}:end -->`);
-doc = re.test(doc) ? doc.replace(re, section) : doc.replace('<!-- notes:start -->', `${section}\n\n<!-- notes:start -->`);
-writeFileSync(path, doc);
