@@ -12,7 +12,8 @@ import { OP_NOP_IN, OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_TEXT_RSP } from "./pd
 import { pduBegin, pduEnd } from "./send";
 import { armConn, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
 import { C_ITT, C_TKIND, Q_KEEPALIVE, nextItt } from "./tables";
-import { EV_KEEPALIVE_TIMEOUT } from "./codes";
+import { EV_KEEPALIVE_TIMEOUT, ASYNC_DISCOVER } from "./codes";
+import { O_TYPE } from "./tables";
 import { logoutSend, logoutResponse, sessionFinish } from "./logout";
 import { textResponse } from "./login";
 import { sessionGone } from "./lifecycle";
@@ -52,6 +53,7 @@ export function sessionDropped(c: i32, s: i32): void {
   }
   act(ACT_EVENT, <u32>s, EV_CONNECTION_LOST, 0, 0, 0);
   sessionGone(s);
+  if (o != NONE && tget(O_TYPE, <i32>o) == ASYNC_DISCOVER) opSessionDone(<i32>o, false, false); // ends with its O_HR
 }
 
 // NOP-Out keepalive: a ping with a fresh ITT (Immediate, CmdSN not advanced); its NOP-In re-arms.

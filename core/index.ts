@@ -9,7 +9,8 @@ import { ASYNC_LOGINTOTARGET, ASYNC_DISCOVER, E_INVALIDARG, E_OUTOFMEMORY, ACT_L
   MAX_CONNS, MAX_SESSIONS, MAX_TARGETS, TIMER_CONN, TIMER_OP, P_INITIATOR_NAME, P_TARGET_NAME, P_CHAP_USER,
   P_CHAP_TARGET_USER, P_RANDOM, P_KEEPALIVE_MS, ERR_NO_SLOT, ERR_BAD_FIELD, AUTH_MUTUAL_CHAP, MAX_RECV_DSL } from "./codes";
 import { act } from "./actions";
-import { Q_KEEPALIVE } from "./tables";
+import { Q_KEEPALIVE, O_HR } from "./tables";
+import { VDS_E_ISCSI_LOGIN_FAILED } from "./codes";
 import { C_STATE, C_SESS, Q_STATE, Q_TARGET, Q_TSIH, Q_CONN, Q_AUTH, Q_FLAGS, Q_CONNECTMS, Q_LOGINMS, T_USED,
   STR_SIZE, SF_DISCOVERY, NONE, strPtr, randPtr, sessAlloc, sessFree, opAlloc, targetAlloc, connAlloc, connFree,
   STR_INITIATOR, STR_TARGET, STR_CHAP_USER, STR_CHAP_TARGET_USER } from "./tables";
@@ -113,6 +114,8 @@ export function login(now: f64, target: i32, auth: u32, flags: u32, connectMs: u
   tset(Q_AUTH, s, auth);
   tset(Q_FLAGS, s, (flags & 0xF03) | (discovery ? SF_DISCOVERY : 0));
   tset(Q_CONNECTMS, s, connectMs); tset(Q_LOGINMS, s, loginMs);
+  // A discovery succeeds only once its SendTargets answer is complete (login.ts textResponse).
+  if (discovery) tset(O_HR, o, VDS_E_ISCSI_LOGIN_FAILED);
   loginBegin(o, s);
   return o;
 }

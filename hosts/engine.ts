@@ -73,9 +73,16 @@ export class Engine {
     return at;
   }
 
-  /** Closes every socket and timer still open (the adapter's last step). */
+  /** Closes every socket still open and tells the core each is lost, so every operation still
+   *  running ends (and every handle resolves); then cancels what timers are left. */
   dispose(): void {
-    for (const [c, e] of this.conns) { this.conns.delete(c); e.conn?.close(); }
+    for (const c of [...this.conns.keys()]) {
+      const e = this.conns.get(c);
+      if (!e) continue;
+      this.conns.delete(c);
+      e.conn?.close();
+      this.drain(this.core.lost(this.now(), c, 0));
+    }
     for (const [, t] of this.timers) t.cancel();
     this.timers.clear();
   }

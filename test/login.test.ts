@@ -137,3 +137,25 @@ describe('discovery (own target)', () => {
     await a.close(); await t.close();
   });
 });
+
+describe('close() never leaves a handle hanging', () => {
+  it('a login and a discovery stuck on a silent peer end when the adapter closes', async () => {
+    const net = await import('node:net');
+    const held: import('node:net').Socket[] = [];
+    const silent = net.createServer((s) => { held.push(s); });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const portal = `127.0.0.1:${(silent.address() as import('node:net').AddressInfo).port}`;
+    const a = createAdapter();
+    const login = a.loginToTarget({ target: T, portal, loginTimeoutMs: 60000 });
+    const disc = a.discover(portal, { timeoutMs: 60000 });
+    while (held.length < 2) await new Promise((r) => setTimeout(r, 5));
+    await a.close();
+    const [l, d] = await Promise.all([login.wait({ timeoutMs: 2000 }), disc.wait({ timeoutMs: 2000 })]);
+    expect(hrName(l.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
+    expect(l.output.result).toBe('transport-lost');
+    expect(hrName(d.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
+    expect(a.resources()).toEqual({ sockets: 0, timers: 0 });
+    for (const s of held) s.destroy();
+    await new Promise<void>((r) => silent.close(() => r()));
+  });
+});

@@ -23,6 +23,8 @@ async function teardown({ target, adapter, handles }: { target: RunningTarget; a
   await target.close();
   if (handles !== undefined) await until(() => nodeActiveHandles()! <= handles, 2000, 'node handles released');
 }
+/** The types of the adapter's events, as they arrive. */
+function eventTypes(a: Adapter): string[] { const seen: string[] = []; a.on((e) => seen.push(e.type)); return seen; }
 const logouts = (t: RunningTarget) => t.received.filter((p) => p.opcode === 0x06);
 const reasons = (out: { sessions: { reason: string }[] }) => out.sessions.map((s) => s.reason).sort();
 
@@ -263,8 +265,7 @@ describe('LogoutFromTarget against the own target', () => {
 describe('events the target starts (contract §4)', () => {
   it('AsyncEvent 1: the session is logged out at once, and surfaced as an event', async () => {
     const env = await setup({ fault: 'async-logout', faultArg: 3 }, 1);
-    const events: string[] = [];
-    env.adapter.on((e) => events.push(e.type));
+    const events = eventTypes(env.adapter);
     await until(() => events.includes('session-logged-out'), 3000, 'async logout');
     expect(events[0]).toBe('async-logout-request');
     expect(logouts(env.target)).toHaveLength(1);
@@ -275,8 +276,7 @@ describe('events the target starts (contract §4)', () => {
 
   it('AsyncEvent 3: no Logout is sent; the session is gone', async () => {
     const env = await setup({ fault: 'async-drop-all' }, 1);
-    const events: string[] = [];
-    env.adapter.on((e) => events.push(e.type));
+    const events = eventTypes(env.adapter);
     await until(() => events.includes('connection-lost'), 3000, 'drop');
     expect(events[0]).toBe('async-drop-all');
     expect(logouts(env.target)).toHaveLength(0);
@@ -286,8 +286,7 @@ describe('events the target starts (contract §4)', () => {
 
   it('AsyncEvent 2 for our connection: no Logout, the session is gone', async () => {
     const env = await setup({ fault: 'async-drop-conn' }, 1);
-    const events: string[] = [];
-    env.adapter.on((e) => events.push(e.type));
+    const events = eventTypes(env.adapter);
     await until(() => events.includes('connection-lost'), 3000, 'drop');
     expect(events[0]).toBe('async-drop-connection');
     expect(logouts(env.target)).toHaveLength(0);
@@ -296,8 +295,7 @@ describe('events the target starts (contract §4)', () => {
 
   it('AsyncEvent 4 (renegotiation): the default policy logs out', async () => {
     const env = await setup({ fault: 'async-renegotiate' }, 1);
-    const events: string[] = [];
-    env.adapter.on((e) => events.push(e.type));
+    const events = eventTypes(env.adapter);
     await until(() => events.includes('session-logged-out'), 3000, 'logout after AsyncEvent 4');
     expect(events[0]).toBe('async-renegotiate');
     expect(logouts(env.target)).toHaveLength(1);
@@ -343,8 +341,7 @@ describe('NOP-Out keepalive', () => {
     await teardown(env);
 
     const quiet = await setup({ fault: 'nop-silent' }, 0);
-    const events: string[] = [];
-    quiet.adapter.on((e) => events.push(e.type));
+    const events = eventTypes(quiet.adapter);
     await quiet.adapter.loginToTarget({ target: T, portal: quiet.target.portal, keepaliveMs: 40 }).wait();
     await until(() => events.includes('keepalive-timeout'), 3000, 'keepalive timeout');
     expect(quiet.adapter.queryTargets()[0].sessions).toHaveLength(0);
