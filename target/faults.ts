@@ -15,9 +15,10 @@ export type Fault =
   | 'async-renegotiate'  // AsyncEvent 4 after login
   | 'nop-during-logout'  // a NOP-In ping between our Logout and its response
   | 'nop-silent'         // never answer the initiator's NOP-Out pings
-  | 'text-split';        // discovery: SendTargets answer in two Text Responses, split inside a pair (C bit)
   | 'reject-waiting'     // Reject 0x0C after login
   | 'nop-ping'           // NOP-In with a TTT after login (expects a NOP-Out)
   | 'login-auth-fail'    // status 0x0201 on login
   | 'bad-negotiation'    // answers MaxBurstLength above the initiator's offer (a Minimum key)
-  | 'redirect';          // status 0x0101 with TargetAddress = redirectTo
+  | 'redirect'           // status 0x0101 with TargetAddress = redirectTo
+  | 'text-split'         // discovery: SendTargets answer in two Text Responses, split inside a pair (C bit)
+  | 'window-closed';     // every response closes the command window (MaxCmdSN = ExpCmdSN - 1)

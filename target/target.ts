@@ -81,7 +81,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       h[0] = op; h[1] = b1;
       put32(h, 16, itt);
       put32(h, 24, statSN); if (advance) statSN++;
-      put32(h, 28, expCmdSN); put32(h, 32, expCmdSN + 32);
+      put32(h, 28, expCmdSN); put32(h, 32, spec?.fault === 'window-closed' ? expCmdSN - 1 : expCmdSN + 32);
       return h;
     };
 

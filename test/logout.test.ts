@@ -108,6 +108,14 @@ describe('LogoutFromTarget against the own target', () => {
     });
   }
 
+  it('the Logout goes out Immediate even when the target has closed the command window', async () => {
+    const env = await setup({ fault: 'window-closed' }, 2);
+    const { hr } = await env.adapter.logoutFromTarget(T).wait();
+    expect(hrName(hr)).toBe('S_OK');
+    expect(logouts(env.target).map((p) => p.bhs[0])).toEqual([0x46, 0x46]);
+    await teardown(env);
+  });
+
   it('no response: the per-session timeout ends the wait (reason timeout)', async () => {
     const env = await setup({ fault: 'no-response' }, 2);
     const started = Date.now();
