@@ -1,0 +1,2 @@
+export function machineLine(): string;
+export function writeSection(which: string, body: string): string;
