@@ -37,6 +37,14 @@ describe('the packed package', () => {
   it('imports and runs under Deno', () => {
     expect(JSON.parse(execFileSync(bin('deno'), ['run', '-A', 'use.mjs'], { cwd: dir }).toString())).toEqual(want);
   });
+  it('the command (npm run demo / iscsi-adapter) runs the main job and says so in --json', () => {
+    const out = JSON.parse(execFileSync('node', [join(dir, 'node_modules/iscsi-adapter/dist/cli.mjs'), '--json', '--sessions', '4'], { cwd: dir }).toString());
+    expect(out).toMatchObject({ hr: 0, hrName: 'S_OK', hrHex: '0x00000000', loginFailures: [] });
+    expect(out.sessions).toHaveLength(4);
+    let code = 0;
+    try { execFileSync('node', [join(dir, 'node_modules/iscsi-adapter/dist/cli.mjs'), '--bogus'], { stdio: 'pipe' }); } catch (e) { code = (e as { status: number }).status; }
+    expect(code).toBe(2);
+  });
   it('imports and runs under Bun', () => {
     expect(JSON.parse(execFileSync(bin('bun'), ['use.mjs'], { cwd: dir }).toString())).toEqual(want);
   });

@@ -37,6 +37,7 @@ export class Driver {
   data(c: number, bytes: Uint8Array) { this.c.rx.set(bytes); return this.drain(this.c.core.data(this.now, c, bytes.length)); }
   lost(c: number, connectFailed = 0) { return this.drain(this.c.core.lost(this.now, c, connectFailed)); }
   timer(id: number) { return this.drain(this.c.core.timer(this.now, id)); }
+  cancel(op: number) { const hr = this.c.core.cancel(this.now, op); const acts = this.drain(this.c.core.actions()); this.log.push({ kind: -1, a: [op, hr >>> 0] }); return acts; }
   logout(target: number, opts: { timeout?: number; conc?: number; deadline?: number; grace?: number } = {}) {
     const op = this.c.core.logout(this.now, target, opts.timeout ?? 15000, opts.conc ?? 64, opts.deadline ?? 0, opts.grace ?? 1000);
     return { op, acts: this.drain(this.c.core.actions()) };
@@ -48,7 +49,7 @@ export const find = (acts: Action[], kind: number) => acts.find((x) => x.kind ==
 export const kinds = (acts: Action[]) => acts.map((x) => x.kind);
 
 /** A target PDU: 48-byte BHS from fields, plus a text data segment (padded). */
-export function targetPdu(op: number, b1: number, f: { itt?: number; ttt?: number; statsn?: number; status?: number; byte2?: number; tsih?: number; w36?: number; w40?: number; isid?: boolean } = {}, text = ''): Uint8Array {
+export function targetPdu(op: number, b1: number, f: { itt?: number; ttt?: number; statsn?: number; status?: number; byte2?: number; tsih?: number; w36?: number; w38?: number; w40?: number } = {}, text = ''): Uint8Array {
   const data = enc.encode(text);
   const out = new Uint8Array(48 + ((data.length + 3) & ~3));
   const dv = new DataView(out.buffer);
@@ -60,6 +61,7 @@ export function targetPdu(op: number, b1: number, f: { itt?: number; ttt?: numbe
   dv.setUint32(24, f.statsn ?? 1); dv.setUint32(28, 1); dv.setUint32(32, 32);
   if (f.status !== undefined) dv.setUint16(36, f.status);
   if (f.w36 !== undefined) dv.setUint32(36, f.w36);
+  if (f.w38 !== undefined) dv.setUint16(38, f.w38);
   if (f.w40 !== undefined) dv.setUint32(40, f.w40);
   out.set(data, 48);
   return out;

@@ -1,0 +1,75 @@
+// A seeded simulation over the Wasm core alone: logins, logouts, target answers, faults, pings,
+// async events, cancels and timers, chosen by a PRNG. Returns the SHA-256 of every action the
+// core produced (bytes included), so runs can be compared across runtimes.
+import { createHash } from 'node:crypto';
+import { Driver, find, targetPdu, ittOf, type Action } from './driver.ts';
+import { rng } from './core.ts';
+import { CODE } from '../../hosts/codes.ts';
+
+export function simulate(seed: number, steps = 400): { hash: string; actions: number; unfinished: number } {
+  const d = new Driver();
+  const r = rng(seed);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const targets = [d.target(), d.target()];
+  const armed = new Set<number>();
+  const loggedIn = new Set<number>();
+  const awaiting = new Map<number, number>();      // conn -> ITT of our Logout
+  const ops: number[] = [];
+  let statsn = 10;
+  const track = (acts: Action[]) => {
+    for (const a of acts) {
+      if (a.kind === CODE.ACT_ARM) armed.add(a.a[0]);
+      if (a.kind === CODE.ACT_CANCEL) armed.delete(a.a[0]);
+      if (a.kind === CODE.ACT_CLOSE) { loggedIn.delete(a.a[0]); awaiting.delete(a.a[0]); }
+      if (a.kind === CODE.ACT_LOGGED_IN) loggedIn.add(a.a[3]);
+      if (a.kind === CODE.ACT_SEND && a.bytes![0] === 0x46) awaiting.set(a.a[0], ittOf(a.bytes!));
+    }
+    return acts;
+  };
+  for (let i = 0; i < steps; i++) {
+    const x = r();
+    if (x < 0.25 && loggedIn.size < 24) {
+      const { op, acts } = d.login(pick(targets));
+      track(acts);
+      ops.push(op);
+      const c = find(acts, CODE.ACT_CONNECT)!.a[0];
+      if (r() < 0.1) { track(d.lost(c, 1)); continue; }
+      const sec = find(track(d.up(c)), CODE.ACT_SEND)!.bytes!;
+      const next = track(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: statsn++ }, 'AuthMethod=None\0')));
+      const opReq = find(next, CODE.ACT_SEND)!.bytes!;
+      const bad = r() < 0.1;
+      track(d.data(c, targetPdu(0x23, bad ? 0x00 : 0x87, { itt: ittOf(opReq), statsn: statsn++, tsih: i, status: bad ? 0x0201 : 0 }, 'HeaderDigest=None\0')));
+    } else if (x < 0.35) {
+      const { op, acts } = d.logout(pick(targets), { conc: 1 + Math.floor(r() * 4), timeout: 1000 + Math.floor(r() * 1000) });
+      track(acts);
+      ops.push(op);
+    } else if (x < 0.6 && awaiting.size) {
+      const c = pick([...awaiting.keys()]);
+      const y = r();
+      if (y < 0.6) {
+        track(d.data(c, targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, statsn: statsn++ })));
+        if (r() < 0.5) track(d.lost(c, 0));
+      } else if (y < 0.8) track(d.data(c, targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, byte2: 1 + Math.floor(r() * 3), w40: 0x00020014 })));
+      else track(d.lost(c, 0));
+    } else if (x < 0.7 && loggedIn.size) {
+      track(d.data(pick([...loggedIn]), targetPdu(0x32, 0x80, { statsn: statsn++, w36: (1 + Math.floor(r() * 4)) << 24, w38: 1, w40: 3 })));
+    } else if (x < 0.8 && loggedIn.size) {
+      track(d.data(pick([...loggedIn]), targetPdu(0x20, 0x80, { ttt: 0x100 + i, statsn })));
+    } else if (x < 0.85 && ops.length) {
+      track(d.cancel(pick(ops)));
+    } else if (armed.size) {
+      const id = pick([...armed]);
+      armed.delete(id);
+      track(d.timer(id));
+    }
+  }
+  // Then let time run out: every timer fires, and every operation must have ended (never hanging).
+  for (let guard = 0; armed.size && guard < 10000; guard++) {
+    const id = [...armed][0];
+    armed.delete(id);
+    track(d.timer(id));
+  }
+  const done = new Set(d.log.filter((a) => a.kind === CODE.ACT_OP_DONE).map((a) => a.a[0]));
+  const unfinished = ops.filter((o) => o >= 0 && !done.has(o)).length;
+  return { hash: createHash('sha256').update(JSON.stringify(d.log)).digest('hex'), actions: d.log.length, unfinished };
+}
