@@ -153,20 +153,21 @@ export const RAW_HEADER_DIGEST: u32 = 1;
 export const RAW_DATA_DIGEST: u32 = 2;
 export const RAW_ANY_DIRECTION: u32 = 16;
 
-// ---- operational keys (RFC 7143 §13) negotiated at login; sessionParam(s, K_*) reads the result
-export const K_MAX_CONNECTIONS: u32 = 0;
-export const K_INITIAL_R2T: u32 = 1;
-export const K_IMMEDIATE_DATA: u32 = 2;
-export const K_MAX_RECV_DSL_TARGET: u32 = 3;
-export const K_MAX_BURST_LENGTH: u32 = 4;
-export const K_FIRST_BURST_LENGTH: u32 = 5;
-export const K_DEFAULT_TIME2WAIT: u32 = 6;
-export const K_DEFAULT_TIME2RETAIN: u32 = 7;
-export const K_MAX_OUTSTANDING_R2T: u32 = 8;
-export const K_DATA_PDU_IN_ORDER: u32 = 9;
-export const K_DATA_SEQUENCE_IN_ORDER: u32 = 10;
-export const K_ERROR_RECOVERY_LEVEL: u32 = 11;
-export const K_TARGET_PORTAL_GROUP_TAG: u32 = 12;
-export const K_HEADER_DIGEST: u32 = 13;
-export const K_DATA_DIGEST: u32 = 14;
+// ---- operational keys (RFC 7143 §13) negotiated at login; sessionParam(s, K_*) reads the result.
+// The comment is the name the host reports it under (TargetMaxRecvDataSegmentLength: the target's own).
+export const K_MAX_CONNECTIONS: u32 = 0; // MaxConnections
+export const K_INITIAL_R2T: u32 = 1; // InitialR2T
+export const K_IMMEDIATE_DATA: u32 = 2; // ImmediateData
+export const K_MAX_RECV_DSL_TARGET: u32 = 3; // TargetMaxRecvDataSegmentLength
+export const K_MAX_BURST_LENGTH: u32 = 4; // MaxBurstLength
+export const K_FIRST_BURST_LENGTH: u32 = 5; // FirstBurstLength
+export const K_DEFAULT_TIME2WAIT: u32 = 6; // DefaultTime2Wait
+export const K_DEFAULT_TIME2RETAIN: u32 = 7; // DefaultTime2Retain
+export const K_MAX_OUTSTANDING_R2T: u32 = 8; // MaxOutstandingR2T
+export const K_DATA_PDU_IN_ORDER: u32 = 9; // DataPDUInOrder
+export const K_DATA_SEQUENCE_IN_ORDER: u32 = 10; // DataSequenceInOrder
+export const K_ERROR_RECOVERY_LEVEL: u32 = 11; // ErrorRecoveryLevel
+export const K_TARGET_PORTAL_GROUP_TAG: u32 = 12; // TargetPortalGroupTag
+export const K_HEADER_DIGEST: u32 = 13; // HeaderDigest
+export const K_DATA_DIGEST: u32 = 14; // DataDigest
 export const K_COUNT: u32 = 15;

@@ -1,10 +1,8 @@
 // Operational text keys (RFC 7143 §13): what we offer, each key's result function and default,
 // and the negotiated values per session. A target answer that its result function forbids
 // (a Minimum key answered above our offer, an OR key turned off, ...) fails the login.
-import { MAX_SESSIONS, K_COUNT, K_MAX_CONNECTIONS, K_INITIAL_R2T, K_IMMEDIATE_DATA, K_MAX_RECV_DSL_TARGET,
-  K_MAX_BURST_LENGTH, K_FIRST_BURST_LENGTH, K_DEFAULT_TIME2WAIT, K_DEFAULT_TIME2RETAIN, K_MAX_OUTSTANDING_R2T,
-  K_DATA_PDU_IN_ORDER, K_DATA_SEQUENCE_IN_ORDER, K_ERROR_RECOVERY_LEVEL, K_TARGET_PORTAL_GROUP_TAG,
-  K_HEADER_DIGEST, K_DATA_DIGEST, MAX_RECV_DSL } from "./codes";
+import { MAX_SESSIONS, K_COUNT, K_MAX_RECV_DSL_TARGET, K_DEFAULT_TIME2WAIT, K_DEFAULT_TIME2RETAIN,
+  K_FIRST_BURST_LENGTH, K_MAX_BURST_LENGTH, K_TARGET_PORTAL_GROUP_TAG, K_HEADER_DIGEST, K_DATA_DIGEST, MAX_RECV_DSL } from "./codes";
 import { findKey, valIs, valNum, wKey, wStr, wDec, wEnd } from "./text";
 
 const MIN: u32 = 1;       // result = min(offer, answer): answer must not exceed the offer
@@ -19,50 +17,21 @@ const VALUES = memory.data(MAX_SESSIONS * <i32>K_COUNT * 4, 4);
 export function sessionParam(s: i32, k: u32): u32 { return k < K_COUNT ? load<u32>(slot(s, k)) : 0xFFFFFFFF; }
 export function setSessionParam(s: i32, k: u32, v: u32): void { store<u32>(slot(s, k), v); }
 
-// name, kind, our offer, RFC default; normal sessions only unless `discovery` says so.
-function key(k: u32): string {
-  if (k == K_MAX_CONNECTIONS) return "MaxConnections";
-  if (k == K_INITIAL_R2T) return "InitialR2T";
-  if (k == K_IMMEDIATE_DATA) return "ImmediateData";
-  if (k == K_MAX_RECV_DSL_TARGET) return "MaxRecvDataSegmentLength";
-  if (k == K_MAX_BURST_LENGTH) return "MaxBurstLength";
-  if (k == K_FIRST_BURST_LENGTH) return "FirstBurstLength";
-  if (k == K_DEFAULT_TIME2WAIT) return "DefaultTime2Wait";
-  if (k == K_DEFAULT_TIME2RETAIN) return "DefaultTime2Retain";
-  if (k == K_MAX_OUTSTANDING_R2T) return "MaxOutstandingR2T";
-  if (k == K_DATA_PDU_IN_ORDER) return "DataPDUInOrder";
-  if (k == K_DATA_SEQUENCE_IN_ORDER) return "DataSequenceInOrder";
-  if (k == K_ERROR_RECOVERY_LEVEL) return "ErrorRecoveryLevel";
-  return "TargetPortalGroupTag";
-}
-function kind(k: u32): u32 {
-  if (k == K_INITIAL_R2T || k == K_DATA_PDU_IN_ORDER || k == K_DATA_SEQUENCE_IN_ORDER) return OR | BOOL;
-  if (k == K_IMMEDIATE_DATA) return AND | BOOL;
-  if (k == K_DEFAULT_TIME2WAIT) return MAX;
-  if (k == K_MAX_RECV_DSL_TARGET || k == K_TARGET_PORTAL_GROUP_TAG) return DECL;
-  return MIN;
-}
-function offer(k: u32): u32 {
-  if (k == K_MAX_CONNECTIONS) return 1;
-  if (k == K_INITIAL_R2T || k == K_IMMEDIATE_DATA || k == K_DATA_PDU_IN_ORDER || k == K_DATA_SEQUENCE_IN_ORDER) return 1;
-  if (k == K_MAX_RECV_DSL_TARGET) return MAX_RECV_DSL;   // ours, declared; the target's comes back
-  if (k == K_MAX_BURST_LENGTH) return 262144;
-  if (k == K_FIRST_BURST_LENGTH) return 65536;
-  if (k == K_DEFAULT_TIME2WAIT) return 2;
-  if (k == K_DEFAULT_TIME2RETAIN) return 0;              // nothing to keep for us after a logout
-  if (k == K_MAX_OUTSTANDING_R2T) return 1;
-  return 0;                                              // ErrorRecoveryLevel 0, TPGT n/a
-}
-function rfcDefault(k: u32): u32 {
-  if (k == K_MAX_CONNECTIONS || k == K_MAX_OUTSTANDING_R2T) return 1;
-  if (k == K_INITIAL_R2T || k == K_IMMEDIATE_DATA || k == K_DATA_PDU_IN_ORDER || k == K_DATA_SEQUENCE_IN_ORDER) return 1;
-  if (k == K_MAX_RECV_DSL_TARGET) return 8192;
-  if (k == K_MAX_BURST_LENGTH) return 262144;
-  if (k == K_FIRST_BURST_LENGTH) return 65536;
-  if (k == K_DEFAULT_TIME2WAIT) return 2;
-  if (k == K_DEFAULT_TIME2RETAIN) return 20;
-  return 0;
-}
+// One row per key, indexed by K_*: the name on the wire, its result function, what we offer and
+// the RFC default. Digests are negotiated in login.ts and only stored here.
+const NAME: StaticArray<string> = [
+  "MaxConnections", "InitialR2T", "ImmediateData", "MaxRecvDataSegmentLength", "MaxBurstLength", "FirstBurstLength",
+  "DefaultTime2Wait", "DefaultTime2Retain", "MaxOutstandingR2T", "DataPDUInOrder", "DataSequenceInOrder",
+  "ErrorRecoveryLevel", "TargetPortalGroupTag",
+];
+const KIND: StaticArray<u32> = [MIN, OR | BOOL, AND | BOOL, DECL, MIN, MIN, MAX, MIN, MIN, OR | BOOL, OR | BOOL, MIN, DECL];
+// MaxRecvDataSegmentLength is ours, declared (the target's comes back); Time2Retain 0: nothing to keep after a logout.
+const OFFER: StaticArray<u32> = [1, 1, 1, MAX_RECV_DSL, 262144, 65536, 2, 0, 1, 1, 1, 0, 0];
+const DEFAULT: StaticArray<u32> = [1, 1, 1, 8192, 262144, 65536, 2, 20, 1, 1, 1, 0, 0];
+@inline function key(k: u32): string { return unchecked(NAME[k]); }
+@inline function kind(k: u32): u32 { return unchecked(KIND[k]); }
+@inline function offer(k: u32): u32 { return unchecked(OFFER[k]); }
+@inline function rfcDefault(k: u32): u32 { return unchecked(DEFAULT[k]); }
 @inline function forDiscovery(k: u32): bool {
   return k == K_MAX_RECV_DSL_TARGET || k == K_DEFAULT_TIME2WAIT || k == K_DEFAULT_TIME2RETAIN || k == K_TARGET_PORTAL_GROUP_TAG;
 }

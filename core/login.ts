@@ -396,7 +396,10 @@ function emitPairs(o: i32, p: usize, len: u32): void {
       : startsWith(p + i, end - i, "TargetAddress=") ? TEXT_TARGET_ADDRESS : 0;
     if (kind) {
       const skip: u32 = kind == TEXT_TARGET_NAME ? 11 : 14;
-      const n = end - i - skip;
+      let n = end - i - skip;
+      if (kind == TEXT_TARGET_ADDRESS) {                // "host:port,tpgt": the portal group tag stays here
+        for (let k = n; k > 0; k--) if (load<u8>(p + i + skip + k - 1) == 0x2C) { n = k - 1; break; }
+      }
       const at = txAlloc(n);
       if (at >= 0) { memory.copy(TX + at, p + i + skip, n); act(ACT_TEXT, <u32>o, kind, <u32>at, n); }
     }

@@ -2,7 +2,7 @@
 import type { Host } from './types.ts';
 import { Engine, type OpSink } from './engine.ts';
 import { AsyncOperation } from './async-operation.ts';
-import { CODE, HR, hrName, LOGIN_RESULT_NAMES, REASON_NAMES } from './codes.ts';
+import { CODE, HR, hrName, KEY_NAMES, LOGIN_RESULT_NAMES, REASON_NAMES } from './codes.ts';
 import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, portalText, type Portal } from './ids.ts';
 
 export interface AdapterOptions {
@@ -51,10 +51,6 @@ interface SessionEntry { id: string; target: TargetEntry; portal: string; tsih: 
 const EVENT_NAMES: Record<number, string> = Object.fromEntries(
   Object.entries(CODE).filter(([k]) => k.startsWith('EV_')).map(([k, v]) => [v, k.slice(3).toLowerCase().replaceAll('_', '-')]),
 );
-// K_MAX_BURST_LENGTH -> MaxBurstLength: the core's key codes under their RFC 7143 §13 names.
-const KEY_NAMES: [string, number][] = Object.entries(CODE).filter(([k]) => k.startsWith('K_') && k !== 'K_COUNT')
-  .map(([k, v]) => [k.slice(2).toLowerCase().replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())
-    .replace('Dsl', 'DataSegmentLength').replace('Pdu', 'PDU').replace('R2t', 'R2T').replace('Time2wait', 'Time2Wait').replace('Time2retain', 'Time2Retain'), v]);
 const AUTH_CODES = { none: CODE.AUTH_NONE, chap: CODE.AUTH_CHAP, 'mutual-chap': CODE.AUTH_MUTUAL_CHAP } as const;
 const enc = new TextEncoder();
 
@@ -185,9 +181,8 @@ export class Adapter {
               last = { id: t.id, name: t.name, portals: [] };
               output.targets.push(last);
             } else if (kind === CODE.TEXT_TARGET_ADDRESS && last) {
-              const addr = value.replace(/,\d+$/, '');
-              last.portals.push(addr);
-              this.targets.get(this.resolve(last.name))?.portals.add(addr);
+              last.portals.push(value);
+              this.targets.get(this.resolve(last.name))?.portals.add(value);
             }
           },
           loginStatus: (_s, reason) => { output.result = LOGIN_RESULT_NAMES[reason]; },

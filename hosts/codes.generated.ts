@@ -156,6 +156,8 @@ export const REASON_NAMES: Record<number, string> = {
   6: 'protocol-error',
   7: 'cancelled-before-send',
 };
+/** Negotiated login keys: the name reported for each K_ code. */
+export const KEY_NAMES: [string, number][] = [["MaxConnections",0],["InitialR2T",1],["ImmediateData",2],["TargetMaxRecvDataSegmentLength",3],["MaxBurstLength",4],["FirstBurstLength",5],["DefaultTime2Wait",6],["DefaultTime2Retain",7],["MaxOutstandingR2T",8],["DataPDUInOrder",9],["DataSequenceInOrder",10],["ErrorRecoveryLevel",11],["TargetPortalGroupTag",12],["HeaderDigest",13],["DataDigest",14]];
 /** Login results, as names. */
 export const LOGIN_RESULT_NAMES: Record<number, string> = {
   0: 'ok',

@@ -79,7 +79,7 @@ describe('operational negotiation (own target echoes our offers)', () => {
     const r = await a.loginToTarget({ target: T, portal: t.portal, headerDigest: true }).wait();
     expect(hrName(r.hr)).toBe('S_OK');
     expect(r.output.negotiated).toEqual({
-      MaxConnections: 1, InitialR2T: 1, ImmediateData: 1, MaxRecvDataSegmentLengthTarget: 8192, MaxBurstLength: 262144,
+      MaxConnections: 1, InitialR2T: 1, ImmediateData: 1, TargetMaxRecvDataSegmentLength: 8192, MaxBurstLength: 262144,
       FirstBurstLength: 65536, DefaultTime2Wait: 2, DefaultTime2Retain: 0, MaxOutstandingR2T: 1, DataPDUInOrder: 1,
       DataSequenceInOrder: 1, ErrorRecoveryLevel: 0, TargetPortalGroupTag: 0, HeaderDigest: 1, DataDigest: 0,
     });
