@@ -45,6 +45,18 @@ describe('the packed package', () => {
     try { execFileSync('node', [join(dir, 'node_modules/iscsi-adapter/dist/cli.mjs'), '--bogus'], { stdio: 'pipe' }); } catch (e) { code = (e as { status: number }).status; }
     expect(code).toBe(2);
   });
+  it('its declarations type-check a TypeScript consumer (module nodenext, strict)', () => {
+    writeFileSync(join(dir, 'use.ts'), `import { createAdapter, hrName, type LogoutOutput } from 'iscsi-adapter';
+const op = createAdapter().logoutFromTarget('iqn.2026-11.dev.pkg:t');
+const r: { hr: number; output: LogoutOutput } = await op.wait();
+const n: string = hrName(r.hr);
+// @ts-expect-error: the handle has no such method
+op.logout();
+export { n };
+`);
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [] }, files: ['use.ts'] }));
+    execFileSync(bin('tsc'), ['-p', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  });
   it('imports and runs under Bun', () => {
     expect(JSON.parse(execFileSync(bin('bun'), ['use.mjs'], { cwd: dir }).toString())).toEqual(want);
   });
