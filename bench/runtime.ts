@@ -6,11 +6,16 @@ export const arg = (name: string, def: number): number => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? Number(argv[i + 1]) : def;
 };
-/** Runs fn in whole passes until `seconds` have gone by (after one warm-up pass). */
+/** After one warm-up pass, five rounds of whole passes, each seconds/5 long; returns the fastest
+ *  round (this 2-core VM's neighbours make single rounds swing by up to 2x). */
 export function timed(seconds: number, fn: () => void): { passes: number; elapsed: number } {
   fn();
-  const start = performance.now();
-  let passes = 0, elapsed = 0;
-  do { fn(); passes++; elapsed = (performance.now() - start) / 1000; } while (elapsed < seconds);
-  return { passes, elapsed };
+  let best = { passes: 0, elapsed: Infinity };
+  for (let round = 0; round < 5; round++) {
+    const start = performance.now();
+    let passes = 0, elapsed = 0;
+    do { fn(); passes++; elapsed = (performance.now() - start) / 1000; } while (elapsed < seconds / 5);
+    if (passes / elapsed > best.passes / best.elapsed) best = { passes, elapsed };
+  }
+  return best;
 }

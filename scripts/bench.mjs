@@ -63,7 +63,7 @@ for (const g of groups) {
 const body = [
   `## ${which === 'pdu' ? 'PDU framing' : 'CRC32C'}`,
   '',
-  `Command: \`npm run bench:${which}\` (${seconds} s per measurement), ${new Date().toISOString().slice(0, 10)}.`,
+  `Command: \`npm run bench:${which}\` (${seconds} s per measurement: the fastest of five rounds), ${new Date().toISOString().slice(0, 10)}.`,
   machineLine(),
   '',
   ...lines,

@@ -27,12 +27,17 @@ int main(int argc, char **argv) {
   uint8_t *data = malloc(total);
   uint32_t s = 1;
   for (size_t i = 0; i < total; i++) { s = s * 1664525u + 1013904223u; data[i] = (uint8_t)(s >> 24); }
-  double secs = atof(argv[2]), start = now(), el; uint64_t blocks = 0; uint32_t x = 0;
-  do {
-    x = 0;
-    for (size_t at = 0; at < total; at += block) x ^= crc(data + at, block);
-    blocks += total / block; el = now() - start;
-  } while (el < secs);
-  printf("%llu %llu %.6f %u\n", (unsigned long long)blocks, (unsigned long long)(blocks * block), el, x);
+  double secs = atof(argv[2]) / 5, start, el, best = 0, bel = 0; uint64_t blocks = 0, bblocks = 0; uint32_t x = 0;
+  /* five rounds, the fastest reported: the same rule as bench/runtime.ts */
+  for (int round = 0; round < 5; round++) {
+    blocks = 0; start = now();
+    do {
+      x = 0;
+      for (size_t at = 0; at < total; at += block) x ^= crc(data + at, block);
+      blocks += total / block; el = now() - start;
+    } while (el < secs);
+    if (blocks / el > best) { best = blocks / el; bblocks = blocks; bel = el; }
+  }
+  printf("%llu %llu %.6f %u\n", (unsigned long long)bblocks, (unsigned long long)(bblocks * block), bel, x);
   return 0;
 }

@@ -67,8 +67,12 @@ int main(int argc, char **argv) {
   FILE *fp = fopen(argv[1], "rb"); if (!fp) { perror(argv[1]); return 1; }
   fseek(fp, 0, SEEK_END); long size = ftell(fp); fseek(fp, 0, SEEK_SET);
   uint8_t *data = malloc(size); if (fread(data, 1, size, fp) != (size_t)size) return 1; fclose(fp);
-  double secs = atof(argv[2]), start = now(), el; uint64_t pdus = 0, bytes = 0; uint32_t csum = 0;
+  double secs = atof(argv[2]) / 5, start, el, best_rate = 0; uint64_t pdus = 0, bytes = 0, bp = 0, bb = 0; uint32_t csum = 0;
+  double bel = 0;
   uint8_t *chunk = malloc(65536);
+  /* five rounds, the fastest reported: the same rule as bench/runtime.ts */
+  for (int round = 0; round < 5; round++) {
+  pdus = 0; bytes = 0; start = now();
   do {
     framer *f = calloc(1, sizeof *f);
     for (long at = 0; at < size; at += 65536) {
@@ -79,6 +83,8 @@ int main(int argc, char **argv) {
     pdus += f->count; bytes += size; csum = f->csum; free(f);
     el = now() - start;
   } while (el < secs);
-  printf("%llu %llu %.6f %u\n", (unsigned long long)pdus, (unsigned long long)bytes, el, csum);
+  if (bytes / el > best_rate) { best_rate = bytes / el; bp = pdus; bb = bytes; bel = el; }
+  }
+  printf("%llu %llu %.6f %u\n", (unsigned long long)bp, (unsigned long long)bb, bel, csum);
   return 0;
 }
