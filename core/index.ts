@@ -14,7 +14,7 @@ import { VDS_E_ISCSI_LOGIN_FAILED } from "./codes";
 import { C_STATE, C_SESS, Q_STATE, Q_TARGET, Q_TSIH, Q_CONN, Q_AUTH, Q_FLAGS, Q_CONNECTMS, Q_LOGINMS, T_USED,
   STR_SIZE, SF_DISCOVERY, NONE, strPtr, randPtr, sessAlloc, sessFree, opAlloc, targetAlloc, connAlloc, connFree,
   STR_INITIATOR, STR_TARGET, STR_CHAP_USER, STR_CHAP_TARGET_USER } from "./tables";
-import { opFinish, logoutStart, opCancel, opDeadline, opStatus, opPercent, opTotal } from "./operation";
+import { durationOk, opFinish, logoutStart, opCancel, opDeadline, opStatus, opPercent, opTotal } from "./operation";
 import { loginBegin, loginTransportUp, chapAnswer as chapAnswerIn, chapExpected as chapExpectedIn } from "./login";
 import { connData, connLost, connTimer } from "./conn";
 import { sessionParam as sessionParamIn } from "./keys";
@@ -88,6 +88,7 @@ function readParams(s: i32, len: u32): bool {
       store<u16>(p, <u16>n); memory.copy(p + 2, IO + i, n);
     } else if (tag == P_KEEPALIVE_MS) {
       if (n != 4) return false;
+      if (!durationOk(load<u32>(IO + i), true)) return false;
       tset(Q_KEEPALIVE, s, load<u32>(IO + i));
     } else if (tag == P_RANDOM) {
       if (n != 32) return false;
@@ -106,7 +107,7 @@ export function login(now: f64, target: i32, auth: u32, flags: u32, connectMs: u
   const o = opAlloc(discovery ? ASYNC_DISCOVER : ASYNC_LOGINTOTARGET);
   if (o < 0) return ERR_NO_SLOT;
   if (!discovery && (target < 0 || target >= MAX_TARGETS || !tget(T_USED, target))) { opFinish(o, E_INVALIDARG); return o; }
-  if (auth > AUTH_MUTUAL_CHAP || connectMs == 0 || loginMs == 0) { opFinish(o, E_INVALIDARG); return o; }
+  if (auth > AUTH_MUTUAL_CHAP || !durationOk(connectMs, false) || !durationOk(loginMs, false)) { opFinish(o, E_INVALIDARG); return o; }
   const s = sessAlloc();
   if (s < 0) { act(ACT_LOGIN_STATUS, <u32>o, 0, L_OUT_OF_RESOURCES); opFinish(o, E_OUTOFMEMORY); return o; }
   if (!readParams(s, ioLen)) { sessFree(s); opFinish(o, E_INVALIDARG); return o; }

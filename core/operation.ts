@@ -60,6 +60,9 @@ export function opSessionDone(o: i32, ok: bool, wasSent: bool): void {
   opPump(o);
 }
 
+// Durations become host timers: above 2^31-1 ms some runtimes fire at once, so they are refused.
+export function durationOk(ms: u32, zeroOk: bool): bool { return ms <= 0x7FFFFFFF && (zeroOk || ms > 0); }
+
 function runningLogoutFor(t: u32): i32 {
   for (let o = 0; o < MAX_OPS; o++)
     if (tget(O_TYPE, o) == ASYNC_LOGOUTFROMTARGET && tget(O_TARGET, o) == t && !tget(O_DONEFLAG, o)) return o;
@@ -75,7 +78,8 @@ export function logoutStart(target: i32, logoutMs: u32, concurrency: u32, deadli
   }
   const o = opAlloc(ASYNC_LOGOUTFROMTARGET);
   if (o < 0) return -1;
-  if (target == -2 || target < -2 || target >= MAX_TARGETS || logoutMs == 0 || concurrency == 0) { opFinish(o, E_INVALIDARG); return o; }
+  if (target == -2 || target < -2 || target >= MAX_TARGETS || !durationOk(logoutMs, false) || concurrency == 0 ||
+      concurrency > <u32>MAX_SESSIONS || !durationOk(deadlineMs, true) || !durationOk(graceMs, true)) { opFinish(o, E_INVALIDARG); return o; }
   if (target == -1 || !tget(T_USED, target)) { opFinish(o, VDS_E_OBJECT_NOT_FOUND); return o; }
   tset(O_TARGET, o, <u32>target); tset(O_CONC, o, concurrency);
   let total: u32 = 0;

@@ -53,6 +53,10 @@ const EVENT_NAMES: Record<number, string> = Object.fromEntries(
 );
 const AUTH_CODES = { none: CODE.AUTH_NONE, chap: CODE.AUTH_CHAP, 'mutual-chap': CODE.AUTH_MUTUAL_CHAP } as const;
 const enc = new TextEncoder();
+/** A caller's duration or count for the core: undefined -> the default; anything that is not a
+ *  non-negative whole number in u32 range -> 0xFFFFFFFF, which the core refuses (E_INVALIDARG). */
+const u32Arg = (v: unknown, def: number): number =>
+  v === undefined ? def : Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff ? (v as number) : 0xffffffff;
 
 export class Adapter {
   readonly id: string;
@@ -119,18 +123,16 @@ export class Adapter {
     const portal = typeof req.portal === 'string' ? parsePortal(req.portal) : null;
     const slot = this.closed ? -2 : this.resolve(req.target);
     const target = slot >= 0 ? this.targets.get(slot)! : ISCSI_NAME_RE.test(req.target) ? this.learnTarget(req.target) : undefined;
-    const valid = !!portal && !!target && !this.authProblem(req.auth) &&
-      (req.keepaliveMs === undefined || (Number.isInteger(req.keepaliveMs) && req.keepaliveMs > 0));
+    const valid = !!portal && !!target && !this.authProblem(req.auth);
     const output: LoginOutput = { targetId: target?.id, targetName: target?.name, portal: portal ? portalText(portal) : String(req.portal), redirects: [] };
     const auth = AUTH_CODES[req.auth?.method ?? 'none'] ?? CODE.AUTH_NONE;
     const flags = (req.headerDigest ? 1 : 0) | (req.dataDigest ? 2 : 0) |
       (req.auth?.algorithms ?? []).reduce((m, a) => m | (ALGORITHM_BITS[a] ?? 0), 0);
-    const keepOk = req.keepaliveMs === undefined || (Number.isInteger(req.keepaliveMs) && req.keepaliveMs > 0 && req.keepaliveMs <= 0xffffffff);
-    const ioLen = this.loginParams(target?.name, req.auth, keepOk ? req.keepaliveMs : 0);
+    const ioLen = this.loginParams(target?.name, req.auth, u32Arg(req.keepaliveMs, 0));
     let handle!: AsyncOperation<LoginOutput>;
     this.engine.startOp(
       (core, now) => core.login(now, valid ? target!.slot : -1, auth, flags,
-        req.connectTimeoutMs ?? this.opts.connectTimeoutMs ?? 5000, req.loginTimeoutMs ?? this.opts.loginTimeoutMs ?? 15000, ioLen),
+        u32Arg(req.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000), u32Arg(req.loginTimeoutMs ?? this.opts.loginTimeoutMs, 15000), ioLen),
       (op) => {
         handle = new AsyncOperation(CODE.ASYNC_LOGINTOTARGET, output, () => this.engine.cancel(op), this.host.timer);
         return this.loginSink(handle, output, portal ?? undefined, req.auth, target);
@@ -169,8 +171,8 @@ export class Adapter {
     let handle!: AsyncOperation<DiscoverOutput>;
     let last: DiscoveredTarget | undefined;
     this.engine.startOp(
-      (core, now) => core.login(now, 0, CODE.AUTH_NONE, 4, portal ? opts.connectTimeoutMs ?? this.opts.connectTimeoutMs ?? 5000 : 0,
-        opts.timeoutMs ?? this.opts.loginTimeoutMs ?? 15000, ioLen),
+      (core, now) => core.login(now, 0, CODE.AUTH_NONE, 4, portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0,
+        u32Arg(opts.timeoutMs ?? this.opts.loginTimeoutMs, 15000), ioLen),
       (op) => {
         handle = new AsyncOperation(CODE.ASYNC_DISCOVER, output, () => this.engine.cancel(op), this.host.timer);
         return {
@@ -199,7 +201,7 @@ export class Adapter {
     const o = { ...this.opts, ...opts };
     let handle!: AsyncOperation<LogoutOutput>;
     const op = this.engine.startOp(
-      (core, now) => core.logout(now, slot, o.logoutTimeoutMs ?? 15000, o.concurrency ?? 64, o.deadlineMs ?? 0, o.graceMs ?? 1000),
+      (core, now) => core.logout(now, slot, u32Arg(o.logoutTimeoutMs, 15000), u32Arg(o.concurrency, 64), u32Arg(o.deadlineMs, 0), u32Arg(o.graceMs, 1000)),
       (op) => {
         const output: LogoutOutput = { targetId: entry?.id, targetName: entry?.name, sessions: [] };
         handle = new AsyncOperation(CODE.ASYNC_LOGOUTFROMTARGET, output, () => this.engine.cancel(op), this.host.timer);

@@ -57,6 +57,8 @@ export class AsyncOperation<T> {
 
   /** With timeoutMs: VDS_E_TIMEOUT when the limit runs out first; the operation goes on. */
   wait(opts: { timeoutMs?: number } = {}): Promise<WaitResult<T>> {
+    if (opts.timeoutMs !== undefined && !(typeof opts.timeoutMs === 'number' && opts.timeoutMs >= 0 && opts.timeoutMs <= 0x7fffffff))
+      throw new TypeError('timeoutMs must be a number of milliseconds, 0 to 2^31-1');
     const result = (): WaitResult<T> => ({ hr: this.#hr, output: this.output });
     if (this.#done) return Promise.resolve(result());
     return new Promise((resolve) => {
@@ -64,7 +66,6 @@ export class AsyncOperation<T> {
       const onDone = () => { t?.cancel(); resolve(result()); };
       this.#waiters.push(onDone);
       if (opts.timeoutMs !== undefined) {
-        if (typeof opts.timeoutMs !== 'number' || !(opts.timeoutMs >= 0)) throw new TypeError('timeoutMs must be a number >= 0');
         t = this.timer(opts.timeoutMs, () => {
           this.#waiters = this.#waiters.filter((f) => f !== onDone);
           resolve({ hr: HR.VDS_E_TIMEOUT, output: this.output });

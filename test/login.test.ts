@@ -48,6 +48,8 @@ describe('login (own target)', () => {
       { target: T, portal: '127.0.0.1:3260', auth: { method: 'chap', user: 'alice' } },
       { target: T, portal: 'not a portal:99999' },
       { target: 'not-an-iqn', portal: '127.0.0.1:3260' },
+      { target: T, portal: '127.0.0.1:3260', keepaliveMs: -1 },
+      { target: T, portal: '127.0.0.1:3260', connectTimeoutMs: 2 ** 31 },
     ]) {
       const op = a.loginToTarget(req as never);
       expect(op.queryStatus()).toEqual({ hr: 0x80070057, percentCompleted: 100 });

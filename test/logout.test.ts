@@ -84,6 +84,13 @@ describe('LogoutFromTarget against the own target', () => {
     const known = adapter.queryTargets()[0].id;
     expect(hrName((await adapter.logoutFromTarget(known).wait()).hr)).toBe('VDS_E_ISCSI_SESSION_NOT_FOUND');
     expect(() => adapter.logoutFromTarget(42 as unknown as string)).toThrow(TypeError);
+    // Options the core cannot honour end up front too: nothing is sent, no timer armed.
+    for (const opts of [{ logoutTimeoutMs: -5 }, { logoutTimeoutMs: 0 }, { concurrency: 0 }, { deadlineMs: 2 ** 31 }, { graceMs: 1.5 }]) {
+      expect([JSON.stringify(opts), hrName(adapter.logoutFromTarget(known, opts).queryStatus().hr)]).toEqual([JSON.stringify(opts), 'E_INVALIDARG']);
+    }
+    const done = adapter.logoutFromTarget(known);
+    expect(() => done.wait({ timeoutMs: -1 })).toThrow(TypeError);
+    expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
     await teardown(env);
   });
 
