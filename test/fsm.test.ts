@@ -125,6 +125,23 @@ describe('connection state machine (initiator side)', () => {
     expect(new DataView(Uint8Array.from(nop).buffer).getUint32(20)).toBe(0xabc);
   });
 
+  it('CHAP_C in hex and in base64 (RFC 7143 §6.1) reach the host as the same challenge bytes', () => {
+    for (const form of ['0x000102030405060708090a0b0c0d0e0f', '0bAAECAwQFBgcICQoLDA0ODw==']) {
+      const d = new Driver();
+      const { acts } = d.login(d.target(), 0, A.AUTH_CHAP);
+      const c = find(acts, A.ACT_CONNECT)!.a[0];
+      const first = find(d.up(c), A.ACT_SEND)!.bytes!;
+      expect(text(first)).toContain('AuthMethod=CHAP\0');
+      expect(text(first)).not.toContain('None');                          // CHAP is all we offer
+      const algs = find(d.data(c, targetPdu(0x23, 0x01, { itt: ittOf(first) }, 'AuthMethod=CHAP\0')), A.ACT_SEND)!.bytes!;
+      expect(text(algs)).toContain('CHAP_A=5\0');
+      const ask = d.data(c, targetPdu(0x23, 0x01, { itt: ittOf(algs) }, `CHAP_A=5\0CHAP_I=7\0CHAP_C=${form}\0`));
+      const chap = find(ask, A.ACT_CHAP_ANSWER)!;
+      expect(chap.a.slice(1, 3)).toEqual([5, 7]);
+      expect(chap.bytes).toEqual(Array.from({ length: 16 }, (_, i) => i));
+    }
+  });
+
   it('the same calls give the same actions, byte for byte, on two instances', () => {
     const run = () => {
       const d = new Driver();

@@ -16,6 +16,7 @@ export class Driver {
       const r = [...this.c.act.subarray(i * 8, i * 8 + 8)];
       const act: Action = { kind: r[0], a: r.slice(1) };
       if (r[0] === CODE.ACT_SEND) act.bytes = [...this.c.tx.subarray(r[2], r[2] + r[3])];
+      if (r[0] === CODE.ACT_CHAP_ANSWER || r[0] === CODE.ACT_CHAP_VERIFY) act.bytes = [...this.c.tx.subarray(r[4], r[4] + r[5])];
       out.push(act);
     }
     this.log.push(...out);
