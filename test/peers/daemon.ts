@@ -18,7 +18,7 @@ export function spawnDetached(cmd: string, args: string[], logFile: string): num
   return Number(out);
 }
 
-export function kill(pid: number, signal: 'SIGKILL' | 'SIGTERM'): void {
+export function kill(pid: number, signal: 'SIGKILL' | 'SIGTERM' | 'SIGINT'): void {
   try { process.kill(pid, signal); } catch { /* already gone */ }
 }
 export function alive(pid: number): boolean {

@@ -13,11 +13,13 @@ export async function startCapture(port: number): Promise<Capture> {
   const pid = spawnDetached('tshark', ['-i', 'lo', '-f', `tcp port ${port}`, '-w', file, '-a', 'duration:60'], log);
   await waitFor(() => /Capturing on/.test(readFileSync(log, 'utf8')) || !alive(pid), 15000, 'tshark to start capturing');
   if (!alive(pid)) { const text = readFileSync(log, 'utf8'); removeDir(dir); throw new Error(`tshark did not start: ${text}`); }
+  // "Capturing on" is printed when dumpcap starts, a moment before its filter sees packets.
+  await new Promise((r) => setTimeout(r, 1000));
   return {
     file,
     async stop() {
-      await new Promise((r) => setTimeout(r, 300));            // let the last segments reach the capture
-      kill(pid, 'SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));            // let the last segments reach the capture
+      kill(pid, 'SIGINT');                                     // tshark flushes and closes the file on SIGINT
       await waitFor(() => !alive(pid), 10000, 'tshark to stop');
     },
     fields(p, filter, fs) {
