@@ -219,7 +219,7 @@ export class Adapter {
         return sink;
       },
     );
-    if (!handle) {
+    if (!handle && op >= 0) {
       // Joined a running logout: a second handle over the same operation and the same output.
       const sink = this.engine.sinkOf(op) as OpSink & { joined: AsyncOperation<LogoutOutput>[] };
       handle = new AsyncOperation(CODE.ASYNC_LOGOUTFROMTARGET, sink.joined[0].output, () => this.engine.cancel(op), this.host.timer);

@@ -3,7 +3,7 @@
 import type { Conn, Host } from './types.ts';
 import { instantiateCore, type CoreExports } from './wasm/load.ts';
 import { coreViews, type CoreViews } from './wasm/views.ts';
-import { CODE } from './codes.ts';
+import { CODE, HR } from './codes.ts';
 import { chapDigest } from './chap.ts';
 import { parsePortal, type Portal } from './ids.ts';
 
@@ -46,7 +46,12 @@ export class Engine {
   /** Runs an entry point that returns an operation slot, binds the sink, then drains. */
   startOp(run: (core: CoreExports, now: number) => number, sink: (op: number) => OpSink): number {
     const op = run(this.core, this.now());
-    if (op < 0) throw new Error(`iSCSI core has no free operation slot (${op})`);
+    if (op < 0) {
+      // Every operation slot is busy: there is no operation to report through, so the handle
+      // is born finished, as the other up-front failures are.
+      sink(op).done(HR.E_OUTOFMEMORY, HR.VDS_E_CANCEL_TOO_LATE);
+      return op;
+    }
     if (!this.ops.has(op)) this.ops.set(op, sink(op));
     this.drain(this.core.actions());
     return op;

@@ -161,3 +161,21 @@ describe('close() never leaves a handle hanging', () => {
     await new Promise<void>((r) => silent.close(() => r()));
   });
 });
+
+describe('limits', () => {
+  it('with every operation slot busy a new call gets a finished E_OUTOFMEMORY handle, not a throw', async () => {
+    const net = await import('node:net');
+    const held: import('node:net').Socket[] = [];
+    const silent = net.createServer((s) => { held.push(s); });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const portal = `127.0.0.1:${(silent.address() as import('node:net').AddressInfo).port}`;
+    const a = createAdapter();
+    const ops = Array.from({ length: 257 }, () => a.loginToTarget({ target: T, portal, loginTimeoutMs: 60000 }));
+    expect(ops.slice(0, 256).every((o) => !o.done)).toBe(true);
+    expect(ops[256].queryStatus()).toEqual({ hr: 0x8007000e, percentCompleted: 100 });
+    await a.close();
+    for (const o of ops.slice(0, 256)) expect(o.done).toBe(true);
+    for (const s of held) s.destroy();
+    await new Promise<void>((r) => silent.close(() => r()));
+  });
+});
