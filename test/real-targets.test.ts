@@ -160,7 +160,7 @@ describe('istgt', () => {
     await closeAll(a);
   });
 
-  it('wrong CHAP secret fails with an authentication failure; no downgrade against a CHAP-less answer', async () => {
+  it('a wrong CHAP secret fails with an initiator-error class status', async () => {
     const a = createAdapter();
     const r = await a.loginToTarget({ target: istgt.targetName('chap'), portal: istgt.portal, auth: { ...chap, secret: 'WrongSecret123' } }).wait({ timeoutMs: 10000 });
     expect(hrName(r.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
@@ -168,11 +168,13 @@ describe('istgt', () => {
     await closeAll(a);
   });
 
-  it('discovery is bounded and lists the targets', async () => {
+  it('discovery (where libiscsi iscsi-ls hung) lists every target within its bound', async () => {
     const a = createAdapter();
+    const started = Date.now();
     const { hr, output } = await a.discover(istgt.portal, { timeoutMs: 5000 }).wait({ timeoutMs: 15000 });
-    expect(['S_OK', 'VDS_E_TIMEOUT']).toContain(hrName(hr));
-    if (hrName(hr) === 'S_OK') expect(output.targets.map((t) => t.name)).toContain(istgt.targetName('plain'));
+    expect(hrName(hr)).toBe('S_OK');
+    expect(Date.now() - started).toBeLessThan(5000 + 2000);
+    expect(output.targets.map((t) => t.name).sort()).toEqual(['chap', 'mutual', 'plain'].map((u) => istgt.targetName(u)));
     await closeAll(a);
   });
 });
