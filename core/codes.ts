@@ -115,6 +115,15 @@ export const AUTH_NONE: u32 = 0;
 export const AUTH_CHAP: u32 = 1;
 export const AUTH_MUTUAL_CHAP: u32 = 2;
 
+// ---- login() flags
+export const LOGIN_HEADER_DIGEST: u32 = 1;
+export const LOGIN_DATA_DIGEST: u32 = 2;
+export const LOGIN_DISCOVERY: u32 = 4;
+export const LOGIN_CHAP_MD5: u32 = 0x100;       // CHAP_A values the caller allows (none set = MD5 only)
+export const LOGIN_CHAP_SHA1: u32 = 0x200;
+export const LOGIN_CHAP_SHA256: u32 = 0x400;
+export const LOGIN_CHAP_SHA3_256: u32 = 0x800;
+
 // ---- login parameter tags (host writes TLVs [u16 tag, u16 len, bytes] into the IO region)
 export const P_INITIATOR_NAME: u32 = 1;
 export const P_TARGET_NAME: u32 = 2;

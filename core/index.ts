@@ -10,7 +10,8 @@ import { ASYNC_LOGINTOTARGET, ASYNC_DISCOVER, E_INVALIDARG, E_OUTOFMEMORY, ACT_L
   P_CHAP_TARGET_USER, P_RANDOM, P_KEEPALIVE_MS, ERR_NO_SLOT, ERR_BAD_FIELD, AUTH_MUTUAL_CHAP, MAX_RECV_DSL } from "./codes";
 import { act } from "./actions";
 import { Q_KEEPALIVE, O_HR } from "./tables";
-import { VDS_E_ISCSI_LOGIN_FAILED } from "./codes";
+import { VDS_E_ISCSI_LOGIN_FAILED, LOGIN_DISCOVERY, LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST, LOGIN_CHAP_MD5, LOGIN_CHAP_SHA1,
+  LOGIN_CHAP_SHA256, LOGIN_CHAP_SHA3_256 } from "./codes";
 import { C_STATE, C_SESS, Q_STATE, Q_TARGET, Q_TSIH, Q_CONN, Q_AUTH, Q_FLAGS, Q_CONNECTMS, Q_LOGINMS, T_USED,
   STR_SIZE, SF_DISCOVERY, NONE, strPtr, randPtr, sessAlloc, sessFree, opAlloc, targetAlloc, connAlloc, connFree,
   STR_INITIATOR, STR_TARGET, STR_CHAP_USER, STR_CHAP_TARGET_USER } from "./tables";
@@ -99,11 +100,11 @@ function readParams(s: i32, len: u32): bool {
   return i == len;
 }
 
-// LoginToTarget (flags: 1 header digest, 2 data digest, 4 discovery, 0x100..0x800 CHAP_A offer).
+// LoginToTarget or discovery (flags: LOGIN_* in codes.ts).
 // Returns the operation slot.
 export function login(now: f64, target: i32, auth: u32, flags: u32, connectMs: u32, loginMs: u32, ioLen: u32): i32 {
   beginCall();
-  const discovery = (flags & 4) != 0;
+  const discovery = (flags & LOGIN_DISCOVERY) != 0;
   const o = opAlloc(discovery ? ASYNC_DISCOVER : ASYNC_LOGINTOTARGET);
   if (o < 0) return ERR_NO_SLOT;
   if (!discovery && (target < 0 || target >= MAX_TARGETS || !tget(T_USED, target))) { opFinish(o, E_INVALIDARG); return o; }
@@ -113,7 +114,9 @@ export function login(now: f64, target: i32, auth: u32, flags: u32, connectMs: u
   if (!readParams(s, ioLen)) { sessFree(s); opFinish(o, E_INVALIDARG); return o; }
   tset(Q_TARGET, s, discovery ? NONE : <u32>target);
   tset(Q_AUTH, s, auth);
-  tset(Q_FLAGS, s, (flags & 0xF03) | (discovery ? SF_DISCOVERY : 0));
+  // Session flags keep the caller's digest requests (bits 0-1) and CHAP_A choices (bits 8-11).
+  tset(Q_FLAGS, s, (flags & (LOGIN_HEADER_DIGEST | LOGIN_DATA_DIGEST | LOGIN_CHAP_MD5 | LOGIN_CHAP_SHA1 | LOGIN_CHAP_SHA256 | LOGIN_CHAP_SHA3_256)) |
+    (discovery ? SF_DISCOVERY : 0));
   tset(Q_CONNECTMS, s, connectMs); tset(Q_LOGINMS, s, loginMs);
   // A discovery succeeds only once its SendTargets answer is complete (login.ts textResponse).
   if (discovery) tset(O_HR, o, VDS_E_ISCSI_LOGIN_FAILED);

@@ -24,7 +24,7 @@ import { closeConn, sessionGone } from "./lifecycle";
 import { opFinish } from "./operation";
 import { logoutSend } from "./logout";
 import { keysOffer, keysAnswer, keysReset, setSessionParam } from "./keys";
-import { K_HEADER_DIGEST, K_DATA_DIGEST } from "./codes";
+import { K_HEADER_DIGEST, K_DATA_DIGEST, LOGIN_CHAP_MD5 } from "./codes";
 
 const LG_SEC_NONE: u32 = 1;
 const LG_SEC_OFFER: u32 = 2;
@@ -41,8 +41,9 @@ const PEER_R = memory.data(MAX_SESSIONS * 64, 4);          // the target's CHAP_
 const MAX_REDIRECTS: u32 = 3;
 const DATA_CAP: u32 = 2048;
 
-// CHAP_A offer (flags bits 8..11 = MD5, SHA-1, SHA-256, SHA3-256; none = MD5 only), strongest first.
-function offered(flags: u32): u32 { const m = (flags >> 8) & 15; return m == 0 ? 1 : m; }
+// CHAP_A offer from the LOGIN_CHAP_* bits (MD5, SHA-1, SHA-256, SHA3-256 = CHAP_A 5..8; none = MD5
+// only), strongest first. Bit a of the result stands for CHAP_A 5 + a.
+function offered(flags: u32): u32 { const m = (flags / LOGIN_CHAP_MD5) & 15; return m == 0 ? 1 : m; }
 function writeAlgorithms(flags: u32): void {
   const m = offered(flags);
   let first = true;

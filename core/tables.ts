@@ -1,6 +1,6 @@
 // Connection, session, operation and target tables: struct-of-arrays over fixed slots.
 // A connection, session or operation is an index; slot 0 state 0 means free.
-import { MAX_CONNS, MAX_SESSIONS, MAX_OPS, MAX_TARGETS, S1_FREE, Q1_FREE } from "./codes";
+import { MAX_CONNS, MAX_SESSIONS, MAX_OPS, MAX_TARGETS, S1_FREE, Q1_FREE, LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST } from "./codes";
 import { tget, tset } from "./mem";
 
 // ---- connections
@@ -43,8 +43,8 @@ export const STR_CHAP_USER: u32 = 2;
 export const STR_CHAP_TARGET_USER: u32 = 3;
 export const Q_RANDOM = memory.data(MAX_SESSIONS * 32, 4);  // host randomness: ISID, CHAP_I, CHAP_C
 
-export const SF_HDIGEST: u32 = 1;
-export const SF_DDIGEST: u32 = 2;
+export const SF_HDIGEST: u32 = LOGIN_HEADER_DIGEST;  // the caller asked for them (login() flags kept as they are)
+export const SF_DDIGEST: u32 = LOGIN_DATA_DIGEST;
 export const SF_DISCOVERY: u32 = 4;
 export const SF_HD_ON: u32 = 8;     // negotiated and active
 export const SF_DD_ON: u32 = 16;

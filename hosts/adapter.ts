@@ -22,7 +22,9 @@ export interface Auth {
   /** CHAP_A values to offer, strongest first on the wire (default ['md5'], the one every target has). */
   algorithms?: ChapAlgorithm[];
 }
-const ALGORITHM_BITS: Record<ChapAlgorithm, number> = { md5: 0x100, sha1: 0x200, sha256: 0x400, 'sha3-256': 0x800 };
+const ALGORITHM_BITS: Record<ChapAlgorithm, number> = {
+  md5: CODE.LOGIN_CHAP_MD5, sha1: CODE.LOGIN_CHAP_SHA1, sha256: CODE.LOGIN_CHAP_SHA256, 'sha3-256': CODE.LOGIN_CHAP_SHA3_256,
+};
 export interface LoginRequest {
   target: string; portal: string; auth?: Auth; headerDigest?: boolean; dataDigest?: boolean;
   connectTimeoutMs?: number; loginTimeoutMs?: number;
@@ -126,7 +128,7 @@ export class Adapter {
     const valid = !!portal && !!target && !this.authProblem(req.auth);
     const output: LoginOutput = { targetId: target?.id, targetName: target?.name, portal: portal ? portalText(portal) : String(req.portal), redirects: [] };
     const auth = AUTH_CODES[req.auth?.method ?? 'none'] ?? CODE.AUTH_NONE;
-    const flags = (req.headerDigest ? 1 : 0) | (req.dataDigest ? 2 : 0) |
+    const flags = (req.headerDigest ? CODE.LOGIN_HEADER_DIGEST : 0) | (req.dataDigest ? CODE.LOGIN_DATA_DIGEST : 0) |
       (req.auth?.algorithms ?? []).reduce((m, a) => m | (ALGORITHM_BITS[a] ?? 0), 0);
     const ioLen = this.loginParams(target?.name, req.auth, u32Arg(req.keepaliveMs, 0));
     let handle!: AsyncOperation<LoginOutput>;
@@ -171,7 +173,7 @@ export class Adapter {
     let handle!: AsyncOperation<DiscoverOutput>;
     let last: DiscoveredTarget | undefined;
     this.engine.startOp(
-      (core, now) => core.login(now, 0, CODE.AUTH_NONE, 4, portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0,
+      (core, now) => core.login(now, 0, CODE.AUTH_NONE, CODE.LOGIN_DISCOVERY, portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0,
         u32Arg(opts.timeoutMs ?? this.opts.loginTimeoutMs, 15000), ioLen),
       (op) => {
         handle = new AsyncOperation(CODE.ASYNC_DISCOVER, output, () => this.engine.cancel(op), this.host.timer);
