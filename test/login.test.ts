@@ -3,6 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { createAdapter, hrName } from 'iscsi-adapter';
 import { startTarget } from 'iscsi-adapter/target';
 import { freePort } from './peers/daemon.ts';
+import { silentPeer } from './helpers/silent-peer.ts';
 
 const T = 'iqn.2026-11.dev.iscsi-adapter:login';
 const auth = { method: 'chap', user: 'alice', secret: 'Secret4Initiator' } as const;
@@ -142,40 +143,32 @@ describe('discovery (own target)', () => {
 
 describe('close() never leaves a handle hanging', () => {
   it('a login and a discovery stuck on a silent peer end when the adapter closes', async () => {
-    const net = await import('node:net');
-    const held: import('node:net').Socket[] = [];
-    const silent = net.createServer((s) => { held.push(s); });
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
-    const portal = `127.0.0.1:${(silent.address() as import('node:net').AddressInfo).port}`;
+    const silent = await silentPeer();
+    const portal = silent.portal;
     const a = createAdapter();
     const login = a.loginToTarget({ target: T, portal, loginTimeoutMs: 60000 });
     const disc = a.discover(portal, { timeoutMs: 60000 });
-    while (held.length < 2) await new Promise((r) => setTimeout(r, 5));
+    while (silent.accepted() < 2) await new Promise((r) => setTimeout(r, 5));
     await a.close();
     const [l, d] = await Promise.all([login.wait({ timeoutMs: 2000 }), disc.wait({ timeoutMs: 2000 })]);
     expect(hrName(l.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
     expect(l.output.result).toBe('transport-lost');
     expect(hrName(d.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
     expect(a.resources()).toEqual({ sockets: 0, timers: 0 });
-    for (const s of held) s.destroy();
-    await new Promise<void>((r) => silent.close(() => r()));
+    await silent.close();
   });
 });
 
 describe('limits', () => {
   it('with every operation slot busy a new call gets a finished E_OUTOFMEMORY handle, not a throw', async () => {
-    const net = await import('node:net');
-    const held: import('node:net').Socket[] = [];
-    const silent = net.createServer((s) => { held.push(s); });
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
-    const portal = `127.0.0.1:${(silent.address() as import('node:net').AddressInfo).port}`;
+    const silent = await silentPeer();
+    const portal = silent.portal;
     const a = createAdapter();
     const ops = Array.from({ length: 257 }, () => a.loginToTarget({ target: T, portal, loginTimeoutMs: 60000 }));
     expect(ops.slice(0, 256).every((o) => !o.done)).toBe(true);
     expect(ops[256].queryStatus()).toEqual({ hr: 0x8007000e, percentCompleted: 100 });
     await a.close();
     for (const o of ops.slice(0, 256)) expect(o.done).toBe(true);
-    for (const s of held) s.destroy();
-    await new Promise<void>((r) => silent.close(() => r()));
+    await silent.close();
   });
 });
