@@ -2,9 +2,14 @@
 // checks and the same checksum as the Wasm core's raw mode, so the two are compared like for like.
 const RES_LO = new Uint32Array(64), RES_HI = new Uint32Array(64), B1_RES = new Uint8Array(64), B1_SET = new Uint8Array(64);
 const KNOWN = new Uint8Array(64), ITT_ONES = new Uint8Array(64);
+const MASK = new Uint32Array(64 * 12);   // per opcode: 0xFF over every reserved byte, as 12 little-endian words
 const bytes = (a: number, b: number) => { let lo = 0, hi = 0; for (let i = a; i <= b; i++) if (i < 32) lo |= 1 << i; else hi |= 1 << (i - 32); return [lo >>> 0, hi >>> 0]; };
 const or = (...m: number[][]) => m.reduce((x, y) => [(x[0] | y[0]) >>> 0, (x[1] | y[1]) >>> 0], [0, 0]);
-function rule(op: number, m: number[], b1r: number, b1s: number, ones = false) { RES_LO[op] = m[0]; RES_HI[op] = m[1]; B1_RES[op] = b1r; B1_SET[op] = b1s; KNOWN[op] = 1; ITT_ONES[op] = ones ? 1 : 0; }
+function rule(op: number, m: number[], b1r: number, b1s: number, ones = false) {
+  RES_LO[op] = m[0]; RES_HI[op] = m[1]; B1_RES[op] = b1r; B1_SET[op] = b1s; KNOWN[op] = 1; ITT_ONES[op] = ones ? 1 : 0;
+  const bytes = new Uint8Array(MASK.buffer, op * 48, 48);
+  for (let i = 0; i < 48; i++) if ((i < 32 ? m[0] >>> i : m[1] >>> (i - 32)) & 1) bytes[i] = 0xff;
+}
 rule(0x20, or(bytes(2, 3), bytes(36, 47)), 0x7f, 0x80);
 rule(0x21, bytes(8, 15), 0x61, 0x80);
 rule(0x22, or(bytes(3, 15), bytes(20, 23), bytes(36, 47)), 0x7f, 0x80);
@@ -22,19 +27,19 @@ export class JsFramer {
   count = 0; checksum = 0; error = 0;
   constructor(private limit = 8192) {}
 
-  private check(b: Uint8Array, p: number): number {
+  private check(b: Uint8Array, dv: DataView, p: number): number {
     const op = b[p] & 0x3f;
     if (!KNOWN[op] || b[p] & 0xc0) return -1;
     const b1 = b[p + 1];
     if (b1 & B1_RES[op]) return -6;
     if ((b1 & B1_SET[op]) !== B1_SET[op]) return -7;
-    let lo = RES_LO[op], hi = RES_HI[op];
-    while (lo) { const i = 31 - Math.clz32(lo & -lo); if (b[p + i]) return -6; lo &= lo - 1; }
-    while (hi) { const i = 31 - Math.clz32(hi & -hi); if (b[p + 32 + i]) return -6; hi &= hi - 1; }
-    return 0;
+    const m = op * 12;
+    let any = 0;
+    for (let k = 0; k < 12; k++) any |= dv.getUint32(p + k * 4, true) & MASK[m + k];
+    return any ? -6 : 0;
   }
   private deliver(b: Uint8Array, dv: DataView, p: number): number {
-    const r = this.check(b, p);
+    const r = this.check(b, dv, p);
     if (r) return r;
     const op = b[p] & 0x3f;
     const dsl = (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7];

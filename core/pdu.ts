@@ -27,12 +27,14 @@ export const OP_REJECT: u32 = 0x3F;
 // u8 known, u8 fromTarget, u8 byte1 reserved bits, u8 byte1 bits that must be set,
 // u8 itt must be 0xFFFFFFFF.
 const RES: usize = memory.data(64 * 8, 8);
+const MASK: usize = memory.data(64 * 48, 8);   // per opcode: 0xFF over every reserved byte of the BHS
 const INFO: usize = memory.data(64 * 8, 8);
 
 function bytes(from: i32, to: i32): u64 { let m: u64 = 0; for (let i = from; i <= to; i++) m |= (<u64>1) << i; return m; }
 
 function rule(op: u32, res: u64, target: bool, b1Reserved: u32, b1Set: u32, ittAllOnes: bool = false): void {
   store<u64>(RES + (<usize>op << 3), res);
+  for (let i = 0; i < 48; i++) store<u8>(MASK + <usize>op * 48 + i, (res >> <u64>i) & 1 ? 0xFF : 0);
   const p = INFO + (<usize>op << 3);
   store<u8>(p, 1); store<u8>(p, target ? 1 : 0, 1); store<u8>(p, <u8>b1Reserved, 2);
   store<u8>(p, <u8>b1Set, 3); store<u8>(p, ittAllOnes ? 1 : 0, 4);
@@ -76,12 +78,10 @@ export function checkBhs(p: usize): i32 {
   if (b1 & <u32>load<u8>(info, 2)) return ERR_RESERVED_NOT_ZERO;
   const must = <u32>load<u8>(info, 3);
   if ((b1 & must) != must) return ERR_BAD_FINAL_BIT;
-  let res = load<u64>(RES + (<usize>op << 3));
-  while (res) {
-    const i = <usize>ctz(res);
-    if (load<u8>(p + i)) return ERR_RESERVED_NOT_ZERO;
-    res &= res - 1;
-  }
+  // All 48 reserved-byte checks as six 8-byte ANDs against the opcode's mask.
+  const m = MASK + <usize>op * 48;
+  if ((load<u64>(p) & load<u64>(m)) | (load<u64>(p, 8) & load<u64>(m, 8)) | (load<u64>(p, 16) & load<u64>(m, 16)) |
+      (load<u64>(p, 24) & load<u64>(m, 24)) | (load<u64>(p, 32) & load<u64>(m, 32)) | (load<u64>(p, 40) & load<u64>(m, 40))) return ERR_RESERVED_NOT_ZERO;
   if (load<u8>(info, 4) && load<u32>(p, 16) != 0xFFFFFFFF) return ERR_BAD_FIELD;
   if (op == OP_LOGOUT_REQ && (b1 & 0x7F) > 2) return ERR_BAD_FIELD;
   return 0;

@@ -6,9 +6,12 @@
 #include <string.h>
 #include <time.h>
 
-static uint64_t RES[64]; static uint8_t B1R[64], B1S[64], KNOWN[64], ONES[64];
+static uint64_t RES[64], MASK[64][6]; static uint8_t B1R[64], B1S[64], KNOWN[64], ONES[64];
 static uint64_t bytes_(int a, int b) { uint64_t m = 0; for (int i = a; i <= b; i++) m |= 1ull << i; return m; }
-static void rule(int op, uint64_t m, int r, int s, int ones) { RES[op] = m; B1R[op] = r; B1S[op] = s; KNOWN[op] = 1; ONES[op] = ones; }
+static void rule(int op, uint64_t m, int r, int s, int ones) {
+  RES[op] = m; B1R[op] = r; B1S[op] = s; KNOWN[op] = 1; ONES[op] = ones;
+  for (int i = 0; i < 48; i++) if (m >> i & 1) ((uint8_t *)MASK[op])[i] = 0xff;  /* the same byte masks as core/pdu.ts */
+}
 static void init(void) {
   rule(0x20, bytes_(2,3)|bytes_(36,47), 0x7f, 0x80, 0); rule(0x21, bytes_(8,15), 0x61, 0x80, 0);
   rule(0x22, bytes_(3,15)|bytes_(20,23)|bytes_(36,47), 0x7f, 0x80, 0); rule(0x23, bytes_(20,23)|bytes_(38,47), 0x30, 0, 0);
@@ -24,7 +27,8 @@ static int check(const uint8_t *p) {
   if (!KNOWN[op] || (p[0] & 0xc0)) return -1;
   if (p[1] & B1R[op]) return -6;
   if ((p[1] & B1S[op]) != B1S[op]) return -7;
-  for (uint64_t m = RES[op]; m; m &= m - 1) if (p[__builtin_ctzll(m)]) return -6;
+  uint64_t w[6]; memcpy(w, p, 48);
+  if ((w[0] & MASK[op][0]) | (w[1] & MASK[op][1]) | (w[2] & MASK[op][2]) | (w[3] & MASK[op][3]) | (w[4] & MASK[op][4]) | (w[5] & MASK[op][5])) return -6;
   if (ONES[op] && be32(p + 16) != 0xffffffffu) return -12;
   return 0;
 }
