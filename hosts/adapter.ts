@@ -245,7 +245,7 @@ export class Adapter {
     this.closed = true;
     const busy = [...new Set([...this.sessions.values()].map((s) => s.target))];
     await Promise.all(busy.map((t) => this.logoutFromTarget(t.id, opts).wait()));
-    this.engine.dispose();
+    await this.engine.dispose();
   }
 
   /** For leak checks in tests: sockets and timers the engine still holds. */

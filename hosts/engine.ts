@@ -24,7 +24,7 @@ export interface EngineEvents {
   trace?(line: string): void;
 }
 
-interface ConnEntry { conn?: Conn; op: number; portal?: Portal }
+interface ConnEntry { conn?: Conn; op: number; portal?: Portal; connecting?: AbortController }
 
 const dec = new TextDecoder();
 const RX_CAP = CODE.RX_CAP;
@@ -35,6 +35,7 @@ export class Engine {
   private conns = new Map<number, ConnEntry>();
   private timers = new Map<number, { cancel(): void }>();
   private ops = new Map<number, OpSink>();
+  private connecting = new Set<Promise<void>>();
 
   constructor(private host: Host, private events: EngineEvents) {
     this.core = instantiateCore();
@@ -79,19 +80,26 @@ export class Engine {
   }
 
   /** Closes every socket still open and tells the core each is lost, so every operation still
-   *  running ends (and every handle resolves); then cancels what timers are left. */
-  dispose(): void {
+   *  running ends (and every handle resolves); cancels what timers are left; then waits, at most
+   *  `boundMs`, for connects still in flight to settle, so none outlives the adapter. */
+  dispose(boundMs = 5000): Promise<void> {
     for (const c of [...this.conns.keys()]) {
       const e = this.conns.get(c);
       if (!e) continue;
       this.conns.delete(c);
+      e.connecting?.abort();
       e.conn?.close();
       this.drain(this.core.lost(this.now(), c, 0));
     }
     for (const [, t] of this.timers) t.cancel();
     this.timers.clear();
+    if (!this.connecting.size) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const t = this.host.timer(boundMs, resolve);
+      Promise.allSettled([...this.connecting]).then(() => { t.cancel(); resolve(); });
+    });
   }
-  openSockets(): number { return this.conns.size; }
+  openSockets(): number { return this.conns.size + this.connecting.size; }
   armedTimers(): number { return this.timers.size; }
 
   private drain(n: number): void {
@@ -116,6 +124,7 @@ export class Engine {
       case CODE.ACT_CLOSE: {
         const e = this.conns.get(r[1]);
         this.conns.delete(r[1]);
+        e?.connecting?.abort();
         e?.conn?.close();
         break;
       }
@@ -162,11 +171,11 @@ export class Engine {
   }
 
   private connect(c: number, op: number, portal: Portal | null | undefined): void {
-    const entry: ConnEntry = { op, portal: portal ?? undefined };
+    const entry: ConnEntry = { op, portal: portal ?? undefined, connecting: new AbortController() };
     this.conns.set(c, entry);
     if (!portal) { this.drain(this.core.lost(this.now(), c, 1)); return; }
     const current = () => this.conns.get(c) === entry;
-    this.host.connect(portal, {
+    const attempt = this.host.connect({ ...portal, signal: entry.connecting!.signal }, {
       onData: (chunk) => {
         for (let at = 0; at < chunk.length && current(); at += RX_CAP) {
           const part = chunk.subarray(at, Math.min(chunk.length, at + RX_CAP));
@@ -176,12 +185,17 @@ export class Engine {
       },
       onEnd: () => { if (current()) this.drain(this.core.lost(this.now(), c, 0)); },
       onClose: () => { if (current()) this.drain(this.core.lost(this.now(), c, 0)); },
-    }).then((conn) => {
+    });
+    // Tracked until it settles: a connect the core gave up on is aborted, or closed on arrival.
+    const settled = attempt.then((conn) => {
+      entry.connecting = undefined;
       if (!current()) { conn.close(); return; }
       entry.conn = conn;
       this.drain(this.core.up(this.now(), c));
     }, () => {
+      entry.connecting = undefined;
       if (current()) this.drain(this.core.lost(this.now(), c, 1));
-    });
+    }).finally(() => this.connecting.delete(settled));
+    this.connecting.add(settled);
   }
 }

@@ -18,7 +18,11 @@ export interface Conn {
   close(): void;
 }
 
-export interface ConnectOptions { host: string; port: number }
+export interface ConnectOptions {
+  host: string; port: number;
+  /** Aborting gives up a connect still in progress (the promise rejects); no effect once connected. */
+  signal?: AbortSignal;
+}
 export interface TimerHandle { cancel(): void }
 
 export interface Host {

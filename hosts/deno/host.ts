@@ -2,7 +2,7 @@ import type { Conn, ConnHandlers, ConnectOptions, Host } from '../types.ts';
 import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
 
 declare const Deno: {
-  connect(o: { hostname: string; port: number; transport: 'tcp' }): Promise<DenoConn>;
+  connect(o: { hostname: string; port: number; transport: 'tcp'; signal?: AbortSignal }): Promise<DenoConn>;
 };
 interface DenoConn {
   read(b: Uint8Array): Promise<number | null>;
@@ -12,7 +12,7 @@ interface DenoConn {
 }
 
 async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
-  const c = await Deno.connect({ hostname: opts.host, port: opts.port, transport: 'tcp' });
+  const c = await Deno.connect({ hostname: opts.host, port: opts.port, transport: 'tcp', signal: opts.signal });
   c.setNoDelay(true);
   let closed = false;
   const queue: Uint8Array[] = [];
