@@ -6,10 +6,6 @@
 export const S_OK: u32 = 0x00000000;
 export const E_INVALIDARG: u32 = 0x80070057;
 export const E_OUTOFMEMORY: u32 = 0x8007000E;
-export const E_UNEXPECTED: u32 = 0x8000FFFF;
-export const E_FAIL: u32 = 0x80004005;
-export const E_ACCESSDENIED: u32 = 0x80070005;
-export const VDS_E_NOT_SUPPORTED: u32 = 0x80042400;
 export const VDS_E_OBJECT_NOT_FOUND: u32 = 0x80042405;
 export const VDS_E_OPERATION_PENDING: u32 = 0x80042409;
 export const VDS_E_CANCEL_TOO_LATE: u32 = 0x8004240C;
@@ -19,11 +15,6 @@ export const VDS_E_ISCSI_LOGIN_FAILED: u32 = 0x80042708;
 export const VDS_E_ISCSI_LOGOUT_FAILED: u32 = 0x80042709;
 export const VDS_E_ISCSI_SESSION_NOT_FOUND: u32 = 0x8004270A;
 export const VDS_E_ISCSI_LOGOUT_INCOMPLETE: u32 = 0x80042710;
-export const VDS_E_ISCSI_CHAP_SECRET: u32 = 0x8004290A;
-export const VDS_E_TARGET_PORTAL_NOT_FOUND: u32 = 0x80042901;
-export const HR_WSAECONNREFUSED: u32 = 0x8007274D;
-export const HR_WSAETIMEDOUT: u32 = 0x8007274C;
-export const HR_WSAECONNRESET: u32 = 0x80072746;
 
 // ---- async output types (VDS_ASYNC_OUTPUT_TYPE)
 export const ASYNC_LOGINTOTARGET: u32 = 60;
@@ -31,7 +22,6 @@ export const ASYNC_LOGOUTFROMTARGET: u32 = 61;
 export const ASYNC_DISCOVER: u32 = 1000;
 
 // ---- framing errors: negative results of feed(), one per kind of bad peer input
-export const ERR_NONE: i32 = 0;
 export const ERR_UNKNOWN_OPCODE: i32 = -1;
 export const ERR_DSL_TOO_LARGE: i32 = -2;
 export const ERR_AHS_TOO_LARGE: i32 = -3;
@@ -40,7 +30,6 @@ export const ERR_DATA_DIGEST: i32 = -5;
 export const ERR_RESERVED_NOT_ZERO: i32 = -6;
 export const ERR_BAD_FINAL_BIT: i32 = -7;
 export const ERR_FRAMING_STOPPED: i32 = -8;
-export const ERR_CHUNK_TOO_LARGE: i32 = -9;
 export const ERR_BAD_CONN: i32 = -10;
 export const ERR_NOT_INITIATOR_PDU: i32 = -11;
 export const ERR_BAD_FIELD: i32 = -12;
@@ -130,7 +119,6 @@ export const P_TARGET_NAME: u32 = 2;
 export const P_CHAP_USER: u32 = 3;
 export const P_CHAP_TARGET_USER: u32 = 4;
 export const P_RANDOM: u32 = 5;
-export const P_INITIATOR_ALIAS: u32 = 6;
 export const P_KEEPALIVE_MS: u32 = 7;     // u32 little-endian; 0 = no NOP-Out keepalive
 
 // ---- connection states (RFC 7143 §8.1) and session states (§8.3)

@@ -73,4 +73,3 @@ export function connTimer(c: i32): void {
   else if (kind == CT_KEEPALIVE) keepalivePing(c, s);
   else if (kind == CT_KEEPALIVE_WAIT) keepaliveLost(c, s);
 }
-export { S1_FREE };

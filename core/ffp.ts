@@ -2,7 +2,7 @@
 // Messages and Rejects. After our Logout is on the wire nothing is answered (T14).
 import { ACT_EVENT, EV_ASYNC_LOGOUT_REQUEST, EV_ASYNC_DROP_CONNECTION, EV_ASYNC_DROP_ALL,
   EV_ASYNC_RENEGOTIATE, EV_ASYNC_OTHER, EV_REJECT, EV_NOP_ANSWERED, EV_CONNECTION_LOST,
-  ACT_SESSION_RESULT, VDS_E_ISCSI_LOGOUT_FAILED, R_CONNECTION_LOST_BEFORE_RESPONSE,
+  ACT_SESSION_RESULT, VDS_E_ISCSI_LOGOUT_FAILED, R_CONNECTION_LOST_BEFORE_RESPONSE, R_PROTOCOL_ERROR,
   S5_LOGGED_IN, S6_IN_LOGOUT, S7_LOGOUT_REQUESTED, S8_CLEANUP_WAIT, Q4_FAILED } from "./codes";
 import { act } from "./actions";
 import { be16, be32, put32, tget, tset, snGt } from "./mem";
@@ -80,7 +80,7 @@ export function ffpPdu(c: i32, s: i32, p: usize, data: usize, dsl: u32): void {
   const st = tget(C_STATE, c);
   if (op == OP_LOGOUT_RSP) {
     if (st == S6_IN_LOGOUT) logoutResponse(c, s, p);
-    else sessionFinish(s, 6, 0, 0);                     // unsolicited Logout Response: protocol error
+    else sessionFinish(s, R_PROTOCOL_ERROR, 0, 0);      // an unsolicited Logout Response
     return;
   }
   if (st == S6_IN_LOGOUT) return;                       // answer nothing after our Logout
@@ -118,4 +118,3 @@ export function ffpPdu(c: i32, s: i32, p: usize, data: usize, dsl: u32): void {
   if (op == OP_TEXT_RSP && (tget(Q_FLAGS, s) & SF_DISCOVERY)) { textResponse(c, s, p, data, dsl); return; }
   // SCSI traffic is not issued by this initiator yet; anything else is ignored, never answered.
 }
-export { LS_NONE };

@@ -2,7 +2,8 @@
 // then wait for the matching response, FIN, RST or the timer, and close in every outcome.
 import { S_OK, VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_TIMEOUT, ACT_SESSION_RESULT, ACT_EVENT, EV_SESSION_LOGGED_OUT,
   S5_LOGGED_IN, S6_IN_LOGOUT, S7_LOGOUT_REQUESTED, S8_CLEANUP_WAIT, S1_FREE,
-  R_LOGGED_OUT, R_TIMEOUT, R_PROTOCOL_ERROR } from "./codes";
+  R_LOGGED_OUT, R_TIMEOUT, R_PROTOCOL_ERROR, R_RESPONSE_1_CID_NOT_FOUND, R_RESPONSE_2_RECOVERY_UNSUPPORTED,
+  R_RESPONSE_3_CLEANUP_FAILED } from "./codes";
 import { act } from "./actions";
 import { be16, be32, put16, put32, tget, tset } from "./mem";
 import { C_STATE, C_ITT, C_CID, C_EXPSTATSN, Q_CONN, Q_CMDSN, Q_OP, Q_LSTATE, Q_FLAGS, Q_RESULT, Q_T2W,
@@ -50,7 +51,11 @@ export function logoutResponse(c: i32, s: i32, p: usize): void {
     armConn(c, CT_GRACE, tget(Q_GRACEMS, s));
     return;
   }
-  if (resp <= 3) { tset(C_STATE, c, S8_CLEANUP_WAIT); sessionFinish(s, resp, t2w, t2r); return; } // T17
+  if (resp <= 3) {                                                                               // T17
+    tset(C_STATE, c, S8_CLEANUP_WAIT);
+    sessionFinish(s, resp == 1 ? R_RESPONSE_1_CID_NOT_FOUND : resp == 2 ? R_RESPONSE_2_RECOVERY_UNSUPPORTED : R_RESPONSE_3_CLEANUP_FAILED, t2w, t2r);
+    return;
+  }
   sessionFinish(s, R_PROTOCOL_ERROR, t2w, t2r);
 }
 

@@ -146,4 +146,3 @@ export function opPercent(o: i32): u32 { return o < 0 || o >= MAX_OPS ? 0 : tget
 export function opTotal(o: i32): u32 { return o < 0 || o >= MAX_OPS ? 0 : tget(O_TOTAL, o); }
 
 import { cancelLogin, deadlineLogin } from "./login";
-export { E_OUTOFMEMORY };

@@ -1,7 +1,7 @@
 // RFC 7143 §11 BHS rules: which opcodes exist, who sends them, which bytes are reserved and
 // which bits of byte 1 are fixed. One table, used both to check what a peer sends and to
 // refuse building a PDU that breaks the rules.
-import { FIELDS, be16, be24, be32, put24, put32 } from "./mem";
+import { FIELDS, be24, be32, put24, put32 } from "./mem";
 import { ERR_BAD_FINAL_BIT, ERR_RESERVED_NOT_ZERO, ERR_UNKNOWN_OPCODE, ERR_BAD_FIELD } from "./codes";
 
 export const OP_NOP_OUT: u32 = 0x00;
@@ -119,4 +119,3 @@ export function encodeBhs(p: usize): i32 {
   return checkBhs(p);
 }
 
-export { be16 };
