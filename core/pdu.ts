@@ -23,17 +23,15 @@ export const OP_R2T: u32 = 0x31;
 export const OP_ASYNC: u32 = 0x32;
 export const OP_REJECT: u32 = 0x3F;
 
-// Per opcode (64 entries): u64 reserved-byte mask (bit i: byte i must be 0), then
+// Per opcode (64 entries): a 48-byte mask with 0xFF over each reserved byte, then
 // u8 known, u8 fromTarget, u8 byte1 reserved bits, u8 byte1 bits that must be set,
 // u8 itt must be 0xFFFFFFFF.
-const RES: usize = memory.data(64 * 8, 8);
 const MASK: usize = memory.data(64 * 48, 8);   // per opcode: 0xFF over every reserved byte of the BHS
 const INFO: usize = memory.data(64 * 8, 8);
 
 function bytes(from: i32, to: i32): u64 { let m: u64 = 0; for (let i = from; i <= to; i++) m |= (<u64>1) << i; return m; }
 
 function rule(op: u32, res: u64, target: bool, b1Reserved: u32, b1Set: u32, ittAllOnes: bool = false): void {
-  store<u64>(RES + (<usize>op << 3), res);
   for (let i = 0; i < 48; i++) store<u8>(MASK + <usize>op * 48 + i, (res >> <u64>i) & 1 ? 0xFF : 0);
   const p = INFO + (<usize>op << 3);
   store<u8>(p, 1); store<u8>(p, target ? 1 : 0, 1); store<u8>(p, <u8>b1Reserved, 2);
