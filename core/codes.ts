@@ -144,6 +144,7 @@ export const MAX_OPS: i32 = 256;
 export const MAX_TARGETS: i32 = 256;
 export const MAX_RECV_DSL: u32 = 8192;
 export const RX_CAP: u32 = 262144;
+export const DISCOVERY_GRACE_MS: u32 = 100;   // how long a discovery session waits for FIN after its Logout
 
 // ---- flags for rawOpen (framing with no session: tests, benchmarks, fixtures)
 export const RAW_HEADER_DIGEST: u32 = 1;

@@ -9,8 +9,8 @@ import { ASYNC_LOGINTOTARGET, ASYNC_DISCOVER, E_INVALIDARG, E_OUTOFMEMORY, ACT_L
   MAX_CONNS, MAX_SESSIONS, MAX_TARGETS, TIMER_CONN, TIMER_OP, P_INITIATOR_NAME, P_TARGET_NAME, P_CHAP_USER,
   P_CHAP_TARGET_USER, P_RANDOM, P_KEEPALIVE_MS, ERR_NO_SLOT, ERR_BAD_FIELD, AUTH_MUTUAL_CHAP, MAX_RECV_DSL } from "./codes";
 import { act } from "./actions";
-import { Q_KEEPALIVE, O_HR } from "./tables";
-import { VDS_E_ISCSI_LOGIN_FAILED, LOGIN_DISCOVERY, LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST, LOGIN_CHAP_MD5, LOGIN_CHAP_SHA1,
+import { Q_KEEPALIVE, O_HR, Q_GRACEMS } from "./tables";
+import { DISCOVERY_GRACE_MS, VDS_E_ISCSI_LOGIN_FAILED, LOGIN_DISCOVERY, LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST, LOGIN_CHAP_MD5, LOGIN_CHAP_SHA1,
   LOGIN_CHAP_SHA256, LOGIN_CHAP_SHA3_256 } from "./codes";
 import { C_STATE, C_SESS, Q_STATE, Q_TARGET, Q_TSIH, Q_CONN, Q_AUTH, Q_FLAGS, Q_CONNECTMS, Q_LOGINMS, T_USED,
   STR_SIZE, SF_DISCOVERY, NONE, strPtr, randPtr, sessAlloc, sessFree, opAlloc, targetAlloc, connAlloc, connFree,
@@ -119,7 +119,9 @@ export function login(now: f64, target: i32, auth: u32, flags: u32, connectMs: u
     (discovery ? SF_DISCOVERY : 0));
   tset(Q_CONNECTMS, s, connectMs); tset(Q_LOGINMS, s, loginMs);
   // A discovery succeeds only once its SendTargets answer is complete (login.ts textResponse).
-  if (discovery) tset(O_HR, o, VDS_E_ISCSI_LOGIN_FAILED);
+  // tgtd never sends FIN after a discovery Logout; its answer is in hand by then, so the wait
+  // for FIN is kept short rather than the full grace a normal session gets.
+  if (discovery) { tset(O_HR, o, VDS_E_ISCSI_LOGIN_FAILED); tset(Q_GRACEMS, s, DISCOVERY_GRACE_MS); }
   loginBegin(o, s);
   return o;
 }
