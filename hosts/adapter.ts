@@ -3,6 +3,7 @@ import type { Host } from './types.ts';
 import { Engine, type OpSink } from './engine.ts';
 import { AsyncOperation } from './async-operation.ts';
 import { CODE, HR, hrName, KEY_NAMES, LOGIN_RESULT_NAMES, REASON_NAMES } from './codes.ts';
+import { deliver, rethrowLater, type Report } from './deliver.ts';
 import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, portalText, type Portal } from './ids.ts';
 
 export interface AdapterOptions {
@@ -15,6 +16,9 @@ export interface AdapterOptions {
   graceMs?: number;
   connectTimeoutMs?: number;
   loginTimeoutMs?: number;
+  /** Where an error thrown by your event listener or progress callback goes (default: thrown
+   *  again on its own, outside the adapter's work). */
+  onCallbackError?: (err: unknown) => void;
 }
 export type ChapAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha3-256';
 export interface Auth {
@@ -68,9 +72,11 @@ export class Adapter {
   private sessions = new Map<number, SessionEntry>();
   private listeners = new Set<(e: AdapterEvent) => void>();
   private closed = false;
+  private report: Report;
 
   constructor(private host: Host, private opts: AdapterOptions = {}) {
     if (opts.initiatorName !== undefined && !ISCSI_NAME_RE.test(opts.initiatorName)) throw new TypeError('initiatorName must be an iqn./eui./naa. name');
+    this.report = opts.onCallbackError ?? rethrowLater;
     this.id = newGuid(host.random);
     this.name = opts.initiatorName ?? `iqn.2026-11.dev.iscsi-adapter:${this.id.slice(0, 8)}`;
     this.engine = new Engine(host, {
@@ -78,7 +84,7 @@ export class Adapter {
       event: (s, code, p1, p2, p3) => {
         const sess = this.sessions.get(s);
         const e: AdapterEvent = { type: EVENT_NAMES[code] ?? String(code), sessionId: sess?.id, targetId: sess?.target.id, p1, p2, p3 };
-        for (const f of this.listeners) f(e);
+        for (const f of this.listeners) deliver(this.report, f, e);
       },
     });
   }
@@ -136,7 +142,7 @@ export class Adapter {
       (core, now) => core.login(now, valid ? target!.slot : -1, auth, flags,
         u32Arg(req.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000), u32Arg(req.loginTimeoutMs ?? this.opts.loginTimeoutMs, 15000), ioLen),
       (op) => {
-        handle = new AsyncOperation(CODE.ASYNC_LOGINTOTARGET, output, () => this.engine.cancel(op), this.host.timer);
+        handle = new AsyncOperation(CODE.ASYNC_LOGINTOTARGET, output, () => this.engine.cancel(op), this.host.timer, this.report);
         return this.loginSink(handle, output, portal ?? undefined, req.auth, target);
       },
     );
@@ -176,7 +182,7 @@ export class Adapter {
       (core, now) => core.login(now, 0, CODE.AUTH_NONE, CODE.LOGIN_DISCOVERY, portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0,
         u32Arg(opts.timeoutMs ?? this.opts.loginTimeoutMs, 15000), ioLen),
       (op) => {
-        handle = new AsyncOperation(CODE.ASYNC_DISCOVER, output, () => this.engine.cancel(op), this.host.timer);
+        handle = new AsyncOperation(CODE.ASYNC_DISCOVER, output, () => this.engine.cancel(op), this.host.timer, this.report);
         return {
           portal: portal ?? undefined,
           text: (kind, value) => {
@@ -206,7 +212,7 @@ export class Adapter {
       (core, now) => core.logout(now, slot, u32Arg(o.logoutTimeoutMs, 15000), u32Arg(o.concurrency, 64), u32Arg(o.deadlineMs, 0), u32Arg(o.graceMs, 1000)),
       (op) => {
         const output: LogoutOutput = { targetId: entry?.id, targetName: entry?.name, sessions: [] };
-        handle = new AsyncOperation(CODE.ASYNC_LOGOUTFROMTARGET, output, () => this.engine.cancel(op), this.host.timer);
+        handle = new AsyncOperation(CODE.ASYNC_LOGOUTFROMTARGET, output, () => this.engine.cancel(op), this.host.timer, this.report);
         const joined: AsyncOperation<LogoutOutput>[] = [handle];
         const sink: OpSink & { joined: typeof joined } = {
           joined,
@@ -224,7 +230,7 @@ export class Adapter {
     if (!handle && op >= 0) {
       // Joined a running logout: a second handle over the same operation and the same output.
       const sink = this.engine.sinkOf(op) as OpSink & { joined: AsyncOperation<LogoutOutput>[] };
-      handle = new AsyncOperation(CODE.ASYNC_LOGOUTFROMTARGET, sink.joined[0].output, () => this.engine.cancel(op), this.host.timer);
+      handle = new AsyncOperation(CODE.ASYNC_LOGOUTFROMTARGET, sink.joined[0].output, () => this.engine.cancel(op), this.host.timer, this.report);
       sink.joined.push(handle);
     }
     return handle;

@@ -2,6 +2,7 @@
 // here comes from the core; the handle only remembers it and wakes waiters.
 import { HR, hrName, SUCCEEDED } from './codes.ts';
 import type { TimerHandle } from './types.ts';
+import { deliver, rethrowLater, type Report } from './deliver.ts';
 
 export interface WaitResult<T> { hr: number; output: T }
 
@@ -28,18 +29,19 @@ export class AsyncOperation<T> {
     readonly output: T,
     private readonly cancelInCore: () => number,
     private readonly timer: (ms: number, fn: () => void) => TimerHandle,
+    private readonly report: Report = rethrowLater,
   ) {}
 
   /** Called by the adapter with the core's figures. */
   _progress(pct: number): void {
     if (this.#done || pct <= this.#pct) return;
     this.#pct = pct;
-    for (const f of this.#progress) f(pct);
+    for (const f of this.#progress) deliver(this.report, f, pct);
   }
   _finish(hr: number, lateCancel: number): void {
     if (this.#done) return;
     this.#done = true; this.#hr = hr >>> 0; this.#pct = 100; this.#lateCancel = lateCancel >>> 0;
-    for (const f of this.#progress) f(100);
+    for (const f of this.#progress) deliver(this.report, f, 100);
     const w = this.#waiters; this.#waiters = [];
     for (const f of w) f();
   }

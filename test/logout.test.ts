@@ -365,3 +365,17 @@ describe('NOP-Out keepalive', () => {
     await teardown(quiet);
   });
 });
+
+describe('user callbacks', () => {
+  it('a listener or progress callback that throws does not stop the operation or leak; the error is reported', async () => {
+    const errors: unknown[] = [];
+    const env = await setup({ fault: 'async-logout', faultArg: 3 }, 2, { onCallbackError: (e: unknown) => errors.push(e) });
+    env.adapter.on(() => { throw new Error('listener bug'); });
+    await until(() => env.adapter.queryTargets()[0].sessions.length === 0, 3000, 'async logouts done');
+    const op = env.adapter.logoutFromTarget(T).onProgress(() => { throw new Error('progress bug'); });
+    expect(hrName((await op.wait()).hr)).toBe('VDS_E_ISCSI_SESSION_NOT_FOUND');
+    expect(errors.length).toBeGreaterThanOrEqual(3);       // two sessions' events, then the progress callback
+    expect(errors.every((e) => e instanceof Error && /bug/.test(e.message))).toBe(true);
+    await teardown(env);
+  });
+});
