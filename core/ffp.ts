@@ -1,23 +1,20 @@
 // Full Feature Phase housekeeping (contract §4): sequence numbers, NOP-In pings, Asynchronous
 // Messages and Rejects. After our Logout is on the wire nothing is answered (T14).
 import { ACT_EVENT, EV_ASYNC_LOGOUT_REQUEST, EV_ASYNC_DROP_CONNECTION, EV_ASYNC_DROP_ALL,
-  EV_ASYNC_RENEGOTIATE, EV_ASYNC_OTHER, EV_REJECT, EV_NOP_ANSWERED, EV_CONNECTION_LOST,
-  ACT_SESSION_RESULT, VDS_E_ISCSI_LOGOUT_FAILED, R_CONNECTION_LOST_BEFORE_RESPONSE, R_PROTOCOL_ERROR,
+  EV_ASYNC_RENEGOTIATE, EV_ASYNC_OTHER, EV_REJECT, EV_NOP_ANSWERED, EV_CONNECTION_LOST, EV_KEEPALIVE_TIMEOUT,
+  ACT_SESSION_RESULT, VDS_E_ISCSI_LOGOUT_FAILED, R_CONNECTION_LOST_BEFORE_RESPONSE, R_PROTOCOL_ERROR, ASYNC_DISCOVER,
   S5_LOGGED_IN, S6_IN_LOGOUT, S7_LOGOUT_REQUESTED, S8_CLEANUP_WAIT, Q4_FAILED } from "./codes";
 import { act } from "./actions";
 import { be16, be32, put32, tget, tset, snGt } from "./mem";
-import { C_STATE, C_EXPSTATSN, C_CID, Q_CMDSN, Q_EXPCMDSN, Q_MAXCMDSN, Q_OP, Q_LSTATE, Q_FLAGS, Q_STATE,
-  LS_NONE, LS_PENDING, SF_DISCOVERY, O_INFLIGHT, NONE } from "./tables";
+import { C_STATE, C_EXPSTATSN, C_CID, C_ITT, C_TKIND, Q_CMDSN, Q_EXPCMDSN, Q_MAXCMDSN, Q_OP, Q_LSTATE, Q_FLAGS,
+  Q_STATE, Q_KEEPALIVE, O_TYPE, LS_PENDING, SF_DISCOVERY, NONE, nextItt } from "./tables";
 import { OP_NOP_IN, OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_TEXT_RSP } from "./pdu";
 import { pduBegin, pduEnd } from "./send";
 import { armConn, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
-import { C_ITT, C_TKIND, Q_KEEPALIVE, nextItt } from "./tables";
-import { EV_KEEPALIVE_TIMEOUT, ASYNC_DISCOVER } from "./codes";
-import { O_TYPE } from "./tables";
 import { logoutSend, logoutResponse, sessionFinish } from "./logout";
 import { textResponse } from "./login";
 import { sessionGone } from "./lifecycle";
-import { opSessionDone } from "./operation";
+import { opSend, opSessionDone } from "./operation";
 
 // StatSN bookkeeping shared by every target PDU after login.
 function sequence(c: i32, s: i32, p: usize, op: u32): void {
@@ -36,8 +33,7 @@ function targetWantsLogout(c: i32, s: i32): void {
   if (tget(C_STATE, c) != S5_LOGGED_IN) return;         // T12/T14: already on its way out
   tset(C_STATE, c, S7_LOGOUT_REQUESTED);
   const o = tget(Q_OP, s);
-  if (tget(Q_LSTATE, s) == LS_PENDING && o != NONE) tset(O_INFLIGHT, <i32>o, tget(O_INFLIGHT, <i32>o) + 1);
-  logoutSend(s);
+  if (tget(Q_LSTATE, s) == LS_PENDING && o != NONE) opSend(<i32>o, s); else logoutSend(s);
 }
 
 // AsyncEvent 2/3: no Logout is sent; the connection is gone (T15) and so is the session.

@@ -1,6 +1,6 @@
 // Ending connections and sessions: the one place that closes a socket and frees a slot, so a
 // socket, timer or slot is released exactly once whatever path got there.
-import { ACT_CLOSE, ACT_SESSION_GONE, S1_FREE } from "./codes";
+import { ACT_CLOSE, ACT_SESSION_GONE } from "./codes";
 import { act } from "./actions";
 import { tget, tset } from "./mem";
 import { C_STATE, Q_CONN, NONE, connFree, sessFree } from "./tables";
@@ -11,7 +11,6 @@ export function closeConn(c: i32): void {
   if (tget(C_STATE, c) == 0) return;
   cancelConn(c);
   framerStop(c);
-  tset(C_STATE, c, S1_FREE);
   act(ACT_CLOSE, <u32>c);
   connFree(c);
 }

@@ -3,28 +3,26 @@
 // host is asked for CHAP hashes (ACT_CHAP_ANSWER / ACT_CHAP_VERIFY) and hands back only digests.
 import { S_OK, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE, VDS_E_TIMEOUT,
   ACT_CONNECT, ACT_LOGGED_IN, ACT_LOGIN_STATUS, ACT_CHAP_ANSWER, ACT_CHAP_VERIFY, ACT_TEXT,
-  TEXT_REDIRECT, TEXT_NEGOTIATED, ASYNC_DISCOVER, AUTH_NONE, AUTH_MUTUAL_CHAP, MAX_RECV_DSL, MAX_SESSIONS,
+  TEXT_REDIRECT, TEXT_TARGET_NAME, TEXT_TARGET_ADDRESS, K_HEADER_DIGEST, K_DATA_DIGEST, LOGIN_CHAP_MD5, ASYNC_DISCOVER, AUTH_NONE, AUTH_MUTUAL_CHAP, MAX_RECV_DSL, MAX_SESSIONS,
   S2_XPT_WAIT, S4_IN_LOGIN, S5_LOGGED_IN, Q3_LOGGED_IN,
   L_AUTH_FAILED, L_AUTHZ_FAILED, L_NOT_FOUND, L_OUT_OF_RESOURCES, L_TARGET_ERROR, L_INITIATOR_ERROR,
   L_DOWNGRADE_REFUSED, L_MUTUAL_AUTH_FAILED, L_TIMEOUT, L_CONNECT_FAILED, L_PROTOCOL_ERROR,
   L_TRANSPORT_LOST, L_TOO_MANY_REDIRECTS, L_CANCELLED, L_NEGOTIATION_FAILED } from "./codes";
 import { act, txAlloc } from "./actions";
-import { TX, RX, be16, be32, put16, put32, tget, tset, snLt } from "./mem";
+import { TX, RX, be16, be32, put16, put32, tget, tset } from "./mem";
 import { C_STATE, C_STEP, C_ITT, C_CID, C_EXPSTATSN, C_SESS, Q_CONN, Q_CMDSN, Q_EXPCMDSN, Q_MAXCMDSN,
-  Q_TSIH, Q_OP, Q_FLAGS, Q_AUTH, Q_REDIRECTS, Q_LOGINMS, Q_CONNECTMS, Q_STATE, O_TYPE, O_SESS, O_HR,
-  O_DONEFLAG, O_CANCEL, SF_HDIGEST, SF_DDIGEST, SF_DISCOVERY, SF_HD_ON, SF_DD_ON, NONE, STR_INITIATOR, STR_TARGET,
+  Q_TSIH, Q_OP, Q_FLAGS, Q_AUTH, Q_REDIRECTS, Q_LOGINMS, Q_CONNECTMS, Q_STATE, Q_KEEPALIVE, O_TYPE, O_SESS, O_HR,
+  O_CANCEL, SF_HDIGEST, SF_DDIGEST, SF_DISCOVERY, SF_HD_ON, SF_DD_ON, NONE, STR_INITIATOR, STR_TARGET,
   STR_CHAP_USER, STR_CHAP_TARGET_USER, strLen, strData, randPtr, nextItt, connAlloc } from "./tables";
 import { findKey, valIs, valNum, valBinary, valPtr, valLen, bytesEq, wStart, wKey, wStr, wBytes, wDec, wHex,
   wEnd, wLen, wOkay } from "./text";
 import { pduBegin, pduData, pduEnd } from "./send";
 import { armConn, cancelConn, CT_CONNECT, CT_LOGIN, CT_TEXT, CT_KEEPALIVE } from "./timers";
-import { Q_KEEPALIVE } from "./tables";
 import { framerReset, framerSetDigests } from "./framer";
 import { closeConn, sessionGone } from "./lifecycle";
 import { opFinish } from "./operation";
 import { logoutSend } from "./logout";
 import { keysOffer, keysAnswer, keysReset, setSessionParam } from "./keys";
-import { K_HEADER_DIGEST, K_DATA_DIGEST, LOGIN_CHAP_MD5 } from "./codes";
 
 const LG_SEC_NONE: u32 = 1;
 const LG_SEC_OFFER: u32 = 2;
@@ -387,7 +385,6 @@ export function discoveryTimeout(c: i32): void {
   logoutSend(s);
 }
 
-import { TEXT_TARGET_NAME, TEXT_TARGET_ADDRESS } from "./codes";
 function emitPairs(o: i32, p: usize, len: u32): void {
   let i: u32 = 0;
   while (i < len) {

@@ -3,11 +3,11 @@
 import { S_OK, VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_TIMEOUT, ACT_SESSION_RESULT, ACT_EVENT, EV_SESSION_LOGGED_OUT,
   S5_LOGGED_IN, S6_IN_LOGOUT, S7_LOGOUT_REQUESTED, S8_CLEANUP_WAIT, S1_FREE,
   R_LOGGED_OUT, R_TIMEOUT, R_PROTOCOL_ERROR, R_RESPONSE_1_CID_NOT_FOUND, R_RESPONSE_2_RECOVERY_UNSUPPORTED,
-  R_RESPONSE_3_CLEANUP_FAILED } from "./codes";
+  R_RESPONSE_3_CLEANUP_FAILED, ASYNC_LOGOUTFROMTARGET } from "./codes";
 import { act } from "./actions";
 import { be16, be32, put16, put32, tget, tset } from "./mem";
 import { C_STATE, C_ITT, C_CID, C_EXPSTATSN, Q_CONN, Q_CMDSN, Q_OP, Q_LSTATE, Q_FLAGS, Q_RESULT, Q_T2W,
-  Q_T2R, Q_LOGOUTMS, Q_GRACEMS, LS_SENT, LS_FINISHED, SF_CLOSING, NONE, nextItt } from "./tables";
+  Q_T2R, Q_LOGOUTMS, Q_GRACEMS, O_TYPE, O_TIMEDOUT, LS_SENT, LS_FINISHED, SF_CLOSING, NONE, nextItt } from "./tables";
 import { pduBegin, pduEnd } from "./send";
 import { armConn, cancelConn, CT_LOGOUT, CT_GRACE } from "./timers";
 import { framerStop } from "./framer";
@@ -78,7 +78,5 @@ export function closingDone(s: i32): void {
   sessionFinish(s, tget(Q_RESULT, s), tget(Q_T2W, s), tget(Q_T2R, s));
 }
 
-import { O_TYPE, O_TIMEDOUT } from "./tables";
-import { ASYNC_LOGOUTFROMTARGET } from "./codes";
 function isLogoutOp(o: i32): bool { return tget(O_TYPE, o) == ASYNC_LOGOUTFROMTARGET; }
 function isTimedOut(o: i32): bool { return tget(O_TIMEDOUT, o) != 0; }

@@ -3,7 +3,7 @@
 import { S_OK, ACT_OP_DONE, ACT_PROGRESS, ACT_SESSION_RESULT, ASYNC_LOGOUTFROMTARGET, ASYNC_DISCOVER,
   VDS_E_OPERATION_PENDING, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE, VDS_E_TIMEOUT,
   VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_ISCSI_LOGOUT_INCOMPLETE, VDS_E_ISCSI_SESSION_NOT_FOUND,
-  VDS_E_OBJECT_NOT_FOUND, E_INVALIDARG, E_OUTOFMEMORY, MAX_OPS, MAX_SESSIONS, MAX_TARGETS,
+  VDS_E_OBJECT_NOT_FOUND, E_INVALIDARG, MAX_OPS, MAX_SESSIONS, MAX_TARGETS,
   Q3_LOGGED_IN, S5_LOGGED_IN, R_CANCELLED_BEFORE_SEND, R_TIMEOUT } from "./codes";
 import { act } from "./actions";
 import { tget, tset } from "./mem";
@@ -12,6 +12,7 @@ import { O_TYPE, O_DONEFLAG, O_HR, O_TOTAL, O_DONE, O_OK, O_INFLIGHT, O_CANCEL, 
   T_USED, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY, NONE, opAlloc } from "./tables";
 import { armOp, cancelOp } from "./timers";
 import { logoutSend, sessionFinish } from "./logout";
+import { cancelLogin, deadlineLogin } from "./login";
 
 export function opFinish(o: i32, hr: u32): void {
   if (tget(O_DONEFLAG, o)) return;
@@ -38,13 +39,18 @@ function aggregate(o: i32): u32 {
   return ok == 0 ? VDS_E_ISCSI_LOGOUT_FAILED : VDS_E_ISCSI_LOGOUT_INCOMPLETE;
 }
 
+// Sends session s's Logout as part of operation o, counting it against o's cap.
+export function opSend(o: i32, s: i32): void {
+  tset(O_INFLIGHT, o, tget(O_INFLIGHT, o) + 1);
+  logoutSend(s);
+}
+
 // Starts Logouts until the concurrency cap is reached or nothing is pending.
 export function opPump(o: i32): void {
   if (tget(O_CANCEL, o) || tget(O_TIMEDOUT, o)) return;
   for (let s = 0; s < MAX_SESSIONS && tget(O_INFLIGHT, o) < tget(O_CONC, o); s++) {
     if (tget(Q_STATE, s) == 0 || tget(Q_OP, s) != <u32>o || tget(Q_LSTATE, s) != LS_PENDING) continue;
-    tset(O_INFLIGHT, o, tget(O_INFLIGHT, o) + 1);
-    logoutSend(s);
+    opSend(o, s);
   }
 }
 
@@ -144,5 +150,3 @@ export function opStatus(o: i32): u32 {
 }
 export function opPercent(o: i32): u32 { return o < 0 || o >= MAX_OPS ? 0 : tget(O_PCT, o); }
 export function opTotal(o: i32): u32 { return o < 0 || o >= MAX_OPS ? 0 : tget(O_TOTAL, o); }
-
-import { cancelLogin, deadlineLogin } from "./login";
