@@ -1,12 +1,12 @@
 // Login latency and LogoutFromTarget wall time for N sessions against a real target.
 // Usage: logout.ts --portal HOST:PORT --target IQN --sessions N   (one JSON line)
-import { runtimeName, emit, arg } from './runtime.ts';
+import { runtimeName, emit, arg, scriptArgs } from './runtime.ts';
 
 // Each runtime measures its own host (node:net, Deno.connect, Bun.connect).
 const rt = runtimeName();
 const { createAdapter, hrName } = rt === 'deno' ? await import('../hosts/deno/mod.ts') : rt === 'bun' ? await import('../hosts/bun/mod.ts') : await import('../hosts/node/mod.ts');
 
-const argv: string[] = (globalThis as { Deno?: { args: string[] } }).Deno?.args ?? (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
+const argv = scriptArgs();
 const str = (name: string) => argv[argv.indexOf(`--${name}`) + 1];
 const n = arg('sessions', 16);
 const adapter = createAdapter();

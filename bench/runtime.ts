@@ -1,8 +1,11 @@
 export const runtimeName = (): 'node' | 'deno' | 'bun' =>
   (globalThis as { Deno?: unknown }).Deno ? 'deno' : (globalThis as { Bun?: unknown }).Bun ? 'bun' : 'node';
 export const emit = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
+/** The script's own arguments, in any of the three runtimes. */
+export const scriptArgs = (): string[] =>
+  (globalThis as { Deno?: { args: string[] } }).Deno?.args ?? (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
 export const arg = (name: string, def: number): number => {
-  const argv: string[] = (globalThis as { Deno?: { args: string[] } }).Deno?.args ?? (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
+  const argv = scriptArgs();
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? Number(argv[i + 1]) : def;
 };

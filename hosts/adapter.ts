@@ -177,7 +177,7 @@ export class Adapter {
     const output: DiscoverOutput = { portal: portal ? portalText(portal) : portalText_, targets: [] };
     const ioLen = this.loginParams(undefined, undefined);
     let handle!: AsyncOperation<DiscoverOutput>;
-    let last: DiscoveredTarget | undefined;
+    let last: { out: DiscoveredTarget; entry: TargetEntry } | undefined;
     this.engine.startOp(
       (core, now) => core.login(now, 0, CODE.AUTH_NONE, CODE.LOGIN_DISCOVERY, portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0,
         u32Arg(opts.timeoutMs ?? this.opts.loginTimeoutMs, 15000), ioLen),
@@ -187,12 +187,12 @@ export class Adapter {
           portal: portal ?? undefined,
           text: (kind, value) => {
             if (kind === CODE.TEXT_TARGET_NAME) {
-              const t = this.learnTarget(value);
-              last = { id: t.id, name: t.name, portals: [] };
-              output.targets.push(last);
+              const entry = this.learnTarget(value);
+              last = { out: { id: entry.id, name: entry.name, portals: [] }, entry };
+              output.targets.push(last.out);
             } else if (kind === CODE.TEXT_TARGET_ADDRESS && last) {
-              last.portals.push(value);
-              this.targets.get(this.resolve(last.name))?.portals.add(value);
+              last.out.portals.push(value);
+              last.entry.portals.add(value);
             }
           },
           loginStatus: (_s, reason) => { output.result = LOGIN_RESULT_NAMES[reason]; },

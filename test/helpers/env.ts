@@ -1,15 +1,16 @@
 // Small helpers shared by the suites; they run unchanged under Node, Bun and Deno.
-export const runtime: 'node' | 'deno' | 'bun' =
-  (globalThis as { Deno?: unknown }).Deno ? 'deno' : (globalThis as { Bun?: unknown }).Bun ? 'bun' : 'node';
+import { runtimeName } from '../../bench/runtime.ts';
+
+export const runtime = runtimeName();
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Polls until cond() holds; fails loudly after ms. */
-export async function until(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+/** Polls until cond() holds, every `every` ms; fails loudly after ms. */
+export async function until(cond: () => boolean, ms = 5000, what = 'condition', every = 5): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
+    await sleep(every);
   }
 }
 

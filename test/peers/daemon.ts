@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
+import { until } from '../helpers/env.ts';
 
 export function have(cmd: string): boolean {
   try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; }
@@ -38,13 +39,8 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-export async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** until() at a daemon's pace: each check may run a command, so poll every 50 ms. */
+export const waitFor = (check: () => boolean, ms: number, what: string) => until(check, ms, what, 50);
 
 export function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
