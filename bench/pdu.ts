@@ -1,7 +1,7 @@
 // PDU framing throughput: Wasm core (counting the copy of each 64 KiB chunk into Wasm memory)
 // against the plain-TypeScript DataView framer. One JSON line per measurement.
-import { makeStream } from './stream.ts';
-import { JsFramer } from './js-parser.ts';
+import { makeStream } from '../test/helpers/stream.ts';
+import { JsFramer } from '../test/helpers/js-framer.ts';
 import { instantiateCore } from '../hosts/wasm/load.ts';
 import { coreViews } from '../hosts/wasm/views.ts';
 import { runtimeName, emit, arg, timed } from './runtime.ts';

@@ -1,9 +1,7 @@
-export const runtimeName = (): 'node' | 'deno' | 'bun' =>
-  (globalThis as { Deno?: unknown }).Deno ? 'deno' : (globalThis as { Bun?: unknown }).Bun ? 'bun' : 'node';
+// What every benchmark shares: its runtime, its arguments, one JSON line per figure, timing.
+import { runtimeName, scriptArgs } from '../test/helpers/runtime.ts';
+export { runtimeName, scriptArgs };
 export const emit = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
-/** The script's own arguments, in any of the three runtimes. */
-export const scriptArgs = (): string[] =>
-  (globalThis as { Deno?: { args: string[] } }).Deno?.args ?? (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
 export const arg = (name: string, def: number): number => {
   const argv = scriptArgs();
   const i = argv.indexOf(`--${name}`);

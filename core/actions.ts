@@ -1,16 +1,27 @@
 // The action queue: everything the core wants done is a fixed 8-word record, drained by the
 // host after each call, in order. TX holds the bytes those records point at; both reset at the
-// start of every entry call, so nothing accumulates between calls.
+// start of every entry call, so nothing accumulates between calls. Peer input can never
+// overflow them: the framer pauses while the room left could not hold one more PDU's worst
+// case (roomForPdu), and the host feeds the rest of the chunk after draining.
 import { TX, TX_CAP } from "./mem";
+import { MAX_RECV_DSL } from "./codes";
 
 export const ACT_CAP: i32 = 8192;
-export const ACT: usize = memory.data(ACT_CAP * 32, 16);
+export const ACT_WORDS: i32 = 8;
+export const ACT: usize = memory.data(ACT_CAP * ACT_WORDS * 4, 16);
 let actLen: i32 = 0;
 let txLen: u32 = 0;
 let overflow: bool = false;
 
+// The most one PDU can produce: a handful of records, plus one per key=value pair of a Text
+// Response (a pair takes at least 8 bytes), plus the call's own settle step; TX for one
+// outbound PDU, a Text Response copied with its carry, and the texts it yields.
+const PDU_ACTS: i32 = 64 + <i32>(MAX_RECV_DSL / 8);
+const PDU_TX: u32 = 3 * MAX_RECV_DSL + 16384;
+
 export function beginCall(): void { actLen = 0; txLen = 0; overflow = false; }
 export function actionCount(): i32 { return overflow ? -1 : actLen; }
+export function roomForPdu(): bool { return actLen + PDU_ACTS <= ACT_CAP && txLen + PDU_TX <= TX_CAP; }
 
 export function act(kind: u32, a: u32 = 0, b: u32 = 0, c: u32 = 0, d: u32 = 0, e: u32 = 0, f: u32 = 0, g: u32 = 0): void {
   if (actLen >= ACT_CAP) { overflow = true; return; }

@@ -35,22 +35,25 @@ export const ERR_NOT_INITIATOR_PDU: i32 = -11;
 export const ERR_BAD_FIELD: i32 = -12;
 export const ERR_NO_SLOT: i32 = -13;
 
-// ---- actions the core queues for the host: record = 8 x u32 [kind, a..g]
-export const ACT_SEND: u32 = 1;            // conn, txOffset, length
-export const ACT_CLOSE: u32 = 2;           // conn
-export const ACT_ARM: u32 = 3;             // timerId, ms
-export const ACT_CANCEL: u32 = 4;          // timerId
-export const ACT_CONNECT: u32 = 5;         // conn, txOffset, length (0 = the portal the caller gave), session, op
-export const ACT_OP_DONE: u32 = 6;         // op, hr
-export const ACT_SESSION_RESULT: u32 = 7;  // op, session, reason, hr, time2wait, time2retain
-export const ACT_EVENT: u32 = 8;           // session, event, p1, p2, p3
-export const ACT_CHAP_ANSWER: u32 = 9;     // conn, algorithm, identifier, txOffset, length (challenge)
-export const ACT_CHAP_VERIFY: u32 = 10;    // conn, algorithm, identifier, txOffset, length (our challenge)
-export const ACT_LOGGED_IN: u32 = 11;      // op, session, tsih, conn
-export const ACT_TEXT: u32 = 12;           // op, text kind, txOffset, length
-export const ACT_PROGRESS: u32 = 13;       // op, percent
-export const ACT_SESSION_GONE: u32 = 14;   // session
-export const ACT_LOGIN_STATUS: u32 = 15;   // op, status (class<<8|detail), login reason
+// ---- actions the core queues for the host: record = 8 x u32 [kind, fields...]. The comment
+// after each is its field list, read by scripts/gen-codes.mjs into a typed decoder
+// (hosts/codes.generated.ts readAction); `at len` is a byte range in TX, decoded as `bytes`.
+export const ACT_SEND: u32 = 1;            // fields: conn at len
+export const ACT_CLOSE: u32 = 2;           // fields: conn
+export const ACT_ARM: u32 = 3;             // fields: timer ms
+export const ACT_CANCEL: u32 = 4;          // fields: timer
+export const ACT_CONNECT: u32 = 5;         // fields: conn at len session op
+export const ACT_OP_DONE: u32 = 6;         // fields: op hr lateCancel
+export const ACT_SESSION_RESULT: u32 = 7;  // fields: op session reason hr time2Wait time2Retain
+export const ACT_EVENT: u32 = 8;           // fields: session event p1 p2 p3
+export const ACT_CHAP_ANSWER: u32 = 9;     // fields: conn algorithm identifier at len
+export const ACT_CHAP_VERIFY: u32 = 10;    // fields: conn algorithm identifier at len
+export const ACT_LOGGED_IN: u32 = 11;      // fields: op session tsih conn
+export const ACT_TEXT: u32 = 12;           // fields: op textKind at len
+export const ACT_PROGRESS: u32 = 13;       // fields: op percent
+export const ACT_SESSION_GONE: u32 = 14;   // fields: session
+export const ACT_LOGIN_STATUS: u32 = 15;   // fields: op status reason
+export const ACT_JOINED: u32 = 16;         // fields: op
 
 // ---- text kinds for ACT_TEXT
 export const TEXT_TARGET_NAME: u32 = 1;

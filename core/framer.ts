@@ -1,50 +1,42 @@
 // Chunked PDU framing (llhttp's execute model): one call per socket chunk. A PDU wholly inside
 // the chunk is handled in place; only a PDU that straddles chunks is copied into its
 // connection's reassembly buffer, whose size is fixed by MAX_RECV_DSL, never by the peer.
-import { MAX_CONNS, MAX_RECV_DSL, ERR_AHS_TOO_LARGE, ERR_DSL_TOO_LARGE, ERR_HEADER_DIGEST,
-  ERR_DATA_DIGEST, ERR_FRAMING_STOPPED, ERR_BAD_CONN, ERR_NOT_INITIATOR_PDU,
-  RAW_HEADER_DIGEST, RAW_DATA_DIGEST, RAW_ANY_DIRECTION } from "./codes";
-import { be24, be32, pad4, tget, tset } from "./mem";
+// Each valid PDU goes to the handler the connection layer registered (llhttp's settings), so
+// this file never imports the layers above it. Framing pauses (llhttp's PAUSED) when the
+// action queue could not hold one more PDU's worst case; framerConsumed() says how far it got.
+import { MAX_RECV_DSL, ERR_AHS_TOO_LARGE, ERR_DSL_TOO_LARGE, ERR_HEADER_DIGEST, ERR_DATA_DIGEST,
+  ERR_FRAMING_STOPPED, ERR_NOT_INITIATOR_PDU } from "./codes";
+import { be24, be32, pad4 } from "./mem";
 import { checkBhs, opFromTarget, opKnown } from "./pdu";
 import { crc32c } from "./crc32c";
-import { onPdu } from "./conn";
+import { roomForPdu } from "./actions";
+import { Conn, FL_HDIGEST, FL_DDIGEST, FL_STOPPED, FL_RAW, FL_ANY_DIR } from "./records";
 
-const BUF_SIZE: u32 = 48 + 1020 + 4 + MAX_RECV_DSL + 4;
-const BUFS: usize = memory.data(MAX_CONNS * <i32>BUF_SIZE, 16);
-const HAVE: usize = memory.data(MAX_CONNS * 4, 4);
-const NEED: usize = memory.data(MAX_CONNS * 4, 4);
-const LIMIT: usize = memory.data(MAX_CONNS * 4, 4);   // our MaxRecvDataSegmentLength for this conn
-const FLAGS: usize = memory.data(MAX_CONNS * 4, 4);
-const CSUM: usize = memory.data(MAX_CONNS * 4, 4);
-const COUNT: usize = memory.data(MAX_CONNS * 4, 4);
+// (connection, BHS, data segment, its length): one complete PDU whose digests and BHS rules held.
+export type PduHandler = (c: Conn, p: usize, data: usize, dsl: u32) => void;
+let handler: PduHandler = (c: Conn, p: usize, data: usize, dsl: u32): void => {};
+export function framerOnPdu(h: PduHandler): void { handler = h; }
 
-export const FL_HDIGEST: u32 = RAW_HEADER_DIGEST;
-export const FL_DDIGEST: u32 = RAW_DATA_DIGEST;
-export const FL_STOPPED: u32 = 4;
-export const FL_RAW: u32 = 8;        // no session behind it: fold PDUs into a checksum (tests, bench)
-export const FL_ANY_DIR: u32 = RAW_ANY_DIRECTION; // raw only: accept initiator PDUs as well (fixtures)
+let consumed: u32 = 0;
+export function framerConsumed(): u32 { return consumed; }
 
-// The caller checks limit <= MAX_RECV_DSL (the reassembly buffer's size); see rawOpen.
-export function framerReset(c: i32, flags: u32, limit: u32): void {
-  tset(HAVE, c, 0); tset(NEED, c, 0); tset(FLAGS, c, flags);
-  tset(LIMIT, c, limit); tset(CSUM, c, 0); tset(COUNT, c, 0);
+// The caller checks limit <= MAX_RECV_DSL (the reassembly buffer's size).
+export function framerReset(c: Conn, flags: u32, limit: u32): void {
+  c.rxHave = 0; c.rxNeed = 0; c.rxFlags = flags; c.rxLimit = limit; c.rxSum = 0; c.rxCount = 0;
 }
-export function framerSetDigests(c: i32, hd: bool, dd: bool): void {
-  let f = tget(FLAGS, c) & ~(FL_HDIGEST | FL_DDIGEST);
+export function framerSetDigests(c: Conn, hd: bool, dd: bool): void {
+  let f = c.rxFlags & ~(FL_HDIGEST | FL_DDIGEST);
   if (hd) f |= FL_HDIGEST;
   if (dd) f |= FL_DDIGEST;
-  tset(FLAGS, c, f);
+  c.rxFlags = f;
 }
-export function framerChecksum(c: i32): u32 { return tget(CSUM, c); }
-export function framerCount(c: i32): u32 { return tget(COUNT, c); }
-export function framerPending(c: i32): u32 { return tget(HAVE, c); }
 
 // Whole length of the PDU whose BHS is at p, or a negative ERR_*.
-function pduLength(c: i32, p: usize): i32 {
+function pduLength(c: Conn, p: usize): i32 {
   const ahs = <u32>load<u8>(p, 4) << 2;
   const dsl = be24(p + 5);
-  const f = tget(FLAGS, c);
-  if (dsl > tget(LIMIT, c)) return ERR_DSL_TOO_LARGE;
+  const f = c.rxFlags;
+  if (dsl > c.rxLimit) return ERR_DSL_TOO_LARGE;
   if (ahs > 1020) return ERR_AHS_TOO_LARGE; // cannot happen with a u8 field; kept as the rule
   let n = 48 + ahs + pad4(dsl);
   if (f & FL_HDIGEST) n += 4;
@@ -52,14 +44,14 @@ function pduLength(c: i32, p: usize): i32 {
   return <i32>n;
 }
 
-function stop(c: i32, err: i32): i32 {
-  tset(FLAGS, c, tget(FLAGS, c) | FL_STOPPED);
+function stop(c: Conn, err: i32): i32 {
+  c.rxFlags |= FL_STOPPED;
   return err;
 }
 
 // Validates one complete PDU and hands it on. Returns 0 or a negative ERR_*.
-function deliver(c: i32, p: usize, total: u32): i32 {
-  const f = tget(FLAGS, c);
+function deliver(c: Conn, p: usize): i32 {
+  const f = c.rxFlags;
   const ahs = <u32>load<u8>(p, 4) << 2;
   const dsl = be24(p + 5);
   let q = p + 48 + ahs;
@@ -74,33 +66,37 @@ function deliver(c: i32, p: usize, total: u32): i32 {
   if (!(f & FL_ANY_DIR) && opKnown(op) && !opFromTarget(op)) return ERR_NOT_INITIATOR_PDU;
   const r = checkBhs(p);
   if (r < 0) return r;
-  tset(COUNT, c, tget(COUNT, c) + 1);
+  c.rxCount++;
   if (f & FL_RAW) {
-    const w = (<u32>load<u8>(p) & 0x3F) | (dsl << 8);
-    tset(CSUM, c, tget(CSUM, c) * 31 + (w ^ be32(p + 16) ^ be32(p + 24)));
+    const w = op | (dsl << 8);
+    c.rxSum = c.rxSum * 31 + (w ^ be32(p + 16) ^ be32(p + 24));
     return 0;
   }
-  return onPdu(c, p, q, dsl);
+  handler(c, p, q, dsl);
+  return 0;
 }
 
 // Frames `len` bytes at `src` for connection c. Returns PDUs completed (>= 0) or a negative ERR_*;
-// after an error the connection's framing stays stopped.
-export function framerFeed(c: i32, src: usize, len: u32): i32 {
-  if (c < 0 || c >= MAX_CONNS) return ERR_BAD_CONN;
-  if (tget(FLAGS, c) & FL_STOPPED) return ERR_FRAMING_STOPPED;
-  const buf = BUFS + <usize>c * BUF_SIZE;
+// after an error the connection's framing stays stopped. framerConsumed() is then how many of
+// the bytes were taken: all of them, unless the action queue paused framing first.
+export function framerFeed(c: Conn, src: usize, len: u32): i32 {
+  consumed = len;
+  if (c.rxFlags & FL_STOPPED) return ERR_FRAMING_STOPPED;
+  const buf = c.rxBuf;
+  const gen = c.gen;
   let pos: u32 = 0;
   let done = 0;
   while (pos < len) {
-    let have = tget(HAVE, c);
+    if (!roomForPdu()) { consumed = pos; return done; }
+    let have = c.rxHave;
     if (have == 0 && len - pos >= 48) {
       const n = pduLength(c, src + pos);
       if (n < 0) return stop(c, n);
       if (len - pos >= <u32>n) {
-        const r = deliver(c, src + pos, <u32>n);
+        const r = deliver(c, src + pos);
         if (r < 0) return stop(c, r);
         pos += <u32>n; done++;
-        if (tget(FLAGS, c) & FL_STOPPED) return done; // the session closed this connection
+        if ((c.rxFlags & FL_STOPPED) || c.gen != gen) return done; // closed (and maybe reused) by the session
         continue;
       }
     }
@@ -108,27 +104,24 @@ export function framerFeed(c: i32, src: usize, len: u32): i32 {
       let take: u32 = 48 - have;
       if (take > len - pos) take = len - pos;
       memory.copy(buf + have, src + pos, take);
-      have += take; pos += take; tset(HAVE, c, have);
+      have += take; pos += take; c.rxHave = have;
       if (have < 48) break;
       const n = pduLength(c, buf);
       if (n < 0) return stop(c, n);
-      tset(NEED, c, <u32>n);
+      c.rxNeed = <u32>n;
     }
-    const need = tget(NEED, c);
+    const need = c.rxNeed;
     let take = need - have;
     if (take > len - pos) take = len - pos;
     memory.copy(buf + have, src + pos, take);
-    have += take; pos += take; tset(HAVE, c, have);
+    have += take; pos += take; c.rxHave = have;
     if (have == need) {
-      tset(HAVE, c, 0);
-      const r = deliver(c, buf, need);
+      c.rxHave = 0;
+      const r = deliver(c, buf);
       if (r < 0) return stop(c, r);
       done++;
-      if (tget(FLAGS, c) & FL_STOPPED) return done;
+      if ((c.rxFlags & FL_STOPPED) || c.gen != gen) return done;
     }
   }
   return done;
 }
-
-// The session layer stops framing when it closes a connection, so late bytes are ignored.
-export function framerStop(c: i32): void { tset(FLAGS, c, tget(FLAGS, c) | FL_STOPPED); }

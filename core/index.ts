@@ -1,173 +1,140 @@
-// The module surface: numbers in, numbers out. Every entry that can produce actions resets the
-// action queue first and returns how many it queued (-1 if the queue overflowed: a core bug).
-import { RX, TX, IO, FIELDS, IO_CAP, tget, tset } from "./mem";
-import { ACT, beginCall, actionCount } from "./actions";
+// The module surface: numbers in, numbers out (docs/core.md). Every entry that can produce
+// actions starts a fresh action queue, does its work, settles the operations it touched and
+// returns how many actions it queued (-1 if the queue overflowed: a core bug).
+import { RX, TX, TX_CAP, IO, IO_CAP, FIELDS, FIELDS_CAP } from "./mem";
+import { ACT, ACT_CAP, ACT_WORDS, beginCall, actionCount } from "./actions";
 import { crcInit, crc32c } from "./crc32c";
 import { pduInit, decodeBhs, encodeBhs } from "./pdu";
-import { framerReset, framerFeed, framerChecksum, framerCount, framerPending, FL_RAW } from "./framer";
-import { ASYNC_LOGINTOTARGET, ASYNC_DISCOVER, E_INVALIDARG, E_OUTOFMEMORY, ACT_LOGIN_STATUS, L_OUT_OF_RESOURCES,
-  MAX_CONNS, MAX_SESSIONS, MAX_TARGETS, TIMER_CONN, TIMER_OP, P_INITIATOR_NAME, P_TARGET_NAME, P_CHAP_USER,
-  P_CHAP_TARGET_USER, P_RANDOM, P_KEEPALIVE_MS, ERR_NO_SLOT, ERR_BAD_FIELD, AUTH_MUTUAL_CHAP, MAX_RECV_DSL } from "./codes";
-import { act } from "./actions";
-import { Q_KEEPALIVE, O_HR, Q_GRACEMS } from "./tables";
-import { DISCOVERY_GRACE_MS, VDS_E_ISCSI_LOGIN_FAILED, LOGIN_DISCOVERY, LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST, LOGIN_CHAP_MD5, LOGIN_CHAP_SHA1,
-  LOGIN_CHAP_SHA256, LOGIN_CHAP_SHA3_256 } from "./codes";
-import { C_STATE, C_SESS, Q_STATE, Q_TARGET, Q_TSIH, Q_CONN, Q_AUTH, Q_FLAGS, Q_CONNECTMS, Q_LOGINMS, T_USED,
-  STR_SIZE, SF_DISCOVERY, NONE, strPtr, randPtr, sessAlloc, sessFree, opAlloc, targetAlloc, connAlloc, connFree,
-  STR_INITIATOR, STR_TARGET, STR_CHAP_USER, STR_CHAP_TARGET_USER } from "./tables";
-import { durationOk, opFinish, logoutStart, opCancel, opDeadline, opStatus, opPercent, opTotal } from "./operation";
-import { loginBegin, loginTransportUp, chapAnswer as chapAnswerIn, chapExpected as chapExpectedIn } from "./login";
-import { connData, connLost, connTimer } from "./conn";
-import { sessionParam as sessionParamIn } from "./keys";
+import { framerReset, framerFeed, framerConsumed } from "./framer";
+import { MAX_CONNS, MAX_SESSIONS, MAX_RECV_DSL, RX_CAP, TIMER_CONN, TIMER_OP, ERR_NO_SLOT, ERR_BAD_FIELD, ERR_BAD_CONN } from "./codes";
+import { recordsInit, conn, connAlloc, connFree, connLive, sess, sessLive, targetAlloc, NONE, FL_RAW } from "./records";
+import { sessionParam as keyValue } from "./keys";
+import { loginStart, loginTransportUp, chapAnswer as chapAnswerIn, chapExpected as chapExpectedIn } from "./login";
+import { logoutStart, opCancel, opDeadline, opStatus, opPercent, opTotal, settle } from "./operation";
+import { connInit, connData, connLost, connTimer } from "./conn";
 
 crcInit();
 pduInit();
+recordsInit();
+connInit();
 
 export { MAX_CONNS, MAX_SESSIONS };
 export function rxPtr(): usize { return RX; }
+export function rxCap(): u32 { return RX_CAP; }
 export function txPtr(): usize { return TX; }
+export function txCap(): u32 { return TX_CAP; }
 export function ioPtr(): usize { return IO; }
+export function ioCap(): u32 { return IO_CAP; }
 export function actPtr(): usize { return ACT; }
+export function actCap(): u32 { return <u32>ACT_CAP; }
+export function actWords(): u32 { return <u32>ACT_WORDS; }
 export function fieldsPtr(): usize { return FIELDS; }
+export function fieldsCap(): u32 { return FIELDS_CAP; }
+
+// A session's connection (not a raw framing one) that is still in use.
+@inline function sessionConn(c: i32): bool { return connLive(c) && conn(c).sess >= 0; }
+@inline function done(): i32 { settle(); return actionCount(); }
 
 // ---- codec, digests and raw framing (tests, benchmarks, fixtures)
 export function crc(len: u32): u32 { return crc32c(RX, len); }
 export function decode(): i32 { return decodeBhs(RX); }
 export function encode(): i32 { return encodeBhs(TX); }
 const RAW_STATE: u32 = 99;
+@inline function rawLive(c: i32): bool { return connLive(c) && conn(c).state == RAW_STATE; }
 export function rawOpen(flags: u32, limit: u32): i32 {
   if (limit > MAX_RECV_DSL) return ERR_BAD_FIELD;     // refused, never clamped
   const c = connAlloc(-1);
-  if (c < 0) return ERR_NO_SLOT;
-  tset(C_STATE, c, RAW_STATE);
+  if (c == null) return ERR_NO_SLOT;
+  c.state = RAW_STATE;
   framerReset(c, flags | FL_RAW, limit);
-  return c;
+  return c.index;
 }
-export function rawFeed(c: i32, len: u32): i32 {
-  if (c < 0 || c >= MAX_CONNS || tget(C_STATE, c) != RAW_STATE) return -10;
-  return framerFeed(c, RX, len);
-}
-export function rawChecksum(c: i32): u32 { return framerChecksum(c); }
-export function rawCount(c: i32): u32 { return framerCount(c); }
-export function rawPending(c: i32): u32 { return framerPending(c); }
-export function rawClose(c: i32): void { if (c >= 0 && c < MAX_CONNS && tget(C_STATE, c) == RAW_STATE) connFree(c); }
+export function rawFeed(c: i32, len: u32): i32 { return rawLive(c) ? framerFeed(conn(c), RX, len) : ERR_BAD_CONN; }
+export function rawChecksum(c: i32): u32 { return rawLive(c) ? conn(c).rxSum : 0; }
+export function rawCount(c: i32): u32 { return rawLive(c) ? conn(c).rxCount : 0; }
+export function rawPending(c: i32): u32 { return rawLive(c) ? conn(c).rxHave : 0; }
+export function rawClose(c: i32): void { if (rawLive(c)) connFree(conn(c)); }
 
-// ---- targets and sessions
+// ---- targets and sessions (read-only views for the host's queries)
 export function targetNew(): i32 { return targetAlloc(); }
 export function targetSessions(t: i32): i32 {
   let n = 0;
-  for (let s = 0; s < MAX_SESSIONS; s++) if (tget(Q_STATE, s) != 0 && tget(Q_TARGET, s) == <u32>t) n++;
+  for (let i = 0; i < MAX_SESSIONS; i++) if (sess(i).state != 0 && sess(i).target == <u32>t) n++;
   return n;
 }
-export function sessionState(s: i32): u32 { return s < 0 || s >= MAX_SESSIONS ? 0 : tget(Q_STATE, s); }
-export function sessionTsih(s: i32): u32 { return tget(Q_TSIH, s); }
+export function sessionState(s: i32): u32 { return sessLive(s) ? sess(s).state : 0; }
+export function sessionTsih(s: i32): u32 { return sessLive(s) ? sess(s).tsih : 0; }
 export function sessionConnState(s: i32): u32 {
-  const c = tget(Q_CONN, s);
-  return c == NONE ? 0 : tget(C_STATE, <i32>c);
+  if (!sessLive(s) || sess(s).conn == NONE) return 0;
+  return conn(<i32>sess(s).conn).state;
 }
-export function sessionParam(s: i32, k: u32): u32 { return s < 0 || s >= MAX_SESSIONS ? 0xFFFFFFFF : sessionParamIn(s, k); }
-export function connState(c: i32): u32 { return c < 0 || c >= MAX_CONNS ? 0 : tget(C_STATE, c); }
-export function connSession(c: i32): u32 { return tget(C_SESS, c); }
+export function sessionParam(s: i32, k: u32): u32 { return sessLive(s) ? keyValue(sess(s), k) : 0xFFFFFFFF; }
+export function connState(c: i32): u32 { return c >= 0 && c < MAX_CONNS ? conn(c).state : 0; }
+export function connSession(c: i32): i32 { return connLive(c) ? conn(c).sess : -1; }
 
-// Reads the TLV parameter block the host wrote into IO. Returns false on a malformed block.
-function readParams(s: i32, len: u32): bool {
-  if (len > IO_CAP) return false;
-  memory.fill(strPtr(s, 0), 0, 4 * STR_SIZE);
-  let i: u32 = 0;
-  while (i + 4 <= len) {
-    const tag = <u32>load<u16>(IO + i), n = <u32>load<u16>(IO + i + 2);
-    i += 4;
-    if (i + n > len) return false;
-    let which: u32 = 99;
-    if (tag == P_INITIATOR_NAME) which = STR_INITIATOR;
-    else if (tag == P_TARGET_NAME) which = STR_TARGET;
-    else if (tag == P_CHAP_USER) which = STR_CHAP_USER;
-    else if (tag == P_CHAP_TARGET_USER) which = STR_CHAP_TARGET_USER;
-    if (which != 99) {
-      if (n > STR_SIZE - 2) return false;
-      const p = strPtr(s, which);
-      store<u16>(p, <u16>n); memory.copy(p + 2, IO + i, n);
-    } else if (tag == P_KEEPALIVE_MS) {
-      if (n != 4) return false;
-      if (!durationOk(load<u32>(IO + i), true)) return false;
-      tset(Q_KEEPALIVE, s, load<u32>(IO + i));
-    } else if (tag == P_RANDOM) {
-      if (n != 32) return false;
-      memory.copy(randPtr(s), IO + i, 32);
-    }
-    i += n;
-  }
-  return i == len;
-}
-
-// LoginToTarget or discovery (flags: LOGIN_* in codes.ts).
-// Returns the operation slot.
-export function login(now: f64, target: i32, auth: u32, flags: u32, connectMs: u32, loginMs: u32, ioLen: u32): i32 {
+// ---- user requests
+// LoginToTarget or discovery (flags: LOGIN_* in codes.ts; parameters as TLVs in IO).
+// Returns the operation slot, or ERR_NO_SLOT.
+export function login(target: i32, auth: u32, flags: u32, connectMs: u32, loginMs: u32, ioLen: u32): i32 {
   beginCall();
-  const discovery = (flags & LOGIN_DISCOVERY) != 0;
-  const o = opAlloc(discovery ? ASYNC_DISCOVER : ASYNC_LOGINTOTARGET);
-  if (o < 0) return ERR_NO_SLOT;
-  if (!discovery && (target < 0 || target >= MAX_TARGETS || !tget(T_USED, target))) { opFinish(o, E_INVALIDARG); return o; }
-  if (auth > AUTH_MUTUAL_CHAP || !durationOk(connectMs, false) || !durationOk(loginMs, false)) { opFinish(o, E_INVALIDARG); return o; }
-  const s = sessAlloc();
-  if (s < 0) { act(ACT_LOGIN_STATUS, <u32>o, 0, L_OUT_OF_RESOURCES); opFinish(o, E_OUTOFMEMORY); return o; }
-  if (!readParams(s, ioLen)) { sessFree(s); opFinish(o, E_INVALIDARG); return o; }
-  tset(Q_TARGET, s, discovery ? NONE : <u32>target);
-  tset(Q_AUTH, s, auth);
-  // Session flags keep the caller's digest requests (bits 0-1) and CHAP_A choices (bits 8-11).
-  tset(Q_FLAGS, s, (flags & (LOGIN_HEADER_DIGEST | LOGIN_DATA_DIGEST | LOGIN_CHAP_MD5 | LOGIN_CHAP_SHA1 | LOGIN_CHAP_SHA256 | LOGIN_CHAP_SHA3_256)) |
-    (discovery ? SF_DISCOVERY : 0));
-  tset(Q_CONNECTMS, s, connectMs); tset(Q_LOGINMS, s, loginMs);
-  // A discovery succeeds only once its SendTargets answer is complete (login.ts textResponse).
-  // tgtd never sends FIN after a discovery Logout; its answer is in hand by then, so the wait
-  // for FIN is kept short rather than the full grace a normal session gets.
-  if (discovery) { tset(O_HR, o, VDS_E_ISCSI_LOGIN_FAILED); tset(Q_GRACEMS, s, DISCOVERY_GRACE_MS); }
-  loginBegin(o, s);
+  const o = loginStart(target, auth, flags, connectMs, loginMs, ioLen);
+  settle();
   return o;
 }
-
-export function logout(now: f64, target: i32, logoutMs: u32, concurrency: u32, deadlineMs: u32, graceMs: u32): i32 {
+export function logout(target: i32, logoutMs: u32, concurrency: u32, deadlineMs: u32, graceMs: u32): i32 {
   beginCall();
-  return logoutStart(target, logoutMs, concurrency, deadlineMs, graceMs);
+  const o = logoutStart(target, logoutMs, concurrency, deadlineMs, graceMs);
+  settle();
+  return o;
 }
-export function cancel(now: f64, o: i32): u32 { beginCall(); return opCancel(o); }
+export function cancel(o: i32): u32 {
+  beginCall();
+  const hr = opCancel(o);
+  settle();
+  return hr;
+}
 export function status(o: i32): u32 { return opStatus(o); }
 export function percent(o: i32): u32 { return opPercent(o); }
 export function total(o: i32): u32 { return opTotal(o); }
 export function actions(): i32 { return actionCount(); }
 
 // ---- transport and timer events
-export function up(now: f64, c: i32): i32 {
+export function up(c: i32): i32 {
   beginCall();
-  if (c >= 0 && c < MAX_CONNS) loginTransportUp(c);
-  return actionCount();
+  if (sessionConn(c)) loginTransportUp(conn(c));
+  return done();
 }
-export function data(now: f64, c: i32, len: u32): i32 {
+// Frames RX[0, len) for connection c. consumed() then says how many bytes were taken: fewer
+// than len only when the action queue filled up; the host drains it and feeds the rest.
+export function data(c: i32, len: u32): i32 {
   beginCall();
-  connData(c, RX, len);
-  return actionCount();
+  consumedLast = len;
+  if (sessionConn(c)) { connData(c, RX, len); consumedLast = framerConsumed(); }
+  return done();
 }
-export function lost(now: f64, c: i32, connectFailed: u32): i32 {
+let consumedLast: u32 = 0;
+export function consumed(): u32 { return consumedLast; }
+export function lost(c: i32, connectFailed: u32): i32 {
   beginCall();
-  connLost(c, connectFailed != 0);
-  return actionCount();
+  if (sessionConn(c)) connLost(c, connectFailed != 0);
+  return done();
 }
-export function timer(now: f64, id: u32): i32 {
+export function timer(id: u32): i32 {
   beginCall();
   const kind = id >> 16, slot = <i32>(id & 0xFFFF);
-  if (kind == TIMER_CONN) connTimer(slot);
+  if (kind == TIMER_CONN && sessionConn(slot)) connTimer(slot);
   else if (kind == TIMER_OP) opDeadline(slot);
-  return actionCount();
+  return done();
 }
-export function chapAnswer(now: f64, c: i32, len: u32): i32 {
+export function chapAnswer(c: i32, len: u32): i32 {
   beginCall();
-  if (c >= 0 && c < MAX_CONNS) chapAnswerIn(c, len);
-  return actionCount();
+  if (sessionConn(c)) chapAnswerIn(conn(c), len);
+  return done();
 }
-export function chapExpected(now: f64, c: i32, len: u32): i32 {
+export function chapExpected(c: i32, len: u32): i32 {
   beginCall();
-  if (c >= 0 && c < MAX_CONNS) chapExpectedIn(c, len);
-  return actionCount();
+  if (sessionConn(c)) chapExpectedIn(conn(c), len);
+  return done();
 }
 
 // XOR of the CRC32C of each `block`-byte block in RX[0..len): the digest loop with one call per batch.

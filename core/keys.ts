@@ -1,9 +1,10 @@
 // Operational text keys (RFC 7143 §13): what we offer, each key's result function and default,
 // and the negotiated values per session. A target answer that its result function forbids
 // (a Minimum key answered above our offer, an OR key turned off, ...) fails the login.
-import { MAX_SESSIONS, K_COUNT, K_MAX_RECV_DSL_TARGET, K_DEFAULT_TIME2WAIT, K_DEFAULT_TIME2RETAIN,
+import { K_COUNT, K_MAX_RECV_DSL_TARGET, K_DEFAULT_TIME2WAIT, K_DEFAULT_TIME2RETAIN,
   K_FIRST_BURST_LENGTH, K_MAX_BURST_LENGTH, K_TARGET_PORTAL_GROUP_TAG, K_HEADER_DIGEST, K_DATA_DIGEST, MAX_RECV_DSL } from "./codes";
 import { findKey, valIs, valNum, wKey, wStr, wDec, wEnd } from "./text";
+import { Session } from "./records";
 
 const MIN: u32 = 1;       // result = min(offer, answer): answer must not exceed the offer
 const MAX: u32 = 2;       // result = max: answer must not be below the offer
@@ -12,10 +13,8 @@ const AND: u32 = 4;       // boolean AND: an offered No must stay No
 const DECL: u32 = 5;      // declarative: the target states its own value
 const BOOL: u32 = 8;      // flag: value is Yes/No
 
-const VALUES = memory.data(MAX_SESSIONS * <i32>K_COUNT * 4, 4);
-@inline function slot(s: i32, k: u32): usize { return VALUES + ((<usize>s * K_COUNT + k) << 2); }
-export function sessionParam(s: i32, k: u32): u32 { return k < K_COUNT ? load<u32>(slot(s, k)) : 0xFFFFFFFF; }
-export function setSessionParam(s: i32, k: u32, v: u32): void { store<u32>(slot(s, k), v); }
+export function sessionParam(s: Session, k: u32): u32 { return k < K_COUNT ? load<u32>(s.keys + (<usize>k << 2)) : 0xFFFFFFFF; }
+export function setSessionParam(s: Session, k: u32, v: u32): void { store<u32>(s.keys + (<usize>k << 2), v); }
 
 // One row per key, indexed by K_*: the name on the wire, its result function, what we offer and
 // the RFC default. Digests are negotiated in login.ts and only stored here.
@@ -36,7 +35,7 @@ const DEFAULT: StaticArray<u32> = [1, 1, 1, 8192, 262144, 65536, 2, 20, 1, 1, 1,
   return k == K_MAX_RECV_DSL_TARGET || k == K_DEFAULT_TIME2WAIT || k == K_DEFAULT_TIME2RETAIN || k == K_TARGET_PORTAL_GROUP_TAG;
 }
 
-export function keysReset(s: i32): void {
+export function keysReset(s: Session): void {
   for (let k: u32 = 0; k < K_HEADER_DIGEST; k++) setSessionParam(s, k, rfcDefault(k));
   setSessionParam(s, K_HEADER_DIGEST, 0); setSessionParam(s, K_DATA_DIGEST, 0);
 }
@@ -51,7 +50,7 @@ export function keysOffer(discovery: bool): void {
 }
 
 // Applies one Login Response's answers. Returns false when an answer breaks its result function.
-export function keysAnswer(s: i32, p: usize, len: u32, discovery: bool): bool {
+export function keysAnswer(s: Session, p: usize, len: u32, discovery: bool): bool {
   for (let k: u32 = 0; k < K_HEADER_DIGEST; k++) {
     if (discovery && !forDiscovery(k)) continue;
     if (!findKey(p, len, key(k))) continue;

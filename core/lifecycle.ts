@@ -1,24 +1,46 @@
-// Ending connections and sessions: the one place that closes a socket and frees a slot, so a
-// socket, timer or slot is released exactly once whatever path got there.
-import { ACT_CLOSE, ACT_SESSION_GONE } from "./codes";
+// Ending connections, sessions and operations: the one place that closes a socket, frees a
+// slot or finishes an operation, so each is released exactly once whatever path got there.
+// A session's end inside an operation is only recorded here; settle() (operation.ts) does the
+// accounting that follows, once per entry call.
+import { ACT_CLOSE, ACT_SESSION_GONE, ACT_OP_DONE, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE } from "./codes";
 import { act } from "./actions";
-import { tget, tset } from "./mem";
-import { C_STATE, Q_CONN, NONE, connFree, sessFree } from "./tables";
-import { cancelConn } from "./timers";
-import { framerStop } from "./framer";
+import { Conn, Session, conn, op, connFree, sessFree, NONE, FL_STOPPED } from "./records";
+import { cancelConn, cancelOp } from "./timers";
 
-export function closeConn(c: i32): void {
-  if (tget(C_STATE, c) == 0) return;
+export function closeConn(c: Conn): void {
+  if (c.state == 0) return;
   cancelConn(c);
-  framerStop(c);
-  act(ACT_CLOSE, <u32>c);
+  c.rxFlags |= FL_STOPPED;             // late bytes of this socket are ignored
+  act(ACT_CLOSE, <u32>c.index);
   connFree(c);
 }
 
-export function sessionGone(s: i32): void {
-  const c = tget(Q_CONN, s);
-  if (c != NONE) closeConn(<i32>c);
-  tset(Q_CONN, s, NONE);
-  act(ACT_SESSION_GONE, <u32>s);
+export function sessionGone(s: Session): void {
+  if (s.conn != NONE) closeConn(conn(<i32>s.conn));
+  s.conn = NONE;
+  act(ACT_SESSION_GONE, <u32>s.index);
   sessFree(s);
 }
+
+export function opFinish(o: i32, hr: u32): void {
+  const r = op(o);
+  if (r.finished) return;
+  r.finished = 1; r.hr = hr; r.percent = 100;
+  cancelOp(o);
+  // The answer a later cancel() gets is decided now, while the core still knows why it ended.
+  const lateCancel = r.cancelled ? VDS_E_OPERATION_CANCELED : VDS_E_CANCEL_TOO_LATE;
+  act(ACT_OP_DONE, <u32>o, hr, lateCancel);
+  r.type = 0;
+}
+
+// A session of operation o reached its end (wasSent: its Logout had gone out).
+export let anyDirty: bool = false;
+export function opSessionEnded(o: i32, ok: bool, wasSent: bool): void {
+  const r = op(o);
+  if (r.type == 0) return;
+  if (wasSent) r.inflight--;
+  r.done++;
+  if (ok) r.ok++;
+  r.dirty = 1; anyDirty = true;
+}
+export function clearDirty(): void { anyDirty = false; }

@@ -1,5 +1,5 @@
-// Fixed regions in linear memory (the as-sha256 pattern): the host builds its views once and
-// nothing here ever grows, so no view is ever detached while sessions run.
+// Fixed regions in linear memory (the as-sha256 pattern): the host builds its views once, from
+// the sizes exported by index.ts, and nothing here ever grows, so no view is ever detached.
 import { RX_CAP } from "./codes";
 
 export const RX: usize = memory.data(<i32>RX_CAP, 16);     // one inbound socket chunk per call
@@ -7,7 +7,8 @@ export const TX_CAP: u32 = 1 << 20;
 export const TX: usize = memory.data(<i32>TX_CAP, 16);     // bytes and strings produced by one call
 export const IO_CAP: u32 = 4096;
 export const IO: usize = memory.data(<i32>IO_CAP, 16);     // host -> core parameters (TLV)
-export const FIELDS: usize = memory.data(32 * 4, 16);      // decoded / to-encode BHS fields (u32 each)
+export const FIELDS_CAP: u32 = 32;
+export const FIELDS: usize = memory.data(<i32>FIELDS_CAP * 4, 16); // decoded / to-encode BHS fields (u32 each)
 
 @inline export function be32(p: usize): u32 { return bswap<u32>(load<u32>(p)); }
 @inline export function be16(p: usize): u32 { return <u32>bswap<u16>(load<u16>(p)); }
@@ -24,7 +25,3 @@ export const FIELDS: usize = memory.data(32 * 4, 16);      // decoded / to-encod
 // RFC 1982 serial arithmetic on 32-bit sequence numbers (FreeBSD ISCSI_SNGT/SNLT).
 @inline export function snGt(a: u32, b: u32): bool { return <i32>(a - b) > 0; }
 @inline export function snLt(a: u32, b: u32): bool { return <i32>(a - b) < 0; }
-
-// Struct-of-arrays tables: one u32 per slot per field.
-@inline export function tget(field: usize, slot: i32): u32 { return load<u32>(field + (<usize>slot << 2)); }
-@inline export function tset(field: usize, slot: i32, v: u32): void { store<u32>(field + (<usize>slot << 2), v); }

@@ -1,28 +1,34 @@
 // Building one outbound PDU in TX: zeroed BHS, optional header digest, data, padding, optional
 // data digest, then one ACT_SEND. Digests follow what the session negotiated.
 import { ACT_SEND } from "./codes";
-import { TX, pad4, put24 } from "./mem";
+import { TX, pad4, put24, put32 } from "./mem";
 import { act, txAlloc, txShrink } from "./actions";
 import { crc32c } from "./crc32c";
-import { C_SESS, Q_FLAGS, SF_HD_ON, SF_DD_ON } from "./tables";
-import { tget } from "./mem";
+import { Conn, sess, SF_HD_ON, SF_DD_ON } from "./records";
 
 let curConn: i32 = -1;
 let curAt: u32 = 0;
 let curHd: bool = false;
 let curDd: bool = false;
 
-// Returns the BHS pointer (48 zero bytes) or 0 when TX is full; data goes at pduData().
-export function pduBegin(c: i32, dataCap: u32): usize {
-  const f = tget(Q_FLAGS, <i32>tget(C_SESS, c));
+// Returns the BHS pointer (48 zero bytes) or 0 when this call's TX is full; data goes at pduData().
+export function pduBegin(c: Conn, dataCap: u32): usize {
+  const f = sess(c.sess).flags;
   curHd = (f & SF_HD_ON) != 0; curDd = (f & SF_DD_ON) != 0;
   const at = txAlloc(48 + 4 + pad4(dataCap) + 4);
   if (at < 0) return 0;
-  curConn = c; curAt = <u32>at;
+  curConn = c.index; curAt = <u32>at;
   memory.fill(TX + at, 0, 48);
   return TX + at;
 }
 export function pduData(): usize { return TX + curAt + 48 + (curHd ? 4 : 0); }
+
+// The fields every initiator BHS carries: byte 0 (opcode | Immediate), byte 1, the ITT, the
+// word at 20 (TTT, or CID << 16), CmdSN and ExpStatSN.
+export function stamp(p: usize, b0: u32, b1: u32, itt: u32, w20: u32, cmdSN: u32, expStatSN: u32): void {
+  store<u8>(p, <u8>b0); store<u8>(p, <u8>b1, 1);
+  put32(p + 16, itt); put32(p + 20, w20); put32(p + 24, cmdSN); put32(p + 28, expStatSN);
+}
 
 export function pduEnd(dsl: u32): void {
   const p = TX + curAt;

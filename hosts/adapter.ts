@@ -139,7 +139,7 @@ export class Adapter {
     const ioLen = this.loginParams(target?.name, req.auth, u32Arg(req.keepaliveMs, 0));
     let handle!: AsyncOperation<LoginOutput>;
     this.engine.startOp(
-      (core, now) => core.login(now, valid ? target!.slot : -1, auth, flags,
+      (core) => core.login(valid ? target!.slot : -1, auth, flags,
         u32Arg(req.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000), u32Arg(req.loginTimeoutMs ?? this.opts.loginTimeoutMs, 15000), ioLen),
       (op) => {
         handle = new AsyncOperation(CODE.ASYNC_LOGINTOTARGET, output, () => this.engine.cancel(op), this.host.timer, this.report);
@@ -179,7 +179,7 @@ export class Adapter {
     let handle!: AsyncOperation<DiscoverOutput>;
     let last: { out: DiscoveredTarget; entry: TargetEntry } | undefined;
     this.engine.startOp(
-      (core, now) => core.login(now, 0, CODE.AUTH_NONE, CODE.LOGIN_DISCOVERY, portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0,
+      (core) => core.login(0, CODE.AUTH_NONE, CODE.LOGIN_DISCOVERY, portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0,
         u32Arg(opts.timeoutMs ?? this.opts.loginTimeoutMs, 15000), ioLen),
       (op) => {
         handle = new AsyncOperation(CODE.ASYNC_DISCOVER, output, () => this.engine.cancel(op), this.host.timer, this.report);
@@ -208,31 +208,30 @@ export class Adapter {
     const entry = this.targets.get(slot);
     const o = { ...this.opts, ...opts };
     let handle!: AsyncOperation<LogoutOutput>;
-    const op = this.engine.startOp(
-      (core, now) => core.logout(now, slot, u32Arg(o.logoutTimeoutMs, 15000), u32Arg(o.concurrency, 64), u32Arg(o.deadlineMs, 0), u32Arg(o.graceMs, 1000)),
+    this.engine.startOp(
+      (core) => core.logout(slot, u32Arg(o.logoutTimeoutMs, 15000), u32Arg(o.concurrency, 64), u32Arg(o.deadlineMs, 0), u32Arg(o.graceMs, 1000)),
       (op) => {
         const output: LogoutOutput = { targetId: entry?.id, targetName: entry?.name, sessions: [] };
         handle = new AsyncOperation(CODE.ASYNC_LOGOUTFROMTARGET, output, () => this.engine.cancel(op), this.host.timer, this.report);
-        const joined: AsyncOperation<LogoutOutput>[] = [handle];
-        const sink: OpSink & { joined: typeof joined } = {
-          joined,
+        const shared = [handle];
+        return {
+          shared,
           sessionResult: (s, reason, hr, t2w, t2r) => {
             const sess = this.sessions.get(s);
             output.sessions.push({ sessionId: sess?.id ?? '', portal: sess?.portal ?? '', tsih: sess?.tsih ?? 0, hr,
               hrName: hrName(hr), reason: REASON_NAMES[reason] ?? String(reason), time2Wait: t2w, time2Retain: t2r });
           },
-          progress: (p) => joined.forEach((h) => h._progress(p)),
-          done: (hr, late) => joined.forEach((h) => h._finish(hr, late)),
-        };
-        return sink;
+          progress: (p) => shared.forEach((h) => h._progress(p)),
+          done: (hr, late) => shared.forEach((h) => h._finish(hr, late)),
+        } as OpSink & { shared: AsyncOperation<LogoutOutput>[] };
+      },
+      // The core joined a running logout: a second handle over the same operation and output.
+      (op, sink) => {
+        const { shared } = sink as OpSink & { shared: AsyncOperation<LogoutOutput>[] };
+        handle = new AsyncOperation(CODE.ASYNC_LOGOUTFROMTARGET, shared[0].output, () => this.engine.cancel(op), this.host.timer, this.report);
+        shared.push(handle);
       },
     );
-    if (!handle && op >= 0) {
-      // Joined a running logout: a second handle over the same operation and the same output.
-      const sink = this.engine.sinkOf(op) as OpSink & { joined: AsyncOperation<LogoutOutput>[] };
-      handle = new AsyncOperation(CODE.ASYNC_LOGOUTFROMTARGET, sink.joined[0].output, () => this.engine.cancel(op), this.host.timer, this.report);
-      sink.joined.push(handle);
-    }
     return handle;
   }
 

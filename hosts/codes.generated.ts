@@ -47,6 +47,7 @@ export const CODE = {
   ACT_PROGRESS: 13,
   ACT_SESSION_GONE: 14,
   ACT_LOGIN_STATUS: 15,
+  ACT_JOINED: 16,
   TEXT_TARGET_NAME: 1,
   TEXT_TARGET_ADDRESS: 2,
   TEXT_NEGOTIATED: 3,
@@ -154,6 +155,48 @@ export const REASON_NAMES: Record<number, string> = {
 };
 /** Negotiated login keys: the name reported for each K_ code. */
 export const KEY_NAMES: [string, number][] = [["MaxConnections",0],["InitialR2T",1],["ImmediateData",2],["TargetMaxRecvDataSegmentLength",3],["MaxBurstLength",4],["FirstBurstLength",5],["DefaultTime2Wait",6],["DefaultTime2Retain",7],["MaxOutstandingR2T",8],["DataPDUInOrder",9],["DataSequenceInOrder",10],["ErrorRecoveryLevel",11],["TargetPortalGroupTag",12],["HeaderDigest",13],["DataDigest",14]];
+/** One action record of the core, by name (the fields listed in core/codes.ts). */
+export type Action =
+  | { kind: 'send'; conn: number; bytes: Uint8Array }
+  | { kind: 'close'; conn: number }
+  | { kind: 'arm'; timer: number; ms: number }
+  | { kind: 'cancel'; timer: number }
+  | { kind: 'connect'; conn: number; session: number; op: number; bytes: Uint8Array }
+  | { kind: 'op-done'; op: number; hr: number; lateCancel: number }
+  | { kind: 'session-result'; op: number; session: number; reason: number; hr: number; time2Wait: number; time2Retain: number }
+  | { kind: 'event'; session: number; event: number; p1: number; p2: number; p3: number }
+  | { kind: 'chap-answer'; conn: number; algorithm: number; identifier: number; bytes: Uint8Array }
+  | { kind: 'chap-verify'; conn: number; algorithm: number; identifier: number; bytes: Uint8Array }
+  | { kind: 'logged-in'; op: number; session: number; tsih: number; conn: number }
+  | { kind: 'text'; op: number; textKind: number; bytes: Uint8Array }
+  | { kind: 'progress'; op: number; percent: number }
+  | { kind: 'session-gone'; session: number }
+  | { kind: 'login-status'; op: number; status: number; reason: number }
+  | { kind: 'joined'; op: number };
+export type ActionKind = Action['kind'];
+/** Decodes the record whose 8 words are `w`; byte ranges are copied out of `tx` (acting on
+ *  one action may call the core again, which reuses TX). */
+export function readAction(w: Uint32Array, tx: Uint8Array): Action {
+  switch (w[0]) {
+    case 1: return { kind: 'send', conn: w[1], bytes: tx.slice(w[2], w[2] + w[3]) };
+    case 2: return { kind: 'close', conn: w[1] };
+    case 3: return { kind: 'arm', timer: w[1], ms: w[2] };
+    case 4: return { kind: 'cancel', timer: w[1] };
+    case 5: return { kind: 'connect', conn: w[1], session: w[4], op: w[5], bytes: tx.slice(w[2], w[2] + w[3]) };
+    case 6: return { kind: 'op-done', op: w[1], hr: w[2], lateCancel: w[3] };
+    case 7: return { kind: 'session-result', op: w[1], session: w[2], reason: w[3], hr: w[4], time2Wait: w[5], time2Retain: w[6] };
+    case 8: return { kind: 'event', session: w[1], event: w[2], p1: w[3], p2: w[4], p3: w[5] };
+    case 9: return { kind: 'chap-answer', conn: w[1], algorithm: w[2], identifier: w[3], bytes: tx.slice(w[4], w[4] + w[5]) };
+    case 10: return { kind: 'chap-verify', conn: w[1], algorithm: w[2], identifier: w[3], bytes: tx.slice(w[4], w[4] + w[5]) };
+    case 11: return { kind: 'logged-in', op: w[1], session: w[2], tsih: w[3], conn: w[4] };
+    case 12: return { kind: 'text', op: w[1], textKind: w[2], bytes: tx.slice(w[3], w[3] + w[4]) };
+    case 13: return { kind: 'progress', op: w[1], percent: w[2] };
+    case 14: return { kind: 'session-gone', session: w[1] };
+    case 15: return { kind: 'login-status', op: w[1], status: w[2], reason: w[3] };
+    case 16: return { kind: 'joined', op: w[1] };
+    default: throw new Error(`unknown core action ${w[0]}`);
+  }
+}
 /** Login results, as names. */
 export const LOGIN_RESULT_NAMES: Record<number, string> = {
   0: 'ok',

@@ -1,5 +1,6 @@
 import { HR, type HRName } from './codes.generated.ts';
-export { HR, CODE, REASON_NAMES, LOGIN_RESULT_NAMES, KEY_NAMES } from './codes.generated.ts';
+export { HR, CODE, REASON_NAMES, LOGIN_RESULT_NAMES, KEY_NAMES, readAction } from './codes.generated.ts';
+export type { Action, ActionKind } from './codes.generated.ts';
 export type { HRName };
 
 const NAMES = new Map<number, HRName>(Object.entries(HR).map(([k, v]) => [v >>> 0, k as HRName]));

@@ -3,7 +3,7 @@
 import type { Conn, Host } from './types.ts';
 import { instantiateCore, type CoreExports } from './wasm/load.ts';
 import { coreViews, type CoreViews } from './wasm/views.ts';
-import { CODE, HR } from './codes.ts';
+import { HR, readAction, type Action } from './codes.ts';
 import { chapDigest } from './chap.ts';
 import { parsePortal, type Portal } from './ids.ts';
 
@@ -21,13 +21,11 @@ export interface OpSink {
 export interface EngineEvents {
   sessionGone(s: number): void;
   event(s: number, code: number, p1: number, p2: number, p3: number): void;
-  trace?(line: string): void;
 }
 
 interface ConnEntry { conn?: Conn; op: number; portal?: Portal; connecting?: AbortController }
 
 const dec = new TextDecoder();
-const RX_CAP = CODE.RX_CAP;
 
 export class Engine {
   readonly core: CoreExports;
@@ -42,26 +40,27 @@ export class Engine {
     this.v = coreViews(this.core);
   }
 
-  now(): number { return this.host.now(); }
-
-  /** Runs an entry point that returns an operation slot, binds the sink, then drains. */
-  startOp(run: (core: CoreExports, now: number) => number, sink: (op: number) => OpSink): number {
-    const op = run(this.core, this.now());
+  /** Runs an entry point that returns an operation slot. A new operation gets the sink from
+   *  `start`; when the core says the call joined a running one (ACT_JOINED), `join` is called
+   *  with that operation's sink instead. */
+  startOp(run: (core: CoreExports) => number, start: (op: number) => OpSink, join?: (op: number, sink: OpSink) => void): number {
+    const op = run(this.core);
     if (op < 0) {
       // Every operation slot is busy: there is no operation to report through, so the handle
       // is born finished, as the other up-front failures are.
-      sink(op).done(HR.E_OUTOFMEMORY, HR.VDS_E_CANCEL_TOO_LATE);
+      start(op).done(HR.E_OUTOFMEMORY, HR.VDS_E_CANCEL_TOO_LATE);
       return op;
     }
-    if (!this.ops.has(op)) this.ops.set(op, sink(op));
-    this.drain(this.core.actions());
+    const acts = this.take(this.core.actions());
+    const joined = acts.some((a) => a.kind === 'joined' && a.op === op);
+    if (joined && join && this.ops.has(op)) join(op, this.ops.get(op)!);
+    else this.ops.set(op, start(op));
+    this.performAll(acts);
     return op;
   }
-  hasOp(op: number): boolean { return this.ops.has(op); }
-  sinkOf(op: number): OpSink | undefined { return this.ops.get(op); }
 
   cancel(op: number): number {
-    const hr = this.core.cancel(this.now(), op) >>> 0;
+    const hr = this.core.cancel(op) >>> 0;
     this.drain(this.core.actions());
     return hr;
   }
@@ -89,7 +88,7 @@ export class Engine {
       this.conns.delete(c);
       e.connecting?.abort();
       e.conn?.close();
-      this.drain(this.core.lost(this.now(), c, 0));
+      this.drain(this.core.lost(c, 0));
     }
     for (const [, t] of this.timers) t.cancel();
     this.timers.clear();
@@ -102,99 +101,99 @@ export class Engine {
   openSockets(): number { return this.conns.size + this.connecting.size; }
   armedTimers(): number { return this.timers.size; }
 
-  private drain(n: number): void {
+  /** Decodes the queue before acting on any of it: acting may call the core again. */
+  private take(n: number): Action[] {
     if (n < 0) throw new Error('iSCSI core action queue overflowed');
-    if (n === 0) return;
-    // Copy the records and the bytes they point at before acting: acting may re-enter the core.
-    const rec = this.v.act.slice(0, n * 8);
-    const bytes: (Uint8Array | undefined)[] = [];
-    for (let i = 0; i < n; i++) {
-      const k = rec[i * 8], a = i * 8;
-      if (k === CODE.ACT_SEND) bytes[i] = this.v.tx.slice(rec[a + 2], rec[a + 2] + rec[a + 3]);
-      else if (k === CODE.ACT_CONNECT) bytes[i] = this.v.tx.slice(rec[a + 2], rec[a + 2] + rec[a + 3]);
-      else if (k === CODE.ACT_TEXT) bytes[i] = this.v.tx.slice(rec[a + 3], rec[a + 3] + rec[a + 4]);
-      else if (k === CODE.ACT_CHAP_ANSWER || k === CODE.ACT_CHAP_VERIFY) bytes[i] = this.v.tx.slice(rec[a + 4], rec[a + 4] + rec[a + 5]);
-    }
-    for (let i = 0; i < n; i++) this.perform(rec.subarray(i * 8, i * 8 + 8), bytes[i]);
+    const out: Action[] = [];
+    const w = this.v.actWords;
+    for (let i = 0; i < n; i++) out.push(readAction(this.v.act.subarray(i * w, i * w + w), this.v.tx));
+    return out;
   }
+  private drain(n: number): void { this.performAll(this.take(n)); }
+  private performAll(acts: Action[]): void { for (const a of acts) this.perform(a); }
 
-  private perform(r: Uint32Array, b: Uint8Array | undefined): void {
-    switch (r[0]) {
-      case CODE.ACT_SEND: this.conns.get(r[1])?.conn?.write(b!); break;
-      case CODE.ACT_CLOSE: {
-        const e = this.conns.get(r[1]);
-        this.conns.delete(r[1]);
+  private perform(a: Action): void {
+    switch (a.kind) {
+      case 'send': this.conns.get(a.conn)?.conn?.write(a.bytes); break;
+      case 'close': {
+        const e = this.conns.get(a.conn);
+        this.conns.delete(a.conn);
         e?.connecting?.abort();
         e?.conn?.close();
         break;
       }
-      case CODE.ACT_ARM: {
-        this.timers.get(r[1])?.cancel();
-        const id = r[1];
-        this.timers.set(id, this.host.timer(r[2], () => {
+      case 'arm': {
+        this.timers.get(a.timer)?.cancel();
+        const id = a.timer;
+        this.timers.set(id, this.host.timer(a.ms, () => {
           this.timers.delete(id);
-          this.drain(this.core.timer(this.now(), id));
+          this.drain(this.core.timer(id));
         }));
         break;
       }
-      case CODE.ACT_CANCEL: this.timers.get(r[1])?.cancel(); this.timers.delete(r[1]); break;
-      case CODE.ACT_CONNECT: this.connect(r[1], r[5], b!.length ? parsePortal(dec.decode(b)) : this.ops.get(r[5])?.portal); break;
-      case CODE.ACT_OP_DONE: {
-        const sink = this.ops.get(r[1]);
-        this.ops.delete(r[1]);
-        sink?.done(r[2] >>> 0, r[3] >>> 0);
+      case 'cancel': this.timers.get(a.timer)?.cancel(); this.timers.delete(a.timer); break;
+      case 'connect': this.connect(a.conn, a.op, a.bytes.length ? parsePortal(dec.decode(a.bytes)) : this.ops.get(a.op)?.portal); break;
+      case 'op-done': {
+        const sink = this.ops.get(a.op);
+        this.ops.delete(a.op);
+        sink?.done(a.hr, a.lateCancel);
         break;
       }
-      case CODE.ACT_SESSION_RESULT: this.ops.get(r[1])?.sessionResult?.(r[2], r[3], r[4] >>> 0, r[5], r[6]); break;
-      case CODE.ACT_EVENT: this.events.event(r[1], r[2], r[3], r[4], r[5]); break;
-      case CODE.ACT_CHAP_ANSWER: this.chap(r, b!, false); break;
-      case CODE.ACT_CHAP_VERIFY: this.chap(r, b!, true); break;
-      case CODE.ACT_LOGGED_IN: this.ops.get(r[1])?.loggedIn?.(r[2], r[3]); break;
-      case CODE.ACT_TEXT: this.ops.get(r[1])?.text?.(r[2], dec.decode(b)); break;
-      case CODE.ACT_PROGRESS: this.ops.get(r[1])?.progress?.(r[2]); break;
-      case CODE.ACT_SESSION_GONE: this.events.sessionGone(r[1]); break;
-      case CODE.ACT_LOGIN_STATUS: this.ops.get(r[1])?.loginStatus?.(r[2], r[3]); break;
-      default: throw new Error(`unknown core action ${r[0]}`);
+      case 'session-result': this.ops.get(a.op)?.sessionResult?.(a.session, a.reason, a.hr, a.time2Wait, a.time2Retain); break;
+      case 'event': this.events.event(a.session, a.event, a.p1, a.p2, a.p3); break;
+      case 'chap-answer': this.chap(a.conn, a.algorithm, a.identifier, a.bytes, false); break;
+      case 'chap-verify': this.chap(a.conn, a.algorithm, a.identifier, a.bytes, true); break;
+      case 'logged-in': this.ops.get(a.op)?.loggedIn?.(a.session, a.tsih); break;
+      case 'text': this.ops.get(a.op)?.text?.(a.textKind, dec.decode(a.bytes)); break;
+      case 'progress': this.ops.get(a.op)?.progress?.(a.percent); break;
+      case 'session-gone': this.events.sessionGone(a.session); break;
+      case 'login-status': this.ops.get(a.op)?.loginStatus?.(a.status, a.reason); break;
+      case 'joined': break;                       // handled by startOp, before anything else acts
     }
   }
 
   // The core asked for a digest over a secret it never sees; it gets back only the digest.
-  private chap(r: Uint32Array, challenge: Uint8Array, verify: boolean): void {
-    const c = r[1];
+  private chap(c: number, algorithm: number, identifier: number, challenge: Uint8Array, verify: boolean): void {
     const secrets = this.ops.get(this.conns.get(c)?.op ?? -1)?.secrets;
     const secret = verify ? secrets?.targetSecret : secrets?.secret;
     let digest: Uint8Array = new Uint8Array(0);
-    try { if (secret !== undefined) digest = chapDigest(r[2], r[3], secret, challenge); } catch { /* empty digest: the core fails the login */ }
+    try { if (secret !== undefined) digest = chapDigest(algorithm, identifier, secret, challenge); } catch { /* empty digest: the core fails the login */ }
     this.v.rx.set(digest);
-    const n = verify ? this.core.chapExpected(this.now(), c, digest.length) : this.core.chapAnswer(this.now(), c, digest.length);
-    this.drain(n);
+    this.drain(verify ? this.core.chapExpected(c, digest.length) : this.core.chapAnswer(c, digest.length));
+  }
+
+  /** One socket chunk: copied into RX once and framed in one call; only when the core paused
+   *  (its action queue filled) is the rest copied in again after draining. */
+  private feed(c: number, chunk: Uint8Array, current: () => boolean): void {
+    const cap = this.v.rx.length;
+    for (let at = 0; at < chunk.length && current();) {
+      const part = chunk.subarray(at, Math.min(chunk.length, at + cap));
+      this.v.rx.set(part);
+      const n = this.core.data(c, part.length);
+      at += this.core.consumed();
+      this.drain(n);
+    }
   }
 
   private connect(c: number, op: number, portal: Portal | null | undefined): void {
     const entry: ConnEntry = { op, portal: portal ?? undefined, connecting: new AbortController() };
     this.conns.set(c, entry);
-    if (!portal) { this.drain(this.core.lost(this.now(), c, 1)); return; }
+    if (!portal) { this.drain(this.core.lost(c, 1)); return; }
     const current = () => this.conns.get(c) === entry;
     const attempt = this.host.connect({ ...portal, signal: entry.connecting!.signal }, {
-      onData: (chunk) => {
-        for (let at = 0; at < chunk.length && current(); at += RX_CAP) {
-          const part = chunk.subarray(at, Math.min(chunk.length, at + RX_CAP));
-          this.v.rx.set(part);
-          this.drain(this.core.data(this.now(), c, part.length));
-        }
-      },
-      onEnd: () => { if (current()) this.drain(this.core.lost(this.now(), c, 0)); },
-      onClose: () => { if (current()) this.drain(this.core.lost(this.now(), c, 0)); },
+      onData: (chunk) => this.feed(c, chunk, current),
+      onEnd: () => { if (current()) this.drain(this.core.lost(c, 0)); },
+      onClose: () => { if (current()) this.drain(this.core.lost(c, 0)); },
     });
     // Tracked until it settles: a connect the core gave up on is aborted, or closed on arrival.
     const settled = attempt.then((conn) => {
       entry.connecting = undefined;
       if (!current()) { conn.close(); return; }
       entry.conn = conn;
-      this.drain(this.core.up(this.now(), c));
+      this.drain(this.core.up(c));
     }, () => {
       entry.connecting = undefined;
-      if (current()) this.drain(this.core.lost(this.now(), c, 1));
+      if (current()) this.drain(this.core.lost(c, 1));
     }).finally(() => this.connecting.delete(settled));
     this.connecting.add(settled);
   }

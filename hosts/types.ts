@@ -11,9 +11,8 @@ export interface ConnHandlers {
 }
 
 export interface Conn {
-  /** The host keeps its own copy; false = above the high-water mark, see drained(). */
+  /** The host keeps its own copy and writes it in order; false = above the high-water mark. */
   write(bytes: Uint8Array): boolean;
-  drained(): Promise<void>;
   /** Abortive and idempotent. */
   close(): void;
 }

@@ -21,4 +21,5 @@ export type Fault =
   | 'bad-negotiation'    // answers MaxBurstLength above the initiator's offer (a Minimum key)
   | 'redirect'           // status 0x0101 with TargetAddress = redirectTo
   | 'text-split'         // discovery: SendTargets answer in two Text Responses, split inside a pair (C bit)
-  | 'window-closed';     // every response closes the command window (MaxCmdSN = ExpCmdSN - 1)
+  | 'window-closed'      // every response closes the command window (MaxCmdSN = ExpCmdSN - 1)
+  | 'ping-flood';        // after login, faultArg bytes (default 1 MiB) of NOP-In pings in one write

@@ -110,6 +110,12 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       if (f === 'async-renegotiate') later(30, () => async(4, 5));
       if (f === 'reject-waiting') later(30, () => { const h = header(0x3f, 0x80, 0xffffffff); h[2] = 0x0c; send(h, new Uint8Array(48)); });
       if (f === 'nop-ping') later(30, () => { const h = header(0x20, 0x80, 0xffffffff, false); put32(h, 20, 0x1234); send(h); });
+      if (f === 'ping-flood') later(30, () => {
+        const n = Math.floor((spec?.faultArg ?? 1 << 20) / 48);
+        const all = new Uint8Array(n * 48);
+        for (let i = 0; i < n; i++) { const h = header(0x20, 0x80, 0xffffffff, false); put32(h, 20, 0x10000 + i); all.set(h, i * 48); }
+        sock.write(all);
+      });
     };
     let hdPending = false, ddPending = false;
 
@@ -218,17 +224,17 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
     sock.on('data', (chunk: Buffer) => {
       const merged = new Uint8Array(buf.length + chunk.length);
       merged.set(buf); merged.set(chunk, buf.length);
-      buf = merged;
+      let at = 0;
       for (;;) {
-        if (buf.length < 48) return;
-        const dsl = (buf[5] << 16) | (buf[6] << 8) | buf[7];
-        const ahs = buf[4] * 4;
-        const dataAt = 48 + ahs + (hd ? 4 : 0);
-        const total = dataAt + ((dsl + 3) & ~3) + (dd && dsl ? 4 : 0);
-        if (buf.length < total) return;
-        const bhs = buf.slice(0, 48);
-        const data = buf.slice(dataAt, dataAt + dsl);
-        buf = buf.slice(total);
+        if (merged.length - at < 48) break;
+        const dsl = (merged[at + 5] << 16) | (merged[at + 6] << 8) | merged[at + 7];
+        const ahs = merged[at + 4] * 4;
+        const dataAt = at + 48 + ahs + (hd ? 4 : 0);
+        const total = dataAt - at + ((dsl + 3) & ~3) + (dd && dsl ? 4 : 0);
+        if (merged.length - at < total) break;
+        const bhs = merged.slice(at, at + 48);
+        const data = merged.subarray(dataAt, dataAt + dsl);
+        at += total;
         const op = bhs[0] & 0x3f;
         received.push({ target: spec?.name ?? (discovery ? '(discovery)' : '?'), opcode: op, bhs, dataLength: dsl });
         if (op === 0x03) onLogin(bhs, data);
@@ -239,6 +245,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         }
         // NOP-Out answers to our pings, and anything else, need no reply.
       }
+      buf = merged.slice(at);
     });
   });
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { freshCore, rng } from './helpers/core.ts';
-import { makeStream } from '../bench/stream.ts';
-import { JsFramer } from '../bench/js-parser.ts';
+import { makeStream } from './helpers/stream.ts';
+import { JsFramer } from './helpers/js-framer.ts';
 import { CODE } from '../hosts/codes.ts';
 
 describe('framing over chunked input', () => {
@@ -93,9 +93,8 @@ describe('framing over chunked input', () => {
     const seed = Number((globalThis as { process?: { env: Record<string, string> } }).process?.env?.FUZZ_SEED ?? 20261123);
     const r = rng(seed);
     let bytesFed = 0;
-    const started = Date.now();
     try {
-      while (bytesFed < 32_000_000 && Date.now() - started < 20_000) {
+      while (bytesFed < 8_000_000) {
         const s = r() < 0.3 ? Uint8Array.from({ length: 4096 }, () => (r() * 256) | 0) : makeStream({ pdus: 40, seed: (r() * 1e9) | 0 });
         for (let k = 0, n = (r() * 8) | 0; k < n; k++) s[(r() * s.length) | 0] = (r() * 256) | 0;
         const c = core.rawOpen(0, 8192);
@@ -118,7 +117,6 @@ describe('framing over chunked input', () => {
     } catch (e) {
       throw new Error(`fuzz failed with FUZZ_SEED=${seed}: ${(e as Error).message}`);
     }
-    expect(bytesFed).toBeGreaterThan(4_000_000);
   });
 });
 

@@ -345,6 +345,20 @@ describe('events the target starts (contract §4)', () => {
     expect(dv.getUint32(20)).toBe(0x1234);
     await teardown(env);
   });
+
+  it('1 MiB of NOP-In pings in one write: each answered once, in order, and the session still logs out', async () => {
+    const env = await setup({ fault: 'ping-flood', faultArg: 1 << 20 }, 1);
+    const pings = Math.floor((1 << 20) / 48);
+    const answers = () => env.target.received.filter((p) => p.opcode === 0x00);
+    await until(() => answers().length >= pings, 20000, 'every ping answered', 20);
+    const ttts = answers().map((p) => new DataView(p.bhs.buffer, p.bhs.byteOffset).getUint32(20));
+    expect(ttts).toHaveLength(pings);
+    expect(ttts.every((t, i) => t === 0x10000 + i)).toBe(true);
+    const { hr, output } = await env.adapter.logoutFromTarget(T).wait();
+    expect(hrName(hr)).toBe('S_OK');
+    expect(output.sessions.map((s) => s.reason)).toEqual(['logged-out']);
+    await teardown(env);
+  }, 30000);
 });
 
 describe('NOP-Out keepalive', () => {

@@ -9,7 +9,6 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
   const queue: Uint8Array[] = [];
   let sock: BunSocket | null = null;
   let closed = false;
-  let drainWaiters: (() => void)[] = [];
   const flush = () => {
     while (queue.length && sock && !closed) {
       const b = queue[0];
@@ -18,7 +17,6 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
       if (n < b.length) { queue[0] = b.subarray(n); return; }
       queue.shift();
     }
-    if (!queue.length) { const w = drainWaiters; drainWaiters = []; w.forEach((f) => f()); }
   };
   let opened = false;
   sock = await Bun.connect({
@@ -46,7 +44,6 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
       if (queue.length === 1) flush();
       return queue.length < 64;
     },
-    drained: () => (queue.length ? new Promise((r) => drainWaiters.push(r)) : Promise.resolve()),
     close() {
       if (closed) return;
       closed = true;

@@ -51,7 +51,6 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
       writing ??= pump();
       return queue.length < 64;
     },
-    drained: () => writing ?? Promise.resolve(),
     close: () => closeOnce(),
   };
 }

@@ -12,7 +12,6 @@ function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
     let error: Error | undefined;
     const conn: Conn = {
       write: (b) => sock.write(b),
-      drained: () => (sock.writableLength === 0 ? Promise.resolve() : new Promise((r) => sock.once('drain', () => r()))),
       close: () => { sock.destroy(); },
     };
     sock.once('connect', () => { connected = true; opts.signal?.removeEventListener('abort', onAbort); resolve(conn); });

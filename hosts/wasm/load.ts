@@ -3,7 +3,8 @@ import { CORE_WASM_BASE64 } from './core-wasm.ts';
 /** The numeric surface of core/index.ts. */
 export interface CoreExports {
   memory: WebAssembly.Memory;
-  rxPtr(): number; txPtr(): number; ioPtr(): number; actPtr(): number; fieldsPtr(): number;
+  rxPtr(): number; rxCap(): number; txPtr(): number; txCap(): number; ioPtr(): number; ioCap(): number;
+  actPtr(): number; actCap(): number; actWords(): number; fieldsPtr(): number; fieldsCap(): number;
   crc(len: number): number; crcBlocks(len: number, block: number): number;
   decode(): number; encode(): number;
   rawOpen(flags: number, limit: number): number; rawFeed(c: number, len: number): number;
@@ -12,13 +13,13 @@ export interface CoreExports {
   sessionState(s: number): number; sessionTsih(s: number): number; sessionConnState(s: number): number;
   sessionParam(s: number, k: number): number;
   connState(c: number): number; connSession(c: number): number;
-  login(now: number, target: number, auth: number, flags: number, connectMs: number, loginMs: number, ioLen: number): number;
-  logout(now: number, target: number, logoutMs: number, concurrency: number, deadlineMs: number, graceMs: number): number;
-  cancel(now: number, op: number): number;
+  login(target: number, auth: number, flags: number, connectMs: number, loginMs: number, ioLen: number): number;
+  logout(target: number, logoutMs: number, concurrency: number, deadlineMs: number, graceMs: number): number;
+  cancel(op: number): number;
   status(op: number): number; percent(op: number): number; total(op: number): number; actions(): number;
-  up(now: number, c: number): number; data(now: number, c: number, len: number): number;
-  lost(now: number, c: number, connectFailed: number): number; timer(now: number, id: number): number;
-  chapAnswer(now: number, c: number, len: number): number; chapExpected(now: number, c: number, len: number): number;
+  up(c: number): number; data(c: number, len: number): number; consumed(): number;
+  lost(c: number, connectFailed: number): number; timer(id: number): number;
+  chapAnswer(c: number, len: number): number; chapExpected(c: number, len: number): number;
   MAX_CONNS: WebAssembly.Global; MAX_SESSIONS: WebAssembly.Global;
 }
 

@@ -1,24 +1,22 @@
-// Drives the Wasm core directly, with no sockets and no clock: the sans-I/O surface the hosts use.
+// Drives the Wasm core directly, with no sockets and no clock: the sans-I/O surface the hosts
+// use. Time is whatever the test says it is: a timer fires when the test fires it.
 import { freshCore } from './core.ts';
-import { CODE } from '../../hosts/codes.ts';
+import { CODE, readAction, type Action, type ActionKind } from '../../hosts/codes.ts';
 
-export interface Action { kind: number; a: number[]; bytes?: number[] }
+export type { Action };
+/** The log also records each cancel() answer, which is a return value, not an action. */
+export type Logged = Action | { kind: 'cancel-answer'; op: number; hr: number };
 const enc = new TextEncoder();
 
 export class Driver {
   readonly c = freshCore();
-  log: Action[] = [];
-  now = 0;
+  log: Logged[] = [];
 
   private drain(n: number): Action[] {
+    if (n < 0) throw new Error('action queue overflowed');
+    const w = this.c.actWords;
     const out: Action[] = [];
-    for (let i = 0; i < n; i++) {
-      const r = [...this.c.act.subarray(i * 8, i * 8 + 8)];
-      const act: Action = { kind: r[0], a: r.slice(1) };
-      if (r[0] === CODE.ACT_SEND) act.bytes = [...this.c.tx.subarray(r[2], r[2] + r[3])];
-      if (r[0] === CODE.ACT_CHAP_ANSWER || r[0] === CODE.ACT_CHAP_VERIFY) act.bytes = [...this.c.tx.subarray(r[4], r[4] + r[5])];
-      out.push(act);
-    }
+    for (let i = 0; i < n; i++) out.push(readAction(this.c.act.subarray(i * w, i * w + w), this.c.tx));
     this.log.push(...out);
     return out;
   }
@@ -31,22 +29,48 @@ export class Driver {
     ];
     let at = 0;
     for (const [tag, b] of params) { this.c.io.set([tag, 0, b.length, 0], at); this.c.io.set(b, at + 4); at += 4 + b.length; }
-    const op = this.c.core.login(this.now, target, auth, flags, 1000, 2000, at);
+    const op = this.c.core.login(target, auth, flags, 1000, 2000, at);
     return { op, acts: this.drain(this.c.core.actions()) };
   }
-  up(c: number) { return this.drain(this.c.core.up(this.now, c)); }
-  data(c: number, bytes: Uint8Array) { this.c.rx.set(bytes); return this.drain(this.c.core.data(this.now, c, bytes.length)); }
-  lost(c: number, connectFailed = 0) { return this.drain(this.c.core.lost(this.now, c, connectFailed)); }
-  timer(id: number) { return this.drain(this.c.core.timer(this.now, id)); }
-  cancel(op: number) { const hr = this.c.core.cancel(this.now, op); const acts = this.drain(this.c.core.actions()); this.log.push({ kind: -1, a: [op, hr >>> 0] }); return acts; }
+  up(c: number) { return this.drain(this.c.core.up(c)); }
+  /** Feeds bytes as one socket chunk, as the engine does: when the core pauses, the rest is
+   *  fed after its actions are drained (returned together). */
+  data(c: number, bytes: Uint8Array): Action[] {
+    const out: Action[] = [];
+    for (let at = 0; at < bytes.length;) {
+      const part = bytes.subarray(at, Math.min(bytes.length, at + this.c.rx.length));
+      this.c.rx.set(part);
+      const n = this.c.core.data(c, part.length);
+      at += this.c.core.consumed();
+      out.push(...this.drain(n));
+    }
+    return out;
+  }
+  /** One data() call, no re-feeding: what the core consumed and queued. */
+  dataOnce(c: number, bytes: Uint8Array): { consumed: number; acts: Action[] } {
+    this.c.rx.set(bytes);
+    const n = this.c.core.data(c, bytes.length);
+    return { consumed: this.c.core.consumed(), acts: this.drain(n) };
+  }
+  lost(c: number, connectFailed = 0) { return this.drain(this.c.core.lost(c, connectFailed)); }
+  timer(id: number) { return this.drain(this.c.core.timer(id)); }
+  cancel(op: number) {
+    const hr = this.c.core.cancel(op) >>> 0;
+    const acts = this.drain(this.c.core.actions());
+    this.log.push({ kind: 'cancel-answer', op, hr });
+    return acts;
+  }
   logout(target: number, opts: { timeout?: number; conc?: number; deadline?: number; grace?: number } = {}) {
-    const op = this.c.core.logout(this.now, target, opts.timeout ?? 15000, opts.conc ?? 64, opts.deadline ?? 0, opts.grace ?? 1000);
+    const op = this.c.core.logout(target, opts.timeout ?? 15000, opts.conc ?? 64, opts.deadline ?? 0, opts.grace ?? 1000);
     return { op, acts: this.drain(this.c.core.actions()) };
   }
   connState(c: number) { return this.c.core.connState(c); }
 }
 
-export const find = (acts: Action[], kind: number) => acts.find((x) => x.kind === kind);
+type Of<K extends ActionKind> = Extract<Action, { kind: K }>;
+export const find = <K extends ActionKind>(acts: Action[], kind: K): Of<K> | undefined =>
+  acts.find((x): x is Of<K> => x.kind === kind);
+export const all = <K extends ActionKind>(acts: Action[], kind: K): Of<K>[] => acts.filter((x): x is Of<K> => x.kind === kind);
 export const kinds = (acts: Action[]) => acts.map((x) => x.kind);
 
 /** A target PDU: 48-byte BHS from fields, plus a text data segment (padded). */
@@ -67,4 +91,4 @@ export function targetPdu(op: number, b1: number, f: { itt?: number; ttt?: numbe
   out.set(data, 48);
   return out;
 }
-export const ittOf = (bytes: number[]) => new DataView(Uint8Array.from(bytes).buffer).getUint32(16);
+export const ittOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset).getUint32(16);

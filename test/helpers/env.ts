@@ -1,5 +1,5 @@
 // Small helpers shared by the suites; they run unchanged under Node, Bun and Deno.
-import { runtimeName } from '../../bench/runtime.ts';
+import { runtimeName } from './runtime.ts';
 
 export const runtime = runtimeName();
 

@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import { Driver, find, targetPdu, ittOf, type Action } from './driver.ts';
 import { rng } from './core.ts';
-import { CODE } from '../../hosts/codes.ts';
 
 export function simulate(seed: number, steps = 400): { hash: string; actions: number; unfinished: number } {
   const d = new Driver();
@@ -18,11 +17,11 @@ export function simulate(seed: number, steps = 400): { hash: string; actions: nu
   let statsn = 10;
   const track = (acts: Action[]) => {
     for (const a of acts) {
-      if (a.kind === CODE.ACT_ARM) armed.add(a.a[0]);
-      if (a.kind === CODE.ACT_CANCEL) armed.delete(a.a[0]);
-      if (a.kind === CODE.ACT_CLOSE) { loggedIn.delete(a.a[0]); awaiting.delete(a.a[0]); }
-      if (a.kind === CODE.ACT_LOGGED_IN) loggedIn.add(a.a[3]);
-      if (a.kind === CODE.ACT_SEND && a.bytes![0] === 0x46) awaiting.set(a.a[0], ittOf(a.bytes!));
+      if (a.kind === 'arm') armed.add(a.timer);
+      if (a.kind === 'cancel') armed.delete(a.timer);
+      if (a.kind === 'close') { loggedIn.delete(a.conn); awaiting.delete(a.conn); }
+      if (a.kind === 'logged-in') loggedIn.add(a.conn);
+      if (a.kind === 'send' && a.bytes[0] === 0x46) awaiting.set(a.conn, ittOf(a.bytes));
     }
     return acts;
   };
@@ -32,11 +31,11 @@ export function simulate(seed: number, steps = 400): { hash: string; actions: nu
       const { op, acts } = d.login(pick(targets));
       track(acts);
       ops.push(op);
-      const c = find(acts, CODE.ACT_CONNECT)!.a[0];
+      const c = find(acts, 'connect')!.conn;
       if (r() < 0.1) { track(d.lost(c, 1)); continue; }
-      const sec = find(track(d.up(c)), CODE.ACT_SEND)!.bytes!;
+      const sec = find(track(d.up(c)), 'send')!.bytes;
       const next = track(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: statsn++ }, 'AuthMethod=None\0')));
-      const opReq = find(next, CODE.ACT_SEND)!.bytes!;
+      const opReq = find(next, 'send')!.bytes;
       const bad = r() < 0.1;
       track(d.data(c, targetPdu(0x23, bad ? 0x00 : 0x87, { itt: ittOf(opReq), statsn: statsn++, tsih: i, status: bad ? 0x0201 : 0 }, 'HeaderDigest=None\0')));
     } else if (x < 0.35) {
@@ -69,7 +68,8 @@ export function simulate(seed: number, steps = 400): { hash: string; actions: nu
     armed.delete(id);
     track(d.timer(id));
   }
-  const done = new Set(d.log.filter((a) => a.kind === CODE.ACT_OP_DONE).map((a) => a.a[0]));
+  const done = new Set(d.log.flatMap((a) => (a.kind === 'op-done' ? [a.op] : [])));
   const unfinished = ops.filter((o) => o >= 0 && !done.has(o)).length;
-  return { hash: createHash('sha256').update(JSON.stringify(d.log)).digest('hex'), actions: d.log.length, unfinished };
+  const log = JSON.stringify(d.log, (_k, v) => (v instanceof Uint8Array ? [...v] : v));
+  return { hash: createHash('sha256').update(log).digest('hex'), actions: d.log.length, unfinished };
 }

@@ -1,5 +1,5 @@
 // Deterministic PDU streams, target -> initiator, for the framing benchmark and tests.
-import { crc32c } from '../target/crc32c.ts';
+import { crc32c } from '../../target/crc32c.ts';
 
 export interface StreamOptions { pdus: number; seed?: number; headerDigest?: boolean; dataDigest?: boolean; kind?: 'mixed' | 'bhs48' }
 
