@@ -2,7 +2,7 @@
 // scripts/gen-codes.mjs mirrors this file into hosts/codes.generated.ts; test/codes.test.ts fails
 // when the two drift. Keep one `export const NAME: T = value;` per line so the generator can read it.
 
-// ---- HRESULTs (Windows names, values from vdserr.h / winerror.h; see shared/spec/reference.md §1)
+// ---- HRESULTs (Windows names, values from vdserr.h / winerror.h; see docs/logout.md)
 export const S_OK: u32 = 0x00000000;
 export const E_INVALIDARG: u32 = 0x80070057;
 export const E_OUTOFMEMORY: u32 = 0x8007000E;
@@ -61,7 +61,7 @@ export const TEXT_TARGET_ADDRESS: u32 = 2;
 export const TEXT_NEGOTIATED: u32 = 3;
 export const TEXT_REDIRECT: u32 = 4;
 
-// ---- per-session logout reasons (contract §1)
+// ---- per-session logout reasons (docs/logout.md)
 export const R_LOGGED_OUT: u32 = 0;
 export const R_RESPONSE_1_CID_NOT_FOUND: u32 = 1;
 export const R_RESPONSE_2_RECOVERY_UNSUPPORTED: u32 = 2;

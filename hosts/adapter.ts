@@ -1,4 +1,4 @@
-// The runtime-neutral adapter (contract §7): ids, names and JavaScript objects around the core.
+// The runtime-neutral adapter (README, docs/logout.md, docs/login.md): ids, names and JavaScript objects around the core.
 import type { Host } from './types.ts';
 import { Engine, type OpSink } from './engine.ts';
 import { AsyncOperation } from './async-operation.ts';

@@ -142,7 +142,7 @@ export const CODE = {
   K_DATA_DIGEST: 14,
   K_COUNT: 15,
 } as const;
-/** Per-session logout reasons, as the contract names them. */
+/** Per-session logout reasons, as docs/logout.md names them. */
 export const REASON_NAMES: Record<number, string> = {
   0: 'logged-out',
   1: 'response-1-cid-not-found',

@@ -33,7 +33,7 @@ export const HR = ${obj(hr)};
 export type HRName = keyof typeof HR;
 /** Everything else the core speaks in: framing errors, actions, reasons, states, limits. */
 export const CODE = ${obj(rows.filter(([n]) => !hr.some(([h]) => h === n)))};
-/** Per-session logout reasons, as the contract names them. */
+/** Per-session logout reasons, as docs/logout.md names them. */
 export const REASON_NAMES: Record<number, string> = {
 ${reasons.map(([n, v]) => `  ${v}: '${n.slice(2).toLowerCase().replaceAll('_', '-')}',`).join('\n')}
 };

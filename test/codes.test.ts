@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { HR, CODE, hrName, SUCCEEDED, FAILED } from '../hosts/codes.ts';
-import { instantiateCore } from '../hosts/wasm/load.ts';
+import { HR, CODE, hrName, SUCCEEDED, FAILED, readAction } from '../hosts/codes.ts';
+import { instantiateCore, coreModule } from '../hosts/wasm/load.ts';
 
 // core/codes.ts is the single source of truth; the generated TypeScript must say the same.
 const src = readFileSync(new URL('../core/codes.ts', import.meta.url), 'utf8');
@@ -14,7 +14,7 @@ describe('result codes', () => {
     for (const [n, v] of rows) expect([n, ts[n]]).toEqual([n, v]);
     expect(Object.keys(ts).sort()).toEqual(rows.map(([n]) => n).sort());
   });
-  it('the contract values (shared/spec/contract.md §1-§2)', () => {
+  it('the values docs/logout.md and docs/handle.md name', () => {
     const contract: Record<string, number> = {
       S_OK: 0, E_INVALIDARG: 0x80070057, VDS_E_OBJECT_NOT_FOUND: 0x80042405, VDS_E_ISCSI_SESSION_NOT_FOUND: 0x8004270a,
       VDS_E_ISCSI_LOGOUT_INCOMPLETE: 0x80042710, VDS_E_ISCSI_LOGOUT_FAILED: 0x80042709, VDS_E_OPERATION_CANCELED: 0x8004240d,
@@ -31,10 +31,22 @@ describe('result codes', () => {
     expect(SUCCEEDED(HR.S_OK)).toBe(true);
     for (const v of Object.values(HR)) expect(v).toBeGreaterThanOrEqual(0);
   });
-  it('the Wasm module exports the same limits and has no imports', () => {
+  it('the Wasm module exports the same limits', () => {
     const core = instantiateCore();
     expect(core.MAX_CONNS.value).toBe(CODE.MAX_CONNS);
     expect(core.MAX_SESSIONS.value).toBe(CODE.MAX_SESSIONS);
+  });
+  it('the Wasm module has no imports', () => {
+    expect(WebAssembly.Module.imports(coreModule())).toEqual([]);
+  });
+  it('every action kind in core/codes.ts decodes by name', () => {
+    const kinds = Object.entries(CODE).filter(([k]) => k.startsWith('ACT_'));
+    const tx = new Uint8Array(16);
+    for (const [name, code] of kinds) {
+      const a = readAction(Uint32Array.of(code, 1, 0, 0, 0, 0, 0, 0), tx);
+      expect(a.kind).toBe(name.slice(4).toLowerCase().replaceAll('_', '-'));
+    }
+    expect(kinds.length).toBeGreaterThanOrEqual(16);
   });
 });
 

@@ -1,4 +1,4 @@
-// Contract §1-§4 against the project's own target (faults no real target produces on demand).
+// docs/logout.md, docs/handle.md and docs/events.md against the project's own target (faults no real target produces on demand).
 import { describe, it, expect } from 'vitest';
 import { createAdapter, HR, hrName, IscsiError, type Adapter } from 'iscsi-adapter';
 import { startTarget, type RunningTarget, type TargetSpec } from 'iscsi-adapter/target';
@@ -32,12 +32,11 @@ describe('LogoutFromTarget against the own target', () => {
   it('S_OK: every session logged out, one Immediate Logout each, exact bytes on the wire', async () => {
     const env = await setup({}, 3);
     const { adapter, target } = env;
-    const started = Date.now();
-    const op = adapter.logoutFromTarget(T);
+    // A grace far past the test's own time limit: only the target's FIN can end it in time.
+    const op = adapter.logoutFromTarget(T, { graceMs: 600_000 });
     expect(op.type).toBe(61);
     expect(op.queryStatus()).toEqual({ hr: HR.VDS_E_OPERATION_PENDING, percentCompleted: 0 });
     const { hr, output } = await op.wait();
-    expect(Date.now() - started).toBeLessThan(500);   // the target's FIN ends the 1 s grace at once
     expect(hrName(hr)).toBe('S_OK');
     expect(op.queryStatus()).toEqual({ hr: HR.S_OK, percentCompleted: 100 });
     expect(output.sessions).toHaveLength(3);
@@ -106,9 +105,8 @@ describe('LogoutFromTarget against the own target', () => {
   ] as const) {
     it(`${fault}: VDS_E_ISCSI_LOGOUT_FAILED with reason ${reason}, at once, nothing left behind`, async () => {
       const env = await setup({ fault }, 2);
-      const started = Date.now();
-      const { hr, output } = await env.adapter.logoutFromTarget(T, { logoutTimeoutMs: 10000 }).wait();
-      expect(Date.now() - started).toBeLessThan(3000);
+      // A logout timeout far past the test's own limit: the answer itself must end the wait.
+      const { hr, output } = await env.adapter.logoutFromTarget(T, { logoutTimeoutMs: 600_000 }).wait();
       expect(hrName(hr)).toBe('VDS_E_ISCSI_LOGOUT_FAILED');
       expect(reasons(output)).toEqual([reason, reason]);
       for (const s of output.sessions) { expect(s.hrName).toBe('VDS_E_ISCSI_LOGOUT_FAILED'); expect(s.time2Wait).toBe(t2w); }
@@ -127,10 +125,7 @@ describe('LogoutFromTarget against the own target', () => {
 
   it('no response: the per-session timeout ends the wait (reason timeout)', async () => {
     const env = await setup({ fault: 'no-response' }, 2);
-    const started = Date.now();
     const { hr, output } = await env.adapter.logoutFromTarget(T, { logoutTimeoutMs: 200 }).wait();
-    const took = Date.now() - started;
-    expect(took).toBeGreaterThanOrEqual(190);
     expect(hrName(hr)).toBe('VDS_E_ISCSI_LOGOUT_FAILED');
     expect(reasons(output)).toEqual(['timeout', 'timeout']);
     await teardown(env);
@@ -144,14 +139,14 @@ describe('LogoutFromTarget against the own target', () => {
     await teardown(env);
   });
 
-  it('a response written one byte at a time, and a late one, are both logged out', async () => {
-    for (const fault of ['split', 'late-response'] as const) {
+  for (const [fault, what] of [['split', 'a response written one byte at a time'], ['late-response', 'a late response']] as const) {
+    it(`${what} is logged out`, async () => {
       const env = await setup({ fault, faultArg: 150 }, 2);
       const { hr } = await env.adapter.logoutFromTarget(T).wait();
-      expect([fault, hrName(hr)]).toEqual([fault, 'S_OK']);
+      expect(hrName(hr)).toBe('S_OK');
       await teardown(env);
-    }
-  });
+    });
+  }
 
   it('VDS_E_ISCSI_LOGOUT_INCOMPLETE: some sessions out, one not (two portals, one target)', async () => {
     const good = await startTarget({ targets: [{ name: T }] });
@@ -168,13 +163,13 @@ describe('LogoutFromTarget against the own target', () => {
     await good.close(); await bad.close();
   });
 
-  it('sessions are torn down concurrently: 8 late responses take about one, not eight', async () => {
+  it('sessions are torn down concurrently: all eight Logouts are on the wire before any session ends', async () => {
     const env = await setup({ fault: 'late-response', faultArg: 300 }, 8);
-    const started = Date.now();
-    const { hr } = await env.adapter.logoutFromTarget(T).wait();
-    const took = Date.now() - started;
-    expect(hrName(hr)).toBe('S_OK');
-    expect(took).toBeLessThan(8 * 300 / 2);
+    const op = env.adapter.logoutFromTarget(T);
+    await until(() => logouts(env.target).length === 8 || op.done, 10000, 'eight Logouts');
+    expect(op.queryStatus()).toEqual({ hr: HR.VDS_E_OPERATION_PENDING, percentCompleted: 0 });
+    expect(op.output.sessions).toEqual([]);
+    expect(hrName((await op.wait()).hr)).toBe('S_OK');
     await teardown(env);
   });
 
@@ -222,9 +217,7 @@ describe('LogoutFromTarget against the own target', () => {
 
   it('the operation deadline: VDS_E_TIMEOUT, in-flight sessions closed, unsent ones left logged in', async () => {
     const env = await setup({ fault: 'no-response' }, 3);
-    const started = Date.now();
-    const { hr, output } = await env.adapter.logoutFromTarget(T, { logoutTimeoutMs: 10000, deadlineMs: 150, concurrency: 2 }).wait();
-    expect(Date.now() - started).toBeLessThan(2000);
+    const { hr, output } = await env.adapter.logoutFromTarget(T, { logoutTimeoutMs: 600_000, deadlineMs: 150, concurrency: 2 }).wait();
     expect(hrName(hr)).toBe('VDS_E_TIMEOUT');
     expect(output.sessions.map((s) => s.hrName)).toEqual(['VDS_E_TIMEOUT', 'VDS_E_TIMEOUT', 'VDS_E_TIMEOUT']);
     expect(logouts(env.target)).toHaveLength(2);
@@ -279,7 +272,7 @@ describe('LogoutFromTarget against the own target', () => {
   });
 });
 
-describe('events the target starts (contract §4)', () => {
+describe('events the target starts (docs/events.md)', () => {
   it('AsyncEvent 1: the session is logged out at once, and surfaced as an event', async () => {
     const env = await setup({ fault: 'async-logout', faultArg: 3 }, 1);
     const events = eventTypes(env.adapter);

@@ -32,8 +32,12 @@ function decodeBase64(b64: string): Uint8Array {
 
 let module: WebAssembly.Module | undefined;
 
-/** One compile per process (lazily, as undici does with llhttp); one instance per caller. */
-export function instantiateCore(): CoreExports {
+/** One compile per process (lazily, as undici does with llhttp). */
+export function coreModule(): WebAssembly.Module {
   module ??= new WebAssembly.Module(decodeBase64(CORE_WASM_BASE64) as BufferSource);
-  return new WebAssembly.Instance(module, {}).exports as unknown as CoreExports;
+  return module;
+}
+/** One instance per caller; the module needs no imports at all. */
+export function instantiateCore(): CoreExports {
+  return new WebAssembly.Instance(coreModule(), {}).exports as unknown as CoreExports;
 }

@@ -1,4 +1,4 @@
-// istgt from Debian's istgt, with a temporary configuration (recipes in shared/targets.md).
+// istgt from Debian's istgt, with a temporary configuration (docs/testing.md).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnDetached, kill, alive, tempDir, removeDir, freePort, waitFor, canConnect } from './daemon.ts';

@@ -1,4 +1,4 @@
-// tgtd from Debian's tgt, configured with tgtadm (recipes in shared/targets.md).
+// tgtd from Debian's tgt, configured with tgtadm (docs/testing.md).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { spawnDetached, kill, tempDir, removeDir, freePort, waitFor, canConnect } from './daemon.ts';
@@ -53,6 +53,6 @@ export async function startTgtd(targets: TgtdTarget[]): Promise<Tgtd> {
       const inits = [...block.matchAll(/^\s+Initiator: (\S+)/gm)].map((m) => m[1]);
       return initiator ? inits.filter((i) => i === initiator).length : inits.length;
     },
-    stop() { kill(pid, 'SIGKILL'); removeDir(dir); }, // tgtd ignores SIGTERM (shared/targets.md)
+    stop() { kill(pid, 'SIGKILL'); removeDir(dir); }, // tgtd ignores SIGTERM
   };
 }

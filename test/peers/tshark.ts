@@ -1,4 +1,4 @@
-// Wireshark's dissector as a second opinion on our bytes (recipes in shared/targets.md).
+// Wireshark's dissector as a second opinion on our bytes (docs/testing.md).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
