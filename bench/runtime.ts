@@ -15,7 +15,11 @@ export function timed(seconds: number, fn: () => void): { passes: number; elapse
   for (let round = 0; round < 5; round++) {
     const start = performance.now();
     let passes = 0, elapsed = 0;
-    do { fn(); passes++; elapsed = (performance.now() - start) / 1000; } while (elapsed < seconds / 5);
+    do {
+      fn();
+      passes++;
+      elapsed = (performance.now() - start) / 1000;
+    } while (elapsed < seconds / 5);
     if (passes / elapsed > best.passes / best.elapsed) best = { passes, elapsed };
   }
   return best;

@@ -1,7 +1,15 @@
 // Command-line options for the demo / `iscsi-adapter` command.
 export interface CliOptions {
-  portals: string[]; target?: string; sessions: number; json: boolean; help: boolean;
-  user?: string; secret?: string; logoutTimeoutMs?: number; concurrency?: number; deadlineMs?: number;
+  portals: string[];
+  target?: string;
+  sessions: number;
+  json: boolean;
+  help: boolean;
+  user?: string;
+  secret?: string;
+  logoutTimeoutMs?: number;
+  concurrency?: number;
+  deadlineMs?: number;
 }
 
 export const USAGE = `iscsi-adapter: log in to an iSCSI target and run LogoutFromTarget on every session
@@ -23,18 +31,42 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const val = () => { const v = argv[++i]; if (v === undefined) throw new Error(`${a} needs a value`); return v; };
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
     switch (a) {
-      case '--portal': o.portals.push(val()); break;
-      case '--target': o.target = val(); break;
-      case '--sessions': o.sessions = num(val(), a); break;
-      case '--json': o.json = true; break;
-      case '--chap-user': o.user = val(); break;
-      case '--logout-timeout': o.logoutTimeoutMs = num(val(), a); break;
-      case '--concurrency': o.concurrency = num(val(), a); break;
-      case '--deadline': o.deadlineMs = num(val(), a); break;
-      case '-h': case '--help': o.help = true; break;
-      default: throw new Error(`unknown option ${a}`);
+      case '--portal':
+        o.portals.push(val());
+        break;
+      case '--target':
+        o.target = val();
+        break;
+      case '--sessions':
+        o.sessions = num(val(), a);
+        break;
+      case '--json':
+        o.json = true;
+        break;
+      case '--chap-user':
+        o.user = val();
+        break;
+      case '--logout-timeout':
+        o.logoutTimeoutMs = num(val(), a);
+        break;
+      case '--concurrency':
+        o.concurrency = num(val(), a);
+        break;
+      case '--deadline':
+        o.deadlineMs = num(val(), a);
+        break;
+      case '-h':
+      case '--help':
+        o.help = true;
+        break;
+      default:
+        throw new Error(`unknown option ${a}`);
     }
   }
   if (o.user && !o.secret) throw new Error('--chap-user needs the secret in ISCSI_CHAP_SECRET');

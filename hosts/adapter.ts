@@ -3,8 +3,8 @@ import type { Host } from './types.ts';
 import { Engine, type OpSink } from './engine.ts';
 import { AsyncOperation } from './async-operation.ts';
 import { CODE, HR, hrName, KEY_NAMES, LOGIN_RESULT_NAMES, REASON_NAMES } from './codes.ts';
-import { deliver, rethrowLater, type Report } from './deliver.ts';
-import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, portalText, type Portal } from './ids.ts';
+import { deliver, type Report, rethrowLater } from './deliver.ts';
+import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText } from './ids.ts';
 
 export interface AdapterOptions {
   initiatorName?: string;
@@ -22,47 +22,113 @@ export interface AdapterOptions {
 }
 export type ChapAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha3-256';
 export interface Auth {
-  method: 'none' | 'chap' | 'mutual-chap'; user?: string; secret?: string; targetUser?: string; targetSecret?: string;
+  method: 'none' | 'chap' | 'mutual-chap';
+  user?: string;
+  secret?: string;
+  targetUser?: string;
+  targetSecret?: string;
   /** CHAP_A values to offer, strongest first on the wire (default ['md5'], the one every target has). */
   algorithms?: ChapAlgorithm[];
 }
 const ALGORITHM_BITS: Record<ChapAlgorithm, number> = {
-  md5: CODE.LOGIN_CHAP_MD5, sha1: CODE.LOGIN_CHAP_SHA1, sha256: CODE.LOGIN_CHAP_SHA256, 'sha3-256': CODE.LOGIN_CHAP_SHA3_256,
+  md5: CODE.LOGIN_CHAP_MD5,
+  sha1: CODE.LOGIN_CHAP_SHA1,
+  sha256: CODE.LOGIN_CHAP_SHA256,
+  'sha3-256': CODE.LOGIN_CHAP_SHA3_256,
 };
 export interface LoginRequest {
-  target: string; portal: string; auth?: Auth; headerDigest?: boolean; dataDigest?: boolean;
-  connectTimeoutMs?: number; loginTimeoutMs?: number;
+  target: string;
+  portal: string;
+  auth?: Auth;
+  headerDigest?: boolean;
+  dataDigest?: boolean;
+  connectTimeoutMs?: number;
+  loginTimeoutMs?: number;
   /** Ping the target with NOP-Out every keepaliveMs; no answer within keepaliveMs drops the session. */
   keepaliveMs?: number;
 }
 export interface LoginOutput {
-  targetId?: string; targetName?: string; portal: string; sessionId?: string; tsih?: number;
-  status?: number; statusClass?: number; statusDetail?: number; result?: string; redirects: string[];
+  targetId?: string;
+  targetName?: string;
+  portal: string;
+  sessionId?: string;
+  tsih?: number;
+  status?: number;
+  statusClass?: number;
+  statusDetail?: number;
+  result?: string;
+  redirects: string[];
   /** What login negotiated (RFC 7143 §13), by key: numbers, with booleans as 1/0. */
   negotiated?: Record<string, number>;
 }
 export interface SessionOutcome {
-  sessionId: string; portal: string; tsih: number; hr: number; hrName: string; reason: string;
-  time2Wait: number; time2Retain: number;
+  sessionId: string;
+  portal: string;
+  tsih: number;
+  hr: number;
+  hrName: string;
+  reason: string;
+  time2Wait: number;
+  time2Retain: number;
 }
-export interface LogoutOutput { targetId?: string; targetName?: string; sessions: SessionOutcome[] }
-export interface LogoutOptions { logoutTimeoutMs?: number; concurrency?: number; deadlineMs?: number; graceMs?: number }
-export interface DiscoveredTarget { id: string; name: string; portals: string[] }
-export interface DiscoverOutput { portal: string; targets: DiscoveredTarget[]; result?: string }
-export interface AdapterEvent { type: string; sessionId?: string; targetId?: string; p1: number; p2: number; p3: number }
+export interface LogoutOutput {
+  targetId?: string;
+  targetName?: string;
+  sessions: SessionOutcome[];
+}
+export interface LogoutOptions {
+  logoutTimeoutMs?: number;
+  concurrency?: number;
+  deadlineMs?: number;
+  graceMs?: number;
+}
+export interface DiscoveredTarget {
+  id: string;
+  name: string;
+  portals: string[];
+}
+export interface DiscoverOutput {
+  portal: string;
+  targets: DiscoveredTarget[];
+  result?: string;
+}
+export interface AdapterEvent {
+  type: string;
+  sessionId?: string;
+  targetId?: string;
+  p1: number;
+  p2: number;
+  p3: number;
+}
 
-interface TargetEntry { slot: number; id: string; name: string; portals: Set<string> }
-interface SessionEntry { id: string; target: TargetEntry; portal: string; tsih: number }
+interface TargetEntry {
+  slot: number;
+  id: string;
+  name: string;
+  portals: Set<string>;
+}
+interface SessionEntry {
+  id: string;
+  target: TargetEntry;
+  portal: string;
+  tsih: number;
+}
 
 const EVENT_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(CODE).filter(([k]) => k.startsWith('EV_')).map(([k, v]) => [v, k.slice(3).toLowerCase().replaceAll('_', '-')]),
+  Object.entries(CODE).filter(([k]) => k.startsWith('EV_')).map((
+    [k, v],
+  ) => [v, k.slice(3).toLowerCase().replaceAll('_', '-')]),
 );
 const AUTH_CODES = { none: CODE.AUTH_NONE, chap: CODE.AUTH_CHAP, 'mutual-chap': CODE.AUTH_MUTUAL_CHAP } as const;
 const enc = new TextEncoder();
 /** A caller's duration or count for the core: undefined -> the default; anything that is not a
  *  non-negative whole number in u32 range -> 0xFFFFFFFF, which the core refuses (E_INVALIDARG). */
 const u32Arg = (v: unknown, def: number): number =>
-  v === undefined ? def : Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff ? (v as number) : 0xffffffff;
+  v === undefined
+    ? def
+    : Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff
+    ? (v as number)
+    : 0xffffffff;
 
 export class Adapter {
   readonly id: string;
@@ -75,7 +141,9 @@ export class Adapter {
   private report: Report;
 
   constructor(private host: Host, private opts: AdapterOptions = {}) {
-    if (opts.initiatorName !== undefined && !ISCSI_NAME_RE.test(opts.initiatorName)) throw new TypeError('initiatorName must be an iqn./eui./naa. name');
+    if (opts.initiatorName !== undefined && !ISCSI_NAME_RE.test(opts.initiatorName)) {
+      throw new TypeError('initiatorName must be an iqn./eui./naa. name');
+    }
     this.report = opts.onCallbackError ?? rethrowLater;
     this.id = newGuid(host.random);
     this.name = opts.initiatorName ?? `iqn.2026-11.dev.iscsi-adapter:${this.id.slice(0, 8)}`;
@@ -83,16 +151,28 @@ export class Adapter {
       sessionGone: (s) => this.sessions.delete(s),
       event: (s, code, p1, p2, p3) => {
         const sess = this.sessions.get(s);
-        const e: AdapterEvent = { type: EVENT_NAMES[code] ?? String(code), sessionId: sess?.id, targetId: sess?.target.id, p1, p2, p3 };
+        const e: AdapterEvent = {
+          type: EVENT_NAMES[code] ?? String(code),
+          sessionId: sess?.id,
+          targetId: sess?.target.id,
+          p1,
+          p2,
+          p3,
+        };
         for (const f of this.listeners) deliver(this.report, f, e);
       },
     });
   }
 
-  getProperties(): { id: string; name: string } { return { id: this.id, name: this.name }; }
+  getProperties(): { id: string; name: string } {
+    return { id: this.id, name: this.name };
+  }
 
   /** Events the target started (async messages, rejects, pings answered, sessions lost). */
-  on(fn: (e: AdapterEvent) => void): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
+  on(fn: (e: AdapterEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
 
   private learnTarget(name: string): TargetEntry {
     for (const t of this.targets.values()) if (t.name === name) return t;
@@ -105,12 +185,17 @@ export class Adapter {
   /** A target id or IQN -> slot; -1 = well formed but unknown, -2 = malformed. */
   private resolve(target: unknown): number {
     if (typeof target !== 'string') throw new TypeError('target must be a target id or an iSCSI name');
-    for (const t of this.targets.values()) if (t.id.toLowerCase() === target.toLowerCase() || t.name === target) return t.slot;
+    for (const t of this.targets.values()) {
+      if (t.id.toLowerCase() === target.toLowerCase() || t.name === target) return t.slot;
+    }
     return GUID_RE.test(target) || ISCSI_NAME_RE.test(target) ? -1 : -2;
   }
 
   private loginParams(target: string | undefined, auth: Auth | undefined, keepaliveMs = 0): number {
-    const list: [number, Uint8Array][] = [[CODE.P_INITIATOR_NAME, enc.encode(this.name)], [CODE.P_RANDOM, this.host.random(32)]];
+    const list: [number, Uint8Array][] = [[CODE.P_INITIATOR_NAME, enc.encode(this.name)], [
+      CODE.P_RANDOM,
+      this.host.random(32),
+    ]];
     if (keepaliveMs) list.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.of(keepaliveMs).buffer)]);
     if (target) list.push([CODE.P_TARGET_NAME, enc.encode(target)]);
     if (auth?.user) list.push([CODE.P_CHAP_USER, enc.encode(auth.user)]);
@@ -122,7 +207,9 @@ export class Adapter {
     if (!auth || auth.method === 'none') return false;
     if (!(auth.method in AUTH_CODES) || !auth.user || !auth.secret) return true;
     if (auth.algorithms?.some((a) => !(a in ALGORITHM_BITS))) return true;
-    if (auth.method === 'mutual-chap' && (!auth.targetUser || !auth.targetSecret || auth.targetSecret === auth.secret)) return true;
+    if (
+      auth.method === 'mutual-chap' && (!auth.targetUser || !auth.targetSecret || auth.targetSecret === auth.secret)
+    ) return true;
     return false;
   }
 
@@ -130,26 +217,54 @@ export class Adapter {
     if (!req || typeof req !== 'object') throw new TypeError('loginToTarget takes { target, portal, auth? }');
     const portal = typeof req.portal === 'string' ? parsePortal(req.portal) : null;
     const slot = this.closed ? -2 : this.resolve(req.target);
-    const target = slot >= 0 ? this.targets.get(slot)! : ISCSI_NAME_RE.test(req.target) ? this.learnTarget(req.target) : undefined;
+    const target = slot >= 0
+      ? this.targets.get(slot)!
+      : ISCSI_NAME_RE.test(req.target)
+      ? this.learnTarget(req.target)
+      : undefined;
     const valid = !!portal && !!target && !this.authProblem(req.auth);
-    const output: LoginOutput = { targetId: target?.id, targetName: target?.name, portal: portal ? portalText(portal) : String(req.portal), redirects: [] };
+    const output: LoginOutput = {
+      targetId: target?.id,
+      targetName: target?.name,
+      portal: portal ? portalText(portal) : String(req.portal),
+      redirects: [],
+    };
     const auth = AUTH_CODES[req.auth?.method ?? 'none'] ?? CODE.AUTH_NONE;
     const flags = (req.headerDigest ? CODE.LOGIN_HEADER_DIGEST : 0) | (req.dataDigest ? CODE.LOGIN_DATA_DIGEST : 0) |
       (req.auth?.algorithms ?? []).reduce((m, a) => m | (ALGORITHM_BITS[a] ?? 0), 0);
     const ioLen = this.loginParams(target?.name, req.auth, u32Arg(req.keepaliveMs, 0));
     let handle!: AsyncOperation<LoginOutput>;
     this.engine.startOp(
-      (core) => core.login(valid ? target!.slot : -1, auth, flags,
-        u32Arg(req.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000), u32Arg(req.loginTimeoutMs ?? this.opts.loginTimeoutMs, 15000), ioLen),
+      (core) =>
+        core.login(
+          valid ? target!.slot : -1,
+          auth,
+          flags,
+          u32Arg(req.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000),
+          u32Arg(req.loginTimeoutMs ?? this.opts.loginTimeoutMs, 15000),
+          ioLen,
+        ),
       (op) => {
-        handle = new AsyncOperation(CODE.ASYNC_LOGINTOTARGET, output, () => this.engine.cancel(op), this.host.timer, this.report);
+        handle = new AsyncOperation(
+          CODE.ASYNC_LOGINTOTARGET,
+          output,
+          () => this.engine.cancel(op),
+          this.host.timer,
+          this.report,
+        );
         return this.loginSink(handle, output, portal ?? undefined, req.auth, target);
       },
     );
     return handle;
   }
 
-  private loginSink(handle: AsyncOperation<LoginOutput>, output: LoginOutput, portal: Portal | undefined, auth: Auth | undefined, target?: TargetEntry): OpSink {
+  private loginSink(
+    handle: AsyncOperation<LoginOutput>,
+    output: LoginOutput,
+    portal: Portal | undefined,
+    auth: Auth | undefined,
+    target?: TargetEntry,
+  ): OpSink {
     return {
       portal,
       secrets: auth?.secret !== undefined ? { secret: auth.secret, targetSecret: auth.targetSecret } : undefined,
@@ -157,21 +272,33 @@ export class Adapter {
         output.sessionId = newGuid(this.host.random);
         output.tsih = tsih;
         output.result = 'ok';
-        output.negotiated = Object.fromEntries(KEY_NAMES.map(([name, k]) => [name, this.engine.core.sessionParam(s, k) >>> 0]));
+        output.negotiated = Object.fromEntries(
+          KEY_NAMES.map(([name, k]) => [name, this.engine.core.sessionParam(s, k) >>> 0]),
+        );
         this.sessions.set(s, { id: output.sessionId, target: target!, portal: output.portal, tsih });
         target!.portals.add(output.portal);
       },
       loginStatus: (status, reason) => {
-        output.status = status; output.statusClass = status >> 8; output.statusDetail = status & 0xff;
+        output.status = status;
+        output.statusClass = status >> 8;
+        output.statusDetail = status & 0xff;
         output.result = LOGIN_RESULT_NAMES[reason];
       },
-      text: (kind, value) => { if (kind === CODE.TEXT_REDIRECT) { output.redirects.push(value); output.portal = value; } },
+      text: (kind, value) => {
+        if (kind === CODE.TEXT_REDIRECT) {
+          output.redirects.push(value);
+          output.portal = value;
+        }
+      },
       progress: (p) => handle._progress(p),
       done: (hr, late) => handle._finish(hr, late),
     };
   }
 
-  discover(portalText_: string, opts: { connectTimeoutMs?: number; timeoutMs?: number } = {}): AsyncOperation<DiscoverOutput> {
+  discover(
+    portalText_: string,
+    opts: { connectTimeoutMs?: number; timeoutMs?: number } = {},
+  ): AsyncOperation<DiscoverOutput> {
     if (typeof portalText_ !== 'string') throw new TypeError('portal must be host:port');
     const portal = parsePortal(portalText_);
     const output: DiscoverOutput = { portal: portal ? portalText(portal) : portalText_, targets: [] };
@@ -179,10 +306,23 @@ export class Adapter {
     let handle!: AsyncOperation<DiscoverOutput>;
     let last: { out: DiscoveredTarget; entry: TargetEntry } | undefined;
     this.engine.startOp(
-      (core) => core.login(0, CODE.AUTH_NONE, CODE.LOGIN_DISCOVERY, portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0,
-        u32Arg(opts.timeoutMs ?? this.opts.loginTimeoutMs, 15000), ioLen),
+      (core) =>
+        core.login(
+          0,
+          CODE.AUTH_NONE,
+          CODE.LOGIN_DISCOVERY,
+          portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0,
+          u32Arg(opts.timeoutMs ?? this.opts.loginTimeoutMs, 15000),
+          ioLen,
+        ),
       (op) => {
-        handle = new AsyncOperation(CODE.ASYNC_DISCOVER, output, () => this.engine.cancel(op), this.host.timer, this.report);
+        handle = new AsyncOperation(
+          CODE.ASYNC_DISCOVER,
+          output,
+          () => this.engine.cancel(op),
+          this.host.timer,
+          this.report,
+        );
         return {
           portal: portal ?? undefined,
           text: (kind, value) => {
@@ -195,7 +335,9 @@ export class Adapter {
               last.entry.portals.add(value);
             }
           },
-          loginStatus: (_s, reason) => { output.result = LOGIN_RESULT_NAMES[reason]; },
+          loginStatus: (_s, reason) => {
+            output.result = LOGIN_RESULT_NAMES[reason];
+          },
           done: (hr, late) => handle._finish(hr, late),
         };
       },
@@ -209,17 +351,38 @@ export class Adapter {
     const o = { ...this.opts, ...opts };
     let handle!: AsyncOperation<LogoutOutput>;
     this.engine.startOp(
-      (core) => core.logout(slot, u32Arg(o.logoutTimeoutMs, 15000), u32Arg(o.concurrency, 64), u32Arg(o.deadlineMs, 0), u32Arg(o.graceMs, 1000)),
+      (core) =>
+        core.logout(
+          slot,
+          u32Arg(o.logoutTimeoutMs, 15000),
+          u32Arg(o.concurrency, 64),
+          u32Arg(o.deadlineMs, 0),
+          u32Arg(o.graceMs, 1000),
+        ),
       (op) => {
         const output: LogoutOutput = { targetId: entry?.id, targetName: entry?.name, sessions: [] };
-        handle = new AsyncOperation(CODE.ASYNC_LOGOUTFROMTARGET, output, () => this.engine.cancel(op), this.host.timer, this.report);
+        handle = new AsyncOperation(
+          CODE.ASYNC_LOGOUTFROMTARGET,
+          output,
+          () => this.engine.cancel(op),
+          this.host.timer,
+          this.report,
+        );
         const shared = [handle];
         return {
           shared,
           sessionResult: (s, reason, hr, t2w, t2r) => {
             const sess = this.sessions.get(s);
-            output.sessions.push({ sessionId: sess?.id ?? '', portal: sess?.portal ?? '', tsih: sess?.tsih ?? 0, hr,
-              hrName: hrName(hr), reason: REASON_NAMES[reason] ?? String(reason), time2Wait: t2w, time2Retain: t2r });
+            output.sessions.push({
+              sessionId: sess?.id ?? '',
+              portal: sess?.portal ?? '',
+              tsih: sess?.tsih ?? 0,
+              hr,
+              hrName: hrName(hr),
+              reason: REASON_NAMES[reason] ?? String(reason),
+              time2Wait: t2w,
+              time2Retain: t2r,
+            });
           },
           progress: (p) => shared.forEach((h) => h._progress(p)),
           done: (hr, late) => shared.forEach((h) => h._finish(hr, late)),
@@ -228,18 +391,34 @@ export class Adapter {
       // The core joined a running logout: a second handle over the same operation and output.
       (op, sink) => {
         const { shared } = sink as OpSink & { shared: AsyncOperation<LogoutOutput>[] };
-        handle = new AsyncOperation(CODE.ASYNC_LOGOUTFROMTARGET, shared[0].output, () => this.engine.cancel(op), this.host.timer, this.report);
+        handle = new AsyncOperation(
+          CODE.ASYNC_LOGOUTFROMTARGET,
+          shared[0].output,
+          () => this.engine.cancel(op),
+          this.host.timer,
+          this.report,
+        );
         shared.push(handle);
       },
     );
     return handle;
   }
 
-  queryTargets(): { id: string; name: string; portals: string[]; sessions: { id: string; portal: string; tsih: number; state: string }[] }[] {
+  queryTargets(): {
+    id: string;
+    name: string;
+    portals: string[];
+    sessions: { id: string; portal: string; tsih: number; state: string }[];
+  }[] {
     return [...this.targets.values()].map((t) => ({
-      id: t.id, name: t.name, portals: [...t.portals],
+      id: t.id,
+      name: t.name,
+      portals: [...t.portals],
       sessions: [...this.sessions.entries()].filter(([, s]) => s.target === t).map(([slot, s]) => ({
-        id: s.id, portal: s.portal, tsih: s.tsih, state: STATE_NAMES[this.engine.core.sessionConnState(slot)] ?? 'unknown',
+        id: s.id,
+        portal: s.portal,
+        tsih: s.tsih,
+        state: STATE_NAMES[this.engine.core.sessionConnState(slot)] ?? 'unknown',
       })),
     }));
   }
@@ -254,11 +433,18 @@ export class Adapter {
   }
 
   /** For leak checks in tests: sockets and timers the engine still holds. */
-  resources(): { sockets: number; timers: number } { return { sockets: this.engine.openSockets(), timers: this.engine.armedTimers() }; }
+  resources(): { sockets: number; timers: number } {
+    return { sockets: this.engine.openSockets(), timers: this.engine.armedTimers() };
+  }
 }
 
 const STATE_NAMES: Record<number, string> = {
-  [CODE.S1_FREE]: 'free', [CODE.S2_XPT_WAIT]: 'xpt-wait', [CODE.S4_IN_LOGIN]: 'in-login', [CODE.S5_LOGGED_IN]: 'logged-in',
-  [CODE.S6_IN_LOGOUT]: 'in-logout', [CODE.S7_LOGOUT_REQUESTED]: 'logout-requested', [CODE.S8_CLEANUP_WAIT]: 'cleanup-wait',
+  [CODE.S1_FREE]: 'free',
+  [CODE.S2_XPT_WAIT]: 'xpt-wait',
+  [CODE.S4_IN_LOGIN]: 'in-login',
+  [CODE.S5_LOGGED_IN]: 'logged-in',
+  [CODE.S6_IN_LOGOUT]: 'in-logout',
+  [CODE.S7_LOGOUT_REQUESTED]: 'logout-requested',
+  [CODE.S8_CLEANUP_WAIT]: 'cleanup-wait',
 };
 export { HR };

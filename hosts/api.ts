@@ -1,6 +1,16 @@
 // What every runtime entry exports besides createAdapter.
-export { HR, CODE, hrName, hrHex, SUCCEEDED, FAILED, REASON_NAMES, LOGIN_RESULT_NAMES } from './codes.ts';
+export { CODE, FAILED, HR, hrHex, hrName, LOGIN_RESULT_NAMES, REASON_NAMES, SUCCEEDED } from './codes.ts';
 export { AsyncOperation, IscsiError, type WaitResult } from './async-operation.ts';
-export { Adapter, type AdapterOptions, type Auth, type LoginRequest, type LoginOutput, type LogoutOutput,
-  type LogoutOptions, type SessionOutcome, type DiscoverOutput, type AdapterEvent } from './adapter.ts';
-export type { Host, Conn, ConnHandlers, Runtime } from './types.ts';
+export {
+  Adapter,
+  type AdapterEvent,
+  type AdapterOptions,
+  type Auth,
+  type DiscoverOutput,
+  type LoginOutput,
+  type LoginRequest,
+  type LogoutOptions,
+  type LogoutOutput,
+  type SessionOutcome,
+} from './adapter.ts';
+export type { Conn, ConnHandlers, Host, Runtime } from './types.ts';

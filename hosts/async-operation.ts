@@ -2,9 +2,12 @@
 // here comes from the core; the handle only remembers it and wakes waiters.
 import { HR, hrName, SUCCEEDED } from './codes.ts';
 import type { TimerHandle } from './types.ts';
-import { deliver, rethrowLater, type Report } from './deliver.ts';
+import { deliver, type Report, rethrowLater } from './deliver.ts';
 
-export interface WaitResult<T> { hr: number; output: T }
+export interface WaitResult<T> {
+  hr: number;
+  output: T;
+}
 
 /** Rejection of the idiomatic promise form: the HRESULT, its name and the per-item output. */
 export class IscsiError<T = unknown> extends Error {
@@ -12,8 +15,12 @@ export class IscsiError<T = unknown> extends Error {
     super(`${hrName(hr)} (0x${(hr >>> 0).toString(16).toUpperCase().padStart(8, '0')})`);
     this.name = 'IscsiError';
   }
-  get hrName(): string { return hrName(this.hr); }
-  get sessions(): unknown { return (this.output as { sessions?: unknown })?.sessions; }
+  get hrName(): string {
+    return hrName(this.hr);
+  }
+  get sessions(): unknown {
+    return (this.output as { sessions?: unknown })?.sessions;
+  }
 }
 
 export class AsyncOperation<T> {
@@ -40,13 +47,19 @@ export class AsyncOperation<T> {
   }
   _finish(hr: number, lateCancel: number): void {
     if (this.#done) return;
-    this.#done = true; this.#hr = hr >>> 0; this.#pct = 100; this.#lateCancel = lateCancel >>> 0;
+    this.#done = true;
+    this.#hr = hr >>> 0;
+    this.#pct = 100;
+    this.#lateCancel = lateCancel >>> 0;
     for (const f of this.#progress) deliver(this.report, f, 100);
-    const w = this.#waiters; this.#waiters = [];
+    const w = this.#waiters;
+    this.#waiters = [];
     for (const f of w) f();
   }
 
-  get done(): boolean { return this.#done; }
+  get done(): boolean {
+    return this.#done;
+  }
 
   queryStatus(): { hr: number; percentCompleted: number } {
     return { hr: this.#hr, percentCompleted: this.#pct };
@@ -59,13 +72,20 @@ export class AsyncOperation<T> {
 
   /** With timeoutMs: VDS_E_TIMEOUT when the limit runs out first; the operation goes on. */
   wait(opts: { timeoutMs?: number } = {}): Promise<WaitResult<T>> {
-    if (opts.timeoutMs !== undefined && !(typeof opts.timeoutMs === 'number' && opts.timeoutMs >= 0 && opts.timeoutMs <= 0x7fffffff))
+    if (
+      opts.timeoutMs !== undefined &&
+      !(typeof opts.timeoutMs === 'number' && opts.timeoutMs >= 0 && opts.timeoutMs <= 0x7fffffff)
+    ) {
       throw new TypeError('timeoutMs must be a number of milliseconds, 0 to 2^31-1');
+    }
     const result = (): WaitResult<T> => ({ hr: this.#hr, output: this.output });
     if (this.#done) return Promise.resolve(result());
     return new Promise((resolve) => {
       let t: TimerHandle | undefined;
-      const onDone = () => { t?.cancel(); resolve(result()); };
+      const onDone = () => {
+        t?.cancel();
+        resolve(result());
+      };
       this.#waiters.push(onDone);
       if (opts.timeoutMs !== undefined) {
         t = this.timer(opts.timeoutMs, () => {
@@ -77,7 +97,10 @@ export class AsyncOperation<T> {
   }
 
   /** Progress callbacks (0..100, never decreasing). */
-  onProgress(fn: (pct: number) => void): this { this.#progress.push(fn); return this; }
+  onProgress(fn: (pct: number) => void): this {
+    this.#progress.push(fn);
+    return this;
+  }
 
   /** Resolves with the output on SUCCEEDED(hr), rejects with IscsiError otherwise. */
   async result(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {

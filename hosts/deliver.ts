@@ -3,8 +3,15 @@
 // resolved), so its error goes to `report` instead: the adapter's onCallbackError, or by default
 // thrown again on its own, as EventTarget does with a listener's error.
 export type Report = (err: unknown) => void;
-export const rethrowLater: Report = (err) => queueMicrotask(() => { throw err; });
+export const rethrowLater: Report = (err) =>
+  queueMicrotask(() => {
+    throw err;
+  });
 
 export function deliver<A extends unknown[]>(report: Report, fn: (...args: A) => void, ...args: A): void {
-  try { fn(...args); } catch (e) { report(e); }
+  try {
+    fn(...args);
+  } catch (e) {
+    report(e);
+  }
 }

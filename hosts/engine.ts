@@ -1,9 +1,9 @@
 // Drives one core instance: copies socket chunks in, drains the action queue out, and carries
 // each action out literally. Nothing here decides anything about iSCSI.
 import type { Conn, Host } from './types.ts';
-import { instantiateCore, type CoreExports } from './wasm/load.ts';
-import { coreViews, type CoreViews } from './wasm/views.ts';
-import { HR, readAction, type Action } from './codes.ts';
+import { type CoreExports, instantiateCore } from './wasm/load.ts';
+import { type CoreViews, coreViews } from './wasm/views.ts';
+import { type Action, HR, readAction } from './codes.ts';
 import { chapDigest } from './chap.ts';
 import { parsePortal, type Portal } from './ids.ts';
 
@@ -23,7 +23,12 @@ export interface EngineEvents {
   event(s: number, code: number, p1: number, p2: number, p3: number): void;
 }
 
-interface ConnEntry { conn?: Conn; op: number; portal?: Portal; connecting?: AbortController }
+interface ConnEntry {
+  conn?: Conn;
+  op: number;
+  portal?: Portal;
+  connecting?: AbortController;
+}
 
 const dec = new TextDecoder();
 
@@ -43,7 +48,11 @@ export class Engine {
   /** Runs an entry point that returns an operation slot. A new operation gets the sink from
    *  `start`; when the core says the call joined a running one (ACT_JOINED), `join` is called
    *  with that operation's sink instead. */
-  startOp(run: (core: CoreExports) => number, start: (op: number) => OpSink, join?: (op: number, sink: OpSink) => void): number {
+  startOp(
+    run: (core: CoreExports) => number,
+    start: (op: number) => OpSink,
+    join?: (op: number, sink: OpSink) => void,
+  ): number {
     const op = run(this.core);
     if (op < 0) {
       // Every operation slot is busy: there is no operation to report through, so the handle
@@ -71,7 +80,10 @@ export class Engine {
     const io = this.v.io;
     for (const [tag, bytes] of list) {
       if (at + 4 + bytes.length > io.length) throw new RangeError('login parameters too long');
-      io[at] = tag & 0xff; io[at + 1] = tag >> 8; io[at + 2] = bytes.length & 0xff; io[at + 3] = bytes.length >> 8;
+      io[at] = tag & 0xff;
+      io[at + 1] = tag >> 8;
+      io[at + 2] = bytes.length & 0xff;
+      io[at + 3] = bytes.length >> 8;
       io.set(bytes, at + 4);
       at += 4 + bytes.length;
     }
@@ -95,11 +107,18 @@ export class Engine {
     if (!this.connecting.size) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const t = this.host.timer(boundMs, resolve);
-      Promise.allSettled([...this.connecting]).then(() => { t.cancel(); resolve(); });
+      Promise.allSettled([...this.connecting]).then(() => {
+        t.cancel();
+        resolve();
+      });
     });
   }
-  openSockets(): number { return this.conns.size + this.connecting.size; }
-  armedTimers(): number { return this.timers.size; }
+  openSockets(): number {
+    return this.conns.size + this.connecting.size;
+  }
+  armedTimers(): number {
+    return this.timers.size;
+  }
 
   /** Decodes the queue before acting on any of it: acting may call the core again. */
   private take(n: number): Action[] {
@@ -109,12 +128,18 @@ export class Engine {
     for (let i = 0; i < n; i++) out.push(readAction(this.v.act.subarray(i * w, i * w + w), this.v.tx));
     return out;
   }
-  private drain(n: number): void { this.performAll(this.take(n)); }
-  private performAll(acts: Action[]): void { for (const a of acts) this.perform(a); }
+  private drain(n: number): void {
+    this.performAll(this.take(n));
+  }
+  private performAll(acts: Action[]): void {
+    for (const a of acts) this.perform(a);
+  }
 
   private perform(a: Action): void {
     switch (a.kind) {
-      case 'send': this.conns.get(a.conn)?.conn?.write(a.bytes); break;
+      case 'send':
+        this.conns.get(a.conn)?.conn?.write(a.bytes);
+        break;
       case 'close': {
         const e = this.conns.get(a.conn);
         this.conns.delete(a.conn);
@@ -125,30 +150,57 @@ export class Engine {
       case 'arm': {
         this.timers.get(a.timer)?.cancel();
         const id = a.timer;
-        this.timers.set(id, this.host.timer(a.ms, () => {
-          this.timers.delete(id);
-          this.drain(this.core.timer(id));
-        }));
+        this.timers.set(
+          id,
+          this.host.timer(a.ms, () => {
+            this.timers.delete(id);
+            this.drain(this.core.timer(id));
+          }),
+        );
         break;
       }
-      case 'cancel': this.timers.get(a.timer)?.cancel(); this.timers.delete(a.timer); break;
-      case 'connect': this.connect(a.conn, a.op, a.bytes.length ? parsePortal(dec.decode(a.bytes)) : this.ops.get(a.op)?.portal); break;
+      case 'cancel':
+        this.timers.get(a.timer)?.cancel();
+        this.timers.delete(a.timer);
+        break;
+      case 'connect':
+        this.connect(a.conn, a.op, a.bytes.length ? parsePortal(dec.decode(a.bytes)) : this.ops.get(a.op)?.portal);
+        break;
       case 'op-done': {
         const sink = this.ops.get(a.op);
         this.ops.delete(a.op);
         sink?.done(a.hr, a.lateCancel);
         break;
       }
-      case 'session-result': this.ops.get(a.op)?.sessionResult?.(a.session, a.reason, a.hr, a.time2Wait, a.time2Retain); break;
-      case 'event': this.events.event(a.session, a.event, a.p1, a.p2, a.p3); break;
-      case 'chap-answer': this.chap(a.conn, a.algorithm, a.identifier, a.bytes, false); break;
-      case 'chap-verify': this.chap(a.conn, a.algorithm, a.identifier, a.bytes, true); break;
-      case 'logged-in': this.ops.get(a.op)?.loggedIn?.(a.session, a.tsih); break;
-      case 'text': this.ops.get(a.op)?.text?.(a.textKind, dec.decode(a.bytes)); break;
-      case 'progress': this.ops.get(a.op)?.progress?.(a.percent); break;
-      case 'session-gone': this.events.sessionGone(a.session); break;
-      case 'login-status': this.ops.get(a.op)?.loginStatus?.(a.status, a.reason); break;
-      case 'joined': break;                       // handled by startOp, before anything else acts
+      case 'session-result':
+        this.ops.get(a.op)?.sessionResult?.(a.session, a.reason, a.hr, a.time2Wait, a.time2Retain);
+        break;
+      case 'event':
+        this.events.event(a.session, a.event, a.p1, a.p2, a.p3);
+        break;
+      case 'chap-answer':
+        this.chap(a.conn, a.algorithm, a.identifier, a.bytes, false);
+        break;
+      case 'chap-verify':
+        this.chap(a.conn, a.algorithm, a.identifier, a.bytes, true);
+        break;
+      case 'logged-in':
+        this.ops.get(a.op)?.loggedIn?.(a.session, a.tsih);
+        break;
+      case 'text':
+        this.ops.get(a.op)?.text?.(a.textKind, dec.decode(a.bytes));
+        break;
+      case 'progress':
+        this.ops.get(a.op)?.progress?.(a.percent);
+        break;
+      case 'session-gone':
+        this.events.sessionGone(a.session);
+        break;
+      case 'login-status':
+        this.ops.get(a.op)?.loginStatus?.(a.status, a.reason);
+        break;
+      case 'joined':
+        break; // handled by startOp, before anything else acts
     }
   }
 
@@ -157,7 +209,9 @@ export class Engine {
     const secrets = this.ops.get(this.conns.get(c)?.op ?? -1)?.secrets;
     const secret = verify ? secrets?.targetSecret : secrets?.secret;
     let digest: Uint8Array = new Uint8Array(0);
-    try { if (secret !== undefined) digest = chapDigest(algorithm, identifier, secret, challenge); } catch { /* empty digest: the core fails the login */ }
+    try {
+      if (secret !== undefined) digest = chapDigest(algorithm, identifier, secret, challenge);
+    } catch { /* empty digest: the core fails the login */ }
     this.v.rx.set(digest);
     this.drain(verify ? this.core.chapExpected(c, digest.length) : this.core.chapAnswer(c, digest.length));
   }
@@ -178,17 +232,27 @@ export class Engine {
   private connect(c: number, op: number, portal: Portal | null | undefined): void {
     const entry: ConnEntry = { op, portal: portal ?? undefined, connecting: new AbortController() };
     this.conns.set(c, entry);
-    if (!portal) { this.drain(this.core.lost(c, 1)); return; }
+    if (!portal) {
+      this.drain(this.core.lost(c, 1));
+      return;
+    }
     const current = () => this.conns.get(c) === entry;
     const attempt = this.host.connect({ ...portal, signal: entry.connecting!.signal }, {
       onData: (chunk) => this.feed(c, chunk, current),
-      onEnd: () => { if (current()) this.drain(this.core.lost(c, 0)); },
-      onClose: () => { if (current()) this.drain(this.core.lost(c, 0)); },
+      onEnd: () => {
+        if (current()) this.drain(this.core.lost(c, 0));
+      },
+      onClose: () => {
+        if (current()) this.drain(this.core.lost(c, 0));
+      },
     });
     // Tracked until it settles: a connect the core gave up on is aborted, or closed on arrival.
     const settled = attempt.then((conn) => {
       entry.connecting = undefined;
-      if (!current()) { conn.close(); return; }
+      if (!current()) {
+        conn.close();
+        return;
+      }
       entry.conn = conn;
       this.drain(this.core.up(c));
     }, () => {

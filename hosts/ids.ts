@@ -10,7 +10,10 @@ export function newGuid(random: (n: number) => Uint8Array): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-export interface Portal { host: string; port: number }
+export interface Portal {
+  host: string;
+  port: number;
+}
 /** `host:port`, `[v6]:port` or `host` (3260). Returns null when it is not one. */
 export function parsePortal(s: string): Portal | null {
   const m = /^(?:\[([^\]]+)\]|([^:\s]+))(?::(\d{1,5}))?$/.exec(s.trim());
@@ -19,4 +22,6 @@ export function parsePortal(s: string): Portal | null {
   if (port < 1 || port > 65535) return null;
   return { host: m[1] ?? m[2], port };
 }
-export const portalText = (p: Portal): string => (p.host.includes(':') ? `[${p.host}]:${p.port}` : `${p.host}:${p.port}`);
+export const portalText = (
+  p: Portal,
+): string => (p.host.includes(':') ? `[${p.host}]:${p.port}` : `${p.host}:${p.port}`);

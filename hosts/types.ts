@@ -18,11 +18,14 @@ export interface Conn {
 }
 
 export interface ConnectOptions {
-  host: string; port: number;
+  host: string;
+  port: number;
   /** Aborting gives up a connect still in progress (the promise rejects); no effect once connected. */
   signal?: AbortSignal;
 }
-export interface TimerHandle { cancel(): void }
+export interface TimerHandle {
+  cancel(): void;
+}
 
 export interface Host {
   readonly runtime: Runtime;

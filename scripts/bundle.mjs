@@ -3,6 +3,13 @@
 import { build } from 'esbuild';
 
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' };
-for (const rt of ['node', 'deno', 'bun']) await build({ ...common, entryPoints: [`hosts/${rt}/mod.ts`], outfile: `dist/${rt}.mjs` });
+for (const rt of ['node', 'deno', 'bun']) {
+  await build({ ...common, entryPoints: [`hosts/${rt}/mod.ts`], outfile: `dist/${rt}.mjs` });
+}
 await build({ ...common, entryPoints: ['target/target.ts'], outfile: 'dist/target.mjs' });
-await build({ ...common, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.mjs', banner: { js: '#!/usr/bin/env node' } });
+await build({
+  ...common,
+  entryPoints: ['cli/main.ts'],
+  outfile: 'dist/cli.mjs',
+  banner: { js: '#!/usr/bin/env node' },
+});

@@ -5,7 +5,9 @@ for (let i = 0; i < 256; i++) {
   for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
   T[i] = c >>> 0;
 }
-for (let i = 0; i < 256; i++) for (let t = 1; t < 8; t++) T[t * 256 + i] = (T[T[(t - 1) * 256 + i] & 0xff] ^ (T[(t - 1) * 256 + i] >>> 8)) >>> 0;
+for (let i = 0; i < 256; i++) {
+  for (let t = 1; t < 8; t++) T[t * 256 + i] = (T[T[(t - 1) * 256 + i] & 0xff] ^ (T[(t - 1) * 256 + i] >>> 8)) >>> 0;
+}
 
 export function crc32c(b: Uint8Array, start = 0, end = b.length): number {
   let c = 0xffffffff;

@@ -1,25 +1,27 @@
 /** Faults the own target plays, per target, for cases no real target produces on demand. */
 export type Fault =
   | 'none'
-  | 'no-response'        // swallow the Logout
-  | 'late-response'      // answer after faultArg ms
-  | 'response-1' | 'response-2' | 'response-3'
-  | 'rst'                // reset instead of a response
-  | 'fin'                // half-close instead of a response
-  | 'data-segment'       // a Logout Response carrying a data segment (protocol error)
-  | 'no-fin'             // answer, then keep the connection open
-  | 'split'              // the response in one-byte writes
-  | 'async-logout'       // AsyncEvent 1 after login, Parameter3 = faultArg seconds
-  | 'async-drop-all'     // AsyncEvent 3 after login
-  | 'async-drop-conn'    // AsyncEvent 2 for CID 1 after login
-  | 'async-renegotiate'  // AsyncEvent 4 after login
-  | 'nop-during-logout'  // a NOP-In ping between our Logout and its response
-  | 'nop-silent'         // never answer the initiator's NOP-Out pings
-  | 'reject-waiting'     // Reject 0x0C after login
-  | 'nop-ping'           // NOP-In with a TTT after login (expects a NOP-Out)
-  | 'login-auth-fail'    // status 0x0201 on login
-  | 'bad-negotiation'    // answers MaxBurstLength above the initiator's offer (a Minimum key)
-  | 'redirect'           // status 0x0101 with TargetAddress = redirectTo
-  | 'text-split'         // discovery: SendTargets answer in two Text Responses, split inside a pair (C bit)
-  | 'window-closed'      // every response closes the command window (MaxCmdSN = ExpCmdSN - 1)
-  | 'ping-flood';        // after login, faultArg bytes (default 1 MiB) of NOP-In pings in one write
+  | 'no-response' // swallow the Logout
+  | 'late-response' // answer after faultArg ms
+  | 'response-1'
+  | 'response-2'
+  | 'response-3'
+  | 'rst' // reset instead of a response
+  | 'fin' // half-close instead of a response
+  | 'data-segment' // a Logout Response carrying a data segment (protocol error)
+  | 'no-fin' // answer, then keep the connection open
+  | 'split' // the response in one-byte writes
+  | 'async-logout' // AsyncEvent 1 after login, Parameter3 = faultArg seconds
+  | 'async-drop-all' // AsyncEvent 3 after login
+  | 'async-drop-conn' // AsyncEvent 2 for CID 1 after login
+  | 'async-renegotiate' // AsyncEvent 4 after login
+  | 'nop-during-logout' // a NOP-In ping between our Logout and its response
+  | 'nop-silent' // never answer the initiator's NOP-Out pings
+  | 'reject-waiting' // Reject 0x0C after login
+  | 'nop-ping' // NOP-In with a TTT after login (expects a NOP-Out)
+  | 'login-auth-fail' // status 0x0201 on login
+  | 'bad-negotiation' // answers MaxBurstLength above the initiator's offer (a Minimum key)
+  | 'redirect' // status 0x0101 with TargetAddress = redirectTo
+  | 'text-split' // discovery: SendTargets answer in two Text Responses, split inside a pair (C bit)
+  | 'window-closed' // every response closes the command window (MaxCmdSN = ExpCmdSN - 1)
+  | 'ping-flood'; // after login, faultArg bytes (default 1 MiB) of NOP-In pings in one write

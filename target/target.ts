@@ -16,10 +16,21 @@ export interface TargetSpec {
   redirectTo?: string;
   chap?: { user: string; secret: string; targetUser?: string; targetSecret?: string };
 }
-export interface TargetOptions { host?: string; port?: number; targets: TargetSpec[] }
-export interface ReceivedPdu { target: string; opcode: number; bhs: Uint8Array; dataLength: number }
+export interface TargetOptions {
+  host?: string;
+  port?: number;
+  targets: TargetSpec[];
+}
+export interface ReceivedPdu {
+  target: string;
+  opcode: number;
+  bhs: Uint8Array;
+  dataLength: number;
+}
 export interface RunningTarget {
-  host: string; port: number; portal: string;
+  host: string;
+  port: number;
+  portal: string;
   received: ReceivedPdu[];
   /** Sessions in Full Feature Phase right now. */
   sessions(): number;
@@ -27,8 +38,16 @@ export interface RunningTarget {
 }
 
 const be32 = (b: Uint8Array, o: number) => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
-const put32 = (b: Uint8Array, o: number, v: number) => { b[o] = v >>> 24; b[o + 1] = v >>> 16; b[o + 2] = v >>> 8; b[o + 3] = v; };
-const put16 = (b: Uint8Array, o: number, v: number) => { b[o] = v >>> 8; b[o + 1] = v; };
+const put32 = (b: Uint8Array, o: number, v: number) => {
+  b[o] = v >>> 24;
+  b[o + 1] = v >>> 16;
+  b[o + 2] = v >>> 8;
+  b[o + 3] = v;
+};
+const put16 = (b: Uint8Array, o: number, v: number) => {
+  b[o] = v >>> 8;
+  b[o + 1] = v;
+};
 
 export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
   const host = opts.host ?? '127.0.0.1';
@@ -37,7 +56,13 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let live = 0;
   let nextTsih = 1;
-  const later = (ms: number, fn: () => void) => { const t = setTimeout(() => { timers.delete(t); fn(); }, ms); timers.add(t); };
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
 
   const server = net.createServer({ allowHalfOpen: true }, (sock) => {
     sockets.add(sock);
@@ -52,70 +77,137 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
     let tsih = 0;
     let chapState: { id: number; challenge: Uint8Array } | undefined;
     let authed = false;
-    sock.on('close', () => { sockets.delete(sock); if (ffp) { ffp = false; live--; } });
+    sock.on('close', () => {
+      sockets.delete(sock);
+      if (ffp) {
+        ffp = false;
+        live--;
+      }
+    });
     sock.on('error', () => {});
     sock.on('end', () => sock.end());
 
     const send = (bhs: Uint8Array, data: Uint8Array = new Uint8Array(0), split = false, then?: () => void) => {
-      put32(bhs, 4, data.length & 0xffffff); bhs[4] = 0;
+      put32(bhs, 4, data.length & 0xffffff);
+      bhs[4] = 0;
       const pad = (4 - (data.length % 4)) % 4;
       const parts: Uint8Array[] = [bhs];
-      if (hd) { const d = new Uint8Array(4); new DataView(d.buffer).setUint32(0, crc32c(bhs), true); parts.push(d); }
+      if (hd) {
+        const d = new Uint8Array(4);
+        new DataView(d.buffer).setUint32(0, crc32c(bhs), true);
+        parts.push(d);
+      }
       if (data.length) {
-        const padded = new Uint8Array(data.length + pad); padded.set(data);
+        const padded = new Uint8Array(data.length + pad);
+        padded.set(data);
         parts.push(padded);
-        if (dd) { const d = new Uint8Array(4); new DataView(d.buffer).setUint32(0, crc32c(padded), true); parts.push(d); }
+        if (dd) {
+          const d = new Uint8Array(4);
+          new DataView(d.buffer).setUint32(0, crc32c(padded), true);
+          parts.push(d);
+        }
       }
       const all = Buffer.concat(parts);
-      if (!split) { sock.write(all); return; }
+      if (!split) {
+        sock.write(all);
+        return;
+      }
       let i = 0;
       const step = () => {
         if (sock.destroyed) return;
-        if (i === all.length) { then?.(); return; }
-        sock.write(all.subarray(i, i + 1)); i++; later(1, step);
+        if (i === all.length) {
+          then?.();
+          return;
+        }
+        sock.write(all.subarray(i, i + 1));
+        i++;
+        later(1, step);
       };
       step();
     };
     const header = (op: number, b1: number, itt: number, advance = true) => {
       const h = new Uint8Array(48);
-      h[0] = op; h[1] = b1;
+      h[0] = op;
+      h[1] = b1;
       put32(h, 16, itt);
-      put32(h, 24, statSN); if (advance) statSN++;
-      put32(h, 28, expCmdSN); put32(h, 32, spec?.fault === 'window-closed' ? expCmdSN - 1 : expCmdSN + 32);
+      put32(h, 24, statSN);
+      if (advance) statSN++;
+      put32(h, 28, expCmdSN);
+      put32(h, 32, spec?.fault === 'window-closed' ? expCmdSN - 1 : expCmdSN + 32);
       return h;
     };
 
-    const loginReply = (req: Uint8Array, keys: [string, string][], transit: boolean, csg: number, nsg: number, status = 0) => {
+    const loginReply = (
+      req: Uint8Array,
+      keys: [string, string][],
+      transit: boolean,
+      csg: number,
+      nsg: number,
+      status = 0,
+    ) => {
       const h = header(0x23, (transit ? 0x80 : 0) | (csg << 2) | (transit ? nsg : 0), be32(req, 16));
       h.set(req.subarray(8, 14), 8);
-      if (transit && nsg === 3 && status === 0) { tsih = nextTsih++; }
+      if (transit && nsg === 3 && status === 0) tsih = nextTsih++;
       put16(h, 14, tsih);
-      h[36] = status >> 8; h[37] = status & 0xff;
+      h[36] = status >> 8;
+      h[37] = status & 0xff;
       send(h, buildText(keys));
       if (status !== 0) sock.end();
     };
 
     const afterLogin = () => {
-      ffp = true; live++;
-      hd = hdPending; dd = ddPending;
+      ffp = true;
+      live++;
+      hd = hdPending;
+      dd = ddPending;
       const f = spec?.fault;
       const async = (ev: number, p3: number, p1 = 0) => {
         const h = header(0x32, 0x80, 0xffffffff);
-        h[36] = ev; put16(h, 38, p1); put16(h, 42, p3);
+        h[36] = ev;
+        put16(h, 38, p1);
+        put16(h, 42, p3);
         send(h);
       };
       if (f === 'async-logout') later(30, () => async(1, spec?.faultArg ?? 5));
-      if (f === 'async-drop-all') later(30, () => { async(3, 0); later(20, () => sock.destroy()); });
-      if (f === 'async-drop-conn') later(30, () => { async(2, 0, 1); later(20, () => sock.destroy()); });
+      if (f === 'async-drop-all') {
+        later(30, () => {
+          async(3, 0);
+          later(20, () => sock.destroy());
+        });
+      }
+      if (f === 'async-drop-conn') {
+        later(30, () => {
+          async(2, 0, 1);
+          later(20, () => sock.destroy());
+        });
+      }
       if (f === 'async-renegotiate') later(30, () => async(4, 5));
-      if (f === 'reject-waiting') later(30, () => { const h = header(0x3f, 0x80, 0xffffffff); h[2] = 0x0c; send(h, new Uint8Array(48)); });
-      if (f === 'nop-ping') later(30, () => { const h = header(0x20, 0x80, 0xffffffff, false); put32(h, 20, 0x1234); send(h); });
-      if (f === 'ping-flood') later(30, () => {
-        const n = Math.floor((spec?.faultArg ?? 1 << 20) / 48);
-        const all = new Uint8Array(n * 48);
-        for (let i = 0; i < n; i++) { const h = header(0x20, 0x80, 0xffffffff, false); put32(h, 20, 0x10000 + i); all.set(h, i * 48); }
-        sock.write(all);
-      });
+      if (f === 'reject-waiting') {
+        later(30, () => {
+          const h = header(0x3f, 0x80, 0xffffffff);
+          h[2] = 0x0c;
+          send(h, new Uint8Array(48));
+        });
+      }
+      if (f === 'nop-ping') {
+        later(30, () => {
+          const h = header(0x20, 0x80, 0xffffffff, false);
+          put32(h, 20, 0x1234);
+          send(h);
+        });
+      }
+      if (f === 'ping-flood') {
+        later(30, () => {
+          const n = Math.floor((spec?.faultArg ?? 1 << 20) / 48);
+          const all = new Uint8Array(n * 48);
+          for (let i = 0; i < n; i++) {
+            const h = header(0x20, 0x80, 0xffffffff, false);
+            put32(h, 20, 0x10000 + i);
+            all.set(h, i * 48);
+          }
+          sock.write(all);
+        });
+      }
     };
     let hdPending = false, ddPending = false;
 
@@ -129,7 +221,9 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         spec = discovery ? undefined : opts.targets.find((t) => t.name === keys.get('TargetName'));
         if (!discovery && !spec) return loginReply(bhs, [], false, csg, 0, 0x0203);
         if (spec?.fault === 'login-auth-fail') return loginReply(bhs, [], false, csg, 0, 0x0201);
-        if (spec?.fault === 'redirect') return loginReply(bhs, [['TargetAddress', `${spec.redirectTo},1`]], false, csg, 0, 0x0101);
+        if (spec?.fault === 'redirect') {
+          return loginReply(bhs, [['TargetAddress', `${spec.redirectTo},1`]], false, csg, 0, 0x0101);
+        }
       }
       if (csg === 0) {
         const chap = spec?.chap;
@@ -142,16 +236,27 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         if (keys.has('CHAP_A')) {
           if (!keys.get('CHAP_A')!.split(',').includes('5')) return loginReply(bhs, [], false, 0, 0, 0x0201);
           chapState = { id: randomBytes(1)[0], challenge: randomBytes(16) };
-          return loginReply(bhs, [['CHAP_A', '5'], ['CHAP_I', String(chapState.id)], ['CHAP_C', hex(chapState.challenge)]], false, 0, 0);
+          return loginReply(
+            bhs,
+            [['CHAP_A', '5'], ['CHAP_I', String(chapState.id)], ['CHAP_C', hex(chapState.challenge)]],
+            false,
+            0,
+            0,
+          );
         }
         if (keys.has('CHAP_R') && chapState) {
-          const want = createHash('md5').update(Uint8Array.of(chapState.id)).update(chap.secret).update(chapState.challenge).digest();
+          const want = createHash('md5').update(Uint8Array.of(chapState.id)).update(chap.secret).update(
+            chapState.challenge,
+          ).digest();
           const got = unhex(keys.get('CHAP_R')!);
-          if (keys.get('CHAP_N') !== chap.user || Buffer.compare(Buffer.from(got), want) !== 0) return loginReply(bhs, [], false, 0, 0, 0x0201);
+          if (keys.get('CHAP_N') !== chap.user || Buffer.compare(Buffer.from(got), want) !== 0) {
+            return loginReply(bhs, [], false, 0, 0, 0x0201);
+          }
           authed = true;
           const reply: [string, string][] = [];
           if (keys.has('CHAP_C') && chap.targetUser && chap.targetSecret) {
-            const r = createHash('md5').update(Uint8Array.of(Number(keys.get('CHAP_I')))).update(chap.targetSecret).update(unhex(keys.get('CHAP_C')!)).digest();
+            const r = createHash('md5').update(Uint8Array.of(Number(keys.get('CHAP_I')))).update(chap.targetSecret)
+              .update(unhex(keys.get('CHAP_C')!)).digest();
             reply.push(['CHAP_N', chap.targetUser], ['CHAP_R', hex(r)]);
           }
           return loginReply(bhs, reply, transit, 0, nsg);
@@ -161,9 +266,19 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       if (spec?.chap && !authed) return loginReply(bhs, [], false, csg, 0, 0x0201);
       const reply: [string, string][] = [];
       const dig = (k: string) => (keys.get(k)?.split(',').includes('CRC32C') ? 'CRC32C' : 'None');
-      if (keys.has('HeaderDigest')) { reply.push(['HeaderDigest', dig('HeaderDigest')]); hdPending = dig('HeaderDigest') === 'CRC32C'; }
-      if (keys.has('DataDigest')) { reply.push(['DataDigest', dig('DataDigest')]); ddPending = dig('DataDigest') === 'CRC32C'; }
-      for (const [k, v] of keys) if (!k.endsWith('Digest')) reply.push([k, spec?.fault === 'bad-negotiation' && k === 'MaxBurstLength' ? '1048576' : v]);
+      if (keys.has('HeaderDigest')) {
+        reply.push(['HeaderDigest', dig('HeaderDigest')]);
+        hdPending = dig('HeaderDigest') === 'CRC32C';
+      }
+      if (keys.has('DataDigest')) {
+        reply.push(['DataDigest', dig('DataDigest')]);
+        ddPending = dig('DataDigest') === 'CRC32C';
+      }
+      for (const [k, v] of keys) {
+        if (!k.endsWith('Digest')) {
+          reply.push([k, spec?.fault === 'bad-negotiation' && k === 'MaxBurstLength' ? '1048576' : v]);
+        }
+      }
       loginReply(bhs, reply, transit, 1, nsg);
       if (transit && nsg === 3) afterLogin();
     };
@@ -172,19 +287,23 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
     const onText = (bhs: Uint8Array, data: Uint8Array) => {
       expCmdSN = be32(bhs, 24) + 1;
       if (be32(bhs, 20) !== 0xffffffff && textRest) {
-        const h = header(0x24, 0x80, be32(bhs, 16)); put32(h, 20, 0xffffffff);
-        send(h, textRest); textRest = undefined;
+        const h = header(0x24, 0x80, be32(bhs, 16));
+        put32(h, 20, 0xffffffff);
+        send(h, textRest);
+        textRest = undefined;
         return;
       }
       const keys = parseText(data);
       const pairs: [string, string][] = [];
-      if (discovery && keys.get('SendTargets') === 'All')
+      if (discovery && keys.get('SendTargets') === 'All') {
         for (const t of opts.targets) pairs.push(['TargetName', t.name], ['TargetAddress', `${host}:${port},1`]);
+      }
       const all = buildText(pairs);
       if (opts.targets.some((t) => t.fault === 'text-split') && all.length > 8) {
         const cut = Math.floor(all.length / 2) + 3;
         textRest = all.slice(cut);
-        const h = header(0x24, 0x40, be32(bhs, 16)); put32(h, 20, 0x99); // C=1, F=0, TTT for the rest
+        const h = header(0x24, 0x40, be32(bhs, 16));
+        put32(h, 20, 0x99); // C=1, F=0, TTT for the rest
         send(h, all.slice(0, cut));
         return;
       }
@@ -197,33 +316,78 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       const f = spec?.fault ?? 'none';
       const reply = (response: number, data?: Uint8Array, split = false, then?: () => void) => {
         const h = header(0x26, 0x80, be32(bhs, 16));
-        h[2] = response; put16(h, 40, response ? 2 : 0); put16(h, 42, response ? 20 : 0);
+        h[2] = response;
+        put16(h, 40, response ? 2 : 0);
+        put16(h, 42, response ? 20 : 0);
         send(h, data, split, then);
       };
-      const finish = () => { if (ffp) { ffp = false; live--; } sock.end(); };
+      const finish = () => {
+        if (ffp) {
+          ffp = false;
+          live--;
+        }
+        sock.end();
+      };
       switch (f) {
-        case 'no-response': return;
+        case 'no-response':
+          return;
         case 'nop-during-logout': {
-          const ping = header(0x20, 0x80, 0xffffffff, false); put32(ping, 20, 0x4321); send(ping);
-          later(50, () => { reply(0); finish(); });
+          const ping = header(0x20, 0x80, 0xffffffff, false);
+          put32(ping, 20, 0x4321);
+          send(ping);
+          later(50, () => {
+            reply(0);
+            finish();
+          });
           return;
         }
-        case 'late-response': later(spec?.faultArg ?? 200, () => { reply(0); finish(); }); return;
-        case 'response-1': reply(1); finish(); return;
-        case 'response-2': reply(2); finish(); return;
-        case 'response-3': reply(3); finish(); return;
-        case 'rst': sock.resetAndDestroy?.() ?? sock.destroy(); return;
-        case 'fin': finish(); return;
-        case 'data-segment': reply(0, new Uint8Array([1, 2, 3, 4])); return;
-        case 'no-fin': reply(0); if (ffp) { ffp = false; live--; } return;
-        case 'split': reply(0, undefined, true, finish); return;
-        default: reply(0); finish();
+        case 'late-response':
+          later(spec?.faultArg ?? 200, () => {
+            reply(0);
+            finish();
+          });
+          return;
+        case 'response-1':
+          reply(1);
+          finish();
+          return;
+        case 'response-2':
+          reply(2);
+          finish();
+          return;
+        case 'response-3':
+          reply(3);
+          finish();
+          return;
+        case 'rst':
+          sock.resetAndDestroy?.() ?? sock.destroy();
+          return;
+        case 'fin':
+          finish();
+          return;
+        case 'data-segment':
+          reply(0, new Uint8Array([1, 2, 3, 4]));
+          return;
+        case 'no-fin':
+          reply(0);
+          if (ffp) {
+            ffp = false;
+            live--;
+          }
+          return;
+        case 'split':
+          reply(0, undefined, true, finish);
+          return;
+        default:
+          reply(0);
+          finish();
       }
     };
 
     sock.on('data', (chunk: Buffer) => {
       const merged = new Uint8Array(buf.length + chunk.length);
-      merged.set(buf); merged.set(chunk, buf.length);
+      merged.set(buf);
+      merged.set(chunk, buf.length);
       let at = 0;
       for (;;) {
         if (merged.length - at < 48) break;
@@ -241,7 +405,9 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         else if (op === 0x04) onText(bhs, data);
         else if (op === 0x06) onLogout(bhs);
         else if (op === 0x00 && be32(bhs, 16) !== 0xffffffff && spec?.fault !== 'nop-silent') {
-          const h = header(0x20, 0x80, be32(bhs, 16)); put32(h, 20, 0xffffffff); send(h);
+          const h = header(0x20, 0x80, be32(bhs, 16));
+          put32(h, 20, 0xffffffff);
+          send(h);
         }
         // NOP-Out answers to our pings, and anything else, need no reply.
       }
@@ -255,14 +421,18 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
     server.listen(opts.port ?? 0, host, () => {
       port = (server.address() as net.AddressInfo).port;
       resolve({
-        host, port, portal: `${host}:${port}`, received,
+        host,
+        port,
+        portal: `${host}:${port}`,
+        received,
         sessions: () => live,
-        close: () => new Promise<void>((r) => {
-          for (const t of timers) clearTimeout(t);
-          timers.clear();
-          for (const s of sockets) s.destroy();
-          server.close(() => r());
-        }),
+        close: () =>
+          new Promise<void>((r) => {
+            for (const t of timers) clearTimeout(t);
+            timers.clear();
+            for (const s of sockets) s.destroy();
+            server.close(() => r());
+          }),
       });
     });
   });

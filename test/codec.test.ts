@@ -1,13 +1,14 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshCore, hexBytes } from './helpers/core.ts';
-import { FIXTURES, FIELD_ORDER, ONE_PER_OPCODE, type FieldName } from './vectors/pdus.ts';
+import { FIELD_ORDER, type FieldName, FIXTURES, ONE_PER_OPCODE } from './vectors/pdus.ts';
 import { CODE } from '../hosts/codes.ts';
 
 const ERR = CODE as unknown as Record<string, number>;
 
 describe('BHS codec', () => {
   const { core, rx, tx, fields } = freshCore();
-  const decoded = () => Object.fromEntries(FIELD_ORDER.map((n, i) => [n, fields[i] >>> 0])) as Record<FieldName, number>;
+  const decoded = () =>
+    Object.fromEntries(FIELD_ORDER.map((n, i) => [n, fields[i] >>> 0])) as Record<FieldName, number>;
 
   for (const f of FIXTURES) {
     it(`fixture: ${f.name}`, () => {
@@ -24,7 +25,9 @@ describe('BHS codec', () => {
   for (const [name, want] of Object.entries(ONE_PER_OPCODE)) {
     it(`round trip encode -> decode: ${name}`, () => {
       fields.fill(0);
-      FIELD_ORDER.forEach((n, i) => { fields[i] = want[n] ?? 0; });
+      FIELD_ORDER.forEach((n, i) => {
+        fields[i] = want[n] ?? 0;
+      });
       expect(core.encode()).toBe(0);
       const bytes = tx.slice(0, 48);
       fields.fill(0xdeadbeef);
@@ -37,7 +40,9 @@ describe('BHS codec', () => {
 
   it('encode refuses what decode would refuse (a data segment on a Logout Response)', () => {
     fields.fill(0);
-    FIELD_ORDER.forEach((n, i) => { fields[i] = ONE_PER_OPCODE['Logout Response'][n] ?? 0; });
+    FIELD_ORDER.forEach((n, i) => {
+      fields[i] = ONE_PER_OPCODE['Logout Response'][n] ?? 0;
+    });
     fields[FIELD_ORDER.indexOf('dsl')] = 4;
     expect(core.encode()).toBe(CODE.ERR_RESERVED_NOT_ZERO);
   });
@@ -45,7 +50,8 @@ describe('BHS codec', () => {
   it('every reserved byte of a Logout Response is checked', () => {
     const base = hexBytes(FIXTURES[1].hex);
     for (const off of [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 20, 21, 22, 23, 36, 37, 38, 39, 44, 45, 46, 47]) {
-      const b = base.slice(); b[off] = 1;
+      const b = base.slice();
+      b[off] = 1;
       rx.set(b);
       expect([off, core.decode()]).toEqual([off, CODE.ERR_RESERVED_NOT_ZERO]);
     }

@@ -1,11 +1,13 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { HR, CODE, hrName, SUCCEEDED, FAILED, readAction } from '../hosts/codes.ts';
-import { instantiateCore, coreModule } from '../hosts/wasm/load.ts';
+import { CODE, FAILED, HR, hrName, readAction, SUCCEEDED } from '../hosts/codes.ts';
+import { coreModule, instantiateCore } from '../hosts/wasm/load.ts';
 
 // core/codes.ts is the single source of truth; the generated TypeScript must say the same.
 const src = readFileSync(new URL('../core/codes.ts', import.meta.url), 'utf8');
-const rows = [...src.matchAll(/^export const ([A-Z0-9_]+): [ui]32 = (-?(?:0x[0-9A-Fa-f]+|\d+));/gm)].map(([, n, v]) => [n, Number(v)] as const);
+const rows = [...src.matchAll(/^export const ([A-Z0-9_]+): [ui]32 = (-?(?:0x[0-9A-Fa-f]+|\d+));/gm)].map(([, n, v]) =>
+  [n, Number(v)] as const
+);
 
 describe('result codes', () => {
   it('every constant in core/codes.ts appears in HR or CODE with the same value, and nothing else does', () => {
@@ -16,11 +18,20 @@ describe('result codes', () => {
   });
   it('the values docs/logout.md and docs/handle.md name', () => {
     const contract: Record<string, number> = {
-      S_OK: 0, E_INVALIDARG: 0x80070057, VDS_E_OBJECT_NOT_FOUND: 0x80042405, VDS_E_ISCSI_SESSION_NOT_FOUND: 0x8004270a,
-      VDS_E_ISCSI_LOGOUT_INCOMPLETE: 0x80042710, VDS_E_ISCSI_LOGOUT_FAILED: 0x80042709, VDS_E_OPERATION_CANCELED: 0x8004240d,
-      VDS_E_TIMEOUT: 0x8004245f, VDS_E_OPERATION_PENDING: 0x80042409, VDS_E_CANCEL_TOO_LATE: 0x8004240c,
+      S_OK: 0,
+      E_INVALIDARG: 0x80070057,
+      VDS_E_OBJECT_NOT_FOUND: 0x80042405,
+      VDS_E_ISCSI_SESSION_NOT_FOUND: 0x8004270a,
+      VDS_E_ISCSI_LOGOUT_INCOMPLETE: 0x80042710,
+      VDS_E_ISCSI_LOGOUT_FAILED: 0x80042709,
+      VDS_E_OPERATION_CANCELED: 0x8004240d,
+      VDS_E_TIMEOUT: 0x8004245f,
+      VDS_E_OPERATION_PENDING: 0x80042409,
+      VDS_E_CANCEL_TOO_LATE: 0x8004240c,
     };
-    for (const [name, value] of Object.entries(contract)) expect([name, (HR as Record<string, number>)[name]]).toEqual([name, value]);
+    for (const [name, value] of Object.entries(contract)) {
+      expect([name, (HR as Record<string, number>)[name]]).toEqual([name, value]);
+    }
     expect([CODE.ASYNC_LOGINTOTARGET, CODE.ASYNC_LOGOUTFROMTARGET]).toEqual([60, 61]);
   });
   it('hrName, SUCCEEDED and FAILED; HRESULTs are unsigned', () => {
@@ -55,6 +66,8 @@ describe('README result-code table', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const table = [...readme.matchAll(/^\| ([A-Z_]+) \| (0x[0-9A-F]{8}) \|/gm)];
     expect(table.length).toBeGreaterThanOrEqual(10);
-    for (const [, name, hex] of table) expect([name, (HR as Record<string, number>)[name]]).toEqual([name, Number(hex)]);
+    for (const [, name, hex] of table) {
+      expect([name, (HR as Record<string, number>)[name]]).toEqual([name, Number(hex)]);
+    }
   });
 });

@@ -1,6 +1,6 @@
 // The same calls give the same actions, byte for byte, on Node, Deno and Bun: a seeded
 // simulation runs here and in the other two runtimes, and the hashes of the action logs match.
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { simulate } from './helpers/simulation.ts';
@@ -14,7 +14,14 @@ function elsewhere(rt: 'node' | 'deno' | 'bun'): { hash: string; actions: number
   const seeds = SEEDS.map(String);
   if (rt === 'node') {
     const out = join(root, 'build/simulate-main.mjs');
-    execFileSync(join(root, 'node_modules/.bin/esbuild'), [main, '--bundle', '--platform=node', '--format=esm', `--outfile=${out}`, '--log-level=warning']);
+    execFileSync(join(root, 'node_modules/.bin/esbuild'), [
+      main,
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      `--outfile=${out}`,
+      '--log-level=warning',
+    ]);
     return JSON.parse(execFileSync('node', [out, ...seeds]).toString());
   }
   const cmd = rt === 'deno' ? ['run', '--quiet', main, ...seeds] : [main, ...seeds];
@@ -25,7 +32,7 @@ describe('determinism across runtimes', () => {
   const here = SEEDS.map((s) => simulate(s));
   it('a run is not trivial and repeats exactly in the same runtime', () => {
     for (const h of here) expect(h.actions).toBeGreaterThan(500);
-    for (const h of here) expect(h.unfinished).toBe(0);           // once every timer has fired, every operation ended
+    for (const h of here) expect(h.unfinished).toBe(0); // once every timer has fired, every operation ended
     expect(SEEDS.map((s) => simulate(s))).toEqual(here);
     expect(new Set(here.map((h) => h.hash)).size).toBe(SEEDS.length);
   });

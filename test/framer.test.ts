@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshCore, rng } from './helpers/core.ts';
 import { makeStream } from './helpers/stream.ts';
 import { JsFramer } from './helpers/js-framer.ts';
@@ -17,7 +17,11 @@ describe('framing over chunked input', () => {
     }
     return 0;
   };
-  const reference = (bytes: Uint8Array) => { const j = new JsFramer(); expect(j.feed(bytes)).toBe(0); return j; };
+  const reference = (bytes: Uint8Array) => {
+    const j = new JsFramer();
+    expect(j.feed(bytes)).toBe(0);
+    return j;
+  };
 
   it('many PDUs in one chunk: count and checksum match the JS reference', () => {
     const s = makeStream({ pdus: 200, seed: 7, kind: 'bhs48' });
@@ -38,7 +42,9 @@ describe('framing over chunked input', () => {
     for (let cut = 1; cut < s.length; cut++) {
       const c = core.rawOpen(CODE.RAW_HEADER_DIGEST | CODE.RAW_DATA_DIGEST, 8192);
       expect(feedAll(c, s, [cut])).toBe(0);
-      if (core.rawCount(c) !== want[0] || (core.rawChecksum(c) >>> 0) !== want[1]) throw new Error(`split at ${cut} differs`);
+      if (core.rawCount(c) !== want[0] || (core.rawChecksum(c) >>> 0) !== want[1]) {
+        throw new Error(`split at ${cut} differs`);
+      }
       expect(core.rawPending(c)).toBe(0);
       core.rawClose(c);
     }
@@ -55,10 +61,39 @@ describe('framing over chunked input', () => {
   });
 
   const bad: [string, (s: Uint8Array) => void, number, number][] = [
-    ['unknown opcode', (s) => { s[0] = 0x1f; }, 0, CODE.ERR_UNKNOWN_OPCODE],
-    ['data segment over MaxRecvDataSegmentLength', (s) => { s[5] = 0x01; }, 0, CODE.ERR_DSL_TOO_LARGE],
-    ['reserved byte set', (s) => { s[2] = 1; }, 0, CODE.ERR_RESERVED_NOT_ZERO],
-    ['an initiator opcode from the target', (s) => { s[0] = 0x06; s[1] = 0x80; }, 0, CODE.ERR_NOT_INITIATOR_PDU],
+    [
+      'unknown opcode',
+      (s) => {
+        s[0] = 0x1f;
+      },
+      0,
+      CODE.ERR_UNKNOWN_OPCODE,
+    ],
+    [
+      'data segment over MaxRecvDataSegmentLength',
+      (s) => {
+        s[5] = 0x01;
+      },
+      0,
+      CODE.ERR_DSL_TOO_LARGE,
+    ],
+    [
+      'reserved byte set',
+      (s) => {
+        s[2] = 1;
+      },
+      0,
+      CODE.ERR_RESERVED_NOT_ZERO,
+    ],
+    [
+      'an initiator opcode from the target',
+      (s) => {
+        s[0] = 0x06;
+        s[1] = 0x80;
+      },
+      0,
+      CODE.ERR_NOT_INITIATOR_PDU,
+    ],
   ];
   for (const [name, spoil, , code] of bad) {
     it(`bad input: ${name} -> its code, framing stops, nothing trapped`, () => {
@@ -90,12 +125,16 @@ describe('framing over chunked input', () => {
   });
 
   it('seeded fuzz: random bytes and mutated streams in random chunks never trap and agree with the JS framer', () => {
-    const seed = Number((globalThis as { process?: { env: Record<string, string> } }).process?.env?.FUZZ_SEED ?? 20261123);
+    const seed = Number(
+      (globalThis as { process?: { env: Record<string, string> } }).process?.env?.FUZZ_SEED ?? 20261123,
+    );
     const r = rng(seed);
     let bytesFed = 0;
     try {
       while (bytesFed < 8_000_000) {
-        const s = r() < 0.3 ? Uint8Array.from({ length: 4096 }, () => (r() * 256) | 0) : makeStream({ pdus: 40, seed: (r() * 1e9) | 0 });
+        const s = r() < 0.3
+          ? Uint8Array.from({ length: 4096 }, () => (r() * 256) | 0)
+          : makeStream({ pdus: 40, seed: (r() * 1e9) | 0 });
         for (let k = 0, n = (r() * 8) | 0; k < n; k++) s[(r() * s.length) | 0] = (r() * 256) | 0;
         const c = core.rawOpen(0, 8192);
         const j = new JsFramer();

@@ -1,6 +1,6 @@
 // RFC 7143 §8 transitions, driven through the Wasm core with no sockets or clock (sans-I/O).
-import { describe, it, expect } from 'vitest';
-import { Driver, find, all, kinds, targetPdu, ittOf } from './helpers/driver.ts';
+import { describe, expect, it } from 'vitest';
+import { all, Driver, find, ittOf, kinds, targetPdu } from './helpers/driver.ts';
 import { CODE, HR } from '../hosts/codes.ts';
 
 const A = CODE;
@@ -11,8 +11,12 @@ function loggedIn(d: Driver, t: number): { c: number; s: number } {
   const { acts } = d.login(t);
   const c = find(acts, 'connect')!.conn;
   const sec = find(d.up(c), 'send')!.bytes;
-  const op1 = find(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: 1 }, 'AuthMethod=None\0')), 'send')!.bytes;
-  const done = d.data(c, targetPdu(0x23, 0x87, { itt: ittOf(op1), statsn: 2, tsih: 9 }, 'HeaderDigest=None\0DataDigest=None\0'));
+  const op1 =
+    find(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: 1 }, 'AuthMethod=None\0')), 'send')!.bytes;
+  const done = d.data(
+    c,
+    targetPdu(0x23, 0x87, { itt: ittOf(op1), statsn: 2, tsih: 9 }, 'HeaderDigest=None\0DataDigest=None\0'),
+  );
   return { c, s: find(done, 'logged-in')!.session };
 }
 
@@ -24,20 +28,20 @@ describe('connection state machine (initiator side)', () => {
     expect(kinds(acts)).toEqual(['connect', 'arm']);
     const c = find(acts, 'connect')!.conn;
     const s = find(acts, 'connect')!.session;
-    expect(d.connState(c)).toBe(A.S2_XPT_WAIT);                              // T1
+    expect(d.connState(c)).toBe(A.S2_XPT_WAIT); // T1
     const sent = d.up(c);
-    expect(d.connState(c)).toBe(A.S4_IN_LOGIN);                              // T4
+    expect(d.connState(c)).toBe(A.S4_IN_LOGIN); // T4
     const login = find(sent, 'send')!.bytes;
     expect(login[0]).toBe(0x43);
-    expect(login[1]).toBe(0x81);                                             // T=1, CSG 0 -> NSG 1
+    expect(login[1]).toBe(0x81); // T=1, CSG 0 -> NSG 1
     expect(text(login)).toContain('AuthMethod=None');
     const opReq = find(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(login) }, 'AuthMethod=None\0')), 'send')!.bytes;
-    expect(opReq[1]).toBe(0x87);                                             // T=1, CSG 1 -> NSG 3
+    expect(opReq[1]).toBe(0x87); // T=1, CSG 1 -> NSG 3
     const fin = d.data(c, targetPdu(0x23, 0x87, { itt: ittOf(opReq), statsn: 2, tsih: 5 }, 'HeaderDigest=None\0'));
-    expect(d.connState(c)).toBe(A.S5_LOGGED_IN);                             // T5
+    expect(d.connState(c)).toBe(A.S5_LOGGED_IN); // T5
     expect(find(fin, 'logged-in')).toMatchObject({ op, session: s, tsih: 5, conn: c });
     expect(find(fin, 'op-done')).toMatchObject({ op, hr: HR.S_OK });
-    expect(d.c.core.sessionState(s)).toBe(A.Q3_LOGGED_IN);                  // N1
+    expect(d.c.core.sessionState(s)).toBe(A.Q3_LOGGED_IN); // N1
   });
 
   it('T2 S2->S1: the transport fails while connecting', () => {
@@ -77,10 +81,10 @@ describe('connection state machine (initiator side)', () => {
     const { op, acts } = d.logout(t);
     const lo = find(acts, 'send')!.bytes;
     expect([...lo.subarray(0, 2)]).toEqual([0x46, 0x80]);
-    expect(d.connState(c)).toBe(A.S6_IN_LOGOUT);                             // T9
+    expect(d.connState(c)).toBe(A.S6_IN_LOGOUT); // T9
     const resp = d.data(c, targetPdu(0x26, 0x80, { itt: ittOf(lo), statsn: 3 }));
-    expect(d.connState(c)).toBe(A.S1_FREE);                                  // T13, waiting for FIN
-    expect(kinds(resp)).toEqual(['arm']);                                    // the same timer re-armed as the grace
+    expect(d.connState(c)).toBe(A.S1_FREE); // T13, waiting for FIN
+    expect(kinds(resp)).toEqual(['arm']); // the same timer re-armed as the grace
     const end = d.lost(c, 0);
     expect(find(end, 'session-result')).toMatchObject({ op, session: s, reason: A.R_LOGGED_OUT, hr: HR.S_OK });
     expect(find(end, 'op-done')).toMatchObject({ op, hr: HR.S_OK });
@@ -93,9 +97,17 @@ describe('connection state machine (initiator side)', () => {
     const one = loggedIn(d, t);
     loggedIn(d, t);
     const { acts } = d.logout(t);
-    const r3 = d.data(one.c, targetPdu(0x26, 0x80, { itt: ittOf(all(acts, 'send')[0].bytes), byte2: 3, w40: 0x00020014 }));
-    expect(find(r3, 'session-result')).toMatchObject({ session: one.s, reason: A.R_RESPONSE_3_CLEANUP_FAILED,
-      hr: HR.VDS_E_ISCSI_LOGOUT_FAILED, time2Wait: 2, time2Retain: 20 });
+    const r3 = d.data(
+      one.c,
+      targetPdu(0x26, 0x80, { itt: ittOf(all(acts, 'send')[0].bytes), byte2: 3, w40: 0x00020014 }),
+    );
+    expect(find(r3, 'session-result')).toMatchObject({
+      session: one.s,
+      reason: A.R_RESPONSE_3_CLEANUP_FAILED,
+      hr: HR.VDS_E_ISCSI_LOGOUT_FAILED,
+      time2Wait: 2,
+      time2Retain: 20,
+    });
     expect(kinds(r3)).toContain('close');
   });
 
@@ -118,7 +130,7 @@ describe('connection state machine (initiator side)', () => {
     expect(find(a1, 'send')!.bytes[0]).toBe(0x46);
     expect(d.connState(one.c)).toBe(A.S6_IN_LOGOUT);
     const nop = d.data(one.c, targetPdu(0x20, 0x80, { ttt: 0x77, statsn: 4 }));
-    expect(find(nop, 'send')).toBeUndefined();                               // nothing after our Logout
+    expect(find(nop, 'send')).toBeUndefined(); // nothing after our Logout
   });
 
   it('T15 S5->S8 on AsyncEvent 3, with no Logout sent', () => {
@@ -146,7 +158,7 @@ describe('connection state machine (initiator side)', () => {
       const c = find(acts, 'connect')!.conn;
       const first = find(d.up(c), 'send')!.bytes;
       expect(text(first)).toContain('AuthMethod=CHAP\0');
-      expect(text(first)).not.toContain('None');                          // CHAP is all we offer
+      expect(text(first)).not.toContain('None'); // CHAP is all we offer
       const algs = find(d.data(c, targetPdu(0x23, 0x01, { itt: ittOf(first) }, 'AuthMethod=CHAP\0')), 'send')!.bytes;
       expect(text(algs)).toContain('CHAP_A=5\0');
       const ask = d.data(c, targetPdu(0x23, 0x01, { itt: ittOf(algs) }, `CHAP_A=5\0CHAP_I=7\0CHAP_C=${form}\0`));

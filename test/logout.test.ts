@@ -1,8 +1,8 @@
 // docs/logout.md, docs/handle.md and docs/events.md against the project's own target (faults no real target produces on demand).
-import { describe, it, expect } from 'vitest';
-import { createAdapter, HR, hrName, IscsiError, type Adapter } from 'iscsi-adapter';
-import { startTarget, type RunningTarget, type TargetSpec } from 'iscsi-adapter/target';
-import { until, sleep, nodeActiveHandles } from './helpers/env.ts';
+import { describe, expect, it } from 'vitest';
+import { type Adapter, createAdapter, HR, hrName, IscsiError } from 'iscsi-adapter';
+import { type RunningTarget, startTarget, type TargetSpec } from 'iscsi-adapter/target';
+import { nodeActiveHandles, sleep, until } from './helpers/env.ts';
 
 const T = 'iqn.2026-11.dev.iscsi-adapter:disk';
 
@@ -24,7 +24,11 @@ async function teardown({ target, adapter, handles }: { target: RunningTarget; a
   if (handles !== undefined) await until(() => nodeActiveHandles()! <= handles, 2000, 'node handles released');
 }
 /** The types of the adapter's events, as they arrive. */
-function eventTypes(a: Adapter): string[] { const seen: string[] = []; a.on((e) => seen.push(e.type)); return seen; }
+function eventTypes(a: Adapter): string[] {
+  const seen: string[] = [];
+  a.on((e) => seen.push(e.type));
+  return seen;
+}
 const logouts = (t: RunningTarget) => t.received.filter((p) => p.opcode === 0x06);
 const reasons = (out: { sessions: { reason: string }[] }) => out.sessions.map((s) => s.reason).sort();
 
@@ -49,14 +53,14 @@ describe('LogoutFromTarget against the own target', () => {
     expect(lo).toHaveLength(3);
     for (const p of lo) {
       const b = p.bhs, dv = new DataView(b.buffer, b.byteOffset);
-      expect(b[0]).toBe(0x46);                       // Logout | Immediate
-      expect(b[1]).toBe(0x80);                       // F, reason 0
+      expect(b[0]).toBe(0x46); // Logout | Immediate
+      expect(b[1]).toBe(0x80); // F, reason 0
       expect(p.dataLength).toBe(0);
       expect([...b.subarray(2, 16)].every((x) => x === 0)).toBe(true);
-      expect(dv.getUint16(20)).toBe(1);              // CID
+      expect(dv.getUint16(20)).toBe(1); // CID
       expect([...b.subarray(22, 24), ...b.subarray(32, 48)].every((x) => x === 0)).toBe(true);
-      expect(dv.getUint32(24)).toBe(1);              // CmdSN of the login, not advanced
-      expect(dv.getUint32(28)).toBe(3);              // ExpStatSN: two login responses (StatSN 1, 2) -> 3
+      expect(dv.getUint32(24)).toBe(1); // CmdSN of the login, not advanced
+      expect(dv.getUint32(28)).toBe(3); // ExpStatSN: two login responses (StatSN 1, 2) -> 3
     }
     expect(adapter.queryTargets()[0].sessions).toHaveLength(0);
     const again = await adapter.logoutFromTarget(T).wait();
@@ -68,11 +72,13 @@ describe('LogoutFromTarget against the own target', () => {
   it('up-front failures return a finished handle: E_INVALIDARG, VDS_E_OBJECT_NOT_FOUND, VDS_E_ISCSI_SESSION_NOT_FOUND', async () => {
     const env = await setup({}, 0);
     const { adapter } = env;
-    for (const [target, name] of [
-      ['not a target', 'E_INVALIDARG'],
-      ['00000000-1111-2222-3333-444444444444', 'VDS_E_OBJECT_NOT_FOUND'],
-      ['iqn.2026-11.dev.nowhere:x', 'VDS_E_OBJECT_NOT_FOUND'],
-    ] as const) {
+    for (
+      const [target, name] of [
+        ['not a target', 'E_INVALIDARG'],
+        ['00000000-1111-2222-3333-444444444444', 'VDS_E_OBJECT_NOT_FOUND'],
+        ['iqn.2026-11.dev.nowhere:x', 'VDS_E_OBJECT_NOT_FOUND'],
+      ] as const
+    ) {
       const op = adapter.logoutFromTarget(target);
       expect(hrName(op.queryStatus().hr)).toBe(name);
       expect(op.queryStatus().percentCompleted).toBe(100);
@@ -86,8 +92,15 @@ describe('LogoutFromTarget against the own target', () => {
     expect(hrName((await adapter.logoutFromTarget(known).wait()).hr)).toBe('VDS_E_ISCSI_SESSION_NOT_FOUND');
     expect(() => adapter.logoutFromTarget(42 as unknown as string)).toThrow(TypeError);
     // Options the core cannot honour end up front too: nothing is sent, no timer armed.
-    for (const opts of [{ logoutTimeoutMs: -5 }, { logoutTimeoutMs: 0 }, { concurrency: 0 }, { deadlineMs: 2 ** 31 }, { graceMs: 1.5 }]) {
-      expect([JSON.stringify(opts), hrName(adapter.logoutFromTarget(known, opts).queryStatus().hr)]).toEqual([JSON.stringify(opts), 'E_INVALIDARG']);
+    for (
+      const opts of [{ logoutTimeoutMs: -5 }, { logoutTimeoutMs: 0 }, { concurrency: 0 }, { deadlineMs: 2 ** 31 }, {
+        graceMs: 1.5,
+      }]
+    ) {
+      expect([JSON.stringify(opts), hrName(adapter.logoutFromTarget(known, opts).queryStatus().hr)]).toEqual([
+        JSON.stringify(opts),
+        'E_INVALIDARG',
+      ]);
     }
     const done = adapter.logoutFromTarget(known);
     expect(() => done.wait({ timeoutMs: -1 })).toThrow(TypeError);
@@ -95,21 +108,26 @@ describe('LogoutFromTarget against the own target', () => {
     await teardown(env);
   });
 
-  for (const [fault, reason, t2w] of [
-    ['response-1', 'response-1-cid-not-found', 2],
-    ['response-2', 'response-2-recovery-unsupported', 2],
-    ['response-3', 'response-3-cleanup-failed', 2],
-    ['rst', 'connection-lost-before-response', 0],
-    ['fin', 'connection-lost-before-response', 0],
-    ['data-segment', 'protocol-error', 0],
-  ] as const) {
+  for (
+    const [fault, reason, t2w] of [
+      ['response-1', 'response-1-cid-not-found', 2],
+      ['response-2', 'response-2-recovery-unsupported', 2],
+      ['response-3', 'response-3-cleanup-failed', 2],
+      ['rst', 'connection-lost-before-response', 0],
+      ['fin', 'connection-lost-before-response', 0],
+      ['data-segment', 'protocol-error', 0],
+    ] as const
+  ) {
     it(`${fault}: VDS_E_ISCSI_LOGOUT_FAILED with reason ${reason}, at once, nothing left behind`, async () => {
       const env = await setup({ fault }, 2);
       // A logout timeout far past the test's own limit: the answer itself must end the wait.
       const { hr, output } = await env.adapter.logoutFromTarget(T, { logoutTimeoutMs: 600_000 }).wait();
       expect(hrName(hr)).toBe('VDS_E_ISCSI_LOGOUT_FAILED');
       expect(reasons(output)).toEqual([reason, reason]);
-      for (const s of output.sessions) { expect(s.hrName).toBe('VDS_E_ISCSI_LOGOUT_FAILED'); expect(s.time2Wait).toBe(t2w); }
+      for (const s of output.sessions) {
+        expect(s.hrName).toBe('VDS_E_ISCSI_LOGOUT_FAILED');
+        expect(s.time2Wait).toBe(t2w);
+      }
       expect(env.adapter.queryTargets()[0].sessions).toHaveLength(0);
       await teardown(env);
     });
@@ -139,7 +157,12 @@ describe('LogoutFromTarget against the own target', () => {
     await teardown(env);
   });
 
-  for (const [fault, what] of [['split', 'a response written one byte at a time'], ['late-response', 'a late response']] as const) {
+  for (
+    const [fault, what] of [['split', 'a response written one byte at a time'], [
+      'late-response',
+      'a late response',
+    ]] as const
+  ) {
     it(`${what} is logged out`, async () => {
       const env = await setup({ fault, faultArg: 150 }, 2);
       const { hr } = await env.adapter.logoutFromTarget(T).wait();
@@ -152,15 +175,17 @@ describe('LogoutFromTarget against the own target', () => {
     const good = await startTarget({ targets: [{ name: T }] });
     const bad = await startTarget({ targets: [{ name: T, fault: 'response-3' }] });
     const adapter = createAdapter();
-    for (const portal of [good.portal, good.portal, bad.portal])
+    for (const portal of [good.portal, good.portal, bad.portal]) {
       expect((await adapter.loginToTarget({ target: T, portal }).wait()).hr).toBe(0);
+    }
     expect(adapter.queryTargets()).toHaveLength(1);
     const { hr, output } = await adapter.logoutFromTarget(T).wait();
     expect(hrName(hr)).toBe('VDS_E_ISCSI_LOGOUT_INCOMPLETE');
     expect(reasons(output)).toEqual(['logged-out', 'logged-out', 'response-3-cleanup-failed']);
     expect(output.sessions.find((s) => s.reason !== 'logged-out')!.portal).toBe(bad.portal);
     await adapter.close();
-    await good.close(); await bad.close();
+    await good.close();
+    await bad.close();
   });
 
   it('sessions are torn down concurrently: all eight Logouts are on the wire before any session ends', async () => {
@@ -180,7 +205,10 @@ describe('LogoutFromTarget against the own target', () => {
     let inflightMax = 0;
     while (!op.done) {
       const st = op.queryStatus();
-      if (!op.done) { expect(st.hr).toBe(HR.VDS_E_OPERATION_PENDING); expect(st.percentCompleted).toBeLessThanOrEqual(99); }
+      if (!op.done) {
+        expect(st.hr).toBe(HR.VDS_E_OPERATION_PENDING);
+        expect(st.percentCompleted).toBeLessThanOrEqual(99);
+      }
       const sent = logouts(env.target).length, done = env.adapter.queryTargets()[0].sessions.length;
       inflightMax = Math.max(inflightMax, sent - (4 - done));
       await sleep(5);
@@ -217,7 +245,11 @@ describe('LogoutFromTarget against the own target', () => {
 
   it('the operation deadline: VDS_E_TIMEOUT, in-flight sessions closed, unsent ones left logged in', async () => {
     const env = await setup({ fault: 'no-response' }, 3);
-    const { hr, output } = await env.adapter.logoutFromTarget(T, { logoutTimeoutMs: 600_000, deadlineMs: 150, concurrency: 2 }).wait();
+    const { hr, output } = await env.adapter.logoutFromTarget(T, {
+      logoutTimeoutMs: 600_000,
+      deadlineMs: 150,
+      concurrency: 2,
+    }).wait();
     expect(hrName(hr)).toBe('VDS_E_TIMEOUT');
     expect(output.sessions.map((s) => s.hrName)).toEqual(['VDS_E_TIMEOUT', 'VDS_E_TIMEOUT', 'VDS_E_TIMEOUT']);
     expect(logouts(env.target)).toHaveLength(2);
@@ -376,12 +408,18 @@ describe('NOP-Out keepalive', () => {
 describe('user callbacks', () => {
   it('a listener or progress callback that throws does not stop the operation or leak; the error is reported', async () => {
     const errors: unknown[] = [];
-    const env = await setup({ fault: 'async-logout', faultArg: 3 }, 2, { onCallbackError: (e: unknown) => errors.push(e) });
-    env.adapter.on(() => { throw new Error('listener bug'); });
+    const env = await setup({ fault: 'async-logout', faultArg: 3 }, 2, {
+      onCallbackError: (e: unknown) => errors.push(e),
+    });
+    env.adapter.on(() => {
+      throw new Error('listener bug');
+    });
     await until(() => env.adapter.queryTargets()[0].sessions.length === 0, 3000, 'async logouts done');
-    const op = env.adapter.logoutFromTarget(T).onProgress(() => { throw new Error('progress bug'); });
+    const op = env.adapter.logoutFromTarget(T).onProgress(() => {
+      throw new Error('progress bug');
+    });
     expect(hrName((await op.wait()).hr)).toBe('VDS_E_ISCSI_SESSION_NOT_FOUND');
-    expect(errors.length).toBeGreaterThanOrEqual(3);       // two sessions' events, then the progress callback
+    expect(errors.length).toBeGreaterThanOrEqual(3); // two sessions' events, then the progress callback
     expect(errors.every((e) => e instanceof Error && /bug/.test(e.message))).toBe(true);
     await teardown(env);
   });

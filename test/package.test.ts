@@ -1,9 +1,9 @@
 // As a dependency: npm pack, install the tarball into an empty folder, import it from Node, Deno and Bun.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync, readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { tempDir, removeDir } from './peers/daemon.ts';
+import { removeDir, tempDir } from './peers/daemon.ts';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -22,10 +22,16 @@ describe('the packed package', () => {
   let dir = '';
   beforeAll(() => {
     dir = tempDir('iscsi-pack-');
-    execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--offline', join(dir, tgz)], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--offline', join(dir, tgz)], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     writeFileSync(join(dir, 'use.mjs'), SCRIPT);
   }, 120000);
   afterAll(() => removeDir(dir));
@@ -38,23 +44,40 @@ describe('the packed package', () => {
     expect(JSON.parse(execFileSync(bin('deno'), ['run', '-A', 'use.mjs'], { cwd: dir }).toString())).toEqual(want);
   });
   it('the command (npm run demo / iscsi-adapter) runs the main job and says so in --json', () => {
-    const out = JSON.parse(execFileSync('node', [join(dir, 'node_modules/iscsi-adapter/dist/cli.mjs'), '--json', '--sessions', '4'], { cwd: dir }).toString());
+    const out = JSON.parse(
+      execFileSync('node', [join(dir, 'node_modules/iscsi-adapter/dist/cli.mjs'), '--json', '--sessions', '4'], {
+        cwd: dir,
+      }).toString(),
+    );
     expect(out).toMatchObject({ hr: 0, hrName: 'S_OK', hrHex: '0x00000000', loginFailures: [] });
     expect(out.sessions).toHaveLength(4);
     let code = 0;
-    try { execFileSync('node', [join(dir, 'node_modules/iscsi-adapter/dist/cli.mjs'), '--bogus'], { stdio: 'pipe' }); } catch (e) { code = (e as { status: number }).status; }
+    try {
+      execFileSync('node', [join(dir, 'node_modules/iscsi-adapter/dist/cli.mjs'), '--bogus'], { stdio: 'pipe' });
+    } catch (e) {
+      code = (e as { status: number }).status;
+    }
     expect(code).toBe(2);
   });
   it('its declarations type-check a TypeScript consumer (module nodenext, strict)', () => {
-    writeFileSync(join(dir, 'use.ts'), `import { createAdapter, hrName, type LogoutOutput } from 'iscsi-adapter';
+    writeFileSync(
+      join(dir, 'use.ts'),
+      `import { createAdapter, hrName, type LogoutOutput } from 'iscsi-adapter';
 const op = createAdapter().logoutFromTarget('iqn.2026-11.dev.pkg:t');
 const r: { hr: number; output: LogoutOutput } = await op.wait();
 const n: string = hrName(r.hr);
 // @ts-expect-error: the handle has no such method
 op.logout();
 export { n };
-`);
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [] }, files: ['use.ts'] }));
+`,
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [] },
+        files: ['use.ts'],
+      }),
+    );
     execFileSync(bin('tsc'), ['-p', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   });
   it('imports and runs under Bun', () => {

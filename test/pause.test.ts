@@ -1,13 +1,14 @@
 // Peer bytes can never overflow the core's action queue: framing pauses (llhttp's PAUSED) and
 // the host feeds the rest of the chunk after draining (docs/core.md, "Pausing").
-import { describe, it, expect } from 'vitest';
-import { Driver, find, all, targetPdu, ittOf } from './helpers/driver.ts';
+import { describe, expect, it } from 'vitest';
+import { all, Driver, find, ittOf, targetPdu } from './helpers/driver.ts';
 
 function loggedIn(d: Driver): number {
   const { acts } = d.login(d.target());
   const c = find(acts, 'connect')!.conn;
   const sec = find(d.up(c), 'send')!.bytes;
-  const op1 = find(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: 1 }, 'AuthMethod=None\0')), 'send')!.bytes;
+  const op1 =
+    find(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: 1 }, 'AuthMethod=None\0')), 'send')!.bytes;
   d.data(c, targetPdu(0x23, 0x87, { itt: ittOf(op1), statsn: 2, tsih: 9 }, 'HeaderDigest=None\0DataDigest=None\0'));
   return c;
 }
@@ -25,8 +26,8 @@ describe('pausing on a full action queue', () => {
     const { consumed, acts } = d.dataOnce(c, chunk);
     expect(consumed).toBeGreaterThan(0);
     expect(consumed).toBeLessThan(chunk.length);
-    expect(consumed % 48).toBe(0);                                    // it stops between PDUs
-    expect(all(acts, 'send')).toHaveLength(consumed / 48);           // one answer per ping it took
+    expect(consumed % 48).toBe(0); // it stops between PDUs
+    expect(all(acts, 'send')).toHaveLength(consumed / 48); // one answer per ping it took
   });
 
   it('feeding the rest after each drain answers every ping of 1 MiB once, in order', () => {
@@ -35,6 +36,8 @@ describe('pausing on a full action queue', () => {
     const n = Math.floor((1 << 20) / 48);
     const sends = all(d.data(c, pings(n)), 'send');
     expect(sends).toHaveLength(n);
-    expect(sends.every((s, i) => new DataView(s.bytes.buffer, s.bytes.byteOffset).getUint32(20) === 0x10000 + i)).toBe(true);
+    expect(sends.every((s, i) => new DataView(s.bytes.buffer, s.bytes.byteOffset).getUint32(20) === 0x10000 + i)).toBe(
+      true,
+    );
   });
 });

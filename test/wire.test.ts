@@ -1,6 +1,6 @@
 // Our bytes through Wireshark's iSCSI dissector: a login, a NOP answer and LogoutFromTarget against
 // tgtd, captured on loopback; nothing malformed, and the Logout fields as the contract says.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter, hrName } from 'iscsi-adapter';
 import { startTgtd, type Tgtd } from './peers/tgtd.ts';
 import { startCapture } from './peers/tshark.ts';
@@ -11,8 +11,13 @@ const T = 'iqn.2026-11.test:wire';
 describe('on the wire (tshark)', () => {
   let tgtd: Tgtd;
   beforeAll(async () => {
-    for (const [cmd, pkg] of [['tgtd', 'tgt'], ['tshark', 'tshark']])
-      if (!have(cmd)) throw new Error(`${cmd} is not installed: run 'apt-get install -y ${pkg}' (.ci/run does this). These tests do not skip.`);
+    for (const [cmd, pkg] of [['tgtd', 'tgt'], ['tshark', 'tshark']]) {
+      if (!have(cmd)) {
+        throw new Error(
+          `${cmd} is not installed: run 'apt-get install -y ${pkg}' (.ci/run does this). These tests do not skip.`,
+        );
+      }
+    }
     tgtd = await startTgtd([{ tid: 1, name: T, digests: true }]);
   }, 60000);
   afterAll(() => tgtd?.stop());
@@ -22,7 +27,9 @@ describe('on the wire (tshark)', () => {
     try {
       const a = createAdapter();
       for (const portal of tgtd.portals) {
-        const r = await a.loginToTarget({ target: T, portal, headerDigest: true, dataDigest: true }).wait({ timeoutMs: 10000 });
+        const r = await a.loginToTarget({ target: T, portal, headerDigest: true, dataDigest: true }).wait({
+          timeoutMs: 10000,
+        });
         expect(hrName(r.hr)).toBe('S_OK');
       }
       expect(hrName((await a.logoutFromTarget(T).wait({ timeoutMs: 10000 })).hr)).toBe('S_OK');
@@ -31,16 +38,24 @@ describe('on the wire (tshark)', () => {
       expect(cap.fields(tgtd.port, '_ws.malformed || _ws.expert.severity >= 8388608', ['frame.number'])).toEqual([]);
       const logins = cap.fields(tgtd.port, 'iscsi.opcode == 0x03', ['iscsi.opcode']);
       expect(logins.length).toBeGreaterThanOrEqual(4);
-      const lo = cap.fields(tgtd.port, 'iscsi.opcode == 0x06', ['iscsi.I', 'iscsi.logout.reason', 'iscsi.cmdsn', 'iscsi.expstatsn', 'tcp.payload']);
+      const lo = cap.fields(tgtd.port, 'iscsi.opcode == 0x06', [
+        'iscsi.I',
+        'iscsi.logout.reason',
+        'iscsi.cmdsn',
+        'iscsi.expstatsn',
+        'tcp.payload',
+      ]);
       expect(lo).toHaveLength(2);
       for (const [imm, reason, cmdsn, , payload] of lo) {
         expect(['1', 'True', 'true']).toContain(imm);
         expect(Number(reason)).toBe(0);
         expect(Number(cmdsn)).toBeGreaterThan(0);
-        expect(payload.replaceAll(':', '').slice(0, 4)).toBe('4680');   // byte 0 = 0x46, byte 1 = F | reason 0
+        expect(payload.replaceAll(':', '').slice(0, 4)).toBe('4680'); // byte 0 = 0x46, byte 1 = F | reason 0
       }
       const resp = cap.fields(tgtd.port, 'iscsi.opcode == 0x26', ['iscsi.logout.response']);
       expect(resp.map(([r]) => Number(r))).toEqual([0, 0]);
-    } finally { cap.dispose(); }
+    } finally {
+      cap.dispose();
+    }
   }, 60000);
 });

@@ -1,7 +1,12 @@
-import type { Conn, ConnHandlers, ConnectOptions, Host } from '../types.ts';
+import type { Conn, ConnectOptions, ConnHandlers, Host } from '../types.ts';
 import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
 
-interface BunSocket { write(b: Uint8Array): number; end(): void; terminate(): void; setNoDelay?(v: boolean): void }
+interface BunSocket {
+  write(b: Uint8Array): number;
+  end(): void;
+  terminate(): void;
+  setNoDelay?(v: boolean): void;
+}
 declare const Bun: { connect(o: unknown): Promise<BunSocket> };
 
 async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
@@ -14,7 +19,10 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
       const b = queue[0];
       const n = sock.write(b);
       if (n < 0) return;
-      if (n < b.length) { queue[0] = b.subarray(n); return; }
+      if (n < b.length) {
+        queue[0] = b.subarray(n);
+        return;
+      }
       queue.shift();
     }
   };
@@ -24,17 +32,26 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
     port: opts.port,
     allowHalfOpen: true,
     socket: {
-      open(s: BunSocket) { opened = true; s.setNoDelay?.(true); },
-      data(_s: BunSocket, chunk: Uint8Array) { if (!closed) h.onData(chunk); },
-      end() { if (!closed) h.onEnd(); },
-      drain() { flush(); },
+      open(s: BunSocket) {
+        opened = true;
+        s.setNoDelay?.(true);
+      },
+      data(_s: BunSocket, chunk: Uint8Array) {
+        if (!closed) h.onData(chunk);
+      },
+      end() {
+        if (!closed) h.onEnd();
+      },
+      drain() {
+        flush();
+      },
       close(_s: BunSocket, err?: Error) {
         if (closed || !opened) return;
         closed = true;
         h.onClose(err ?? undefined);
       },
-      error() { /* close follows */ },
-      connectError() { /* the promise rejects */ },
+      error() {/* close follows */},
+      connectError() {/* the promise rejects */},
     },
   });
   return {

@@ -1,4 +1,4 @@
-import type { Conn, ConnHandlers, ConnectOptions, Host } from '../types.ts';
+import type { Conn, ConnectOptions, ConnHandlers, Host } from '../types.ts';
 import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
 
 declare const Deno: {
@@ -20,7 +20,9 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
   const closeOnce = (err?: Error) => {
     if (closed) return;
     closed = true;
-    try { c.close(); } catch { /* already closed by the runtime */ }
+    try {
+      c.close();
+    } catch { /* already closed by the runtime */ }
     h.onClose(err);
   };
   // conn.write is partial: one pump writes the queue in order.
@@ -29,8 +31,11 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
       const b = queue[0];
       try {
         const n = await c.write(b);
-        if (n < b.length) queue[0] = b.subarray(n); else queue.shift();
-      } catch (e) { closeOnce(e as Error); }
+        if (n < b.length) queue[0] = b.subarray(n);
+        else queue.shift();
+      } catch (e) {
+        closeOnce(e as Error);
+      }
     }
     writing = null;
   };
@@ -38,9 +43,17 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
     const buf = new Uint8Array(65536);
     for (;;) {
       let n: number | null;
-      try { n = await c.read(buf); } catch (e) { closeOnce(closed ? undefined : (e as Error)); return; }
+      try {
+        n = await c.read(buf);
+      } catch (e) {
+        closeOnce(closed ? undefined : (e as Error));
+        return;
+      }
       if (closed) return;
-      if (n === null) { h.onEnd(); return; }
+      if (n === null) {
+        h.onEnd();
+        return;
+      }
       h.onData(buf.subarray(0, n));
     }
   })();

@@ -3,7 +3,12 @@ import type { CoreExports } from './load.ts';
 /** Views over the core's fixed regions, made once (the memory never grows), sized by the
  *  module itself so no size is repeated here. */
 export interface CoreViews {
-  rx: Uint8Array; tx: Uint8Array; io: Uint8Array; act: Uint32Array; actWords: number; fields: Uint32Array;
+  rx: Uint8Array;
+  tx: Uint8Array;
+  io: Uint8Array;
+  act: Uint32Array;
+  actWords: number;
+  fields: Uint32Array;
 }
 export function coreViews(core: CoreExports): CoreViews {
   const buf = core.memory.buffer;

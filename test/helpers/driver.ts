@@ -1,7 +1,7 @@
 // Drives the Wasm core directly, with no sockets and no clock: the sans-I/O surface the hosts
 // use. Time is whatever the test says it is: a timer fires when the test fires it.
 import { freshCore } from './core.ts';
-import { CODE, readAction, type Action, type ActionKind } from '../../hosts/codes.ts';
+import { type Action, type ActionKind, CODE, readAction } from '../../hosts/codes.ts';
 
 export type { Action };
 /** The log also records each cancel() answer, which is a return value, not an action. */
@@ -20,7 +20,9 @@ export class Driver {
     this.log.push(...out);
     return out;
   }
-  target(): number { return this.c.core.targetNew(); }
+  target(): number {
+    return this.c.core.targetNew();
+  }
   login(target: number, flags = 0, auth = 0): { op: number; acts: Action[] } {
     const params: [number, Uint8Array][] = [
       [CODE.P_INITIATOR_NAME, enc.encode('iqn.2026-11.dev.test:init')],
@@ -28,11 +30,17 @@ export class Driver {
       [CODE.P_RANDOM, new Uint8Array(32).fill(7)],
     ];
     let at = 0;
-    for (const [tag, b] of params) { this.c.io.set([tag, 0, b.length, 0], at); this.c.io.set(b, at + 4); at += 4 + b.length; }
+    for (const [tag, b] of params) {
+      this.c.io.set([tag, 0, b.length, 0], at);
+      this.c.io.set(b, at + 4);
+      at += 4 + b.length;
+    }
     const op = this.c.core.login(target, auth, flags, 1000, 2000, at);
     return { op, acts: this.drain(this.c.core.actions()) };
   }
-  up(c: number) { return this.drain(this.c.core.up(c)); }
+  up(c: number) {
+    return this.drain(this.c.core.up(c));
+  }
   /** Feeds bytes as one socket chunk, as the engine does: when the core pauses, the rest is
    *  fed after its actions are drained (returned together). */
   data(c: number, bytes: Uint8Array): Action[] {
@@ -52,8 +60,12 @@ export class Driver {
     const n = this.c.core.data(c, bytes.length);
     return { consumed: this.c.core.consumed(), acts: this.drain(n) };
   }
-  lost(c: number, connectFailed = 0) { return this.drain(this.c.core.lost(c, connectFailed)); }
-  timer(id: number) { return this.drain(this.c.core.timer(id)); }
+  lost(c: number, connectFailed = 0) {
+    return this.drain(this.c.core.lost(c, connectFailed));
+  }
+  timer(id: number) {
+    return this.drain(this.c.core.timer(id));
+  }
   cancel(op: number) {
     const hr = this.c.core.cancel(op) >>> 0;
     const acts = this.drain(this.c.core.actions());
@@ -61,29 +73,57 @@ export class Driver {
     return acts;
   }
   logout(target: number, opts: { timeout?: number; conc?: number; deadline?: number; grace?: number } = {}) {
-    const op = this.c.core.logout(target, opts.timeout ?? 15000, opts.conc ?? 64, opts.deadline ?? 0, opts.grace ?? 1000);
+    const op = this.c.core.logout(
+      target,
+      opts.timeout ?? 15000,
+      opts.conc ?? 64,
+      opts.deadline ?? 0,
+      opts.grace ?? 1000,
+    );
     return { op, acts: this.drain(this.c.core.actions()) };
   }
-  connState(c: number) { return this.c.core.connState(c); }
+  connState(c: number) {
+    return this.c.core.connState(c);
+  }
 }
 
 type Of<K extends ActionKind> = Extract<Action, { kind: K }>;
 export const find = <K extends ActionKind>(acts: Action[], kind: K): Of<K> | undefined =>
   acts.find((x): x is Of<K> => x.kind === kind);
-export const all = <K extends ActionKind>(acts: Action[], kind: K): Of<K>[] => acts.filter((x): x is Of<K> => x.kind === kind);
+export const all = <K extends ActionKind>(acts: Action[], kind: K): Of<K>[] =>
+  acts.filter((x): x is Of<K> => x.kind === kind);
 export const kinds = (acts: Action[]) => acts.map((x) => x.kind);
 
 /** A target PDU: 48-byte BHS from fields, plus a text data segment (padded). */
-export function targetPdu(op: number, b1: number, f: { itt?: number; ttt?: number; statsn?: number; status?: number; byte2?: number; tsih?: number; w36?: number; w38?: number; w40?: number } = {}, text = ''): Uint8Array {
+export function targetPdu(
+  op: number,
+  b1: number,
+  f: {
+    itt?: number;
+    ttt?: number;
+    statsn?: number;
+    status?: number;
+    byte2?: number;
+    tsih?: number;
+    w36?: number;
+    w38?: number;
+    w40?: number;
+  } = {},
+  text = '',
+): Uint8Array {
   const data = enc.encode(text);
   const out = new Uint8Array(48 + ((data.length + 3) & ~3));
   const dv = new DataView(out.buffer);
-  out[0] = op; out[1] = b1; out[2] = f.byte2 ?? 0;
+  out[0] = op;
+  out[1] = b1;
+  out[2] = f.byte2 ?? 0;
   dv.setUint32(4, data.length);
   if (f.tsih !== undefined) dv.setUint16(14, f.tsih);
   dv.setUint32(16, f.itt ?? 0xffffffff);
   dv.setUint32(20, f.ttt ?? (op === 0x23 || op === 0x26 || op === 0x32 || op === 0x3f ? 0 : 0xffffffff));
-  dv.setUint32(24, f.statsn ?? 1); dv.setUint32(28, 1); dv.setUint32(32, 32);
+  dv.setUint32(24, f.statsn ?? 1);
+  dv.setUint32(28, 1);
+  dv.setUint32(32, 32);
   if (f.status !== undefined) dv.setUint16(36, f.status);
   if (f.w36 !== undefined) dv.setUint32(36, f.w36);
   if (f.w38 !== undefined) dv.setUint16(38, f.w38);

@@ -1,12 +1,27 @@
 // The plain-TypeScript baseline: the fastest DataView framer we could write, with the same
 // checks and the same checksum as the Wasm core's raw mode, so the two are compared like for like.
-const RES_LO = new Uint32Array(64), RES_HI = new Uint32Array(64), B1_RES = new Uint8Array(64), B1_SET = new Uint8Array(64);
+const RES_LO = new Uint32Array(64),
+  RES_HI = new Uint32Array(64),
+  B1_RES = new Uint8Array(64),
+  B1_SET = new Uint8Array(64);
 const KNOWN = new Uint8Array(64), ITT_ONES = new Uint8Array(64);
-const MASK = new Uint32Array(64 * 12);   // per opcode: 0xFF over every reserved byte, as 12 little-endian words
-const bytes = (a: number, b: number) => { let lo = 0, hi = 0; for (let i = a; i <= b; i++) if (i < 32) lo |= 1 << i; else hi |= 1 << (i - 32); return [lo >>> 0, hi >>> 0]; };
+const MASK = new Uint32Array(64 * 12); // per opcode: 0xFF over every reserved byte, as 12 little-endian words
+const bytes = (a: number, b: number) => {
+  let lo = 0, hi = 0;
+  for (let i = a; i <= b; i++) {
+    if (i < 32) lo |= 1 << i;
+    else hi |= 1 << (i - 32);
+  }
+  return [lo >>> 0, hi >>> 0];
+};
 const or = (...m: number[][]) => m.reduce((x, y) => [(x[0] | y[0]) >>> 0, (x[1] | y[1]) >>> 0], [0, 0]);
 function rule(op: number, m: number[], b1r: number, b1s: number, ones = false) {
-  RES_LO[op] = m[0]; RES_HI[op] = m[1]; B1_RES[op] = b1r; B1_SET[op] = b1s; KNOWN[op] = 1; ITT_ONES[op] = ones ? 1 : 0;
+  RES_LO[op] = m[0];
+  RES_HI[op] = m[1];
+  B1_RES[op] = b1r;
+  B1_SET[op] = b1s;
+  KNOWN[op] = 1;
+  ITT_ONES[op] = ones ? 1 : 0;
   const bytes = new Uint8Array(MASK.buffer, op * 48, 48);
   for (let i = 0; i < 48; i++) if ((i < 32 ? m[0] >>> i : m[1] >>> (i - 32)) & 1) bytes[i] = 0xff;
 }
@@ -23,8 +38,11 @@ rule(0x3f, or(bytes(3, 3), bytes(8, 15), bytes(20, 23), bytes(40, 47)), 0x7f, 0x
 
 export class JsFramer {
   private buf = new Uint8Array(48 + 1020 + 4 + 8192 + 4);
-  private have = 0; private need = 0;
-  count = 0; checksum = 0; error = 0;
+  private have = 0;
+  private need = 0;
+  count = 0;
+  checksum = 0;
+  error = 0;
   constructor(private limit = 8192) {}
 
   private check(b: Uint8Array, dv: DataView, p: number): number {
@@ -63,18 +81,27 @@ export class JsFramer {
       if (this.have === 0 && len - pos >= 48) {
         const n = this.length(chunk, pos);
         if (n < 0) return (this.error = n);
-        if (len - pos >= n) { const r = this.deliver(chunk, dv, pos); if (r) return (this.error = r); pos += n; continue; }
+        if (len - pos >= n) {
+          const r = this.deliver(chunk, dv, pos);
+          if (r) return (this.error = r);
+          pos += n;
+          continue;
+        }
       }
       if (this.have < 48) {
         const take = Math.min(48 - this.have, len - pos);
-        this.buf.set(chunk.subarray(pos, pos + take), this.have); this.have += take; pos += take;
+        this.buf.set(chunk.subarray(pos, pos + take), this.have);
+        this.have += take;
+        pos += take;
         if (this.have < 48) break;
         const n = this.length(this.buf, 0);
         if (n < 0) return (this.error = n);
         this.need = n;
       }
       const take = Math.min(this.need - this.have, len - pos);
-      this.buf.set(chunk.subarray(pos, pos + take), this.have); this.have += take; pos += take;
+      this.buf.set(chunk.subarray(pos, pos + take), this.have);
+      this.have += take;
+      pos += take;
       if (this.have === this.need) {
         this.have = 0;
         const r = this.deliver(this.buf, new DataView(this.buf.buffer), 0);

@@ -3,7 +3,10 @@ import net from 'node:net';
 
 export async function silentPeer(): Promise<{ portal: string; accepted(): number; close(): Promise<void> }> {
   const held: net.Socket[] = [];
-  const server = net.createServer((s) => { held.push(s); s.on('error', () => {}); });
+  const server = net.createServer((s) => {
+    held.push(s);
+    s.on('error', () => {});
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     portal: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,

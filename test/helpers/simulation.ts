@@ -2,7 +2,7 @@
 // async events, cancels and timers, chosen by a PRNG. Returns the SHA-256 of every action the
 // core produced (bytes included), so runs can be compared across runtimes.
 import { createHash } from 'node:crypto';
-import { Driver, find, targetPdu, ittOf, type Action } from './driver.ts';
+import { type Action, Driver, find, ittOf, targetPdu } from './driver.ts';
 import { rng } from './core.ts';
 
 export function simulate(seed: number, steps = 400): { hash: string; actions: number; unfinished: number } {
@@ -12,14 +12,17 @@ export function simulate(seed: number, steps = 400): { hash: string; actions: nu
   const targets = [d.target(), d.target()];
   const armed = new Set<number>();
   const loggedIn = new Set<number>();
-  const awaiting = new Map<number, number>();      // conn -> ITT of our Logout
+  const awaiting = new Map<number, number>(); // conn -> ITT of our Logout
   const ops: number[] = [];
   let statsn = 10;
   const track = (acts: Action[]) => {
     for (const a of acts) {
       if (a.kind === 'arm') armed.add(a.timer);
       if (a.kind === 'cancel') armed.delete(a.timer);
-      if (a.kind === 'close') { loggedIn.delete(a.conn); awaiting.delete(a.conn); }
+      if (a.kind === 'close') {
+        loggedIn.delete(a.conn);
+        awaiting.delete(a.conn);
+      }
       if (a.kind === 'logged-in') loggedIn.add(a.conn);
       if (a.kind === 'send' && a.bytes[0] === 0x46) awaiting.set(a.conn, ittOf(a.bytes));
     }
@@ -32,14 +35,30 @@ export function simulate(seed: number, steps = 400): { hash: string; actions: nu
       track(acts);
       ops.push(op);
       const c = find(acts, 'connect')!.conn;
-      if (r() < 0.1) { track(d.lost(c, 1)); continue; }
+      if (r() < 0.1) {
+        track(d.lost(c, 1));
+        continue;
+      }
       const sec = find(track(d.up(c)), 'send')!.bytes;
       const next = track(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: statsn++ }, 'AuthMethod=None\0')));
       const opReq = find(next, 'send')!.bytes;
       const bad = r() < 0.1;
-      track(d.data(c, targetPdu(0x23, bad ? 0x00 : 0x87, { itt: ittOf(opReq), statsn: statsn++, tsih: i, status: bad ? 0x0201 : 0 }, 'HeaderDigest=None\0')));
+      track(
+        d.data(
+          c,
+          targetPdu(
+            0x23,
+            bad ? 0x00 : 0x87,
+            { itt: ittOf(opReq), statsn: statsn++, tsih: i, status: bad ? 0x0201 : 0 },
+            'HeaderDigest=None\0',
+          ),
+        ),
+      );
     } else if (x < 0.35) {
-      const { op, acts } = d.logout(pick(targets), { conc: 1 + Math.floor(r() * 4), timeout: 1000 + Math.floor(r() * 1000) });
+      const { op, acts } = d.logout(pick(targets), {
+        conc: 1 + Math.floor(r() * 4),
+        timeout: 1000 + Math.floor(r() * 1000),
+      });
       track(acts);
       ops.push(op);
     } else if (x < 0.6 && awaiting.size) {
@@ -48,10 +67,18 @@ export function simulate(seed: number, steps = 400): { hash: string; actions: nu
       if (y < 0.6) {
         track(d.data(c, targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, statsn: statsn++ })));
         if (r() < 0.5) track(d.lost(c, 0));
-      } else if (y < 0.8) track(d.data(c, targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, byte2: 1 + Math.floor(r() * 3), w40: 0x00020014 })));
-      else track(d.lost(c, 0));
+      } else if (y < 0.8) {
+        track(
+          d.data(c, targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, byte2: 1 + Math.floor(r() * 3), w40: 0x00020014 })),
+        );
+      } else track(d.lost(c, 0));
     } else if (x < 0.7 && loggedIn.size) {
-      track(d.data(pick([...loggedIn]), targetPdu(0x32, 0x80, { statsn: statsn++, w36: (1 + Math.floor(r() * 4)) << 24, w38: 1, w40: 3 })));
+      track(
+        d.data(
+          pick([...loggedIn]),
+          targetPdu(0x32, 0x80, { statsn: statsn++, w36: (1 + Math.floor(r() * 4)) << 24, w38: 1, w40: 3 }),
+        ),
+      );
     } else if (x < 0.8 && loggedIn.size) {
       track(d.data(pick([...loggedIn]), targetPdu(0x20, 0x80, { ttt: 0x100 + i, statsn })));
     } else if (x < 0.85 && ops.length) {

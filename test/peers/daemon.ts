@@ -9,7 +9,12 @@ import net from 'node:net';
 import { until } from '../helpers/env.ts';
 
 export function have(cmd: string): boolean {
-  try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; }
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs `cmd` detached; returns its PID. */
@@ -20,11 +25,17 @@ export function spawnDetached(cmd: string, args: string[], logFile: string): num
 }
 
 export function kill(pid: number, signal: 'SIGKILL' | 'SIGTERM' | 'SIGINT'): void {
-  try { process.kill(pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(pid, signal);
+  } catch { /* already gone */ }
 }
 export function alive(pid: number): boolean {
   // ps rather than kill(pid, 0) or /proc (Deno needs --allow-all for either); a zombie counts as gone.
-  try { return /^[^Z]/.test(execFileSync('ps', ['-o', 'stat=', '-p', String(pid)]).toString().trim()); } catch { return false; }
+  try {
+    return /^[^Z]/.test(execFileSync('ps', ['-o', 'stat=', '-p', String(pid)]).toString().trim());
+  } catch {
+    return false;
+  }
 }
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
@@ -35,7 +46,10 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, host, () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+    s.listen(0, host, () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
   });
 }
 
@@ -45,7 +59,10 @@ export const waitFor = (check: () => boolean, ms: number, what: string) => until
 export function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host, port });
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }

@@ -1,19 +1,46 @@
 // tgtd from Debian's tgt, configured with tgtadm (docs/testing.md).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { spawnDetached, kill, tempDir, removeDir, freePort, waitFor, canConnect } from './daemon.ts';
+import { canConnect, freePort, kill, removeDir, spawnDetached, tempDir, waitFor } from './daemon.ts';
 
-export interface TgtdTarget { tid: number; name: string; chap?: { user: string; secret: string }; mutual?: { user: string; secret: string }; digests?: boolean }
-export interface Tgtd { port: number; portals: string[]; sessions(name: string, initiator?: string): number; stop(): void }
+export interface TgtdTarget {
+  tid: number;
+  name: string;
+  chap?: { user: string; secret: string };
+  mutual?: { user: string; secret: string };
+  digests?: boolean;
+}
+export interface Tgtd {
+  port: number;
+  portals: string[];
+  sessions(name: string, initiator?: string): number;
+  stop(): void;
+}
 
 export async function startTgtd(targets: TgtdTarget[]): Promise<Tgtd> {
   const port = await freePort();
   const control = 100 + Math.floor(Math.random() * 9900); // tgtd takes -C up to 32767 at most; stay well inside
   const dir = tempDir('iscsi-tgtd-');
-  const pid = spawnDetached('tgtd', ['-f', '-C', String(control), '--iscsi', `portal=127.0.0.1:${port}`], join(dir, 'tgtd.log'));
-  const adm = (...args: string[]) => execFileSync('tgtadm', ['-C', String(control), ...args], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  const pid = spawnDetached(
+    'tgtd',
+    ['-f', '-C', String(control), '--iscsi', `portal=127.0.0.1:${port}`],
+    join(dir, 'tgtd.log'),
+  );
+  const adm = (...args: string[]) =>
+    execFileSync('tgtadm', ['-C', String(control), ...args], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   try {
-    await waitFor(() => { try { adm('--op', 'show', '--mode', 'target'); return true; } catch { return false; } }, 10000, 'tgtd control socket');
+    await waitFor(
+      () => {
+        try {
+          adm('--op', 'show', '--mode', 'target');
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      10000,
+      'tgtd control socket',
+    );
     adm('--lld', 'iscsi', '--op', 'new', '--mode', 'portal', '--param', `portal=127.0.0.2:${port}`);
     const accounts = new Set<string>();
     const account = (user: string, secret: string) => {
@@ -27,20 +54,49 @@ export async function startTgtd(targets: TgtdTarget[]): Promise<Tgtd> {
       adm('--lld', 'iscsi', '--op', 'new', '--mode', 'target', '--tid', String(t.tid), '-T', t.name);
       adm('--lld', 'iscsi', '--op', 'new', '--mode', 'logicalunit', '--tid', String(t.tid), '--lun', '1', '-b', lun);
       adm('--lld', 'iscsi', '--op', 'bind', '--mode', 'target', '--tid', String(t.tid), '-I', 'ALL');
-      if (t.digests) for (const k of ['HeaderDigest', 'DataDigest'])
-        adm('--lld', 'iscsi', '--op', 'update', '--mode', 'target', '--tid', String(t.tid), '--name', k, '--value', 'CRC32C,None');
+      if (t.digests) {
+        for (const k of ['HeaderDigest', 'DataDigest']) {
+          adm(
+            '--lld',
+            'iscsi',
+            '--op',
+            'update',
+            '--mode',
+            'target',
+            '--tid',
+            String(t.tid),
+            '--name',
+            k,
+            '--value',
+            'CRC32C,None',
+          );
+        }
+      }
       if (t.chap) {
         account(t.chap.user, t.chap.secret);
         adm('--lld', 'iscsi', '--op', 'bind', '--mode', 'account', '--tid', String(t.tid), '--user', t.chap.user);
       }
       if (t.mutual) {
         account(t.mutual.user, t.mutual.secret);
-        adm('--lld', 'iscsi', '--op', 'bind', '--mode', 'account', '--tid', String(t.tid), '--user', t.mutual.user, '--outgoing');
+        adm(
+          '--lld',
+          'iscsi',
+          '--op',
+          'bind',
+          '--mode',
+          'account',
+          '--tid',
+          String(t.tid),
+          '--user',
+          t.mutual.user,
+          '--outgoing',
+        );
       }
     }
     if (!(await canConnect('127.0.0.2', port))) throw new Error('tgtd second portal not listening');
   } catch (e) {
-    kill(pid, 'SIGKILL'); removeDir(dir);
+    kill(pid, 'SIGKILL');
+    removeDir(dir);
     throw e;
   }
   return {
@@ -53,6 +109,9 @@ export async function startTgtd(targets: TgtdTarget[]): Promise<Tgtd> {
       const inits = [...block.matchAll(/^\s+Initiator: (\S+)/gm)].map((m) => m[1]);
       return initiator ? inits.filter((i) => i === initiator).length : inits.length;
     },
-    stop() { kill(pid, 'SIGKILL'); removeDir(dir); }, // tgtd ignores SIGTERM
+    stop() {
+      kill(pid, 'SIGKILL');
+      removeDir(dir);
+    }, // tgtd ignores SIGTERM
   };
 }
