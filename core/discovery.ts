@@ -3,8 +3,8 @@
 // with the result recorded here in op.hr.
 import { S_OK, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_TIMEOUT, ACT_TEXT, TEXT_TARGET_NAME, TEXT_TARGET_ADDRESS } from "./codes";
 import { act, txAlloc } from "./actions";
-import { TX, be32 } from "./mem";
-import { Conn, Session, op, sess, nextItt, NONE, CARRY_CAP } from "./records";
+import { TX, be32, snGt } from "./mem";
+import { Conn, Session, op, sess, nextItt, NONE, TEXT_CAP } from "./records";
 import { pduBegin, pduData, pduEnd, stamp } from "./send";
 import { wStart, wKey, wStr, wEnd, wLen } from "./text";
 import { armConn, cancelConn, CT_TEXT } from "./timers";
@@ -14,23 +14,37 @@ export const LG_DISCOVERY_TEXT: u32 = 8;
 
 export function sendTargetsRequest(c: Conn, s: Session): void {
   store<u32>(s.carry, 0);
-  const p = pduBegin(c, 64);
-  const itt = nextItt(s);
-  stamp(p, 0x04, 0x80, itt, 0xFFFFFFFF, s.cmdSN, c.expStatSN);
+  c.itt = nextItt(s);
+  textRequest(c, s, 0xFFFFFFFF);
+}
+
+// A Text Request takes a CmdSN (it is not Immediate), so it waits while the command window is
+// closed (CmdSN past MaxCmdSN): any PDU that opens the window sends it (discoveryWindowMoved);
+// the text timer bounds the wait. ttt 0xFFFFFFFF: SendTargets=All; otherwise an empty request
+// that asks for the rest of an answer.
+function textRequest(c: Conn, s: Session, ttt: u32): void {
+  c.step = LG_DISCOVERY_TEXT;
+  armConn(c, CT_TEXT, s.loginMs);
+  if (snGt(s.cmdSN, s.maxCmdSN)) { s.textPending = 1; s.textTtt = ttt; return; }
+  s.textPending = 0;
+  const first = ttt == 0xFFFFFFFF;
+  const p = pduBegin(c, first ? 64 : 0);
+  stamp(p, 0x04, 0x80, c.itt, ttt, s.cmdSN, c.expStatSN);
   s.cmdSN++;
-  c.itt = itt;
+  if (!first) { pduEnd(0); return; }
   wStart(pduData(), 64);
   wKey("SendTargets"); wStr("All"); wEnd();
   pduEnd(wLen);
-  c.step = LG_DISCOVERY_TEXT;
-  armConn(c, CT_TEXT, s.loginMs);
+}
+export function discoveryWindowMoved(c: Conn, s: Session): void {
+  if (!snGt(s.cmdSN, s.maxCmdSN)) textRequest(c, s, s.textTtt);
 }
 
 // A key=value pair may straddle Text Responses (C bit): what follows the last NUL waits in
 // the session's carry until the next response completes it.
 export function textResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u32): void {
   const o = s.op;
-  if (c.step != LG_DISCOVERY_TEXT || be32(p + 16) != c.itt || o == NONE) return;
+  if (c.step != LG_DISCOVERY_TEXT || s.textPending || be32(p + 16) != c.itt || o == NONE) return;
   const held = load<u32>(s.carry);
   const at = txAlloc(held + dsl);
   if (at < 0) { discoveryTimeout(c); return; }
@@ -39,18 +53,14 @@ export function textResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
   const all = TX + at, n = held + dsl;
   let end = n;
   while (end > 0 && load<u8>(all + end - 1) != 0) end--;
-  if (n - end > CARRY_CAP) { op(<i32>o).hr = VDS_E_ISCSI_LOGIN_FAILED; c.step = 0; cancelConn(c); logoutSend(s); return; }
+  if (n - end > TEXT_CAP) { op(<i32>o).hr = VDS_E_ISCSI_LOGIN_FAILED; c.step = 0; cancelConn(c); logoutSend(s); return; }
   memory.copy(s.carry + 4, all + end, n - end);
   store<u32>(s.carry, n - end);
   emitPairs(<i32>o, all, end);
   const b1 = <u32>load<u8>(p, 1);
   if ((b1 & 0x80) == 0 || (b1 & 0x40) != 0) {
     // More to come: an empty Text Request echoing the Target Transfer Tag.
-    const q = pduBegin(c, 0);
-    stamp(q, 0x04, 0x80, c.itt, be32(p + 20), s.cmdSN, c.expStatSN);
-    s.cmdSN++;
-    pduEnd(0);
-    armConn(c, CT_TEXT, s.loginMs);
+    textRequest(c, s, be32(p + 20));
     return;
   }
   c.step = 0;

@@ -11,7 +11,7 @@ import { OP_NOP_IN, OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_TEXT_RSP } from "./pd
 import { pduBegin, pduEnd, stamp } from "./send";
 import { armConn, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
 import { logoutSendCounted, logoutResponse, sessionFinish } from "./logout";
-import { textResponse } from "./discovery";
+import { textResponse, discoveryWindowMoved } from "./discovery";
 import { sessionGone, opSessionEnded } from "./lifecycle";
 
 // StatSN bookkeeping shared by every target PDU after login.
@@ -20,9 +20,11 @@ function sequence(c: Conn, s: Session, p: usize, op: u32): void {
   const itt = be32(p + 16);
   if (op == OP_NOP_IN && itt == 0xFFFFFFFF) { if (snGt(statsn, c.expStatSN)) c.expStatSN = statsn; }
   else if (!snGt(c.expStatSN, statsn + 1)) c.expStatSN = statsn + 1;
+  // RFC 7143 §4.2.2.1: ignored unless sane (MaxCmdSN >= ExpCmdSN - 1); each moves only forward.
   const exp = be32(p + 28), max = be32(p + 32);
-  // Window updates only when they are sane (MaxCmdSN >= ExpCmdSN - 1) and move forward.
-  if (!snGt(exp - 1, max) && snGt(exp, s.expCmdSN - 1)) { s.expCmdSN = exp; s.maxCmdSN = max; }
+  if (snGt(exp - 1, max)) return;
+  if (snGt(exp, s.expCmdSN)) s.expCmdSN = exp;
+  if (snGt(max, s.maxCmdSN)) s.maxCmdSN = max;
 }
 
 // The target asks us to log out (AsyncEvent 1 or 4, Reject 0x0C): T11 then T10, at once,
@@ -53,6 +55,9 @@ export function sessionDropped(c: Conn, s: Session): void {
 // NOP-Out keepalive: a ping with a fresh ITT (Immediate, CmdSN not advanced); its NOP-In re-arms.
 export function keepalivePing(c: Conn, s: Session): void {
   if (c.state != S5_LOGGED_IN) return;
+  // Waiting behind a logout's concurrency cap: the session is leaving, so no ping goes out, but
+  // the cycle goes on in case a cancel leaves it logged in.
+  if (s.lstate == LS_PENDING) { armConn(c, CT_KEEPALIVE, s.keepaliveMs); return; }
   const q = pduBegin(c, 0);
   const itt = nextItt(s);
   stamp(q, 0x40, 0x80, itt, 0xFFFFFFFF, s.cmdSN, c.expStatSN);
@@ -68,14 +73,21 @@ export function keepaliveLost(c: Conn, s: Session): void {
 
 export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): void {
   const op = <u32>load<u8>(p) & 0x3F;
+  const expected = c.expStatSN;
   sequence(c, s, p, op);
   const st = c.state;
   if (op == OP_LOGOUT_RSP) {
-    if (st == S6_IN_LOGOUT) logoutResponse(c, s, p);
-    else sessionFinish(s, R_PROTOCOL_ERROR, 0, 0);      // an unsolicited Logout Response
+    // Our Logout's answer, carrying the StatSN we expect next; anything else is an error.
+    if (st == S6_IN_LOGOUT && be32(p + 24) == expected) logoutResponse(c, s, p);
+    else sessionFinish(s, R_PROTOCOL_ERROR, 0, 0);
     return;
   }
-  if (st == S6_IN_LOGOUT) return;                       // answer nothing after our Logout
+  if (st == S6_IN_LOGOUT) {
+    // A Reject of our Logout (its header comes back as the data) will never be answered.
+    if (op == OP_REJECT && dsl >= 48 && be32(data + 16) == c.itt) sessionFinish(s, R_PROTOCOL_ERROR, 0, 0);
+    return;                                             // answer nothing after our Logout
+  }
+  if (s.textPending && op != OP_TEXT_RSP) discoveryWindowMoved(c, s);
   if (op == OP_NOP_IN) {
     const ttt = be32(p + 20);
     if (be32(p + 16) == c.itt && c.timerKind == CT_KEEPALIVE_WAIT) armConn(c, CT_KEEPALIVE, s.keepaliveMs);

@@ -3,7 +3,7 @@
 // (a Minimum key answered above our offer, an OR key turned off, ...) fails the login.
 import { K_COUNT, K_MAX_RECV_DSL_TARGET, K_DEFAULT_TIME2WAIT, K_DEFAULT_TIME2RETAIN,
   K_FIRST_BURST_LENGTH, K_MAX_BURST_LENGTH, K_TARGET_PORTAL_GROUP_TAG, K_HEADER_DIGEST, K_DATA_DIGEST, MAX_RECV_DSL } from "./codes";
-import { findKey, valIs, valNum, wKey, wStr, wDec, wEnd } from "./text";
+import { findKey, valIs, valNum, wKey, wStr, wDec, wEnd, wBytes, pairStart, pairNext, keyIs, keyPtr, keyLen } from "./text";
 import { Session } from "./records";
 
 const MIN: u32 = 1;       // result = min(offer, answer): answer must not exceed the offer
@@ -27,6 +27,9 @@ const KIND: StaticArray<u32> = [MIN, OR | BOOL, AND | BOOL, DECL, MIN, MIN, MAX,
 // MaxRecvDataSegmentLength is ours, declared (the target's comes back); Time2Retain 0: nothing to keep after a logout.
 const OFFER: StaticArray<u32> = [1, 1, 1, MAX_RECV_DSL, 262144, 65536, 2, 0, 1, 1, 1, 0, 0];
 const DEFAULT: StaticArray<u32> = [1, 1, 1, 8192, 262144, 65536, 2, 20, 1, 1, 1, 0, 0];
+// The range RFC 7143 §13 gives each numeric key; an answer outside it fails the negotiation.
+const LOW: StaticArray<u32> = [1, 0, 0, 512, 512, 512, 0, 0, 1, 0, 0, 0, 0];
+const HIGH: StaticArray<u32> = [65535, 1, 1, 16777215, 16777215, 16777215, 3600, 3600, 65535, 1, 1, 2, 65535];
 @inline function key(k: u32): string { return unchecked(NAME[k]); }
 @inline function kind(k: u32): u32 { return unchecked(KIND[k]); }
 @inline function offer(k: u32): u32 { return unchecked(OFFER[k]); }
@@ -58,7 +61,7 @@ export function keysAnswer(s: Session, p: usize, len: u32, discovery: bool): boo
     const t = kind(k);
     let v: i64;
     if (t & BOOL) { if (valIs("Yes")) v = 1; else if (valIs("No")) v = 0; else return false; }
-    else { v = valNum(); if (v < 0) return false; }
+    else { v = valNum(); if (v < <i64>unchecked(LOW[k]) || v > <i64>unchecked(HIGH[k])) return false; }
     const mine = <i64>offer(k);
     const f = t & 7;
     if (f == MIN && v > mine) return false;
@@ -69,4 +72,30 @@ export function keysAnswer(s: Session, p: usize, len: u32, discovery: bool): boo
   }
   if (sessionParam(s, K_FIRST_BURST_LENGTH) > sessionParam(s, K_MAX_BURST_LENGTH)) return false;
   return true;
+}
+
+// Keys the target proposes rather than answers (RFC 7143 §6.2): each gets an answer in our next
+// request. A key we know but did not offer here is Irrelevant (discovery) or, for the obsolete
+// markers, No; any other is NotUnderstood. Declarations (TargetAlias, ...) need none.
+// Returns how many answers were written.
+export function keysAnswerProposals(p: usize, len: u32, discovery: bool): u32 {
+  let n: u32 = 0;
+  pairStart(p, len);
+  while (pairNext()) {
+    if (keyIs("HeaderDigest") || keyIs("DataDigest") || keyIs("TargetAlias") || keyIs("TargetAddress")) continue;
+    let known = false, offered = false;
+    for (let k: u32 = 0; k <= K_TARGET_PORTAL_GROUP_TAG && !known; k++) {
+      if (!keyIs(key(k))) continue;
+      known = true;
+      offered = k == K_TARGET_PORTAL_GROUP_TAG || !discovery || forDiscovery(k);
+    }
+    if (offered) continue;
+    wBytes(keyPtr, keyLen); wStr("=");
+    if (known) wStr("Irrelevant");
+    else if (keyIs("IFMarker") || keyIs("OFMarker")) wStr("No");
+    else wStr("NotUnderstood");
+    wEnd();
+    n++;
+  }
+  return n;
 }

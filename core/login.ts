@@ -14,14 +14,14 @@ import { act, txAlloc } from "./actions";
 import { TX, RX, IO, IO_CAP, be16, be32, put16 } from "./mem";
 import { Conn, Session, Operation, conn, sess, op, opAlloc, sessAlloc, sessFree, connAlloc, targetLive, nextItt,
   strPtr, strLen, strData, NONE, STR_SIZE, STR_INITIATOR, STR_TARGET, STR_CHAP_USER, STR_CHAP_TARGET_USER,
-  SF_HDIGEST, SF_DDIGEST, SF_DISCOVERY, SF_HD_ON, SF_DD_ON, PEER_R_CAP } from "./records";
+  SF_HDIGEST, SF_DDIGEST, SF_DISCOVERY, SF_HD_ON, SF_DD_ON, PEER_R_CAP, TEXT_CAP } from "./records";
 import { findKey, valIs, valNum, valBinary, valPtr, valLen, bytesEq, wStart, wKey, wStr, wBytes, wDec, wHex,
   wEnd, wLen, wOkay } from "./text";
 import { pduBegin, pduData, pduEnd, stamp } from "./send";
 import { armConn, cancelConn, CT_CONNECT, CT_LOGIN, CT_KEEPALIVE } from "./timers";
 import { framerReset, framerSetDigests } from "./framer";
 import { closeConn, sessionGone, opFinish } from "./lifecycle";
-import { keysOffer, keysAnswer, keysReset, setSessionParam } from "./keys";
+import { keysOffer, keysAnswer, keysAnswerProposals, keysReset, setSessionParam } from "./keys";
 import { sendTargetsRequest } from "./discovery";
 
 const LG_SEC_NONE: u32 = 1;
@@ -129,6 +129,7 @@ function loginBegin(r: Operation, s: Session): void {
 
 // T1: ask the host for a transport to the caller's portal (len 0) or to TX[at, at+len).
 function connectTo(c: Conn, s: Session, at: u32, len: u32): void {
+  store<u32>(s.carry, 0);
   framerReset(c, 0, MAX_RECV_DSL);
   c.state = S2_XPT_WAIT;
   act(ACT_CONNECT, <u32>c.index, at, len, <u32>s.index, s.op);
@@ -187,20 +188,37 @@ function sendContinue(c: Conn, s: Session, csg: u32, nsg: u32, step: u32): void 
 }
 
 // ---- responses
-export function loginResponse(c: Conn, p: usize, data: usize, dsl: u32): void {
+export function loginResponse(c: Conn, p: usize, body: usize, bodyLen: u32): void {
   const s = sess(c.sess);
   if (be32(p + 16) != c.itt) { fail(s, L_PROTOCOL_ERROR, 0); return; }
   c.expStatSN = be32(p + 24) + 1;
   s.expCmdSN = be32(p + 28); s.maxCmdSN = be32(p + 32);
   const status = be16(p + 36);
   if (status != 0) {
-    if ((status >> 8) == 1) { redirect(c, s, data, dsl); return; }
+    if ((status >> 8) == 1) { redirect(c, s, body, bodyLen); return; }
     fail(s, mapStatus(status), status); return;
   }
   const b1 = <u32>load<u8>(p, 1);
   const transit = (b1 & 0x80) != 0;
   const nsg = b1 & 3;
+  // Version 0 (RFC 7143), our own ISID, and a C bit only without T.
+  if (load<u16>(p, 2) != 0 || load<u8>(p, 8) != 0x80 || !bytesEq(p + 9, 5, s.random, 5) || ((b1 & 0x40) && transit)) {
+    fail(s, L_PROTOCOL_ERROR, 0); return;
+  }
+  // A text split over responses with the C bit (RFC 7143 §6.1): gather it, ask for the rest with
+  // an empty request, and read it whole once the last part is in.
+  let data = body, dsl = bodyLen;
+  const held = load<u32>(s.carry);
+  if ((b1 & 0x40) || held) {
+    if (held + bodyLen > TEXT_CAP) { fail(s, L_PROTOCOL_ERROR, 0); return; }
+    memory.copy(s.carry + 4 + held, body, bodyLen);
+    store<u32>(s.carry, held + bodyLen);
+    if (b1 & 0x40) { const q = begin(c, s, (b1 >> 2) & 3, 0, false); finish(c, q, c.step); return; }
+    data = s.carry + 4; dsl = held + bodyLen;
+    store<u32>(s.carry, 0);
+  }
   s.tsih = be16(p + 14);
+  if (transit && nsg == 3 && s.tsih == 0) { fail(s, L_PROTOCOL_ERROR, 0); return; }
   const step = c.step;
   if (step == LG_SEC_NONE) {
     if (findKey(data, dsl, "AuthMethod") && !valIs("None")) { fail(s, L_AUTH_FAILED, 0); return; }
@@ -241,6 +259,9 @@ function chapChallenge(c: Conn, s: Session, data: usize, dsl: u32): void {
   if (at < 0) { fail(s, L_INITIATOR_ERROR, 0); return; }
   const n = valBinary(TX + at, 1024);
   if (n <= 0) { fail(s, L_PROTOCOL_ERROR, 0); return; }
+  // RFC 7143 §12.1.3: a challenge one side sent is never used back in the other direction. Ours
+  // is sent after the target's, so a target challenge equal to ours is refused outright.
+  if (s.auth == AUTH_MUTUAL_CHAP && bytesEq(TX + at, <u32>n, s.random + 16, 16)) { fail(s, L_MUTUAL_AUTH_FAILED, 0); return; }
   s.chapAlg = <u32>alg;
   c.step = LG_CHAP_WAIT_HASH;
   act(ACT_CHAP_ANSWER, <u32>c.index, <u32>alg, <u32>id, <u32>at, <u32>n);
@@ -287,19 +308,31 @@ export function chapExpected(c: Conn, len: u32): void {
 
 function operationalAnswer(c: Conn, s: Session, data: usize, dsl: u32, transit: bool, nsg: u32): void {
   // Answers may come over several responses: remember each key when it appears.
+  // A digest is on only when we offered it (we offer CRC32C alone when the caller asked for it).
   let f = s.flags;
-  if (findKey(data, dsl, "HeaderDigest")) f = valIs("CRC32C") ? f | SF_HD_ON : f & ~SF_HD_ON;
-  if (findKey(data, dsl, "DataDigest")) f = valIs("CRC32C") ? f | SF_DD_ON : f & ~SF_DD_ON;
+  if (findKey(data, dsl, "HeaderDigest")) {
+    if (valIs("CRC32C") && !(f & SF_HDIGEST)) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
+    f = valIs("CRC32C") ? f | SF_HD_ON : f & ~SF_HD_ON;
+  }
+  if (findKey(data, dsl, "DataDigest")) {
+    if (valIs("CRC32C") && !(f & SF_DDIGEST)) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
+    f = valIs("CRC32C") ? f | SF_DD_ON : f & ~SF_DD_ON;
+  }
   s.flags = f;
-  if (!keysAnswer(s, data, dsl, (f & SF_DISCOVERY) != 0)) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
-  if (!(transit && nsg == 3)) { sendContinue(c, s, 1, 3, LG_OPERATIONAL); return; }
-  // Digests the caller asked for are required, not hoped for.
-  if (((f & SF_HDIGEST) && !(f & SF_HD_ON)) || ((f & SF_DDIGEST) && !(f & SF_DD_ON))) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
-  fullFeature(c, s);
+  const discovery = (f & SF_DISCOVERY) != 0;
+  if (!keysAnswer(s, data, dsl, discovery)) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
+  if (transit && nsg == 3) { fullFeature(c, s); return; }
+  // Not done yet: ask to move on, answering whatever the target proposed.
+  const q = begin(c, s, 1, 3, true);
+  keysAnswerProposals(data, dsl, discovery);
+  finish(c, q, LG_OPERATIONAL);
 }
 
-// T5 (S4->S5), N1 (Q1->Q3).
+// T5 (S4->S5), N1 (Q1->Q3), whichever path the target took to get here: digests the caller
+// asked for are required, not hoped for.
 function fullFeature(c: Conn, s: Session): void {
+  const f0 = s.flags;
+  if (((f0 & SF_HDIGEST) && !(f0 & SF_HD_ON)) || ((f0 & SF_DDIGEST) && !(f0 & SF_DD_ON))) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
   cancelConn(c);
   c.state = S5_LOGGED_IN;
   s.state = Q3_LOGGED_IN;

@@ -7,10 +7,10 @@ import { S_OK, ACT_PROGRESS, ACT_SESSION_RESULT, ACT_JOINED, ASYNC_LOGOUTFROMTAR
   VDS_E_OBJECT_NOT_FOUND, E_INVALIDARG, MAX_OPS, MAX_SESSIONS, MAX_TARGETS,
   Q3_LOGGED_IN, S5_LOGGED_IN, R_CANCELLED_BEFORE_SEND, R_TIMEOUT } from "./codes";
 import { act } from "./actions";
-import { Operation, op, opLive, opAlloc, sess, conn, targetLive, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY } from "./records";
+import { Operation, op, opLive, opAlloc, sess, conn, targetLive, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY, SF_CLOSING } from "./records";
 import { armOp } from "./timers";
 import { opFinish, anyDirty, clearDirty } from "./lifecycle";
-import { logoutSendCounted, sessionFinish } from "./logout";
+import { logoutSendCounted, sessionFinish, closingDone } from "./logout";
 import { durationOk, cancelLogin, deadlineLogin } from "./login";
 
 function progress(r: Operation): void {
@@ -137,7 +137,9 @@ export function opDeadline(o: i32): void {
   releasePending(r, R_TIMEOUT, VDS_E_TIMEOUT);
   for (let i = 0; i < MAX_SESSIONS; i++) {
     const s = sess(i);
-    if (s.state != 0 && s.op == <u32>o && s.lstate == LS_SENT) sessionFinish(s, R_TIMEOUT, 0, 0);
+    if (s.state == 0 || s.op != <u32>o || s.lstate != LS_SENT) continue;
+    // A session whose Response 0 arrived is logged out, whatever happens during its grace.
+    if (s.flags & SF_CLOSING) closingDone(s); else sessionFinish(s, R_TIMEOUT, 0, 0);
   }
   if (r.type != 0 && r.done >= r.total) opFinish(o, aggregate(r));
 }

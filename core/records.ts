@@ -60,7 +60,7 @@ export function connFree(r: Conn): void { r.state = 0; r.timerKind = 0; }
   strs: usize;         // 4 length-prefixed names (public, never secrets), STR_SIZE bytes each
   random: usize;       // 32 bytes of host randomness: ISID, CHAP_I, CHAP_C
   peerR: usize;        // the target's CHAP_R (mutual), length-prefixed
-  carry: usize;        // discovery: a key=value pair split across Text Responses
+  carry: usize;        // text split across responses (C bit): login gathers it whole, discovery a pair
   keys: usize;         // negotiated operational keys, K_COUNT u32 values
   state: u32;          // 0 unused, else Q1/Q3/Q4 (RFC 7143 §8.3)
   target: u32;
@@ -85,6 +85,8 @@ export function connFree(r: Conn): void { r.state = 0; r.timerKind = 0; }
   keepaliveMs: u32;    // NOP-Out ping interval and answer limit; 0 = off
   chapAlg: u32;
   chapNext: u32;       // mutual CHAP: the response flags to continue with once verified
+  textPending: u32;    // discovery: a Text Request waits for the command window to open
+  textTtt: u32;        // ... echoing this Target Transfer Tag (0xFFFFFFFF: the first request)
 }
 export const STR_SIZE: u32 = 256;
 export const STR_INITIATOR: u32 = 0;
@@ -92,7 +94,7 @@ export const STR_TARGET: u32 = 1;
 export const STR_CHAP_USER: u32 = 2;
 export const STR_CHAP_TARGET_USER: u32 = 3;
 export const PEER_R_CAP: u32 = 60;
-export const CARRY_CAP: u32 = 1024;
+export const TEXT_CAP: u32 = 4096;
 
 export const SF_HDIGEST: u32 = LOGIN_HEADER_DIGEST;  // the caller asked for them (login() flags kept as they are)
 export const SF_DDIGEST: u32 = LOGIN_DATA_DIGEST;
@@ -112,7 +114,7 @@ const SESSIONS: usize = memory.data(MAX_SESSIONS * <i32>offsetof<Session>(), 8);
 const STRS: usize = memory.data(MAX_SESSIONS * 4 * <i32>STR_SIZE, 4);
 const RANDOM: usize = memory.data(MAX_SESSIONS * 32, 4);
 const PEER_R: usize = memory.data(MAX_SESSIONS * (<i32>PEER_R_CAP + 4), 4);
-const CARRY: usize = memory.data(MAX_SESSIONS * (<i32>CARRY_CAP + 4), 4);
+const CARRY: usize = memory.data(MAX_SESSIONS * (<i32>TEXT_CAP + 4), 4);
 const KEYS: usize = memory.data(MAX_SESSIONS * <i32>K_COUNT * 4, 4);
 
 @inline export function sess(s: i32): Session { return changetype<Session>(SESSIONS + <usize>s * SESS_SIZE); }
@@ -205,7 +207,7 @@ export function recordsInit(): void {
     r.strs = STRS + <usize>i * 4 * STR_SIZE;
     r.random = RANDOM + <usize>i * 32;
     r.peerR = PEER_R + <usize>i * (PEER_R_CAP + 4);
-    r.carry = CARRY + <usize>i * (CARRY_CAP + 4);
+    r.carry = CARRY + <usize>i * (TEXT_CAP + 4);
     r.keys = KEYS + <usize>i * K_COUNT * 4;
   }
   for (let i = 0; i < MAX_OPS; i++) op(i).index = i;

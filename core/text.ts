@@ -33,16 +33,56 @@ export function bytesEq(a: usize, al: u32, b: usize, bl: u32): bool {
   return true;
 }
 
-// Decimal value of valPtr/valLen; -1 when it is not a plain number.
+// Numeric value of valPtr/valLen: a decimal constant or a hex constant ("0x2000"), RFC 7143
+// §6.1. -1 when it is neither, or when it is larger than any key allows (2^32 - 1).
 export function valNum(): i64 {
-  if (valLen == 0 || valLen > 10) return -1;
+  if (valLen == 0) return -1;
   let n: i64 = 0;
+  if (valLen > 2 && load<u8>(valPtr) == 0x30 && (<u32>load<u8>(valPtr, 1) | 0x20) == 0x78) {
+    if (valLen > 2 + 8) return -1;
+    for (let k: u32 = 2; k < valLen; k++) {
+      const d = hexVal(load<u8>(valPtr + k));
+      if (d < 0) return -1;
+      n = (n << 4) | <i64>d;
+    }
+    return n;
+  }
+  if (valLen > 10) return -1;
   for (let k: u32 = 0; k < valLen; k++) {
     const ch = <u32>load<u8>(valPtr + k);
     if (ch < 0x30 || ch > 0x39) return -1;
     n = n * 10 + <i64>(ch - 0x30);
   }
-  return n;
+  return n <= 0xFFFFFFFF ? n : -1;
+}
+
+// Walks the key=value pairs of a text block: pairStart(p, len), then while (pairNext()) read
+// keyPtr/keyLen and valPtr/valLen.
+export let keyPtr: usize = 0;
+export let keyLen: u32 = 0;
+let walkP: usize = 0;
+let walkLen: u32 = 0;
+let walkAt: u32 = 0;
+export function pairStart(p: usize, len: u32): void { walkP = p; walkLen = len; walkAt = 0; }
+export function pairNext(): bool {
+  while (walkAt < walkLen) {
+    const i = walkAt;
+    let end = i;
+    while (end < walkLen && load<u8>(walkP + end) != 0) end++;
+    walkAt = end + 1;
+    let eq = i;
+    while (eq < end && load<u8>(walkP + eq) != 0x3D) eq++;
+    if (eq == end || eq == i) continue;                // not a key=value pair: skipped
+    keyPtr = walkP + i; keyLen = eq - i;
+    valPtr = walkP + eq + 1; valLen = end - eq - 1;
+    return true;
+  }
+  return false;
+}
+export function keyIs(lit: string): bool {
+  if (keyLen != <u32>lit.length) return false;
+  for (let k: u32 = 0; k < keyLen; k++) if (<u32>load<u8>(keyPtr + k) != <u32>lit.charCodeAt(k)) return false;
+  return true;
 }
 
 // A writer over [base, base+cap): each put returns false once the block would overflow.

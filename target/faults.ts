@@ -24,4 +24,11 @@ export type Fault =
   | 'redirect' // status 0x0101 with TargetAddress = redirectTo
   | 'text-split' // discovery: SendTargets answer in two Text Responses, split inside a pair (C bit)
   | 'window-closed' // every response closes the command window (MaxCmdSN = ExpCmdSN - 1)
-  | 'ping-flood'; // after login, faultArg bytes (default 1 MiB) of NOP-In pings in one write
+  | 'ping-flood' // after login, faultArg bytes (default 1 MiB) of NOP-In pings in one write
+  | 'hex-numbers' // operational answers as hex constants (MaxRecvDataSegmentLength=0x2000, ...)
+  | 'key-split' // the operational answer over two Login Responses (C bit), split inside MaxBurstLength=65536
+  | 'skip-operational' // the security stage answered with T=1 NSG=3: no operational negotiation at all
+  | 'propose-key' // proposes X-com.example.Foo=1 and waits for an answer before it moves on
+  | 'out-of-range' // answers MaxRecvDataSegmentLength=4294967808 (2^32 + 512)
+  | 'redirect-junk' // like 'redirect', with 48 junk bytes after the response in the same write
+  | 'reject-logout'; // answers the Logout with a Reject carrying its header, and no FIN

@@ -87,7 +87,13 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
     sock.on('error', () => {});
     sock.on('end', () => sock.end());
 
-    const send = (bhs: Uint8Array, data: Uint8Array = new Uint8Array(0), split = false, then?: () => void) => {
+    const send = (
+      bhs: Uint8Array,
+      data: Uint8Array = new Uint8Array(0),
+      split = false,
+      then?: () => void,
+      extra?: Uint8Array, // more bytes in the same write (junk after a PDU)
+    ) => {
       put32(bhs, 4, data.length & 0xffffff);
       bhs[4] = 0;
       const pad = (4 - (data.length % 4)) % 4;
@@ -107,6 +113,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
           parts.push(d);
         }
       }
+      if (extra) parts.push(extra);
       const all = Buffer.concat(parts);
       if (!split) {
         sock.write(all);
@@ -144,6 +151,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       csg: number,
       nsg: number,
       status = 0,
+      junk?: Uint8Array,
     ) => {
       const h = header(0x23, (transit ? 0x80 : 0) | (csg << 2) | (transit ? nsg : 0), be32(req, 16));
       h.set(req.subarray(8, 14), 8);
@@ -151,7 +159,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       put16(h, 14, tsih);
       h[36] = status >> 8;
       h[37] = status & 0xff;
-      send(h, buildText(keys));
+      send(h, buildText(keys), false, undefined, junk);
       if (status !== 0) sock.end();
     };
 
@@ -210,6 +218,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       }
     };
     let hdPending = false, ddPending = false;
+    let loginRest: Uint8Array | undefined;
 
     const onLogin = (bhs: Uint8Array, data: Uint8Array) => {
       const keys = parseText(data);
@@ -224,9 +233,34 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         if (spec?.fault === 'redirect') {
           return loginReply(bhs, [['TargetAddress', `${spec.redirectTo},1`]], false, csg, 0, 0x0101);
         }
+        if (spec?.fault === 'redirect-junk') {
+          loginReply(
+            bhs,
+            [['TargetAddress', `${spec.redirectTo},1`]],
+            false,
+            csg,
+            0,
+            0x0101,
+            new Uint8Array(48).fill(0xee),
+          );
+          return;
+        }
+      }
+      if (loginRest) { // the initiator asked for the rest of a split answer
+        const h = header(0x23, 0x80 | (1 << 2) | 3, be32(bhs, 16));
+        h.set(bhs.subarray(8, 14), 8);
+        tsih = nextTsih++;
+        put16(h, 14, tsih);
+        send(h, loginRest);
+        loginRest = undefined;
+        return afterLogin();
       }
       if (csg === 0) {
         const chap = spec?.chap;
+        if (!chap && spec?.fault === 'skip-operational') {
+          loginReply(bhs, [['AuthMethod', 'None']], true, 0, 3);
+          return afterLogin();
+        }
         if (!chap) return loginReply(bhs, [['AuthMethod', 'None']], transit, 0, nsg);
         const methods = keys.get('AuthMethod');
         if (methods !== undefined) {
@@ -274,10 +308,29 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         reply.push(['DataDigest', dig('DataDigest')]);
         ddPending = dig('DataDigest') === 'CRC32C';
       }
+      const f = spec?.fault;
       for (const [k, v] of keys) {
-        if (!k.endsWith('Digest')) {
-          reply.push([k, spec?.fault === 'bad-negotiation' && k === 'MaxBurstLength' ? '1048576' : v]);
+        if (k.endsWith('Digest') || k.startsWith('X-')) continue;
+        let answer = v;
+        if (f === 'bad-negotiation' && k === 'MaxBurstLength') answer = '1048576';
+        if (f === 'key-split' && k === 'MaxBurstLength') answer = '65536';
+        if (f === 'out-of-range' && k === 'MaxRecvDataSegmentLength') answer = '4294967808';
+        if (f === 'hex-numbers' && /^\d+$/.test(v)) {
+          answer = '0x' + Number(k === 'MaxRecvDataSegmentLength' ? 8192 : v).toString(16);
         }
+        reply.push([k, answer]);
+      }
+      if (f === 'propose-key' && keys.get('X-com.example.Foo') !== 'NotUnderstood') {
+        return loginReply(bhs, [...reply, ['X-com.example.Foo', '1']], false, 1, 0);
+      }
+      if (f === 'key-split' && transit && nsg === 3) {
+        const text = buildText(reply);
+        const at = new TextDecoder().decode(text).indexOf('MaxBurstLength=') + 8;
+        const h = header(0x23, 0x40 | (1 << 2), be32(bhs, 16)); // C=1, T=0, CSG 1
+        h.set(bhs.subarray(8, 14), 8);
+        send(h, text.subarray(0, at));
+        loginRest = text.slice(at);
+        return;
       }
       loginReply(bhs, reply, transit, 1, nsg);
       if (transit && nsg === 3) afterLogin();
@@ -368,6 +421,12 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         case 'data-segment':
           reply(0, new Uint8Array([1, 2, 3, 4]));
           return;
+        case 'reject-logout': {
+          const h = header(0x3f, 0x80, 0xffffffff);
+          h[2] = 0x09; // invalid PDU field
+          send(h, bhs);
+          return;
+        }
         case 'no-fin':
           reply(0);
           if (ffp) {

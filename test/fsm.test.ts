@@ -99,7 +99,7 @@ describe('connection state machine (initiator side)', () => {
     const { acts } = d.logout(t);
     const r3 = d.data(
       one.c,
-      targetPdu(0x26, 0x80, { itt: ittOf(all(acts, 'send')[0].bytes), byte2: 3, w40: 0x00020014 }),
+      targetPdu(0x26, 0x80, { itt: ittOf(all(acts, 'send')[0].bytes), statsn: 3, byte2: 3, w40: 0x00020014 }),
     );
     expect(find(r3, 'session-result')).toMatchObject({
       session: one.s,

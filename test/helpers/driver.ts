@@ -23,12 +23,13 @@ export class Driver {
   target(): number {
     return this.c.core.targetNew();
   }
-  login(target: number, flags = 0, auth = 0): { op: number; acts: Action[] } {
+  login(target: number, flags = 0, auth = 0, keepaliveMs = 0): { op: number; acts: Action[] } {
     const params: [number, Uint8Array][] = [
       [CODE.P_INITIATOR_NAME, enc.encode('iqn.2026-11.dev.test:init')],
       [CODE.P_TARGET_NAME, enc.encode('iqn.2026-11.dev.test:target')],
       [CODE.P_RANDOM, new Uint8Array(32).fill(7)],
     ];
+    if (keepaliveMs) params.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.of(keepaliveMs).buffer)]);
     let at = 0;
     for (const [tag, b] of params) {
       this.c.io.set([tag, 0, b.length, 0], at);
@@ -95,10 +96,13 @@ export const all = <K extends ActionKind>(acts: Action[], kind: K): Of<K>[] =>
 export const kinds = (acts: Action[]) => acts.map((x) => x.kind);
 
 /** A target PDU: 48-byte BHS from fields, plus a text data segment (padded). */
+/** The ISID the driver's sessions use: type 10b (random), then the first five random bytes. */
+export const DRIVER_ISID = [0x80, 7, 7, 7, 7, 7];
 export function targetPdu(
   op: number,
   b1: number,
   f: {
+    isid?: number[];
     itt?: number;
     ttt?: number;
     statsn?: number;
@@ -118,6 +122,7 @@ export function targetPdu(
   out[1] = b1;
   out[2] = f.byte2 ?? 0;
   dv.setUint32(4, data.length);
+  if (op === 0x23) out.set(f.isid ?? DRIVER_ISID, 8); // a Login Response echoes our ISID
   if (f.tsih !== undefined) dv.setUint16(14, f.tsih);
   dv.setUint32(16, f.itt ?? 0xffffffff);
   dv.setUint32(20, f.ttt ?? (op === 0x23 || op === 0x26 || op === 0x32 || op === 0x3f ? 0 : 0xffffffff));

@@ -14,7 +14,13 @@ export function simulate(seed: number, steps = 400): { hash: string; actions: nu
   const loggedIn = new Set<number>();
   const awaiting = new Map<number, number>(); // conn -> ITT of our Logout
   const ops: number[] = [];
-  let statsn = 10;
+  // Each connection has its own StatSN, as a target keeps it; a Logout Response must carry the next one.
+  const sn = new Map<number, number>();
+  const take = (c: number) => {
+    const v = sn.get(c) ?? 10;
+    sn.set(c, v + 1);
+    return v;
+  };
   const track = (acts: Action[]) => {
     for (const a of acts) {
       if (a.kind === 'arm') armed.add(a.timer);
@@ -39,8 +45,9 @@ export function simulate(seed: number, steps = 400): { hash: string; actions: nu
         track(d.lost(c, 1));
         continue;
       }
+      sn.set(c, 10);
       const sec = find(track(d.up(c)), 'send')!.bytes;
-      const next = track(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: statsn++ }, 'AuthMethod=None\0')));
+      const next = track(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: take(c) }, 'AuthMethod=None\0')));
       const opReq = find(next, 'send')!.bytes;
       const bad = r() < 0.1;
       track(
@@ -49,7 +56,7 @@ export function simulate(seed: number, steps = 400): { hash: string; actions: nu
           targetPdu(
             0x23,
             bad ? 0x00 : 0x87,
-            { itt: ittOf(opReq), statsn: statsn++, tsih: i, status: bad ? 0x0201 : 0 },
+            { itt: ittOf(opReq), statsn: take(c), tsih: i + 1, status: bad ? 0x0201 : 0 },
             'HeaderDigest=None\0',
           ),
         ),
@@ -65,22 +72,29 @@ export function simulate(seed: number, steps = 400): { hash: string; actions: nu
       const c = pick([...awaiting.keys()]);
       const y = r();
       if (y < 0.6) {
-        track(d.data(c, targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, statsn: statsn++ })));
+        track(d.data(c, targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, statsn: take(c) })));
         if (r() < 0.5) track(d.lost(c, 0));
       } else if (y < 0.8) {
         track(
-          d.data(c, targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, byte2: 1 + Math.floor(r() * 3), w40: 0x00020014 })),
+          d.data(
+            c,
+            targetPdu(0x26, 0x80, {
+              itt: awaiting.get(c)!,
+              statsn: take(c),
+              byte2: 1 + Math.floor(r() * 3),
+              w40: 0x00020014,
+            }),
+          ),
         );
       } else track(d.lost(c, 0));
     } else if (x < 0.7 && loggedIn.size) {
+      const c = pick([...loggedIn]);
       track(
-        d.data(
-          pick([...loggedIn]),
-          targetPdu(0x32, 0x80, { statsn: statsn++, w36: (1 + Math.floor(r() * 4)) << 24, w38: 1, w40: 3 }),
-        ),
+        d.data(c, targetPdu(0x32, 0x80, { statsn: take(c), w36: (1 + Math.floor(r() * 4)) << 24, w38: 1, w40: 3 })),
       );
     } else if (x < 0.8 && loggedIn.size) {
-      track(d.data(pick([...loggedIn]), targetPdu(0x20, 0x80, { ttt: 0x100 + i, statsn })));
+      const c = pick([...loggedIn]);
+      track(d.data(c, targetPdu(0x20, 0x80, { ttt: 0x100 + i, statsn: sn.get(c) ?? 10 })));
     } else if (x < 0.85 && ops.length) {
       track(d.cancel(pick(ops)));
     } else if (armed.size) {

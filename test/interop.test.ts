@@ -1,0 +1,133 @@
+// Targets that bend or break RFC 7143, played by the built-in target, met through the public API
+// as users meet them (docs/login.md, docs/logout.md). Each quirk has its own switch and test.
+import { describe, expect, it } from 'vitest';
+import { createAdapter, hrName } from 'iscsi-adapter';
+import { startTarget, type TargetSpec } from 'iscsi-adapter/target';
+import { until } from './helpers/env.ts';
+
+const T = 'iqn.2026-11.dev.iscsi-adapter:quirks';
+
+async function loginTo(spec: Partial<TargetSpec>, req: { headerDigest?: boolean } = {}) {
+  const target = await startTarget({ targets: [{ name: T, ...spec }] });
+  const adapter = createAdapter({ loginTimeoutMs: 3000 });
+  const r = await adapter.loginToTarget({ target: T, portal: target.portal, ...req }).wait();
+  const done = async () => {
+    await adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
+    expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
+    await target.close();
+  };
+  return { target, adapter, r, done };
+}
+
+describe('login against quirky targets', () => {
+  it('numbers in hex (MaxRecvDataSegmentLength=0x2000) are read as numbers', async () => {
+    const { r, done } = await loginTo({ fault: 'hex-numbers' });
+    expect(hrName(r.hr)).toBe('S_OK');
+    expect(r.output.negotiated?.TargetMaxRecvDataSegmentLength).toBe(8192);
+    await done();
+  });
+
+  it('a key split across two Login Responses (C bit) is read whole', async () => {
+    const { r, done } = await loginTo({ fault: 'key-split' });
+    expect(hrName(r.hr)).toBe('S_OK');
+    expect(r.output.negotiated?.MaxBurstLength).toBe(65536);
+    await done();
+  });
+
+  it('required digests cannot be skipped by jumping from security straight to full feature', async () => {
+    const { r, target, done } = await loginTo({ fault: 'skip-operational' }, { headerDigest: true });
+    expect(hrName(r.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
+    expect(r.output.result).toBe('negotiation-failed');
+    await until(() => target.sessions() === 0, 2000, 'the target to see the connection closed');
+    await done();
+  });
+
+  it('a key the target proposes is answered (NotUnderstood), so a strict target moves on', async () => {
+    const { r, target, done } = await loginTo({ fault: 'propose-key' });
+    expect(hrName(r.hr)).toBe('S_OK');
+    const answers = target.received.filter((p) => p.opcode === 0x03).length;
+    expect(answers).toBe(3); // security, operational, the answer
+    await done();
+  });
+
+  it('a value outside its RFC range (MaxRecvDataSegmentLength=2^32+512) fails, never wraps', async () => {
+    const { r, done } = await loginTo({ fault: 'out-of-range' });
+    expect(hrName(r.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
+    expect(r.output.result).toBe('negotiation-failed');
+    await done();
+  });
+
+  it('bytes after a redirect on the old connection never reach the new one', async () => {
+    const real = await startTarget({ targets: [{ name: T }] });
+    const { r, done } = await loginTo({ fault: 'redirect-junk', redirectTo: real.portal });
+    expect(hrName(r.hr)).toBe('S_OK');
+    expect(r.output.redirects).toEqual([real.portal]);
+    await done();
+    await real.close();
+  });
+});
+
+describe('logout against quirky targets', () => {
+  it('a Reject of our Logout ends that session at once (protocol-error), not at the logout timeout', async () => {
+    const { adapter, r, done } = await loginTo({ fault: 'reject-logout' });
+    expect(hrName(r.hr)).toBe('S_OK');
+    // A timeout far past the test's own limit: only the Reject can end the wait in time.
+    const { hr, output } = await adapter.logoutFromTarget(T, { logoutTimeoutMs: 600_000 }).wait();
+    expect(hrName(hr)).toBe('VDS_E_ISCSI_LOGOUT_FAILED');
+    expect(output.sessions.map((s) => s.reason)).toEqual(['protocol-error']);
+    await done();
+  });
+
+  it('the operation deadline during the FIN grace leaves a logged-out session logged out', async () => {
+    const { adapter, done } = await loginTo({ fault: 'no-fin' });
+    const { hr, output } = await adapter.logoutFromTarget(T, { graceMs: 600_000, deadlineMs: 300 }).wait();
+    expect(hrName(hr)).toBe('VDS_E_TIMEOUT'); // the caller's deadline ran out
+    expect(output.sessions.map((s) => [s.reason, s.hrName])).toEqual([['logged-out', 'S_OK']]);
+    await done();
+  });
+});
+
+describe('joining and cancelling', () => {
+  it('a logout call after a cancel starts a new operation for the sessions the cancel left', async () => {
+    const target = await startTarget({ targets: [{ name: T, fault: 'late-response', faultArg: 100 }] });
+    const adapter = createAdapter();
+    for (let i = 0; i < 2; i++) await adapter.loginToTarget({ target: T, portal: target.portal }).wait();
+    const first = adapter.logoutFromTarget(T, { concurrency: 1 });
+    expect(hrName(first.cancel())).toBe('S_OK');
+    const second = adapter.logoutFromTarget(T);
+    expect(second).not.toBe(first);
+    expect(hrName((await first.wait()).hr)).toBe('VDS_E_OPERATION_CANCELED');
+    const { hr, output } = await second.wait();
+    expect(hrName(hr)).toBe('S_OK');
+    expect(output.sessions.map((s) => s.reason)).toEqual(['logged-out']);
+    expect(target.received.filter((p) => p.opcode === 0x06)).toHaveLength(2);
+    await adapter.close();
+    await target.close();
+  });
+
+  it("a joined handle's cancel does not stop the logout another caller relies on", async () => {
+    const target = await startTarget({ targets: [{ name: T, fault: 'late-response', faultArg: 100 }] });
+    const adapter = createAdapter();
+    for (let i = 0; i < 2; i++) await adapter.loginToTarget({ target: T, portal: target.portal }).wait();
+    const first = adapter.logoutFromTarget(T, { concurrency: 1 });
+    const joined = adapter.logoutFromTarget(T);
+    expect(hrName(joined.cancel())).toBe('VDS_E_CANCEL_TOO_LATE');
+    expect(hrName((await first.wait()).hr)).toBe('S_OK');
+    expect(hrName((await joined.wait()).hr)).toBe('S_OK');
+    await adapter.close();
+    await target.close();
+  });
+
+  it('a joined logout is cancelled once every caller sharing it has asked', async () => {
+    const target = await startTarget({ targets: [{ name: T, fault: 'late-response', faultArg: 100 }] });
+    const adapter = createAdapter();
+    for (let i = 0; i < 2; i++) await adapter.loginToTarget({ target: T, portal: target.portal }).wait();
+    const first = adapter.logoutFromTarget(T, { concurrency: 1 });
+    const joined = adapter.logoutFromTarget(T);
+    expect(hrName(joined.cancel())).toBe('VDS_E_CANCEL_TOO_LATE');
+    expect(hrName(first.cancel())).toBe('S_OK');
+    expect(hrName((await joined.wait()).hr)).toBe('VDS_E_OPERATION_CANCELED');
+    await adapter.close();
+    await target.close();
+  });
+});
