@@ -1,4 +1,4 @@
-// The action queue: everything the core wants done is a fixed 8-word record, drained by the
+// The action queue: everything the core wants done is a fixed ACT_WORDS-word record, drained by the
 // host after each call, in order. TX holds the bytes those records point at; both reset at the
 // start of every entry call, so nothing accumulates between calls. Peer input can never
 // overflow them: the framer pauses while the room left could not hold one more PDU's worst
@@ -7,7 +7,8 @@ import { TX, TX_CAP } from "./mem";
 import { MAX_RECV_DSL } from "./codes";
 
 export const ACT_CAP: i32 = 8192;
-export const ACT_WORDS: i32 = 8;
+export const ACT_WORDS: i32 = 10;
+const ACT_BYTES: usize = <usize>ACT_WORDS * 4;
 export const ACT: usize = memory.data(ACT_CAP * ACT_WORDS * 4, 16);
 let actLen: i32 = 0;
 let txLen: u32 = 0;
@@ -23,11 +24,11 @@ export function beginCall(): void { actLen = 0; txLen = 0; overflow = false; }
 export function actionCount(): i32 { return overflow ? -1 : actLen; }
 export function roomForPdu(): bool { return actLen + PDU_ACTS <= ACT_CAP && txLen + PDU_TX <= TX_CAP; }
 
-export function act(kind: u32, a: u32 = 0, b: u32 = 0, c: u32 = 0, d: u32 = 0, e: u32 = 0, f: u32 = 0, g: u32 = 0): void {
+export function act(kind: u32, a: u32 = 0, b: u32 = 0, c: u32 = 0, d: u32 = 0, e: u32 = 0, f: u32 = 0, g: u32 = 0, h: u32 = 0): void {
   if (actLen >= ACT_CAP) { overflow = true; return; }
-  const p = ACT + (<usize>actLen << 5);
+  const p = ACT + <usize>actLen * ACT_BYTES;
   store<u32>(p, kind); store<u32>(p, a, 4); store<u32>(p, b, 8); store<u32>(p, c, 12);
-  store<u32>(p, d, 16); store<u32>(p, e, 20); store<u32>(p, f, 24); store<u32>(p, g, 28);
+  store<u32>(p, d, 16); store<u32>(p, e, 20); store<u32>(p, f, 24); store<u32>(p, g, 28); store<u32>(p, h, 32);
   actLen++;
 }
 

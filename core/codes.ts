@@ -6,6 +6,7 @@
 export const S_OK: u32 = 0x00000000;
 export const E_INVALIDARG: u32 = 0x80070057;
 export const E_OUTOFMEMORY: u32 = 0x8007000E;
+export const E_FAIL: u32 = 0x80004005;           // a SCSI command that did not complete (IscsiError.reason says why)
 export const VDS_E_OBJECT_NOT_FOUND: u32 = 0x80042405;
 export const VDS_E_OPERATION_PENDING: u32 = 0x80042409;
 export const VDS_E_CANCEL_TOO_LATE: u32 = 0x8004240C;
@@ -35,7 +36,7 @@ export const ERR_NOT_INITIATOR_PDU: i32 = -11;
 export const ERR_BAD_FIELD: i32 = -12;
 export const ERR_NO_SLOT: i32 = -13;
 
-// ---- actions the core queues for the host: record = 8 x u32 [kind, fields...]. The comment
+// ---- actions the core queues for the host: record = ACT_WORDS x u32 [kind, fields...]. The comment
 // after each is its field list, read by scripts/gen-codes.mjs into a typed decoder
 // (hosts/codes.generated.ts readAction); `at len` is a byte range in TX, decoded as `bytes`.
 export const ACT_SEND: u32 = 1;            // fields: conn at len
@@ -44,7 +45,7 @@ export const ACT_ARM: u32 = 3;             // fields: timer ms
 export const ACT_CANCEL: u32 = 4;          // fields: timer
 export const ACT_CONNECT: u32 = 5;         // fields: conn at len session op
 export const ACT_OP_DONE: u32 = 6;         // fields: op hr lateCancel
-export const ACT_SESSION_RESULT: u32 = 7;  // fields: op session reason hr time2Wait time2Retain
+export const ACT_SESSION_RESULT: u32 = 7;  // fields: op session reason hr time2Wait time2Retain commandsDrained commandsAborted
 export const ACT_EVENT: u32 = 8;           // fields: session event p1 p2 p3
 export const ACT_CHAP_ANSWER: u32 = 9;     // fields: conn algorithm identifier at len
 export const ACT_CHAP_VERIFY: u32 = 10;    // fields: conn algorithm identifier at len
@@ -54,6 +55,9 @@ export const ACT_PROGRESS: u32 = 13;       // fields: op percent
 export const ACT_SESSION_GONE: u32 = 14;   // fields: session
 export const ACT_LOGIN_STATUS: u32 = 15;   // fields: op status reason
 export const ACT_JOINED: u32 = 16;         // fields: op
+export const ACT_DATA_IN: u32 = 17;        // fields: task rxAt count offset
+export const ACT_SEND_DATA: u32 = 18;      // fields: conn at len task offset plen pad digest
+export const ACT_TASK_DONE: u32 = 19;      // fields: task reason status response flags residual at len
 
 // ---- text kinds for ACT_TEXT
 export const TEXT_TARGET_NAME: u32 = 1;
@@ -70,6 +74,7 @@ export const R_TIMEOUT: u32 = 4;
 export const R_CONNECTION_LOST_BEFORE_RESPONSE: u32 = 5;
 export const R_PROTOCOL_ERROR: u32 = 6;
 export const R_CANCELLED_BEFORE_SEND: u32 = 7;
+export const R_BUSY: u32 = 8;               // inflight policy 'refuse': commands were in flight
 
 // ---- login results (kept beside the raw status class/detail)
 export const L_OK: u32 = 0;
@@ -101,6 +106,41 @@ export const EV_PROTOCOL_ERROR: u32 = 8;
 export const EV_CONNECTION_LOST: u32 = 9;
 export const EV_ASYNC_OTHER: u32 = 10;
 export const EV_KEEPALIVE_TIMEOUT: u32 = 11;
+export const EV_UNIT_ATTENTION: u32 = 12;   // p1 = ASC, p2 = ASCQ; the command is retried once
+
+// ---- how a SCSI command ended for its caller (ACT_TASK_DONE reason); status is valid for T_COMPLETED
+export const T_COMPLETED: u32 = 0;
+export const T_SESSION_LOST: u32 = 1;
+export const T_ABORTED_BY_LOGOUT: u32 = 2;
+export const T_LOGGING_OUT: u32 = 3;
+export const T_TIMEOUT: u32 = 4;
+export const T_ABORTED: u32 = 5;
+export const T_TARGET_FAILURE: u32 = 6;
+
+// ---- ACT_TASK_DONE flags: the residual as the target reported it (SCSI Response / Data-In byte 1)
+export const TD_UNDERFLOW: u32 = 2;
+export const TD_OVERFLOW: u32 = 4;
+
+// ---- SCSI commands the core builds (command(kind, ...)); CDB_RAW takes the CDB from IO
+export const CDB_RAW: u32 = 0;
+export const CDB_TEST_UNIT_READY: u32 = 1;
+export const CDB_INQUIRY: u32 = 2;         // a = VPD page + 1 (0: standard data), b = allocation length
+export const CDB_READ_CAPACITY_10: u32 = 3;
+export const CDB_READ_CAPACITY_16: u32 = 4;
+export const CDB_REPORT_LUNS: u32 = 5;     // b = allocation length
+export const CDB_READ: u32 = 6;            // lba (hi, lo), blocks, blockSize
+export const CDB_WRITE: u32 = 7;           // lba (hi, lo), blocks, blockSize, a = FUA
+export const CDB_SYNCHRONIZE_CACHE: u32 = 8;
+
+// ---- command() flags for CDB_RAW: the data direction
+export const DIR_NONE: u32 = 0;
+export const DIR_READ: u32 = 1;
+export const DIR_WRITE: u32 = 2;
+
+// ---- logout policies for commands in flight
+export const INFLIGHT_DRAIN: u32 = 0;
+export const INFLIGHT_ABORT: u32 = 1;
+export const INFLIGHT_REFUSE: u32 = 2;
 
 // ---- authentication methods for loginStart
 export const AUTH_NONE: u32 = 0;
@@ -139,12 +179,16 @@ export const Q4_FAILED: u32 = 4;
 // ---- timer kinds: timerId = kind << 16 | slot
 export const TIMER_CONN: u32 = 1;
 export const TIMER_OP: u32 = 2;
+export const TIMER_TASK: u32 = 3;
+export const TIMER_DRAIN: u32 = 4;
 
 // ---- limits: fixed at build time; nothing grows while sessions run
 export const MAX_CONNS: i32 = 512;
 export const MAX_SESSIONS: i32 = 512;
 export const MAX_OPS: i32 = 256;
 export const MAX_TARGETS: i32 = 256;
+export const MAX_TASKS: i32 = 2048;
+export const DATA_SEGMENT_MAX: u32 = 262144;  // MaxRecvDataSegmentLength we declare on normal sessions (Data-In is streamed)
 export const MAX_RECV_DSL: u32 = 8192;
 export const RX_CAP: u32 = 262144;
 export const DISCOVERY_GRACE_MS: u32 = 100;   // how long a discovery session waits for FIN after its Logout

@@ -8,7 +8,8 @@ import { Conn, conn, connLive, sess, SF_CLOSING } from "./records";
 import { OP_LOGIN_RSP } from "./pdu";
 import { loginResponse, loginTimer, loginTransportLost, fail } from "./login";
 import { discoveryTimeout } from "./discovery";
-import { ffpPdu, sessionDropped, keepalivePing, keepaliveLost } from "./ffp";
+import { ffpPdu, ffpDataIn, sessionDropped, keepalivePing, keepaliveLost } from "./ffp";
+import { dataInPiece, dataInEnd } from "./scsi";
 import { sessionFinish, closingDone } from "./logout";
 import { CT_NONE, CT_CONNECT, CT_LOGIN, CT_LOGOUT, CT_GRACE, CT_TEXT, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
 import { framerFeed, framerOnPdu } from "./framer";
@@ -25,7 +26,13 @@ function onPdu(c: Conn, p: usize, data: usize, dsl: u32): void {
   }
   if (st == S5_LOGGED_IN || st == S6_IN_LOGOUT || st == S7_LOGOUT_REQUESTED) ffpPdu(c, s, p, data, dsl);
 }
-export function connInit(): void { framerOnPdu(onPdu); }
+// A streamed Data-In belongs to full feature; during login it is a protocol error.
+function onDataInHeader(c: Conn, p: usize): void {
+  const st = c.state;
+  if (st == S5_LOGGED_IN || st == S6_IN_LOGOUT || st == S7_LOGOUT_REQUESTED) ffpDataIn(c, sess(c.sess), p);
+  else fail(sess(c.sess), L_PROTOCOL_ERROR, 0);
+}
+export function connInit(): void { framerOnPdu(onPdu, onDataInHeader, dataInPiece, dataInEnd); }
 
 export function connData(ci: i32, src: usize, len: u32): void {
   if (!connLive(ci)) return;

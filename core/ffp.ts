@@ -3,28 +3,30 @@
 import { ACT_EVENT, EV_ASYNC_LOGOUT_REQUEST, EV_ASYNC_DROP_CONNECTION, EV_ASYNC_DROP_ALL,
   EV_ASYNC_RENEGOTIATE, EV_ASYNC_OTHER, EV_REJECT, EV_NOP_ANSWERED, EV_CONNECTION_LOST, EV_KEEPALIVE_TIMEOUT,
   ACT_SESSION_RESULT, VDS_E_ISCSI_LOGOUT_FAILED, R_CONNECTION_LOST_BEFORE_RESPONSE, R_PROTOCOL_ERROR, ASYNC_DISCOVER,
-  S5_LOGGED_IN, S6_IN_LOGOUT, S7_LOGOUT_REQUESTED, S8_CLEANUP_WAIT, Q4_FAILED } from "./codes";
+  S5_LOGGED_IN, S6_IN_LOGOUT, S7_LOGOUT_REQUESTED, S8_CLEANUP_WAIT, Q4_FAILED, EV_PROTOCOL_ERROR, ERR_BAD_FIELD } from "./codes";
 import { act } from "./actions";
 import { be16, be32, snGt } from "./mem";
-import { Conn, Session, op, nextItt, NONE, LS_PENDING, SF_DISCOVERY } from "./records";
-import { OP_NOP_IN, OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_TEXT_RSP } from "./pdu";
+import { Conn, Session, op, nextItt, NONE, LS_PENDING, LS_DRAINING, SF_DISCOVERY } from "./records";
+import { OP_NOP_IN, OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_TEXT_RSP, OP_DATA_IN, OP_R2T, OP_SCSI_RSP, OP_TMF_RSP } from "./pdu";
+import { scsiPump, scsiResponse, r2t, tmfResponse, dataInHeader } from "./scsi";
 import { pduBegin, pduEnd, stamp } from "./send";
 import { armConn, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
 import { logoutSendCounted, logoutResponse, sessionFinish } from "./logout";
 import { textResponse, discoveryWindowMoved } from "./discovery";
 import { sessionGone, opSessionEnded } from "./lifecycle";
 
-// StatSN bookkeeping shared by every target PDU after login.
-function sequence(c: Conn, s: Session, p: usize, op: u32): void {
+// StatSN and the command window, from every target PDU after login. An unsolicited NOP-In and
+// an R2T carry the next StatSN without advancing it; a Data-In carries one only with its S bit.
+export function sequence(c: Conn, s: Session, p: usize, op: u32): void {
   const statsn = be32(p + 24);
-  const itt = be32(p + 16);
-  if (op == OP_NOP_IN && itt == 0xFFFFFFFF) { if (snGt(statsn, c.expStatSN)) c.expStatSN = statsn; }
-  else if (!snGt(c.expStatSN, statsn + 1)) c.expStatSN = statsn + 1;
+  if ((op == OP_NOP_IN && be32(p + 16) == 0xFFFFFFFF) || op == OP_R2T) { if (snGt(statsn, c.expStatSN)) c.expStatSN = statsn; }
+  else if (op != OP_DATA_IN || (<u32>load<u8>(p, 1) & 0x01)) { if (!snGt(c.expStatSN, statsn + 1)) c.expStatSN = statsn + 1; }
   // RFC 7143 §4.2.2.1: ignored unless sane (MaxCmdSN >= ExpCmdSN - 1); each moves only forward.
   const exp = be32(p + 28), max = be32(p + 32);
   if (snGt(exp - 1, max)) return;
   if (snGt(exp, s.expCmdSN)) s.expCmdSN = exp;
   if (snGt(max, s.maxCmdSN)) s.maxCmdSN = max;
+  if (s.tasks) scsiPump(s);
 }
 
 // The target asks us to log out (AsyncEvent 1 or 4, Reject 0x0C): T11 then T10, at once,
@@ -41,8 +43,8 @@ export function sessionDropped(c: Conn, s: Session): void {
   c.state = S8_CLEANUP_WAIT;
   s.state = Q4_FAILED;                                  // N5
   const o = s.op;
-  if (o != NONE && s.lstate == LS_PENDING) {
-    act(ACT_SESSION_RESULT, o, <u32>s.index, R_CONNECTION_LOST_BEFORE_RESPONSE, VDS_E_ISCSI_LOGOUT_FAILED, 0, 0);
+  if (o != NONE && (s.lstate == LS_PENDING || s.lstate == LS_DRAINING)) {
+    act(ACT_SESSION_RESULT, o, <u32>s.index, R_CONNECTION_LOST_BEFORE_RESPONSE, VDS_E_ISCSI_LOGOUT_FAILED, 0, 0, s.drained, s.aborted);
     sessionGone(s);
     opSessionEnded(<i32>o, false, false);
     return;
@@ -57,7 +59,7 @@ export function keepalivePing(c: Conn, s: Session): void {
   if (c.state != S5_LOGGED_IN) return;
   // Waiting behind a logout's concurrency cap: the session is leaving, so no ping goes out, but
   // the cycle goes on in case a cancel leaves it logged in.
-  if (s.lstate == LS_PENDING) { armConn(c, CT_KEEPALIVE, s.keepaliveMs); return; }
+  if (s.lstate == LS_PENDING || s.lstate == LS_DRAINING) { armConn(c, CT_KEEPALIVE, s.keepaliveMs); return; }
   const q = pduBegin(c, 0);
   const itt = nextItt(s);
   stamp(q, 0x40, 0x80, itt, 0xFFFFFFFF, s.cmdSN, c.expStatSN);
@@ -118,5 +120,22 @@ export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): vo
     return;
   }
   if (op == OP_TEXT_RSP && (s.flags & SF_DISCOVERY)) { textResponse(c, s, p, data, dsl); return; }
-  // SCSI traffic is not issued by this initiator yet; anything else is ignored, never answered.
+  if (op == OP_SCSI_RSP) { if (!scsiResponse(c, s, p, data, dsl)) scsiBroken(c, s); return; }
+  if (op == OP_R2T) { if (!r2t(c, s, p)) scsiBroken(c, s); return; }
+  if (op == OP_TMF_RSP) { tmfResponse(s, p); return; }
+  // Anything else is ignored, never answered.
+}
+
+// A Data-In streamed to its task (the framer hands on its header, pieces and end).
+export function ffpDataIn(c: Conn, s: Session, p: usize): void {
+  sequence(c, s, p, OP_DATA_IN);
+  if (!dataInHeader(c, s, p)) scsiBroken(c, s);
+}
+
+// A Data-In, R2T or SCSI Response for an ITT we do not have, out of order or out of bounds:
+// the session cannot be trusted with data any more and is dropped; its commands end session-lost.
+function scsiBroken(c: Conn, s: Session): void {
+  if (c.state == S6_IN_LOGOUT) { sessionFinish(s, R_PROTOCOL_ERROR, 0, 0); return; }
+  act(ACT_EVENT, <u32>s.index, EV_PROTOCOL_ERROR, <u32>(-ERR_BAD_FIELD), 0, 0);
+  sessionDropped(c, s);
 }

@@ -1,26 +1,38 @@
 // Chunked PDU framing (llhttp's execute model): one call per socket chunk. A PDU wholly inside
 // the chunk is handled in place; only a PDU that straddles chunks is copied into its
 // connection's reassembly buffer, whose size is fixed by MAX_RECV_DSL, never by the peer.
-// Each valid PDU goes to the handler the connection layer registered (llhttp's settings), so
-// this file never imports the layers above it. Framing pauses (llhttp's PAUSED) when the
-// action queue could not hold one more PDU's worst case; framerConsumed() says how far it got.
+// Data-In payload is not reassembled at all on a session connection: once its header is in,
+// the payload is handed on piece by piece as it arrives (llhttp's on_body), so a 256 KiB
+// Data-In needs no 256 KiB buffer and its bytes are copied out of RX straight to the caller.
+// The handlers are registered by the connection layer (llhttp's settings), so this file never
+// imports the layers above it. Framing pauses (llhttp's PAUSED) when the action queue could
+// not hold one more PDU's worst case; framerConsumed() says how far it got.
 import { MAX_RECV_DSL, ERR_AHS_TOO_LARGE, ERR_DSL_TOO_LARGE, ERR_HEADER_DIGEST, ERR_DATA_DIGEST,
   ERR_FRAMING_STOPPED, ERR_NOT_INITIATOR_PDU } from "./codes";
 import { be24, be32, pad4 } from "./mem";
-import { checkBhs, opFromTarget, opKnown } from "./pdu";
-import { crc32c } from "./crc32c";
+import { checkBhs, opFromTarget, opKnown, OP_DATA_IN } from "./pdu";
+import { crc32c, crcUpdate } from "./crc32c";
 import { roomForPdu } from "./actions";
-import { Conn, FL_HDIGEST, FL_DDIGEST, FL_STOPPED, FL_RAW, FL_ANY_DIR } from "./records";
+import { Conn, FL_HDIGEST, FL_DDIGEST, FL_STOPPED, FL_RAW, FL_ANY_DIR, FL_STREAM, FL_PAYLOAD } from "./records";
 
 // (connection, BHS, data segment, its length): one complete PDU whose digests and BHS rules held.
 export type PduHandler = (c: Conn, p: usize, data: usize, dsl: u32) => void;
-let handler: PduHandler = (c: Conn, p: usize, data: usize, dsl: u32): void => {};
-export function framerOnPdu(h: PduHandler): void { handler = h; }
+// A streamed Data-In: its header (checked), then its payload in pieces, then its end.
+export type HeaderHandler = (c: Conn, p: usize) => void;
+export type PieceHandler = (c: Conn, p: usize, n: u32) => void;
+export type EndHandler = (c: Conn) => void;
+let onPdu: PduHandler = (c: Conn, p: usize, data: usize, dsl: u32): void => {};
+let onHeader: HeaderHandler = (c: Conn, p: usize): void => {};
+let onPiece: PieceHandler = (c: Conn, p: usize, n: u32): void => {};
+let onEnd: EndHandler = (c: Conn): void => {};
+export function framerOnPdu(pdu: PduHandler, header: HeaderHandler, piece: PieceHandler, end: EndHandler): void {
+  onPdu = pdu; onHeader = header; onPiece = piece; onEnd = end;
+}
 
 let consumed: u32 = 0;
 export function framerConsumed(): u32 { return consumed; }
 
-// The caller checks limit <= MAX_RECV_DSL (the reassembly buffer's size).
+// limit: the largest data segment accepted; above MAX_RECV_DSL only for streamed Data-In.
 export function framerReset(c: Conn, flags: u32, limit: u32): void {
   c.rxHave = 0; c.rxNeed = 0; c.rxFlags = flags; c.rxLimit = limit; c.rxSum = 0; c.rxCount = 0;
 }
@@ -30,18 +42,21 @@ export function framerSetDigests(c: Conn, hd: bool, dd: bool): void {
   if (dd) f |= FL_DDIGEST;
   c.rxFlags = f;
 }
+// From full feature on: Data-In streamed, data segments up to `limit` for it.
+export function framerStream(c: Conn, limit: u32): void { c.rxFlags |= FL_STREAM; c.rxLimit = limit; }
 
-// Whole length of the PDU whose BHS is at p, or a negative ERR_*.
+@inline function streamed(c: Conn, p: usize): bool { return (c.rxFlags & FL_STREAM) != 0 && (<u32>load<u8>(p) & 0x3F) == OP_DATA_IN; }
+@inline function headerLength(c: Conn, p: usize): u32 { return 48 + (<u32>load<u8>(p, 4) << 2) + (c.rxFlags & FL_HDIGEST ? 4 : 0); }
+
+// What must be in hand before the PDU at p can be handled: its header alone when its payload is
+// streamed, else all of it. A negative ERR_* when the peer broke a limit.
 function pduLength(c: Conn, p: usize): i32 {
-  const ahs = <u32>load<u8>(p, 4) << 2;
   const dsl = be24(p + 5);
-  const f = c.rxFlags;
-  if (dsl > c.rxLimit) return ERR_DSL_TOO_LARGE;
-  if (ahs > 1020) return ERR_AHS_TOO_LARGE; // cannot happen with a u8 field; kept as the rule
-  let n = 48 + ahs + pad4(dsl);
-  if (f & FL_HDIGEST) n += 4;
-  if ((f & FL_DDIGEST) && dsl > 0) n += 4;
-  return <i32>n;
+  if (dsl > (streamed(c, p) ? c.rxLimit : min(c.rxLimit, MAX_RECV_DSL))) return ERR_DSL_TOO_LARGE;
+  if ((<u32>load<u8>(p, 4) << 2) > 1020) return ERR_AHS_TOO_LARGE; // cannot happen with a u8 field; kept as the rule
+  const h = headerLength(c, p);
+  if (streamed(c, p)) return <i32>h;
+  return <i32>(h + pad4(dsl) + ((c.rxFlags & FL_DDIGEST) && dsl > 0 ? 4 : 0));
 }
 
 function stop(c: Conn, err: i32): i32 {
@@ -49,36 +64,78 @@ function stop(c: Conn, err: i32): i32 {
   return err;
 }
 
-// Validates one complete PDU and hands it on. Returns 0 or a negative ERR_*.
-function deliver(c: Conn, p: usize): i32 {
-  const f = c.rxFlags;
-  const ahs = <u32>load<u8>(p, 4) << 2;
-  const dsl = be24(p + 5);
-  let q = p + 48 + ahs;
-  if (f & FL_HDIGEST) {
-    if (load<u32>(q) != crc32c(p, 48 + ahs)) return ERR_HEADER_DIGEST;
-    q += 4;
-  }
-  if ((f & FL_DDIGEST) && dsl > 0) {
-    if (load<u32>(q + pad4(dsl)) != crc32c(q, pad4(dsl))) return ERR_DATA_DIGEST;
+// The checks every PDU passes before anything looks at it. Returns 0 or a negative ERR_*.
+function checkHeader(c: Conn, p: usize): i32 {
+  if (c.rxFlags & FL_HDIGEST) {
+    const n = 48 + (<u32>load<u8>(p, 4) << 2);
+    if (load<u32>(p + n) != crc32c(p, n)) return ERR_HEADER_DIGEST;
   }
   const op = <u32>load<u8>(p) & 0x3F;
-  if (!(f & FL_ANY_DIR) && opKnown(op) && !opFromTarget(op)) return ERR_NOT_INITIATOR_PDU;
-  const r = checkBhs(p);
+  if (!(c.rxFlags & FL_ANY_DIR) && opKnown(op) && !opFromTarget(op)) return ERR_NOT_INITIATOR_PDU;
+  return checkBhs(p);
+}
+
+// One complete (not streamed) PDU: checked and handed on. Returns 0 or a negative ERR_*.
+function deliver(c: Conn, p: usize): i32 {
+  const dsl = be24(p + 5);
+  const q = p + headerLength(c, p);
+  if ((c.rxFlags & FL_DDIGEST) && dsl > 0) {
+    if (load<u32>(q + pad4(dsl)) != crc32c(q, pad4(dsl))) return ERR_DATA_DIGEST;
+  }
+  const r = checkHeader(c, p);
   if (r < 0) return r;
   c.rxCount++;
-  if (f & FL_RAW) {
-    const w = op | (dsl << 8);
+  if (c.rxFlags & FL_RAW) {
+    const w = (<u32>load<u8>(p) & 0x3F) | (dsl << 8);
     c.rxSum = c.rxSum * 31 + (w ^ be32(p + 16) ^ be32(p + 24));
     return 0;
   }
-  handler(c, p, q, dsl);
+  onPdu(c, p, q, dsl);
   return 0;
 }
 
-// Frames `len` bytes at `src` for connection c. Returns PDUs completed (>= 0) or a negative ERR_*;
-// after an error the connection's framing stays stopped. framerConsumed() is then how many of
-// the bytes were taken: all of them, unless the action queue paused framing first.
+// The header of a streamed Data-In: checked, handed on, and the payload that follows expected.
+function beginStream(c: Conn, p: usize): i32 {
+  const r = checkHeader(c, p);
+  if (r < 0) return r;
+  const dsl = be24(p + 5);
+  c.rxCount++;
+  onHeader(c, p);
+  if (c.rxFlags & FL_STOPPED) return 0;               // the header dropped the session
+  if (dsl == 0) { onEnd(c); return 0; }
+  c.sLeft = dsl; c.sPad = pad4(dsl) - dsl;
+  c.sDigestLeft = (c.rxFlags & FL_DDIGEST) && dsl > 0 ? 4 : 0;
+  c.sDigest = 0; c.sCrc = 0xFFFFFFFF;
+  c.rxFlags |= FL_PAYLOAD;
+  return 0;
+}
+
+// Takes what it can of a streamed payload from [p, p+n): returns bytes taken, or a negative ERR_*.
+function stream(c: Conn, p: usize, n: u32): i32 {
+  let at: u32 = 0;
+  if (c.sLeft) {
+    const k = min(c.sLeft, n);
+    if (c.rxFlags & FL_DDIGEST) c.sCrc = crcUpdate(c.sCrc, p, k);
+    c.sLeft -= k; at += k;
+    onPiece(c, p, k);
+  }
+  if (c.sPad && at < n) {
+    const k = min(c.sPad, n - at);
+    if (c.rxFlags & FL_DDIGEST) c.sCrc = crcUpdate(c.sCrc, p + at, k);
+    c.sPad -= k; at += k;
+  }
+  while (c.sDigestLeft && at < n) {
+    c.sDigest |= <u32>load<u8>(p + at) << ((4 - c.sDigestLeft) * 8);
+    c.sDigestLeft--; at++;
+    if (!c.sDigestLeft && c.sDigest != (c.sCrc ^ 0xFFFFFFFF)) return ERR_DATA_DIGEST;
+  }
+  if (!c.sLeft && !c.sPad && !c.sDigestLeft) { c.rxFlags &= ~FL_PAYLOAD; onEnd(c); }
+  return <i32>at;
+}
+
+// Frames `len` bytes at `src` for connection c. Returns PDUs begun or completed (>= 0) or a
+// negative ERR_*; after an error the connection's framing stays stopped. framerConsumed() is
+// then how many of the bytes were taken: all of them, unless the action queue paused framing.
 export function framerFeed(c: Conn, src: usize, len: u32): i32 {
   consumed = len;
   if (c.rxFlags & FL_STOPPED) return ERR_FRAMING_STOPPED;
@@ -88,12 +145,19 @@ export function framerFeed(c: Conn, src: usize, len: u32): i32 {
   let done = 0;
   while (pos < len) {
     if (!roomForPdu()) { consumed = pos; return done; }
+    if (c.rxFlags & FL_PAYLOAD) {
+      const k = stream(c, src + pos, len - pos);
+      if (k < 0) return stop(c, k);
+      pos += <u32>k;
+      if ((c.rxFlags & FL_STOPPED) || c.gen != gen) return done;
+      continue;
+    }
     let have = c.rxHave;
     if (have == 0 && len - pos >= 48) {
       const n = pduLength(c, src + pos);
       if (n < 0) return stop(c, n);
       if (len - pos >= <u32>n) {
-        const r = deliver(c, src + pos);
+        const r = streamed(c, src + pos) ? beginStream(c, src + pos) : deliver(c, src + pos);
         if (r < 0) return stop(c, r);
         pos += <u32>n; done++;
         if ((c.rxFlags & FL_STOPPED) || c.gen != gen) return done; // closed (and maybe reused) by the session
@@ -117,7 +181,7 @@ export function framerFeed(c: Conn, src: usize, len: u32): i32 {
     have += take; pos += take; c.rxHave = have;
     if (have == need) {
       c.rxHave = 0;
-      const r = deliver(c, buf);
+      const r = streamed(c, buf) ? beginStream(c, buf) : deliver(c, buf);
       if (r < 0) return stop(c, r);
       done++;
       if ((c.rxFlags & FL_STOPPED) || c.gen != gen) return done;

@@ -1,16 +1,18 @@
 // The module surface: numbers in, numbers out (docs/core.md). Every entry that can produce
 // actions starts a fresh action queue, does its work, settles the operations it touched and
 // returns how many actions it queued (-1 if the queue overflowed: a core bug).
-import { RX, TX, TX_CAP, IO, IO_CAP, FIELDS, FIELDS_CAP } from "./mem";
+import { RX, TX, TX_CAP, IO, IO_CAP, FIELDS, FIELDS_CAP, PAYLOAD, PAYLOAD_CAP } from "./mem";
 import { ACT, ACT_CAP, ACT_WORDS, beginCall, actionCount } from "./actions";
 import { crcInit, crc32c } from "./crc32c";
 import { pduInit, decodeBhs, encodeBhs } from "./pdu";
 import { framerReset, framerFeed, framerConsumed } from "./framer";
-import { MAX_CONNS, MAX_SESSIONS, MAX_RECV_DSL, RX_CAP, TIMER_CONN, TIMER_OP, ERR_NO_SLOT, ERR_BAD_FIELD, ERR_BAD_CONN } from "./codes";
+import { MAX_CONNS, MAX_SESSIONS, MAX_RECV_DSL, RX_CAP, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN, ERR_NO_SLOT,
+  ERR_BAD_FIELD, ERR_BAD_CONN } from "./codes";
 import { recordsInit, conn, connAlloc, connFree, connLive, sess, sessLive, targetAlloc, NONE, FL_RAW } from "./records";
 import { sessionParam as keyValue } from "./keys";
 import { loginStart, loginTransportUp, chapAnswer as chapAnswerIn, chapExpected as chapExpectedIn } from "./login";
-import { logoutStart, opCancel, opDeadline, opStatus, opPercent, opTotal, settle } from "./operation";
+import { logoutStart, opCancel, opDeadline, opDrainDeadline, opStatus, opPercent, opTotal, settle } from "./operation";
+import { scsiCommand, taskTimer, taskAbort } from "./scsi";
 import { connInit, connData, connLost, connTimer } from "./conn";
 
 crcInit();
@@ -81,9 +83,9 @@ export function login(target: i32, auth: u32, flags: u32, connectMs: u32, loginM
   settle();
   return o;
 }
-export function logout(target: i32, logoutMs: u32, concurrency: u32, deadlineMs: u32, graceMs: u32): i32 {
+export function logout(target: i32, logoutMs: u32, concurrency: u32, deadlineMs: u32, graceMs: u32, policy: u32, drainMs: u32): i32 {
   beginCall();
-  const o = logoutStart(target, logoutMs, concurrency, deadlineMs, graceMs);
+  const o = logoutStart(target, logoutMs, concurrency, deadlineMs, graceMs, policy, drainMs);
   settle();
   return o;
 }
@@ -124,6 +126,8 @@ export function timer(id: u32): i32 {
   const kind = id >> 16, slot = <i32>(id & 0xFFFF);
   if (kind == TIMER_CONN && sessionConn(slot)) connTimer(slot);
   else if (kind == TIMER_OP) opDeadline(slot);
+  else if (kind == TIMER_TASK) taskTimer(slot);
+  else if (kind == TIMER_DRAIN) opDrainDeadline(slot);
   return done();
 }
 export function chapAnswer(c: i32, len: u32): i32 {
@@ -136,6 +140,27 @@ export function chapExpected(c: i32, len: u32): i32 {
   if (sessionConn(c)) chapExpectedIn(conn(c), len);
   return done();
 }
+
+// ---- SCSI commands (docs/io.md)
+// Starts a command of `kind` (CDB_* in codes.ts) on session s. Returns the task slot (its end
+// comes as ACT_TASK_DONE, maybe in this same call) or a negative ERR_*.
+export function command(s: i32, kind: u32, lun: u32, lbaHi: u32, lbaLo: u32, count: u32, size: u32, extra: u32, timeoutMs: u32): i32 {
+  beginCall();
+  const t = sessLive(s) ? scsiCommand(s, kind, lun, lbaHi, lbaLo, count, size, extra, timeoutMs) : ERR_BAD_CONN;
+  settle();
+  return t;
+}
+// The caller gave up on task t: it ends now (aborted), and a sent one is aborted on the wire.
+export function abortTask(t: i32): i32 {
+  beginCall();
+  taskAbort(t);
+  return done();
+}
+export function sessionTasks(s: i32): u32 { return sessLive(s) ? sess(s).tasks : 0; }
+// The data digest of PAYLOAD[0, len) (a Data-Out's bytes and padding, which the host copied in).
+export function payloadDigest(len: u32): u32 { return len <= PAYLOAD_CAP ? crc32c(PAYLOAD, len) : 0; }
+export function payloadPtr(): usize { return PAYLOAD; }
+export function payloadCap(): u32 { return PAYLOAD_CAP; }
 
 // XOR of the CRC32C of each `block`-byte block in RX[0..len): the digest loop with one call per batch.
 export function crcBlocks(len: u32, block: u32): u32 {

@@ -2,7 +2,7 @@
 // and the negotiated values per session. A target answer that its result function forbids
 // (a Minimum key answered above our offer, an OR key turned off, ...) fails the login.
 import { K_COUNT, K_MAX_RECV_DSL_TARGET, K_DEFAULT_TIME2WAIT, K_DEFAULT_TIME2RETAIN,
-  K_FIRST_BURST_LENGTH, K_MAX_BURST_LENGTH, K_TARGET_PORTAL_GROUP_TAG, K_HEADER_DIGEST, K_DATA_DIGEST, MAX_RECV_DSL } from "./codes";
+  K_FIRST_BURST_LENGTH, K_MAX_BURST_LENGTH, K_TARGET_PORTAL_GROUP_TAG, K_HEADER_DIGEST, K_DATA_DIGEST, MAX_RECV_DSL, DATA_SEGMENT_MAX } from "./codes";
 import { findKey, valIs, valNum, wKey, wStr, wDec, wEnd, wBytes, pairStart, pairNext, keyIs, keyPtr, keyLen } from "./text";
 import { Session } from "./records";
 
@@ -47,7 +47,8 @@ export function keysOffer(discovery: bool): void {
   for (let k: u32 = 0; k < K_TARGET_PORTAL_GROUP_TAG; k++) {
     if (discovery && !forDiscovery(k)) continue;
     wKey(key(k));
-    if (kind(k) & BOOL) wStr(offer(k) ? "Yes" : "No"); else wDec(offer(k));
+    // A normal session streams Data-In, so it declares the larger data segment.
+    if (kind(k) & BOOL) wStr(offer(k) ? "Yes" : "No"); else wDec(k == K_MAX_RECV_DSL_TARGET && !discovery ? DATA_SEGMENT_MAX : offer(k));
     wEnd();
   }
 }

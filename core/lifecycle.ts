@@ -2,9 +2,10 @@
 // slot or finishes an operation, so each is released exactly once whatever path got there.
 // A session's end inside an operation is only recorded here; settle() (operation.ts) does the
 // accounting that follows, once per entry call.
-import { ACT_CLOSE, ACT_SESSION_GONE, ACT_OP_DONE, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE } from "./codes";
+import { ACT_CLOSE, ACT_SESSION_GONE, ACT_OP_DONE, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE, T_SESSION_LOST } from "./codes";
 import { act } from "./actions";
-import { Conn, Session, conn, op, connFree, sessFree, NONE, FL_STOPPED } from "./records";
+import { Conn, Session, conn, op, connFree, sessFree, markDirty, NONE, FL_STOPPED } from "./records";
+import { sessionTasksEnd } from "./tasks";
 import { cancelConn, cancelOp } from "./timers";
 
 export function closeConn(c: Conn): void {
@@ -16,6 +17,7 @@ export function closeConn(c: Conn): void {
 }
 
 export function sessionGone(s: Session): void {
+  sessionTasksEnd(s, T_SESSION_LOST, false);
   if (s.conn != NONE) closeConn(conn(<i32>s.conn));
   s.conn = NONE;
   act(ACT_SESSION_GONE, <u32>s.index);
@@ -34,13 +36,11 @@ export function opFinish(o: i32, hr: u32): void {
 }
 
 // A session of operation o reached its end (wasSent: its Logout had gone out).
-export let anyDirty: bool = false;
 export function opSessionEnded(o: i32, ok: bool, wasSent: bool): void {
   const r = op(o);
   if (r.type == 0) return;
   if (wasSent) r.inflight--;
   r.done++;
   if (ok) r.ok++;
-  r.dirty = 1; anyDirty = true;
+  markDirty(o);
 }
-export function clearDirty(): void { anyDirty = false; }

@@ -9,7 +9,7 @@ import { S_OK, E_INVALIDARG, E_OUTOFMEMORY, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_OPER
   P_INITIATOR_NAME, P_TARGET_NAME, P_CHAP_USER, P_CHAP_TARGET_USER, P_RANDOM, P_KEEPALIVE_MS, DISCOVERY_GRACE_MS,
   L_AUTH_FAILED, L_AUTHZ_FAILED, L_NOT_FOUND, L_OUT_OF_RESOURCES, L_TARGET_ERROR, L_INITIATOR_ERROR,
   L_DOWNGRADE_REFUSED, L_MUTUAL_AUTH_FAILED, L_TIMEOUT, L_CONNECT_FAILED, L_PROTOCOL_ERROR,
-  L_TRANSPORT_LOST, L_TOO_MANY_REDIRECTS, L_CANCELLED, L_NEGOTIATION_FAILED, ERR_NO_SLOT } from "./codes";
+  L_TRANSPORT_LOST, L_TOO_MANY_REDIRECTS, L_CANCELLED, L_NEGOTIATION_FAILED, ERR_NO_SLOT, DATA_SEGMENT_MAX } from "./codes";
 import { act, txAlloc } from "./actions";
 import { TX, RX, IO, IO_CAP, be16, be32, put16 } from "./mem";
 import { Conn, Session, Operation, conn, sess, op, opAlloc, sessAlloc, sessFree, connAlloc, targetLive, nextItt,
@@ -19,7 +19,7 @@ import { findKey, valIs, valNum, valBinary, valPtr, valLen, bytesEq, wStart, wKe
   wEnd, wLen, wOkay } from "./text";
 import { pduBegin, pduData, pduEnd, stamp } from "./send";
 import { armConn, cancelConn, CT_CONNECT, CT_LOGIN, CT_KEEPALIVE } from "./timers";
-import { framerReset, framerSetDigests } from "./framer";
+import { framerReset, framerSetDigests, framerStream } from "./framer";
 import { closeConn, sessionGone, opFinish } from "./lifecycle";
 import { keysOffer, keysAnswer, keysAnswerProposals, keysReset, setSessionParam } from "./keys";
 import { sendTargetsRequest } from "./discovery";
@@ -342,6 +342,7 @@ function fullFeature(c: Conn, s: Session): void {
   framerSetDigests(c, (f & SF_HD_ON) != 0, (f & SF_DD_ON) != 0);
   const o = <i32>s.op;
   if (f & SF_DISCOVERY) { sendTargetsRequest(c, s); return; }
+  framerStream(c, DATA_SEGMENT_MAX);                   // what we declared as MaxRecvDataSegmentLength
   if (s.keepaliveMs) armConn(c, CT_KEEPALIVE, s.keepaliveMs);
   s.op = NONE;
   act(ACT_LOGGED_IN, <u32>o, <u32>s.index, s.tsih, <u32>c.index);

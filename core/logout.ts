@@ -4,19 +4,23 @@
 import { S_OK, VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_TIMEOUT, ACT_SESSION_RESULT, ACT_EVENT, EV_SESSION_LOGGED_OUT,
   S5_LOGGED_IN, S6_IN_LOGOUT, S7_LOGOUT_REQUESTED, S8_CLEANUP_WAIT, S1_FREE, ASYNC_LOGOUTFROMTARGET,
   R_LOGGED_OUT, R_TIMEOUT, R_PROTOCOL_ERROR, R_RESPONSE_1_CID_NOT_FOUND, R_RESPONSE_2_RECOVERY_UNSUPPORTED,
-  R_RESPONSE_3_CLEANUP_FAILED } from "./codes";
+  R_RESPONSE_3_CLEANUP_FAILED, T_ABORTED_BY_LOGOUT } from "./codes";
 import { act } from "./actions";
 import { be16, be32 } from "./mem";
 import { Conn, Session, conn, op, nextItt, NONE, LS_PENDING, LS_SENT, LS_FINISHED, SF_CLOSING, FL_STOPPED } from "./records";
 import { pduBegin, pduEnd, stamp } from "./send";
 import { armConn, cancelConn, CT_LOGOUT, CT_GRACE } from "./timers";
 import { sessionGone, opSessionEnded } from "./lifecycle";
+import { sessionTasksEnd } from "./tasks";
 
 // T9 (S5->S6) or T10 (S7->S6). Returns false when the session has no connection to carry it.
 export function logoutSend(s: Session): bool {
   if (s.conn == NONE) { sessionFinish(s, R_PROTOCOL_ERROR, 0, 0); return false; }
   const c = conn(<i32>s.conn);
   if (c.state != S5_LOGGED_IN && c.state != S7_LOGOUT_REQUESTED) { sessionFinish(s, R_PROTOCOL_ERROR, 0, 0); return false; }
+  // Whatever is still in flight ends now: the target terminates it with the session (RFC 7143
+  // §11.14), and what it still sends for those commands is dropped.
+  sessionTasksEnd(s, T_ABORTED_BY_LOGOUT, true);
   const p = pduBegin(c, 0);
   const itt = nextItt(s);
   // Immediate (goes out even with the window closed), F=1, reason 0 (close the session);
@@ -66,7 +70,7 @@ export function sessionFinish(s: Session, reason: u32, t2w: u32, t2r: u32): void
   if (s.conn != NONE) cancelConn(conn(<i32>s.conn));
   const timedOut = o != NONE && op(<i32>o).timedOut != 0;
   const hr = reason == R_LOGGED_OUT ? S_OK : reason == R_TIMEOUT && timedOut ? VDS_E_TIMEOUT : VDS_E_ISCSI_LOGOUT_FAILED;
-  if (o != NONE && op(<i32>o).type == ASYNC_LOGOUTFROMTARGET) act(ACT_SESSION_RESULT, o, <u32>s.index, reason, hr, t2w, t2r);
+  if (o != NONE && op(<i32>o).type == ASYNC_LOGOUTFROMTARGET) act(ACT_SESSION_RESULT, o, <u32>s.index, reason, hr, t2w, t2r, s.drained, s.aborted);
   else act(ACT_EVENT, <u32>s.index, EV_SESSION_LOGGED_OUT, reason, t2w, t2r);
   sessionGone(s);
   if (o != NONE) opSessionEnded(<i32>o, reason == R_LOGGED_OUT, wasSent);

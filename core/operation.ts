@@ -5,11 +5,12 @@ import { S_OK, ACT_PROGRESS, ACT_SESSION_RESULT, ACT_JOINED, ASYNC_LOGOUTFROMTAR
   VDS_E_OPERATION_PENDING, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE, VDS_E_TIMEOUT,
   VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_ISCSI_LOGOUT_INCOMPLETE, VDS_E_ISCSI_SESSION_NOT_FOUND,
   VDS_E_OBJECT_NOT_FOUND, E_INVALIDARG, MAX_OPS, MAX_SESSIONS, MAX_TARGETS,
-  Q3_LOGGED_IN, S5_LOGGED_IN, R_CANCELLED_BEFORE_SEND, R_TIMEOUT } from "./codes";
+  Q3_LOGGED_IN, S5_LOGGED_IN, R_CANCELLED_BEFORE_SEND, R_TIMEOUT, R_BUSY, INFLIGHT_DRAIN, INFLIGHT_REFUSE,
+  TIMER_DRAIN, ACT_ARM } from "./codes";
 import { act } from "./actions";
-import { Operation, op, opLive, opAlloc, sess, conn, targetLive, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY, SF_CLOSING } from "./records";
+import { Operation, Session, op, opLive, opAlloc, sess, conn, targetLive, takeDirty, markDirty, LS_DRAINING, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY, SF_CLOSING } from "./records";
 import { armOp } from "./timers";
-import { opFinish, anyDirty, clearDirty } from "./lifecycle";
+import { opFinish } from "./lifecycle";
 import { logoutSendCounted, sessionFinish, closingDone } from "./logout";
 import { durationOk, cancelLogin, deadlineLogin } from "./login";
 
@@ -39,8 +40,7 @@ function pump(r: Operation): void {
 // After every entry call: operations whose sessions ended inside it finish, report progress
 // or start their next Logouts. Starting one can end a session at once, hence the loop.
 export function settle(): void {
-  while (anyDirty) {
-    clearDirty();
+  while (takeDirty()) {
     for (let i = 0; i < MAX_OPS; i++) {
       const r = op(i);
       if (r.type == 0 || !r.dirty) continue;
@@ -67,7 +67,7 @@ function joinableLogoutFor(t: u32): i32 {
 // Returns the operation slot (already finished for the up-front failures), or -1 when no slot is
 // free. Joining a running logout is said explicitly (ACT_JOINED): each session still gets
 // exactly one Logout on the wire.
-export function logoutStart(target: i32, logoutMs: u32, concurrency: u32, deadlineMs: u32, graceMs: u32): i32 {
+export function logoutStart(target: i32, logoutMs: u32, concurrency: u32, deadlineMs: u32, graceMs: u32, policy: u32, drainMs: u32): i32 {
   if (targetLive(target)) {
     const running = joinableLogoutFor(<u32>target);
     if (running >= 0) { op(running).holders++; act(ACT_JOINED, <u32>running); return running; }
@@ -76,34 +76,50 @@ export function logoutStart(target: i32, logoutMs: u32, concurrency: u32, deadli
   if (r == null) return -1;
   const o = r.index;
   if (target == -2 || target < -2 || target >= MAX_TARGETS || !durationOk(logoutMs, false) || concurrency == 0 ||
-      concurrency > <u32>MAX_SESSIONS || !durationOk(deadlineMs, true) || !durationOk(graceMs, true)) { opFinish(o, E_INVALIDARG); return o; }
+      concurrency > <u32>MAX_SESSIONS || !durationOk(deadlineMs, true) || !durationOk(graceMs, true) ||
+      policy > INFLIGHT_REFUSE || !durationOk(drainMs, false)) { opFinish(o, E_INVALIDARG); return o; }
   if (!targetLive(target)) { opFinish(o, VDS_E_OBJECT_NOT_FOUND); return o; }
-  r.target = <u32>target; r.concurrency = concurrency;
-  let total: u32 = 0;
+  r.target = <u32>target; r.concurrency = concurrency; r.inflightPolicy = policy;
+  let total: u32 = 0, draining = false;
   for (let i = 0; i < MAX_SESSIONS; i++) {
     const s = sess(i);
     if (s.state != Q3_LOGGED_IN || s.target != <u32>target) continue;
     if (s.flags & SF_DISCOVERY) continue;
     if (s.lstate != LS_NONE || s.op != NONE) continue;
     if (s.conn == NONE || conn(<i32>s.conn).state != S5_LOGGED_IN) continue;
+    total++;
+    s.drained = 0; s.aborted = 0;
+    // 'refuse': a session with commands in flight stays logged in, as Windows does for a
+    // device in use.
+    if (s.tasks && policy == INFLIGHT_REFUSE) {
+      act(ACT_SESSION_RESULT, <u32>o, <u32>i, R_BUSY, VDS_E_ISCSI_LOGOUT_FAILED, 0, 0, 0, 0);
+      r.done++;
+      continue;
+    }
     s.op = <u32>o; s.lstate = LS_PENDING;
     s.logoutMs = logoutMs; s.graceMs = graceMs;
-    total++;
+    // 'drain': its commands run to their end (bounded by drainMs) before its Logout goes out.
+    if (s.tasks && policy == INFLIGHT_DRAIN) { s.lstate = LS_DRAINING; draining = true; }
   }
   r.total = total;
   if (total == 0) { opFinish(o, VDS_E_ISCSI_SESSION_NOT_FOUND); return o; }
+  if (r.done >= total) { opFinish(o, aggregate(r)); return o; }
   if (deadlineMs > 0) armOp(o, deadlineMs);
+  if (draining) act(ACT_ARM, (TIMER_DRAIN << 16) | <u32>o, drainMs);
   pump(r);
   return o;
 }
 
-// Unsent sessions leave the operation still logged in, with `reason`.
+@inline function unsent(s: Session): bool { return s.lstate == LS_PENDING || s.lstate == LS_DRAINING; }
+
+// Unsent sessions leave the operation still logged in, with `reason`; commands they were
+// draining go on.
 function releasePending(r: Operation, reason: u32, hr: u32): void {
   for (let i = 0; i < MAX_SESSIONS; i++) {
     const s = sess(i);
-    if (s.state == 0 || s.op != <u32>r.index || s.lstate != LS_PENDING) continue;
+    if (s.state == 0 || s.op != <u32>r.index || !unsent(s)) continue;
     s.op = NONE; s.lstate = LS_NONE;
-    act(ACT_SESSION_RESULT, <u32>r.index, <u32>i, reason, hr, 0, 0);
+    act(ACT_SESSION_RESULT, <u32>r.index, <u32>i, reason, hr, 0, 0, s.drained, s.aborted);
     r.done++;
   }
 }
@@ -118,7 +134,7 @@ export function opCancel(o: i32): u32 {
   let pending = false;
   for (let i = 0; i < MAX_SESSIONS && !pending; i++) {
     const s = sess(i);
-    pending = s.state != 0 && s.op == <u32>o && s.lstate == LS_PENDING;
+    pending = s.state != 0 && s.op == <u32>o && unsent(s);
   }
   if (!pending) return VDS_E_CANCEL_TOO_LATE;
   if (++r.cancelVotes < r.holders) return VDS_E_CANCEL_TOO_LATE;
@@ -142,6 +158,15 @@ export function opDeadline(o: i32): void {
     if (s.flags & SF_CLOSING) closingDone(s); else sessionFinish(s, R_TIMEOUT, 0, 0);
   }
   if (r.type != 0 && r.done >= r.total) opFinish(o, aggregate(r));
+}
+
+// The drain deadline: sessions still draining log out now; their commands end aborted-by-logout.
+export function opDrainDeadline(o: i32): void {
+  if (!opLive(o) || op(o).finished) return;
+  for (let i = 0; i < MAX_SESSIONS; i++) {
+    const s = sess(i);
+    if (s.state != 0 && s.op == <u32>o && s.lstate == LS_DRAINING) { s.lstate = LS_PENDING; markDirty(o); }
+  }
 }
 
 export function opStatus(o: i32): u32 {

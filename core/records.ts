@@ -2,7 +2,7 @@
 // @unmanaged classes over fixed memory (nothing is allocated while sessions run). Each record
 // starts with the fields set once at start-up (its index and the addresses of its buffers);
 // everything after `state` is zeroed by one reset, so a field added later cannot be forgotten.
-import { MAX_CONNS, MAX_SESSIONS, MAX_OPS, MAX_TARGETS, MAX_RECV_DSL, K_COUNT, S1_FREE, Q1_FREE,
+import { MAX_CONNS, MAX_SESSIONS, MAX_OPS, MAX_TARGETS, MAX_TASKS, MAX_RECV_DSL, K_COUNT, S1_FREE, Q1_FREE,
   LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST } from "./codes";
 
 export const NONE: u32 = 0xFFFFFFFF;
@@ -25,12 +25,24 @@ export const NONE: u32 = 0xFFFFFFFF;
   rxFlags: u32;        // FL_*
   rxSum: u32;          // raw framing only: checksum and count of PDUs (tests, benchmarks)
   rxCount: u32;
+  sLeft: u32;          // a streamed Data-In: payload bytes still to come,
+  sPad: u32;           // ... padding bytes after them,
+  sDigestLeft: u32;    // ... data digest bytes still to collect,
+  sDigest: u32;        // ... the digest collected so far,
+  sCrc: u32;           // ... and the running CRC32C over payload and padding
+  dinTask: i32;        // the task a streamed Data-In belongs to (-1: discarded)
+  dinB1: u32;          // its byte 1 (F, O, U, S), status byte and residual count
+  dinStatus: u32;
+  dinResidual: u32;
+  dinOffset: u32;      // where the next payload byte goes in the task's buffer
 }
 export const FL_HDIGEST: u32 = 1;
 export const FL_DDIGEST: u32 = 2;
 export const FL_STOPPED: u32 = 4;
 export const FL_RAW: u32 = 8;        // no session behind it: fold PDUs into a checksum
 export const FL_ANY_DIR: u32 = 16;   // raw only: accept initiator PDUs as well (fixtures)
+export const FL_STREAM: u32 = 32;    // Data-In payload is streamed to the task, not reassembled
+export const FL_PAYLOAD: u32 = 64;   // in the middle of a streamed payload
 
 export const RXBUF_SIZE: u32 = 48 + 1020 + 4 + MAX_RECV_DSL + 4;
 const CONN_SIZE: usize = offsetof<Conn>();
@@ -85,6 +97,10 @@ export function connFree(r: Conn): void { r.state = 0; r.timerKind = 0; }
   keepaliveMs: u32;    // NOP-Out ping interval and answer limit; 0 = off
   chapAlg: u32;
   chapNext: u32;       // mutual CHAP: the response flags to continue with once verified
+  tasks: u32;          // commands in flight for their callers (queued or sent)
+  taskSeq: u32;        // creation counter for tasks
+  drained: u32;        // commands that ended on their own while the session was leaving
+  aborted: u32;        // commands the logout ended (aborted-by-logout)
   textPending: u32;    // discovery: a Text Request waits for the command window to open
   textTtt: u32;        // ... echoing this Target Transfer Tag (0xFFFFFFFF: the first request)
 }
@@ -108,6 +124,7 @@ export const LS_NONE: u32 = 0;
 export const LS_PENDING: u32 = 1;   // in a logout operation, Logout not yet sent
 export const LS_SENT: u32 = 2;
 export const LS_FINISHED: u32 = 3;
+export const LS_DRAINING: u32 = 4;  // in a logout operation, waiting for its commands to end first
 
 const SESS_SIZE: usize = offsetof<Session>();
 const SESSIONS: usize = memory.data(MAX_SESSIONS * <i32>offsetof<Session>(), 8);
@@ -147,6 +164,65 @@ export function nextItt(r: Session): u32 {
   return itt;
 }
 
+// ---- SCSI tasks (docs/io.md): one per command, from the call that starts it until the
+// target's last word on it (a task ended early for its caller stays ABORTING until then).
+@unmanaged export class Task {
+  index: i32;
+  cdb: usize;          // 16 bytes
+  gen: u32;            // bumped at every allocation: part of the ITT, so a stale ITT never matches
+  state: u32;          // 0 free, TS_*
+  sess: i32;
+  itt: u32;
+  cmdSN: u32;
+  seq: u32;            // creation order within its session: queued tasks go out in this order
+  lunHi: u32;          // LUN bytes 8..15 of the BHS, as two big-endian words
+  lunLo: u32;
+  flags: u32;          // TF_*
+  edtl: u32;           // Expected Data Transfer Length
+  cdbLen: u32;
+  dataIn: u32;         // Data-In bytes received so far (always in order)
+  expDataSN: u32;
+  r2tSN: u32;          // next R2TSN expected
+  timeoutMs: u32;
+  abortItt: u32;       // the ITT of our ABORT TASK for it, or NONE
+}
+export const TS_QUEUED: u32 = 1;     // waiting for the command window
+export const TS_SENT: u32 = 2;
+export const TS_ABORTING: u32 = 3;   // ended for its caller; what the target still sends for it is dropped
+export const TF_READ: u32 = 1;
+export const TF_WRITE: u32 = 2;
+export const TF_RETRIED: u32 = 4;    // retried once after a UNIT ATTENTION
+export const TF_STATUS: u32 = 8;     // the status came with the last Data-In (S bit)
+
+const TASK_SIZE: usize = offsetof<Task>();
+const TASKS: usize = memory.data(MAX_TASKS * <i32>offsetof<Task>(), 8);
+const CDBS: usize = memory.data(MAX_TASKS * 16, 8);
+@inline export function task(t: i32): Task { return changetype<Task>(TASKS + <usize>t * TASK_SIZE); }
+@inline export function taskLive(t: i32): bool { return t >= 0 && t < MAX_TASKS && task(t).state != 0; }
+export function taskAlloc(s: i32): Task | null {
+  for (let i = 0; i < MAX_TASKS; i++) {
+    const r = task(i);
+    if (r.state != 0) continue;
+    const at = changetype<usize>(r) + offsetof<Task>("state");
+    memory.fill(at, 0, TASK_SIZE - offsetof<Task>("state"));
+    r.gen++;
+    r.state = TS_QUEUED; r.sess = s; r.abortItt = NONE;
+    memory.fill(r.cdb, 0, 16);
+    return r;
+  }
+  return null;
+}
+// A task's ITT: the top bit keeps it apart from the session's other ITTs (login, NOP, Logout),
+// the low 12 bits are its slot and the rest its generation.
+export function taskItt(r: Task): u32 { return 0x80000000 | ((r.gen & 0x7FFFF) << 12) | <u32>r.index; }
+export function taskByItt(s: i32, itt: u32): Task | null {
+  if (!(itt & 0x80000000)) return null;
+  const i = <i32>(itt & 0xFFF);
+  if (i >= MAX_TASKS) return null;
+  const r = task(i);
+  return r.state != 0 && r.sess == s && r.itt == itt ? r : null;
+}
+
 // ---- operations (the IVdsAsync behind a handle)
 @unmanaged export class Operation {
   index: i32;
@@ -165,6 +241,7 @@ export function nextItt(r: Session): u32 {
   percent: u32;
   dirty: u32;          // a session ended inside this call: settle() has accounting to do
   holders: u32;        // callers sharing a logout (its starter and those who joined it)
+  inflightPolicy: u32; // INFLIGHT_*: what its sessions do with commands in flight
   cancelVotes: u32;    // ... of whom asked to cancel
 }
 const OP_SIZE: usize = offsetof<Operation>();
@@ -184,6 +261,11 @@ export function opAlloc(type: u32): Operation | null {
   }
   return null;
 }
+
+// An operation with accounting to do before the entry call returns (operation.ts settle()).
+let anyDirty: bool = false;
+export function markDirty(o: i32): void { op(o).dirty = 1; anyDirty = true; }
+export function takeDirty(): bool { const d = anyDirty; anyDirty = false; return d; }
 
 // ---- targets (the host maps ids and names to these slots)
 @unmanaged export class Target {
@@ -212,4 +294,5 @@ export function recordsInit(): void {
   }
   for (let i = 0; i < MAX_OPS; i++) op(i).index = i;
   for (let i = 0; i < MAX_TARGETS; i++) target(i).index = i;
+  for (let i = 0; i < MAX_TASKS; i++) { const r = task(i); r.index = i; r.cdb = CDBS + <usize>i * 16; }
 }

@@ -1,10 +1,10 @@
 // Building one outbound PDU in TX: zeroed BHS, optional header digest, data, padding, optional
 // data digest, then one ACT_SEND. Digests follow what the session negotiated.
-import { ACT_SEND } from "./codes";
+import { ACT_SEND, ACT_SEND_DATA } from "./codes";
 import { TX, pad4, put24, put32 } from "./mem";
 import { act, txAlloc, txShrink } from "./actions";
 import { crc32c } from "./crc32c";
-import { Conn, sess, SF_HD_ON, SF_DD_ON } from "./records";
+import { Conn, Task, sess, SF_HD_ON, SF_DD_ON } from "./records";
 
 let curConn: i32 = -1;
 let curAt: u32 = 0;
@@ -44,4 +44,16 @@ export function pduEnd(dsl: u32): void {
   }
   txShrink(curAt, n);
   act(ACT_SEND, <u32>curConn, curAt, n);
+}
+
+// Ends a PDU whose data segment is bytes [offset, offset+plen) of task t's buffer, which the
+// host holds: the header (and its digest) is in TX; the host writes it, then those bytes, `pad`
+// zero bytes and, when the digest flag is set, the data digest it asks the core for.
+export function pduEndWithPayload(t: Task, offset: u32, plen: u32): void {
+  const p = TX + curAt;
+  put24(p + 5, plen);
+  let n: u32 = 48;
+  if (curHd) { store<u32>(p + 48, crc32c(p, 48)); n += 4; }
+  txShrink(curAt, n);
+  act(ACT_SEND_DATA, <u32>curConn, curAt, n, <u32>t.index, offset, plen, pad4(plen) - plen, curDd && plen > 0 ? 1 : 0);
 }

@@ -2,6 +2,7 @@
 import type { Host } from './types.ts';
 import { Engine, type OpSink } from './engine.ts';
 import { AsyncOperation } from './async-operation.ts';
+import { Session } from './session.ts';
 import { CODE, HR, hrName, KEY_NAMES, LOGIN_RESULT_NAMES, REASON_NAMES } from './codes.ts';
 import { deliver, type Report, rethrowLater } from './deliver.ts';
 import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText } from './ids.ts';
@@ -70,18 +71,33 @@ export interface SessionOutcome {
   reason: string;
   time2Wait: number;
   time2Retain: number;
+  /** Commands that ended on their own while the session was leaving (docs/io.md). */
+  commandsDrained: number;
+  /** Commands the logout ended (`aborted-by-logout`). */
+  commandsAborted: number;
 }
 export interface LogoutOutput {
   targetId?: string;
   targetName?: string;
   sessions: SessionOutcome[];
 }
+export type InflightPolicy = 'drain' | 'abort' | 'refuse';
 export interface LogoutOptions {
   logoutTimeoutMs?: number;
   concurrency?: number;
   deadlineMs?: number;
   graceMs?: number;
+  /** Commands in flight: run them to their end first (default), abort them, or leave a busy
+   *  session logged in (docs/io.md). */
+  inflight?: InflightPolicy;
+  /** How long `drain` waits for commands in flight (default: logoutTimeoutMs). */
+  drainTimeoutMs?: number;
 }
+const INFLIGHT_POLICIES: Record<string, number> = {
+  drain: CODE.INFLIGHT_DRAIN,
+  abort: CODE.INFLIGHT_ABORT,
+  refuse: CODE.INFLIGHT_REFUSE,
+};
 export interface DiscoveredTarget {
   id: string;
   name: string;
@@ -112,6 +128,7 @@ interface SessionEntry {
   target: TargetEntry;
   portal: string;
   tsih: number;
+  disk?: Session;
 }
 
 const EVENT_NAMES: Record<number, string> = Object.fromEntries(
@@ -358,6 +375,8 @@ export class Adapter {
           u32Arg(o.concurrency, 64),
           u32Arg(o.deadlineMs, 0),
           u32Arg(o.graceMs, 1000),
+          INFLIGHT_POLICIES[o.inflight ?? 'drain'] ?? 0xffffffff,
+          u32Arg(o.drainTimeoutMs ?? o.logoutTimeoutMs, 15000),
         ),
       (op) => {
         const output: LogoutOutput = { targetId: entry?.id, targetName: entry?.name, sessions: [] };
@@ -371,7 +390,7 @@ export class Adapter {
         const shared = [handle];
         return {
           shared,
-          sessionResult: (s, reason, hr, t2w, t2r) => {
+          sessionResult: (s, reason, hr, t2w, t2r, drained, aborted) => {
             const sess = this.sessions.get(s);
             output.sessions.push({
               sessionId: sess?.id ?? '',
@@ -382,6 +401,8 @@ export class Adapter {
               reason: REASON_NAMES[reason] ?? String(reason),
               time2Wait: t2w,
               time2Retain: t2r,
+              commandsDrained: drained,
+              commandsAborted: aborted,
             });
           },
           progress: (p) => shared.forEach((h) => h._progress(p)),
@@ -402,6 +423,16 @@ export class Adapter {
       },
     );
     return handle;
+  }
+
+  /** A logged-in session as a disk (docs/io.md); undefined when the id names no live session. */
+  session(sessionId: string): Session | undefined {
+    for (const [slot, e] of this.sessions) {
+      if (e.id !== sessionId) continue;
+      e.disk ??= new Session(this.engine, slot, e.id, () => this.sessions.get(slot) === e);
+      return e.disk;
+    }
+    return undefined;
   }
 
   queryTargets(): {

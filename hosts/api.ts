@@ -7,6 +7,7 @@ export {
   type AdapterOptions,
   type Auth,
   type DiscoverOutput,
+  type InflightPolicy,
   type LoginOutput,
   type LoginRequest,
   type LogoutOptions,
@@ -14,3 +15,6 @@ export {
   type SessionOutcome,
 } from './adapter.ts';
 export type { Conn, ConnHandlers, Host, Runtime } from './types.ts';
+export { type Capacity, type CommandOptions, type Inquiry, type RawResult, Session } from './session.ts';
+export { type CommandEndReason, ScsiError } from './scsi/errors.ts';
+export { decodeSense, type Sense } from './scsi/sense.ts';

@@ -11,8 +11,9 @@ export interface WaitResult<T> {
 
 /** Rejection of the idiomatic promise form: the HRESULT, its name and the per-item output. */
 export class IscsiError<T = unknown> extends Error {
-  constructor(readonly hr: number, readonly output: T) {
-    super(`${hrName(hr)} (0x${(hr >>> 0).toString(16).toUpperCase().padStart(8, '0')})`);
+  /** `reason`: for a SCSI command, why it ended without the target's answer (docs/io.md). */
+  constructor(readonly hr: number, readonly output: T, readonly reason?: string, detail?: string) {
+    super(detail ?? `${hrName(hr)} (0x${(hr >>> 0).toString(16).toUpperCase().padStart(8, '0')})`);
     this.name = 'IscsiError';
   }
   get hrName(): string {

@@ -4,6 +4,7 @@ export const HR = {
   S_OK: 0,
   E_INVALIDARG: 0x80070057,
   E_OUTOFMEMORY: 0x8007000E,
+  E_FAIL: 0x80004005,
   VDS_E_OBJECT_NOT_FOUND: 0x80042405,
   VDS_E_OPERATION_PENDING: 0x80042409,
   VDS_E_CANCEL_TOO_LATE: 0x8004240C,
@@ -48,6 +49,9 @@ export const CODE = {
   ACT_SESSION_GONE: 14,
   ACT_LOGIN_STATUS: 15,
   ACT_JOINED: 16,
+  ACT_DATA_IN: 17,
+  ACT_SEND_DATA: 18,
+  ACT_TASK_DONE: 19,
   TEXT_TARGET_NAME: 1,
   TEXT_TARGET_ADDRESS: 2,
   TEXT_NEGOTIATED: 3,
@@ -60,6 +64,7 @@ export const CODE = {
   R_CONNECTION_LOST_BEFORE_RESPONSE: 5,
   R_PROTOCOL_ERROR: 6,
   R_CANCELLED_BEFORE_SEND: 7,
+  R_BUSY: 8,
   L_OK: 0,
   L_AUTH_FAILED: 1,
   L_AUTHZ_FAILED: 2,
@@ -87,6 +92,31 @@ export const CODE = {
   EV_CONNECTION_LOST: 9,
   EV_ASYNC_OTHER: 10,
   EV_KEEPALIVE_TIMEOUT: 11,
+  EV_UNIT_ATTENTION: 12,
+  T_COMPLETED: 0,
+  T_SESSION_LOST: 1,
+  T_ABORTED_BY_LOGOUT: 2,
+  T_LOGGING_OUT: 3,
+  T_TIMEOUT: 4,
+  T_ABORTED: 5,
+  T_TARGET_FAILURE: 6,
+  TD_UNDERFLOW: 2,
+  TD_OVERFLOW: 4,
+  CDB_RAW: 0,
+  CDB_TEST_UNIT_READY: 1,
+  CDB_INQUIRY: 2,
+  CDB_READ_CAPACITY_10: 3,
+  CDB_READ_CAPACITY_16: 4,
+  CDB_REPORT_LUNS: 5,
+  CDB_READ: 6,
+  CDB_WRITE: 7,
+  CDB_SYNCHRONIZE_CACHE: 8,
+  DIR_NONE: 0,
+  DIR_READ: 1,
+  DIR_WRITE: 2,
+  INFLIGHT_DRAIN: 0,
+  INFLIGHT_ABORT: 1,
+  INFLIGHT_REFUSE: 2,
   AUTH_NONE: 0,
   AUTH_CHAP: 1,
   AUTH_MUTUAL_CHAP: 2,
@@ -115,10 +145,14 @@ export const CODE = {
   Q4_FAILED: 4,
   TIMER_CONN: 1,
   TIMER_OP: 2,
+  TIMER_TASK: 3,
+  TIMER_DRAIN: 4,
   MAX_CONNS: 512,
   MAX_SESSIONS: 512,
   MAX_OPS: 256,
   MAX_TARGETS: 256,
+  MAX_TASKS: 2048,
+  DATA_SEGMENT_MAX: 0x00040000,
   MAX_RECV_DSL: 8192,
   RX_CAP: 0x00040000,
   DISCOVERY_GRACE_MS: 100,
@@ -152,6 +186,7 @@ export const REASON_NAMES: Record<number, string> = {
   5: 'connection-lost-before-response',
   6: 'protocol-error',
   7: 'cancelled-before-send',
+  8: 'busy',
 };
 /** Negotiated login keys: the name reported for each K_ code. */
 export const KEY_NAMES: [string, number][] = [["MaxConnections",0],["InitialR2T",1],["ImmediateData",2],["TargetMaxRecvDataSegmentLength",3],["MaxBurstLength",4],["FirstBurstLength",5],["DefaultTime2Wait",6],["DefaultTime2Retain",7],["MaxOutstandingR2T",8],["DataPDUInOrder",9],["DataSequenceInOrder",10],["ErrorRecoveryLevel",11],["TargetPortalGroupTag",12],["HeaderDigest",13],["DataDigest",14]];
@@ -163,7 +198,7 @@ export type Action =
   | { kind: 'cancel'; timer: number }
   | { kind: 'connect'; conn: number; session: number; op: number; bytes: Uint8Array }
   | { kind: 'op-done'; op: number; hr: number; lateCancel: number }
-  | { kind: 'session-result'; op: number; session: number; reason: number; hr: number; time2Wait: number; time2Retain: number }
+  | { kind: 'session-result'; op: number; session: number; reason: number; hr: number; time2Wait: number; time2Retain: number; commandsDrained: number; commandsAborted: number }
   | { kind: 'event'; session: number; event: number; p1: number; p2: number; p3: number }
   | { kind: 'chap-answer'; conn: number; algorithm: number; identifier: number; bytes: Uint8Array }
   | { kind: 'chap-verify'; conn: number; algorithm: number; identifier: number; bytes: Uint8Array }
@@ -172,7 +207,10 @@ export type Action =
   | { kind: 'progress'; op: number; percent: number }
   | { kind: 'session-gone'; session: number }
   | { kind: 'login-status'; op: number; status: number; reason: number }
-  | { kind: 'joined'; op: number };
+  | { kind: 'joined'; op: number }
+  | { kind: 'data-in'; task: number; rxAt: number; count: number; offset: number }
+  | { kind: 'send-data'; conn: number; task: number; offset: number; plen: number; pad: number; digest: number; bytes: Uint8Array }
+  | { kind: 'task-done'; task: number; reason: number; status: number; response: number; flags: number; residual: number; bytes: Uint8Array };
 export type ActionKind = Action['kind'];
 /** Decodes the record whose 8 words are `w`; byte ranges are copied out of `tx` (acting on
  *  one action may call the core again, which reuses TX). */
@@ -184,7 +222,7 @@ export function readAction(w: Uint32Array, tx: Uint8Array): Action {
     case 4: return { kind: 'cancel', timer: w[1] };
     case 5: return { kind: 'connect', conn: w[1], session: w[4], op: w[5], bytes: tx.slice(w[2], w[2] + w[3]) };
     case 6: return { kind: 'op-done', op: w[1], hr: w[2], lateCancel: w[3] };
-    case 7: return { kind: 'session-result', op: w[1], session: w[2], reason: w[3], hr: w[4], time2Wait: w[5], time2Retain: w[6] };
+    case 7: return { kind: 'session-result', op: w[1], session: w[2], reason: w[3], hr: w[4], time2Wait: w[5], time2Retain: w[6], commandsDrained: w[7], commandsAborted: w[8] };
     case 8: return { kind: 'event', session: w[1], event: w[2], p1: w[3], p2: w[4], p3: w[5] };
     case 9: return { kind: 'chap-answer', conn: w[1], algorithm: w[2], identifier: w[3], bytes: tx.slice(w[4], w[4] + w[5]) };
     case 10: return { kind: 'chap-verify', conn: w[1], algorithm: w[2], identifier: w[3], bytes: tx.slice(w[4], w[4] + w[5]) };
@@ -194,9 +232,22 @@ export function readAction(w: Uint32Array, tx: Uint8Array): Action {
     case 14: return { kind: 'session-gone', session: w[1] };
     case 15: return { kind: 'login-status', op: w[1], status: w[2], reason: w[3] };
     case 16: return { kind: 'joined', op: w[1] };
+    case 17: return { kind: 'data-in', task: w[1], rxAt: w[2], count: w[3], offset: w[4] };
+    case 18: return { kind: 'send-data', conn: w[1], task: w[4], offset: w[5], plen: w[6], pad: w[7], digest: w[8], bytes: tx.slice(w[2], w[2] + w[3]) };
+    case 19: return { kind: 'task-done', task: w[1], reason: w[2], status: w[3], response: w[4], flags: w[5], residual: w[6], bytes: tx.slice(w[7], w[7] + w[8]) };
     default: throw new Error(`unknown core action ${w[0]}`);
   }
 }
+/** How a SCSI command ended (ACT_TASK_DONE reason), as names. */
+export const TASK_END_NAMES: Record<number, string> = {
+  0: 'completed',
+  1: 'session-lost',
+  2: 'aborted-by-logout',
+  3: 'logging-out',
+  4: 'timeout',
+  5: 'aborted',
+  6: 'target-failure',
+};
 /** Login results, as names. */
 export const LOGIN_RESULT_NAMES: Record<number, string> = {
   0: 'ok',

@@ -1,5 +1,13 @@
 import { HR, type HRName } from './codes.generated.ts';
-export { CODE, HR, KEY_NAMES, LOGIN_RESULT_NAMES, readAction, REASON_NAMES } from './codes.generated.ts';
+export {
+  CODE,
+  HR,
+  KEY_NAMES,
+  LOGIN_RESULT_NAMES,
+  readAction,
+  REASON_NAMES,
+  TASK_END_NAMES,
+} from './codes.generated.ts';
 export type { Action, ActionKind } from './codes.generated.ts';
 export type { HRName };
 

@@ -12,11 +12,25 @@ export interface OpSink {
   portal?: Portal;
   secrets?: { secret: string; targetSecret?: string };
   progress?(pct: number): void;
-  sessionResult?(s: number, reason: number, hr: number, t2w: number, t2r: number): void;
+  sessionResult?(
+    s: number,
+    reason: number,
+    hr: number,
+    t2w: number,
+    t2r: number,
+    drained: number,
+    aborted: number,
+  ): void;
   loggedIn?(s: number, tsih: number): void;
   loginStatus?(status: number, reason: number): void;
   text?(kind: number, value: string): void;
   done(hr: number, lateCancel: number): void;
+}
+/** What a SCSI command's owner hears: where its data lives, and how it ended. */
+export interface TaskSink {
+  /** Read: where Data-In lands. Write: where Data-Out comes from. */
+  buffer: Uint8Array;
+  done(reason: number, status: number, response: number, flags: number, residual: number, sense: Uint8Array): void;
 }
 export interface EngineEvents {
   sessionGone(s: number): void;
@@ -38,6 +52,7 @@ export class Engine {
   private conns = new Map<number, ConnEntry>();
   private timers = new Map<number, { cancel(): void }>();
   private ops = new Map<number, OpSink>();
+  private tasks = new Map<number, TaskSink>();
   private connecting = new Set<Promise<void>>();
 
   constructor(private host: Host, private events: EngineEvents) {
@@ -68,10 +83,31 @@ export class Engine {
     return op;
   }
 
+  /** Starts a SCSI command; its sink is bound before any of its actions are carried out.
+   *  Returns the task slot, or the core's negative error (nothing was started). */
+  startTask(run: (core: CoreExports) => number, sink: TaskSink): number {
+    const t = run(this.core);
+    const acts = this.take(this.core.actions());
+    if (t >= 0) this.tasks.set(t, sink);
+    this.performAll(acts);
+    return t;
+  }
+  abortTask(t: number): void {
+    if (this.tasks.has(t)) this.drain(this.core.abortTask(t));
+  }
+  tasksInFlight(): number {
+    return this.tasks.size;
+  }
+
   cancel(op: number): number {
     const hr = this.core.cancel(op) >>> 0;
     this.drain(this.core.actions());
     return hr;
+  }
+
+  /** The core's IO region (a raw CDB goes there). */
+  io(): Uint8Array {
+    return this.v.io;
   }
 
   /** Writes TLV parameters into the core's IO region; returns the byte length. */
@@ -173,8 +209,30 @@ export class Engine {
         break;
       }
       case 'session-result':
-        this.ops.get(a.op)?.sessionResult?.(a.session, a.reason, a.hr, a.time2Wait, a.time2Retain);
+        this.ops.get(a.op)?.sessionResult?.(
+          a.session,
+          a.reason,
+          a.hr,
+          a.time2Wait,
+          a.time2Retain,
+          a.commandsDrained,
+          a.commandsAborted,
+        );
         break;
+      case 'data-in': {
+        const t = this.tasks.get(a.task);
+        t?.buffer.set(this.v.rx.subarray(a.rxAt, a.rxAt + a.count), a.offset);
+        break;
+      }
+      case 'send-data':
+        this.sendData(a.conn, a.bytes, this.tasks.get(a.task)?.buffer, a.offset, a.plen, a.pad, a.digest);
+        break;
+      case 'task-done': {
+        const t = this.tasks.get(a.task);
+        this.tasks.delete(a.task);
+        t?.done(a.reason, a.status, a.response, a.flags, a.residual, a.bytes);
+        break;
+      }
       case 'event':
         this.events.event(a.session, a.event, a.p1, a.p2, a.p3);
         break;
@@ -201,6 +259,32 @@ export class Engine {
         break;
       case 'joined':
         break; // handled by startOp, before anything else acts
+    }
+  }
+
+  /** A PDU whose data segment is bytes of the caller's buffer: the header the core built, the
+   *  bytes themselves (no copy on the way), padding, and the data digest the core computes. */
+  private sendData(
+    c: number,
+    header: Uint8Array,
+    buffer: Uint8Array | undefined,
+    offset: number,
+    plen: number,
+    pad: number,
+    digest: number,
+  ): void {
+    const conn = this.conns.get(c)?.conn;
+    if (!conn || !buffer) return;
+    const payload = buffer.subarray(offset, offset + plen);
+    conn.write(header);
+    conn.write(payload);
+    if (pad) conn.write(new Uint8Array(pad));
+    if (digest) {
+      this.v.payload.set(payload);
+      this.v.payload.fill(0, plen, plen + pad);
+      const d = new Uint8Array(4);
+      new DataView(d.buffer).setUint32(0, this.core.payloadDigest(plen + pad) >>> 0, true);
+      conn.write(d);
     }
   }
 

@@ -13,6 +13,7 @@ const fmt = (v) => (v > 0xffff ? '0x' + (v >>> 0).toString(16).toUpperCase().pad
 const hr = group(/^(S_|E_|VDS_|HR_)/);
 const reasons = group(/^R_/);
 const login = group(/^L_/);
+const taskEnds = group(/^T_/);
 const keys = [...src.matchAll(/^export const (K_[A-Z0-9_]+): u32 = (\d+); \/\/ (\w+)$/gm)].map((
   [, , v, name],
 ) => [name, Number(v)]);
@@ -66,6 +67,10 @@ ${actionCases}
     default: throw new Error(\`unknown core action \${w[0]}\`);
   }
 }
+/** How a SCSI command ended (ACT_TASK_DONE reason), as names. */
+export const TASK_END_NAMES: Record<number, string> = {
+${taskEnds.map(([n, v]) => `  ${v}: '${n.slice(2).toLowerCase().replaceAll('_', '-')}',`).join('\n')}
+};
 /** Login results, as names. */
 export const LOGIN_RESULT_NAMES: Record<number, string> = {
 ${login.map(([n, v]) => `  ${v}: '${n.slice(2).toLowerCase().replaceAll('_', '-')}',`).join('\n')}

@@ -31,4 +31,8 @@ export type Fault =
   | 'propose-key' // proposes X-com.example.Foo=1 and waits for an answer before it moves on
   | 'out-of-range' // answers MaxRecvDataSegmentLength=4294967808 (2^32 + 512)
   | 'redirect-junk' // like 'redirect', with 48 junk bytes after the response in the same write
-  | 'reject-logout'; // answers the Logout with a Reject carrying its header, and no FIN
+  | 'reject-logout' // answers the Logout with a Reject carrying its header, and no FIN
+  | 'stall' // never answers a SCSI command (answers ABORT TASK)
+  | 'bad-offset' // the second Data-In of a read carries a BufferOffset 512 bytes off
+  | 'check-condition' // every READ ends CHECK CONDITION, MEDIUM ERROR / UNRECOVERED READ ERROR
+  | 'unit-attention'; // the first command after login ends CHECK CONDITION, UNIT ATTENTION / POWER ON

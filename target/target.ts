@@ -6,6 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { crc32c } from './crc32c.ts';
 import { buildText, hex, parseText, unhex } from './text.ts';
 import type { Fault } from './faults.ts';
+import { type Lun, type LunSpec, openLun } from './lun.ts';
+import { type ScsiFault, scsiHandler } from './scsi.ts';
 
 export type { Fault };
 export interface TargetSpec {
@@ -15,6 +17,8 @@ export interface TargetSpec {
   /** For the 'redirect' fault: host:port the target sends the initiator to. */
   redirectTo?: string;
   chap?: { user: string; secret: string; targetUser?: string; targetSecret?: string };
+  /** LUN 0: 8 MiB of memory unless said otherwise. */
+  lun?: LunSpec;
 }
 export interface TargetOptions {
   host?: string;
@@ -55,6 +59,12 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
   const sockets = new Set<net.Socket>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let live = 0;
+  const luns = new Map<TargetSpec, Lun>();
+  const lunOf = (t: TargetSpec) => {
+    let l = luns.get(t);
+    if (!l) luns.set(t, l = openLun(t.lun));
+    return l;
+  };
   let nextTsih = 1;
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -166,6 +176,14 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
     const afterLogin = () => {
       ffp = true;
       live++;
+      const scsiFaults = ['stall', 'bad-offset', 'check-condition', 'unit-attention'];
+      if (spec) {
+        scsi = scsiHandler(lunOf(spec), {
+          header,
+          send: (bhs, data) => send(bhs, data),
+          limits: () => ({ dataIn: dataInMax, burst }),
+        }, (scsiFaults.includes(spec.fault ?? '') ? spec.fault : undefined) as ScsiFault);
+      }
       hd = hdPending;
       dd = ddPending;
       const f = spec?.fault;
@@ -218,6 +236,8 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       }
     };
     let hdPending = false, ddPending = false;
+    let dataInMax = 8192, burst = 262144;
+    let scsi: ReturnType<typeof scsiHandler> | undefined;
     let loginRest: Uint8Array | undefined;
 
     const onLogin = (bhs: Uint8Array, data: Uint8Array) => {
@@ -309,6 +329,8 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         ddPending = dig('DataDigest') === 'CRC32C';
       }
       const f = spec?.fault;
+      if (keys.has('MaxRecvDataSegmentLength')) dataInMax = Number(keys.get('MaxRecvDataSegmentLength'));
+      if (keys.has('MaxBurstLength')) burst = Math.min(burst, Number(keys.get('MaxBurstLength')));
       for (const [k, v] of keys) {
         if (k.endsWith('Digest') || k.startsWith('X-')) continue;
         let answer = v;
@@ -463,6 +485,11 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         if (op === 0x03) onLogin(bhs, data);
         else if (op === 0x04) onText(bhs, data);
         else if (op === 0x06) onLogout(bhs);
+        else if (op === 0x01) {
+          if (!(bhs[0] & 0x40)) expCmdSN = be32(bhs, 24) + 1;
+          scsi?.command(bhs, data);
+        } else if (op === 0x05) scsi?.dataOut(bhs, data);
+        else if (op === 0x02) scsi?.taskManagement(bhs);
         else if (op === 0x00 && be32(bhs, 16) !== 0xffffffff && spec?.fault !== 'nop-silent') {
           const h = header(0x20, 0x80, be32(bhs, 16));
           put32(h, 20, 0xffffffff);
@@ -488,6 +515,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         close: () =>
           new Promise<void>((r) => {
             for (const t of timers) clearTimeout(t);
+            for (const l of luns.values()) l.close();
             timers.clear();
             for (const s of sockets) s.destroy();
             server.close(() => r());

@@ -104,7 +104,7 @@ describe('operational negotiation (own target echoes our offers)', () => {
       MaxConnections: 1,
       InitialR2T: 1,
       ImmediateData: 1,
-      TargetMaxRecvDataSegmentLength: 8192,
+      TargetMaxRecvDataSegmentLength: 262144, // the own target echoes what we declare
       MaxBurstLength: 262144,
       FirstBurstLength: 65536,
       DefaultTime2Wait: 2,

@@ -33,7 +33,31 @@ export interface CoreExports {
   connState(c: number): number;
   connSession(c: number): number;
   login(target: number, auth: number, flags: number, connectMs: number, loginMs: number, ioLen: number): number;
-  logout(target: number, logoutMs: number, concurrency: number, deadlineMs: number, graceMs: number): number;
+  logout(
+    target: number,
+    logoutMs: number,
+    concurrency: number,
+    deadlineMs: number,
+    graceMs: number,
+    policy: number,
+    drainMs: number,
+  ): number;
+  command(
+    s: number,
+    kind: number,
+    lun: number,
+    lbaHi: number,
+    lbaLo: number,
+    count: number,
+    size: number,
+    extra: number,
+    timeoutMs: number,
+  ): number;
+  abortTask(t: number): number;
+  sessionTasks(s: number): number;
+  payloadPtr(): number;
+  payloadCap(): number;
+  payloadDigest(len: number): number;
   cancel(op: number): number;
   status(op: number): number;
   percent(op: number): number;

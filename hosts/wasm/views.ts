@@ -9,6 +9,8 @@ export interface CoreViews {
   act: Uint32Array;
   actWords: number;
   fields: Uint32Array;
+  /** Where a Data-Out's bytes are copied only to have the core compute their data digest. */
+  payload: Uint8Array;
 }
 export function coreViews(core: CoreExports): CoreViews {
   const buf = core.memory.buffer;
@@ -19,5 +21,6 @@ export function coreViews(core: CoreExports): CoreViews {
     act: new Uint32Array(buf, core.actPtr(), core.actCap() * core.actWords()),
     actWords: core.actWords(),
     fields: new Uint32Array(buf, core.fieldsPtr(), core.fieldsCap()),
+    payload: new Uint8Array(buf, core.payloadPtr(), core.payloadCap()),
   };
 }

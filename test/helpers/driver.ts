@@ -73,15 +73,39 @@ export class Driver {
     this.log.push({ kind: 'cancel-answer', op, hr });
     return acts;
   }
-  logout(target: number, opts: { timeout?: number; conc?: number; deadline?: number; grace?: number } = {}) {
+  logout(
+    target: number,
+    opts: { timeout?: number; conc?: number; deadline?: number; grace?: number; policy?: number; drain?: number } = {},
+  ) {
     const op = this.c.core.logout(
       target,
       opts.timeout ?? 15000,
       opts.conc ?? 64,
       opts.deadline ?? 0,
       opts.grace ?? 1000,
+      opts.policy ?? CODE.INFLIGHT_DRAIN,
+      opts.drain ?? opts.timeout ?? 15000,
     );
     return { op, acts: this.drain(this.c.core.actions()) };
+  }
+  /** A SCSI command of `kind` (CDB_*): the task slot and what the call queued. */
+  command(
+    s: number,
+    kind: number,
+    a: { lun?: number; lba?: number; count?: number; size?: number; extra?: number; timeout?: number } = {},
+  ) {
+    const t = this.c.core.command(
+      s,
+      kind,
+      a.lun ?? 0,
+      0,
+      a.lba ?? 0,
+      a.count ?? 0,
+      a.size ?? 0,
+      a.extra ?? 0,
+      a.timeout ?? 0,
+    );
+    return { t, acts: this.drain(this.c.core.actions()) };
   }
   connState(c: number) {
     return this.c.core.connState(c);

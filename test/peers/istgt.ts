@@ -9,6 +9,8 @@ export interface Istgt {
   portal: string;
   nodeBase: string;
   targetName(unit: string): string;
+  /** The file behind LUN 0 of the n-th unit (from 1), 32 MB. */
+  lunFile(n: number): string;
   stop(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function startIstgt(
     portal: `127.0.0.1:${port}`,
     nodeBase,
     targetName: (unit) => `${nodeBase}:${unit}`,
+    lunFile: (n) => join(dir, `lun${n}`),
     async stop() {
       kill(pid, 'SIGTERM');
       await waitFor(() => !alive(pid), 5000, 'istgt to stop').catch(() => kill(pid, 'SIGKILL'));

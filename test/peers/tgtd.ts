@@ -14,6 +14,8 @@ export interface Tgtd {
   port: number;
   portals: string[];
   sessions(name: string, initiator?: string): number;
+  /** The file behind LUN 1 of target `tid` (16 MiB). */
+  lunFile(tid: number): string;
   stop(): void;
 }
 
@@ -109,6 +111,7 @@ export async function startTgtd(targets: TgtdTarget[]): Promise<Tgtd> {
       const inits = [...block.matchAll(/^\s+Initiator: (\S+)/gm)].map((m) => m[1]);
       return initiator ? inits.filter((i) => i === initiator).length : inits.length;
     },
+    lunFile: (tid) => join(dir, `lun${tid}`),
     stop() {
       kill(pid, 'SIGKILL');
       removeDir(dir);

@@ -1,0 +1,232 @@
+// A logged-in session as a disk (docs/io.md): SCSI commands whose every byte on the wire the
+// core decides. Here only arguments are checked, buffers chosen and results put into objects.
+import type { Engine } from './engine.ts';
+import { CODE, TASK_END_NAMES } from './codes.ts';
+import { type CommandEndReason, commandError, ScsiError } from './scsi/errors.ts';
+import { capacity10, capacity16, inquiryData, lunList, serialNumber } from './scsi/data.ts';
+
+export interface CommandOptions {
+  /** Aborts the command: not sent yet, it just ends; sent, it is aborted with ABORT TASK. */
+  signal?: AbortSignal;
+  /** Default 30000; the command ends `timeout` (and is aborted on the wire) when it runs out. */
+  timeoutMs?: number;
+}
+export interface Inquiry {
+  peripheralType: number;
+  vendor: string;
+  product: string;
+  revision: string;
+  serial?: string;
+}
+export interface Capacity {
+  blocks: bigint;
+  blockSize: number;
+}
+export interface RawResult {
+  status: number;
+  data?: Uint8Array;
+  sense?: Uint8Array;
+  residual: number;
+}
+interface Ended {
+  status: number;
+  residual: number;
+  flags: number;
+  sense: Uint8Array;
+}
+
+const TIMEOUT_MS = 30000;
+const rejectWith = <T>(e: Error): Promise<T> => Promise.reject(e);
+
+export class Session {
+  #blockSize = new Map<number, number>();
+
+  /** `live()` is false once the session is gone: its slot in the core may be someone else's. */
+  constructor(private engine: Engine, private slot: number, readonly id: string, private live: () => boolean) {}
+
+  /** Commands sent (or waiting for the command window) and not yet ended. */
+  get inflight(): number {
+    return this.live() ? this.engine.core.sessionTasks(this.slot) : 0;
+  }
+
+  testUnitReady(lun = 0, opts: CommandOptions = {}): Promise<void> {
+    return this.run(CODE.CDB_TEST_UNIT_READY, lun, 0n, 0, 0, 0, new Uint8Array(0), opts).then((r) => void ok(r));
+  }
+
+  async reportLuns(opts: CommandOptions = {}): Promise<number[]> {
+    const buf = new Uint8Array(4096);
+    return lunList(took(buf, ok(await this.run(CODE.CDB_REPORT_LUNS, 0, 0n, buf.length, 0, 0, buf, opts))));
+  }
+
+  async inquiry(lun = 0, opts: CommandOptions = {}): Promise<Inquiry> {
+    const std = new Uint8Array(96);
+    const data = inquiryData(took(std, ok(await this.run(CODE.CDB_INQUIRY, lun, 0n, std.length, 0, 0, std, opts))));
+    // The unit serial number page (0x80) is optional: a target without it answers CHECK CONDITION.
+    const vpd = new Uint8Array(252);
+    const serial = await this.run(CODE.CDB_INQUIRY, lun, 0n, vpd.length, 0, 0x80 + 1, vpd, opts);
+    return serial.status === 0 ? { ...data, serial: serialNumber(took(vpd, serial)) } : data;
+  }
+
+  /** READ CAPACITY (16), falling back to (10) for a target that does not know it. */
+  async readCapacity(lun = 0, opts: CommandOptions = {}): Promise<Capacity> {
+    const b16 = new Uint8Array(32);
+    const r16 = await this.run(CODE.CDB_READ_CAPACITY_16, lun, 0n, 0, 0, 0, b16, opts);
+    let cap: Capacity;
+    if (r16.status === 0) cap = capacity16(took(b16, r16));
+    else {
+      const b10 = new Uint8Array(8);
+      cap = capacity10(took(b10, ok(await this.run(CODE.CDB_READ_CAPACITY_10, lun, 0n, 0, 0, 0, b10, opts))));
+    }
+    this.#blockSize.set(lun, cap.blockSize);
+    return cap;
+  }
+
+  /** Reads `blocks` blocks from `lba` into `into` (or a new buffer); a short read is returned short. */
+  read(
+    lun: number,
+    lba: number | bigint,
+    blocks: number,
+    opts: CommandOptions & { into?: Uint8Array } = {},
+  ): Promise<Uint8Array> {
+    const bad = checkLun(lun) ?? checkLba(lba) ?? checkCount(blocks, 'blocks');
+    if (bad) return rejectWith(bad);
+    return this.withBlockSize(lun, opts, async (size) => {
+      const want = blocks * size;
+      if (opts.into && opts.into.length < want) {
+        throw new RangeError(`into holds ${opts.into.length} bytes; ${want} are needed`);
+      }
+      const buf = opts.into ? opts.into.subarray(0, want) : new Uint8Array(want);
+      return took(buf, ok(await this.run(CODE.CDB_READ, lun, BigInt(lba), blocks, size, 0, buf, opts)));
+    });
+  }
+
+  /** Writes `data` (a whole number of blocks) at `lba`; resolves once the target answered GOOD. */
+  write(
+    lun: number,
+    lba: number | bigint,
+    data: Uint8Array,
+    opts: CommandOptions & { fua?: boolean } = {},
+  ): Promise<void> {
+    const bad = checkLun(lun) ?? checkLba(lba) ??
+      (data instanceof Uint8Array ? undefined : new TypeError('data must be a Uint8Array'));
+    if (bad) return rejectWith(bad);
+    return this.withBlockSize(lun, opts, async (size) => {
+      if (data.length === 0 || data.length % size) {
+        throw new RangeError(`data is ${data.length} bytes, not a whole number of ${size}-byte blocks`);
+      }
+      ok(await this.run(CODE.CDB_WRITE, lun, BigInt(lba), data.length / size, size, opts.fua ? 1 : 0, data, opts));
+    });
+  }
+
+  synchronizeCache(lun = 0, opts: CommandOptions = {}): Promise<void> {
+    return this.run(CODE.CDB_SYNCHRONIZE_CACHE, lun, 0n, 0, 0, 0, new Uint8Array(0), opts).then((r) => void ok(r));
+  }
+
+  /** Any CDB: `dataIn` bytes to read, or `dataOut` to write. Resolves with the status whatever it is. */
+  async scsi(
+    lun: number,
+    cdb: Uint8Array,
+    opts: CommandOptions & { dataIn?: number; dataOut?: Uint8Array } = {},
+  ): Promise<RawResult> {
+    const bad = checkLun(lun) ??
+      (cdb instanceof Uint8Array && cdb.length >= 6 && cdb.length <= 16
+        ? undefined
+        : new RangeError('cdb must be 6 to 16 bytes')) ??
+      (opts.dataIn !== undefined && opts.dataOut !== undefined
+        ? new TypeError('dataIn and dataOut cannot both be given')
+        : undefined) ??
+      (opts.dataIn !== undefined ? checkCount(opts.dataIn, 'dataIn') : undefined);
+    if (bad) return rejectWith(bad);
+    const dir = opts.dataOut ? CODE.DIR_WRITE : opts.dataIn ? CODE.DIR_READ : CODE.DIR_NONE;
+    const buf = opts.dataOut ?? new Uint8Array(opts.dataIn ?? 0);
+    const r = await this.run(CODE.CDB_RAW, lun, 0n, cdb.length, buf.length, dir, buf, opts, cdb);
+    return {
+      status: r.status,
+      data: opts.dataIn ? took(buf, r) : undefined,
+      sense: r.sense.length ? r.sense : undefined,
+      residual: r.residual,
+    };
+  }
+
+  /** Runs `fn` with the LUN's block size: at once (in this turn, so the command is in flight
+   *  before the caller's next line) when it is known, else after READ CAPACITY. */
+  private withBlockSize<T>(lun: number, opts: CommandOptions, fn: (size: number) => Promise<T>): Promise<T> {
+    const size = this.#blockSize.get(lun);
+    return size !== undefined ? fn(size) : this.readCapacity(lun, opts).then((c) => fn(c.blockSize));
+  }
+
+  /** One command through the core; resolves with how the target answered, rejects when it did not. */
+  private run(
+    kind: number,
+    lun: number,
+    lba: bigint,
+    count: number,
+    size: number,
+    extra: number,
+    buffer: Uint8Array,
+    opts: CommandOptions,
+    cdb?: Uint8Array,
+  ): Promise<Ended> {
+    const bad = checkLun(lun) ??
+      (opts.timeoutMs === undefined ? undefined : checkCount(opts.timeoutMs, 'timeoutMs', 0));
+    if (bad) return rejectWith(bad);
+    if (!this.live()) return rejectWith(commandError('session-lost'));
+    if (opts.signal?.aborted) return rejectWith(commandError('aborted'));
+    return new Promise<Ended>((resolve, reject) => {
+      const onAbort = () => this.engine.abortTask(t);
+      const t = this.engine.startTask((core) => {
+        if (cdb) this.engine.io().set(cdb);
+        return core.command(
+          this.slot,
+          kind,
+          lun,
+          Number(lba >> 32n),
+          Number(lba & 0xffffffffn),
+          count,
+          size,
+          extra,
+          opts.timeoutMs ?? TIMEOUT_MS,
+        );
+      }, {
+        buffer,
+        done: (reason, status, _response, flags, residual, sense) => {
+          opts.signal?.removeEventListener('abort', onAbort);
+          if (reason !== CODE.T_COMPLETED) reject(commandError(TASK_END_NAMES[reason] as CommandEndReason));
+          else resolve({ status, residual, flags, sense });
+        },
+      });
+      if (t === CODE.ERR_BAD_FIELD) reject(new RangeError("the command's arguments are out of range"));
+      else if (t === CODE.ERR_NO_SLOT) reject(new RangeError('too many commands in flight on this adapter'));
+      else if (t < 0) reject(commandError('session-lost'));
+      else opts.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+// GOOD, or the target's status as a ScsiError.
+function ok(r: Ended): Ended {
+  if (r.status !== 0) throw new ScsiError(r.status, r.sense);
+  return r;
+}
+// The bytes a read really brought: an underflow shows as a shorter view, never as padding.
+function took(buf: Uint8Array, r: Ended): Uint8Array {
+  return r.flags & CODE.TD_UNDERFLOW ? buf.subarray(0, Math.max(0, buf.length - r.residual)) : buf;
+}
+
+function checkLun(lun: unknown): Error | undefined {
+  if (typeof lun !== 'number') return new TypeError('lun must be a number');
+  return Number.isInteger(lun) && lun >= 0 && lun <= 16383 ? undefined : new RangeError('lun must be 0 to 16383');
+}
+function checkLba(lba: unknown): Error | undefined {
+  if (typeof lba === 'bigint') {
+    return lba >= 0n && lba < 1n << 64n ? undefined : new RangeError('lba must be 0 to 2^64-1');
+  }
+  if (typeof lba !== 'number') return new TypeError('lba must be a number or a bigint');
+  return Number.isSafeInteger(lba) && lba >= 0 ? undefined : new RangeError('lba must be a whole number, 0 or more');
+}
+function checkCount(n: unknown, what: string, least = 1): Error | undefined {
+  if (typeof n !== 'number') return new TypeError(`${what} must be a number`);
+  return Number.isInteger(n) && n >= least && n <= 0xffffffff
+    ? undefined
+    : new RangeError(`${what} must be a whole number, ${least} or more`);
+}

@@ -1,0 +1,203 @@
+// SCSI for the built-in target: the commands an initiator needs to use a disk, with Data-In,
+// R2T and SCSI Response the way tgtd sends them (Data-In split at the initiator's
+// MaxRecvDataSegmentLength with the status on the last one; R2Ts of at most MaxBurstLength,
+// one outstanding). Test equipment, so it also plays faults on this path.
+import type { Lun } from './lun.ts';
+
+export interface ScsiIo {
+  /** A target PDU header: opcode, byte 1, ITT; `advance`: whether it takes a StatSN. */
+  header(op: number, b1: number, itt: number, advance: boolean): Uint8Array;
+  send(bhs: Uint8Array, data?: Uint8Array): void;
+  /** The initiator's MaxRecvDataSegmentLength, and the session's MaxBurstLength. */
+  limits(): { dataIn: number; burst: number };
+}
+export type ScsiFault = 'stall' | 'bad-offset' | 'check-condition' | 'unit-attention' | undefined;
+
+const put32 = (b: Uint8Array, o: number, v: number) => new DataView(b.buffer, b.byteOffset).setUint32(o, v >>> 0);
+const be32 = (b: Uint8Array, o: number) => new DataView(b.buffer, b.byteOffset).getUint32(o);
+const be16 = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
+
+interface Write {
+  itt: number;
+  lun: Uint8Array;
+  offset: number;
+  length: number;
+  got: number;
+  burstEnd: number;
+  r2tsn: number;
+}
+
+export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
+  const writes = new Map<number, Write>();
+  let attention = fault === 'unit-attention';
+  let ttt = 1;
+
+  const sense = (key: number, asc: number, ascq: number) => {
+    const s = new Uint8Array(18);
+    s[0] = 0x70;
+    s[2] = key;
+    s[7] = 10;
+    s[12] = asc;
+    s[13] = ascq;
+    return s;
+  };
+  const respond = (itt: number, status: number, senseData?: Uint8Array, residual = 0, under = false) => {
+    const h = io.header(0x21, 0x80 | (under ? 0x02 : 0), itt, true);
+    h[3] = status;
+    put32(h, 44, residual);
+    let data: Uint8Array | undefined;
+    if (senseData) {
+      data = new Uint8Array(2 + senseData.length);
+      data[1] = senseData.length;
+      data.set(senseData, 2);
+    }
+    io.send(h, data);
+  };
+  const check = (itt: number, key: number, asc: number, ascq = 0) => respond(itt, 0x02, sense(key, asc, ascq));
+
+  // Data-In in pieces of the initiator's MaxRecvDataSegmentLength; GOOD rides on the last one.
+  const dataIn = (itt: number, lunBytes: Uint8Array, data: Uint8Array, edtl: number) => {
+    const most = io.limits().dataIn;
+    const n = Math.min(data.length, edtl);
+    let sn = 0;
+    for (let at = 0; at < n || (n === 0 && at === 0); at += most) {
+      const piece = data.subarray(at, Math.min(n, at + most));
+      const last = at + most >= n;
+      const under = edtl > n;
+      const h = io.header(0x25, last ? 0x80 | 0x01 | (under ? 0x02 : 0) : 0, itt, last);
+      h.set(lunBytes, 8);
+      put32(h, 20, 0xffffffff);
+      put32(h, 36, sn++);
+      put32(h, 40, at + (fault === 'bad-offset' && sn === 2 ? 512 : 0));
+      if (last) put32(h, 44, edtl - n);
+      io.send(h, piece);
+      if (n === 0) break;
+    }
+  };
+
+  const r2t = (w: Write) => {
+    const len = Math.min(io.limits().burst, w.length - w.got);
+    const h = io.header(0x31, 0x80, w.itt, false);
+    h.set(w.lun, 8);
+    put32(h, 20, ttt++);
+    put32(h, 36, w.r2tsn++);
+    put32(h, 40, w.got);
+    put32(h, 44, len);
+    w.burstEnd = w.got + len;
+    io.send(h);
+  };
+
+  const blocksOf = (cdb: Uint8Array): { lba: number; count: number } | undefined => {
+    const op = cdb[0];
+    if (op === 0x28 || op === 0x2a) return { lba: be32(cdb, 2), count: be16(cdb, 7) };
+    if (op === 0x88 || op === 0x8a) {
+      return { lba: Number(new DataView(cdb.buffer, cdb.byteOffset).getBigUint64(2)), count: be32(cdb, 10) };
+    }
+    return undefined;
+  };
+
+  /** A SCSI Command PDU (and its immediate data). */
+  function command(bhs: Uint8Array, immediate: Uint8Array) {
+    const itt = be32(bhs, 16), edtl = be32(bhs, 20);
+    const lunBytes = bhs.slice(8, 16);
+    const lunNo = ((lunBytes[0] & 0x3f) << 8) | lunBytes[1];
+    const cdb = bhs.subarray(32, 48);
+    if (fault === 'stall') return;
+    if (lunNo !== 0 && cdb[0] !== 0xa0 && cdb[0] !== 0x12) return check(itt, 5, 0x25);
+    if (attention && cdb[0] !== 0x12 && cdb[0] !== 0xa0) {
+      attention = false;
+      return check(itt, 6, 0x29);
+    }
+    switch (cdb[0]) {
+      case 0x00:
+      case 0x35:
+      case 0x91:
+        if (cdb[0] !== 0x00) lun.flush();
+        return respond(itt, 0);
+      case 0x12: {
+        if (cdb[1] & 1) {
+          const page = cdb[2];
+          if (page === 0x00) return dataIn(itt, lunBytes, Uint8Array.of(0, 0, 0, 2, 0x00, 0x80), edtl);
+          if (page === 0x80) {
+            const serial = new TextEncoder().encode('IA-0001');
+            const d = new Uint8Array(4 + serial.length);
+            d[1] = 0x80;
+            d[3] = serial.length;
+            d.set(serial, 4);
+            return dataIn(itt, lunBytes, d, edtl);
+          }
+          return check(itt, 5, 0x24);
+        }
+        const d = new Uint8Array(36);
+        d[0] = lunNo === 0 ? 0x00 : 0x7f;
+        d[2] = 0x06;
+        d[3] = 0x02;
+        d[4] = 31;
+        d.set(new TextEncoder().encode('IA      ISCSI-ADAPTER   0001'), 8);
+        return dataIn(itt, lunBytes, d, edtl);
+      }
+      case 0xa0: {
+        const d = new Uint8Array(16);
+        d[3] = 8;
+        return dataIn(itt, lunBytes, d, edtl);
+      }
+      case 0x25: {
+        const d = new Uint8Array(8);
+        put32(d, 0, lun.blocks - 1);
+        put32(d, 4, lun.blockSize);
+        return dataIn(itt, lunBytes, d, edtl);
+      }
+      case 0x9e: {
+        if ((cdb[1] & 0x1f) !== 0x10) return check(itt, 5, 0x24);
+        const d = new Uint8Array(32);
+        new DataView(d.buffer).setBigUint64(0, BigInt(lun.blocks - 1));
+        put32(d, 8, lun.blockSize);
+        return dataIn(itt, lunBytes, d, edtl);
+      }
+      case 0x28:
+      case 0x88:
+      case 0x2a:
+      case 0x8a: {
+        const { lba, count } = blocksOf(cdb)!;
+        if (lba + count > lun.blocks) return check(itt, 5, 0x21);
+        const offset = lba * lun.blockSize, length = count * lun.blockSize;
+        if (cdb[0] === 0x28 || cdb[0] === 0x88) {
+          if (fault === 'check-condition') return check(itt, 3, 0x11);
+          return dataIn(itt, lunBytes, lun.read(offset, Math.min(length, edtl)), edtl);
+        }
+        const w: Write = { itt, lun: lunBytes, offset, length, got: 0, burstEnd: 0, r2tsn: 0 };
+        if (immediate.length) {
+          lun.write(offset, immediate.subarray(0, length));
+          w.got = immediate.length;
+        }
+        if (w.got >= length) return respond(itt, 0);
+        writes.set(itt, w);
+        return r2t(w);
+      }
+      default:
+        return check(itt, 5, 0x20);
+    }
+  }
+
+  /** A Data-Out PDU: its bytes go to the disk; a finished burst asks for the next or ends the write. */
+  function dataOut(bhs: Uint8Array, data: Uint8Array) {
+    const w = writes.get(be32(bhs, 16));
+    if (!w) return;
+    const at = be32(bhs, 40);
+    lun.write(w.offset + at, data);
+    w.got = Math.max(w.got, at + data.length);
+    if (!(bhs[1] & 0x80)) return;
+    if (w.got < w.length) return r2t(w);
+    writes.delete(w.itt);
+    respond(w.itt, 0);
+  }
+
+  /** Task management: ABORT TASK forgets the task and answers Function Complete. */
+  function taskManagement(bhs: Uint8Array) {
+    writes.delete(be32(bhs, 20));
+    const h = io.header(0x22, 0x80, be32(bhs, 16), true);
+    io.send(h);
+  }
+
+  return { command, dataOut, taskManagement };
+}

@@ -1,0 +1,203 @@
+// SCSI I/O on a session (docs/io.md) against the built-in target: commands, data both ways,
+// errors, and LogoutFromTarget with commands in flight under each policy.
+import { describe, expect, it } from 'vitest';
+import { type Adapter, createAdapter, hrName, IscsiError, ScsiError, type Session } from 'iscsi-adapter';
+import { type RunningTarget, startTarget, type TargetSpec } from 'iscsi-adapter/target';
+import { until } from './helpers/env.ts';
+
+const T = 'iqn.2026-11.dev.iscsi-adapter:io';
+
+async function disk(spec: Partial<TargetSpec> = {}, sessions = 1) {
+  const target = await startTarget({ targets: [{ name: T, ...spec }] });
+  const adapter = createAdapter();
+  const disks: Session[] = [];
+  for (let i = 0; i < sessions; i++) {
+    const output = await adapter.loginToTarget({ target: T, portal: target.portal }).result();
+    disks.push(adapter.session(output.sessionId!)!);
+  }
+  return { target, adapter, disk: disks[0], disks };
+}
+async function done(env: { target: RunningTarget; adapter: Adapter }) {
+  await env.adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
+  expect(env.adapter.resources()).toEqual({ sockets: 0, timers: 0 });
+  await env.target.close();
+}
+const pattern = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+describe('SCSI commands', () => {
+  it('INQUIRY with the unit serial number, READ CAPACITY, REPORT LUNS and TEST UNIT READY', async () => {
+    const env = await disk();
+    expect(await env.disk.inquiry()).toEqual({
+      peripheralType: 0,
+      vendor: 'IA',
+      product: 'ISCSI-ADAPTER',
+      revision: '0001',
+      serial: 'IA-0001',
+    });
+    expect(await env.disk.readCapacity()).toEqual({ blocks: 16384n, blockSize: 512 });
+    expect(await env.disk.reportLuns()).toEqual([0]);
+    await env.disk.testUnitReady();
+    await done(env);
+  });
+
+  it('a 1 MiB write (immediate data, then R2Ts) reads back byte for byte', async () => {
+    const env = await disk();
+    const data = pattern(1 << 20, 7);
+    await env.disk.write(0, 100, data);
+    const back = await env.disk.read(0, 100, data.length / 512);
+    expect(same(back, data)).toBe(true);
+    await done(env);
+  });
+});
+
+describe('errors a command can end with', () => {
+  it('a read past the end is a ScsiError ILLEGAL REQUEST, and the session keeps working', async () => {
+    const env = await disk();
+    const err = await env.disk.read(0, 16383, 2).catch((e) => e);
+    expect(err).toBeInstanceOf(ScsiError);
+    expect(err).toMatchObject({ status: 0x02, senseKey: 5, asc: 0x21, ascq: 0 });
+    expect(err.message).toBe('ILLEGAL REQUEST: LOGICAL BLOCK ADDRESS OUT OF RANGE');
+    expect((await env.disk.read(0, 16383, 1)).length).toBe(512);
+    await done(env);
+  });
+
+  it('CHECK CONDITION with sense from the target names the sense key and ASC', async () => {
+    const env = await disk({ fault: 'check-condition' });
+    const err = await env.disk.read(0, 0, 1).catch((e) => e);
+    expect(err).toBeInstanceOf(ScsiError);
+    expect(err.message).toBe('MEDIUM ERROR: UNRECOVERED READ ERROR');
+    await done(env);
+  });
+
+  it('a UNIT ATTENTION is surfaced as an event and the command is sent again, once', async () => {
+    const env = await disk({ fault: 'unit-attention' });
+    const seen: string[] = [];
+    env.adapter.on((e) => seen.push(`${e.type} ${e.p1}`));
+    expect(await env.disk.readCapacity()).toEqual({ blocks: 16384n, blockSize: 512 });
+    expect(seen).toEqual(['unit-attention 41']); // ASC 0x29: power on or reset
+    expect(env.target.received.filter((p) => p.opcode === 0x01)).toHaveLength(2);
+    await done(env);
+  });
+
+  it('a Data-In at the wrong BufferOffset drops the session; its command ends session-lost', async () => {
+    const env = await disk({ fault: 'bad-offset' });
+    const err = await env.disk.read(0, 0, 2048).catch((e) => e); // 1 MiB: several Data-In
+    expect(err).toBeInstanceOf(IscsiError);
+    expect(err.reason).toBe('session-lost');
+    expect(env.adapter.queryTargets()[0].sessions).toEqual([]);
+    await done(env);
+  });
+
+  it('a command with no answer in time ends timeout and is aborted on the wire (ABORT TASK)', async () => {
+    const env = await disk({ fault: 'stall' });
+    const err = await env.disk.testUnitReady(0, { timeoutMs: 50 }).catch((e) => e);
+    expect(err.reason).toBe('timeout');
+    await until(() => env.target.received.some((p) => p.opcode === 0x02), 2000, 'ABORT TASK');
+    const tmf = env.target.received.find((p) => p.opcode === 0x02)!.bhs;
+    expect([tmf[0], tmf[1]]).toEqual([0x42, 0x81]);
+    expect(env.disk.inflight).toBe(0);
+    await done(env);
+  });
+
+  it('an AbortSignal ends the command aborted', async () => {
+    const env = await disk({ fault: 'stall' });
+    const ac = new AbortController();
+    const p = env.disk.testUnitReady(0, { signal: ac.signal });
+    expect(env.disk.inflight).toBe(1);
+    ac.abort();
+    expect((await p.catch((e) => e)).reason).toBe('aborted');
+    await done(env);
+  });
+
+  it('bad arguments are rejected with TypeError or RangeError and nothing is sent', async () => {
+    const env = await disk();
+    await env.disk.readCapacity();
+    const before = env.target.received.length;
+    const errs = await Promise.all([
+      env.disk.read(0, -1, 1),
+      env.disk.read(0, 1.5, 1),
+      env.disk.read(0, 0, 0),
+      env.disk.read(16384, 0, 1),
+      env.disk.write(0, 0, new Uint8Array(100)),
+      env.disk.read(0, 'x' as unknown as number, 1),
+    ].map((p) => p.then(() => undefined, (e) => e.name)));
+    expect(errs).toEqual(['RangeError', 'RangeError', 'RangeError', 'RangeError', 'RangeError', 'TypeError']);
+    expect(env.target.received.length).toBe(before);
+    await done(env);
+  });
+});
+
+describe('LogoutFromTarget with commands in flight', () => {
+  it('drain (default): 64 writes in flight all complete, then the session logs out', async () => {
+    const env = await disk();
+    await env.disk.readCapacity();
+    const writes = Array.from({ length: 64 }, (_, i) => env.disk.write(0, i * 8, pattern(4096, i)));
+    const { hr, output } = await env.adapter.logoutFromTarget(T).wait();
+    expect(hrName(hr)).toBe('S_OK');
+    expect(output.sessions[0]).toMatchObject({ reason: 'logged-out', commandsDrained: 64, commandsAborted: 0 });
+    expect((await Promise.allSettled(writes)).every((r) => r.status === 'fulfilled')).toBe(true);
+    await done(env);
+  });
+
+  it('drain: a new command on the leaving session is refused (logging-out)', async () => {
+    const env = await disk({ fault: 'late-response', faultArg: 100 });
+    await env.disk.readCapacity();
+    const w = env.disk.write(0, 0, pattern(512, 1));
+    const op = env.adapter.logoutFromTarget(T);
+    expect((await env.disk.testUnitReady().catch((e) => e)).reason).toBe('logging-out');
+    await w;
+    expect(hrName((await op.wait()).hr)).toBe('S_OK');
+    await done(env);
+  });
+
+  it('drain: a target that stops answering makes the drain hit its deadline; the logout still completes', async () => {
+    const env = await disk({ fault: 'stall' });
+    const p = env.disk.testUnitReady(0, { timeoutMs: 600_000 }).catch((e) => e);
+    const { hr, output } = await env.adapter.logoutFromTarget(T, { drainTimeoutMs: 100 }).wait();
+    expect(hrName(hr)).toBe('S_OK');
+    expect(output.sessions[0]).toMatchObject({ reason: 'logged-out', commandsDrained: 0, commandsAborted: 1 });
+    expect((await p).reason).toBe('aborted-by-logout');
+    await done(env);
+  });
+
+  it('abort: the Logout goes out at once and the commands in flight end aborted-by-logout', async () => {
+    const env = await disk({ fault: 'stall' });
+    const p = env.disk.testUnitReady(0, { timeoutMs: 600_000 }).catch((e) => e);
+    const { hr, output } = await env.adapter.logoutFromTarget(T, { inflight: 'abort' }).wait();
+    expect(hrName(hr)).toBe('S_OK');
+    expect(output.sessions[0]).toMatchObject({ reason: 'logged-out', commandsAborted: 1 });
+    expect((await p).reason).toBe('aborted-by-logout');
+    await done(env);
+  });
+
+  it('refuse: a busy session stays logged in (busy), the idle one logs out: VDS_E_ISCSI_LOGOUT_INCOMPLETE', async () => {
+    const env = await disk({ fault: 'stall' }, 2);
+    const busy = env.disks[0];
+    const p = busy.testUnitReady(0, { timeoutMs: 600_000 }).catch((e) => e);
+    const { hr, output } = await env.adapter.logoutFromTarget(T, { inflight: 'refuse' }).wait();
+    expect(hrName(hr)).toBe('VDS_E_ISCSI_LOGOUT_INCOMPLETE');
+    expect(output.sessions.map((s) => s.reason).sort()).toEqual(['busy', 'logged-out']);
+    expect(output.sessions.find((s) => s.reason === 'busy')).toMatchObject({
+      hrName: 'VDS_E_ISCSI_LOGOUT_FAILED',
+      sessionId: busy.id,
+    });
+    expect(busy.inflight).toBe(1);
+    await done(env);
+    expect((await p).reason).toBe('aborted-by-logout');
+  });
+
+  it('cancel during a drain leaves the session logged in and its commands running', async () => {
+    const env = await disk({ fault: 'stall' });
+    const p = env.disk.testUnitReady(0, { timeoutMs: 600_000 }).catch((e) => e);
+    const op = env.adapter.logoutFromTarget(T);
+    expect(hrName(op.cancel())).toBe('S_OK');
+    const { hr, output } = await op.wait();
+    expect(hrName(hr)).toBe('VDS_E_OPERATION_CANCELED');
+    expect(output.sessions.map((s) => s.reason)).toEqual(['cancelled-before-send']);
+    expect(env.disk.inflight).toBe(1);
+    await env.disk.testUnitReady(0, { timeoutMs: 50 }).catch((e) => expect(e.reason).toBe('timeout')); // takes commands again
+    await done(env);
+    expect((await p).reason).toBe('aborted-by-logout');
+  });
+});
