@@ -1,42 +1,95 @@
-// Command-line options for the demo / `iscsi-adapter` command.
+// Command-line options: `iscsi-adapter COMMAND [--option value | --option=value]...`.
+export type Command = 'demo' | 'logout-test' | 'discover' | 'probe';
 export interface CliOptions {
+  command: Command;
   portals: string[];
   target?: string;
   sessions: number;
   json: boolean;
-  help: boolean;
   user?: string;
   secret?: string;
+  initiatorName?: string;
+  connectTimeoutMs?: number;
+  loginTimeoutMs?: number;
   logoutTimeoutMs?: number;
   concurrency?: number;
   deadlineMs?: number;
 }
+export class UsageError extends Error {}
 
-export const USAGE = `iscsi-adapter: log in to an iSCSI target and run LogoutFromTarget on every session
+/** Exit statuses, one per way a run can end (listed in --help). */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  auth: 3,
+  notFound: 4,
+  unreachable: 5,
+  timeout: 6,
+  interrupted: 130,
+} as const;
 
-  iscsi-adapter [--portal HOST[:PORT]]... [--target IQN] [--sessions N] [--json]
-                [--chap-user USER] (secret from ISCSI_CHAP_SECRET) [--logout-timeout MS]
-                [--concurrency N] [--deadline MS]
+export const USAGE = `iscsi-adapter: an iSCSI initiator (RFC 7143) with the Windows VDS LogoutFromTarget
 
-With no --portal it starts its own target on 127.0.0.1 (any free port) and uses that.
-With a portal and no --target it discovers (SendTargets) and takes the first target.
-Exit status 0 when the logout SUCCEEDED.`;
+  iscsi-adapter demo        [--sessions N] [--json]
+      start the built-in target, log in N sessions (default 3), put reads and writes in
+      flight, and LogoutFromTarget while they drain
+  iscsi-adapter logout-test --portal HOST[:PORT]... [--target IQN] [--sessions N] [--json]
+      log in N sessions to a real target (the first one discovered unless --target), then
+      LogoutFromTarget on all of them
+  iscsi-adapter discover    --portal HOST[:PORT] [--json]
+      SendTargets: every target the portal offers, with its portals (like iscsi-ls)
+  iscsi-adapter probe       --portal HOST[:PORT] [--target IQN] [--json]
+      log in, list each LUN's type, vendor, product, serial and capacity, log out
 
-export function parseArgs(argv: string[], env: Record<string, string | undefined>): CliOptions {
-  const o: CliOptions = { portals: [], sessions: 3, json: false, help: false, secret: env.ISCSI_CHAP_SECRET };
-  const num = (v: string | undefined, name: string) => {
+Options (--name value or --name=value):
+  --chap-user USER          CHAP; the secret comes from ISCSI_CHAP_SECRET
+  --initiator-name IQN      default: iqn.2026-11.dev.iscsi-adapter:<adapter id>
+  --connect-timeout MS      default 5000
+  --login-timeout MS        default 15000
+  --logout-timeout MS       per session, default 15000
+  --concurrency N           sessions logged out at once, 1 to 512 (default 64)
+  --deadline MS             for the whole LogoutFromTarget (default none)
+  --sessions N              1 to 512 (the adapter holds at most 512 sessions)
+  --json                    one JSON object on stdout, failures included
+  --version, --help
+
+Exit status: 0 success, 1 the operation failed, 2 bad usage, 3 authentication failed,
+4 target not found, 5 portal unreachable, 6 timed out, 130 interrupted (Ctrl-C).`;
+
+const COMMANDS: Command[] = ['demo', 'logout-test', 'discover', 'probe'];
+
+export function parseArgs(argv: string[], env: Record<string, string | undefined>): CliOptions | 'help' | 'version' {
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
+  if (argv.includes('--version')) return 'version';
+  const [command, ...rest] = argv;
+  if (!command) throw new UsageError('a command is needed: demo, logout-test, discover or probe');
+  if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command ${command}`);
+  const o: CliOptions = {
+    command: command as Command,
+    portals: [],
+    sessions: 3,
+    json: false,
+    secret: env.ISCSI_CHAP_SECRET,
+  };
+  const num = (v: string, name: string, lo: number, hi: number) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs a whole number >= 1`);
+    if (!/^\d+$/.test(v) || n < lo || n > hi) {
+      throw new UsageError(`${name} must be a whole number from ${lo} to ${hi}`);
+    }
     return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+  for (let i = 0; i < rest.length; i++) {
+    const [flag, inline] = rest[i].startsWith('--') && rest[i].includes('=')
+      ? [rest[i].slice(0, rest[i].indexOf('=')), rest[i].slice(rest[i].indexOf('=') + 1)]
+      : [rest[i], undefined];
     const val = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
+      const v = inline ?? rest[++i];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
       return v;
     };
-    switch (a) {
+    const ms = () => num(val(), flag, 1, 0x7fffffff);
+    switch (flag) {
       case '--portal':
         o.portals.push(val());
         break;
@@ -44,7 +97,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
         o.target = val();
         break;
       case '--sessions':
-        o.sessions = num(val(), a);
+        o.sessions = num(val(), flag, 1, 512);
         break;
       case '--json':
         o.json = true;
@@ -52,23 +105,35 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       case '--chap-user':
         o.user = val();
         break;
-      case '--logout-timeout':
-        o.logoutTimeoutMs = num(val(), a);
+      case '--initiator-name':
+        o.initiatorName = val();
         break;
-      case '--concurrency':
-        o.concurrency = num(val(), a);
+      case '--connect-timeout':
+        o.connectTimeoutMs = ms();
+        break;
+      case '--login-timeout':
+        o.loginTimeoutMs = ms();
+        break;
+      case '--logout-timeout':
+        o.logoutTimeoutMs = ms();
         break;
       case '--deadline':
-        o.deadlineMs = num(val(), a);
+        o.deadlineMs = ms();
         break;
-      case '-h':
-      case '--help':
-        o.help = true;
+      case '--concurrency':
+        o.concurrency = num(val(), flag, 1, 512);
         break;
       default:
-        throw new Error(`unknown option ${a}`);
+        throw new UsageError(`unknown option ${flag}`);
     }
   }
-  if (o.user && !o.secret) throw new Error('--chap-user needs the secret in ISCSI_CHAP_SECRET');
+  if (o.user && !o.secret) throw new UsageError('--chap-user needs the secret in ISCSI_CHAP_SECRET');
+  if (o.command !== 'demo' && !o.portals.length) throw new UsageError(`${o.command} needs --portal HOST[:PORT]`);
+  if (o.command === 'demo' && o.portals.length) {
+    throw new UsageError('demo runs against its own built-in target; use logout-test for a portal');
+  }
+  if (o.command !== 'logout-test' && o.command !== 'demo' && o.portals.length > 1) {
+    throw new UsageError(`${o.command} takes one --portal`);
+  }
   return o;
 }

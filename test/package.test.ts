@@ -45,9 +45,13 @@ describe('the packed package', () => {
   });
   it('the command (npm run demo / iscsi-adapter) runs the main job and says so in --json', () => {
     const out = JSON.parse(
-      execFileSync('node', [join(dir, 'node_modules/iscsi-adapter/dist/cli.mjs'), '--json', '--sessions', '4'], {
-        cwd: dir,
-      }).toString(),
+      execFileSync(
+        'node',
+        [join(dir, 'node_modules/iscsi-adapter/dist/cli.mjs'), 'demo', '--json', '--sessions', '4'],
+        {
+          cwd: dir,
+        },
+      ).toString(),
     );
     expect(out).toMatchObject({ hr: 0, hrName: 'S_OK', hrHex: '0x00000000', loginFailures: [] });
     expect(out.sessions).toHaveLength(4);

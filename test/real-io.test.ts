@@ -2,6 +2,8 @@
 // the target's own backing file; logout with commands in flight never loses an acknowledged write.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { type Adapter, createAdapter, hrName, ScsiError, type Session } from 'iscsi-adapter';
 import { startTgtd, type Tgtd } from './peers/tgtd.ts';
 import { type Istgt, startIstgt } from './peers/istgt.ts';
@@ -123,6 +125,49 @@ describe('tgtd I/O', () => {
     expect((await Promise.allSettled(writes)).every((r) => r.status === 'fulfilled')).toBe(true);
     expect(tgtd.sessions(IO, a.name)).toBe(1);
     await closeAll(a);
+  });
+});
+
+describe('iscsi-adapter probe beside libiscsi', () => {
+  let tgtd: Tgtd;
+  const NAME = 'iqn.2026-11.test:probe';
+  const root = resolve(new URL('..', import.meta.url).pathname);
+  beforeAll(async () => {
+    requireDaemon('tgtd', 'tgt');
+    requireDaemon('iscsi-inq', 'libiscsi-bin');
+    execFileSync('node', [join(root, 'scripts/bundle.mjs')], { cwd: root });
+    tgtd = await startTgtd([{ tid: 1, name: NAME }]);
+  }, 60000);
+  afterAll(() => tgtd?.stop());
+
+  it('agrees with iscsi-inq and iscsi-readcapacity16 on vendor, product, revision, serial and capacity', async () => {
+    const url = `iscsi://${tgtd.portals[0]}/${NAME}/1`;
+    const tool = (cmd: string, ...args: string[]) => execFileSync(cmd, [...args, url]).toString();
+    const field = (text: string, name: string) =>
+      new RegExp(`^${name}:\\[?\\s*(.*?)\\s*\\]?\\s*$`, 'm').exec(text)?.[1];
+    const inq = tool('iscsi-inq'),
+      serial = tool('iscsi-inq', '-e', '1', '-c', '128'),
+      cap = tool('iscsi-readcapacity16');
+    const probe = JSON.parse(
+      await new Promise<string>((done, fail) =>
+        execFile(
+          'node',
+          [join(root, 'dist/cli.mjs'), 'probe', '--portal', tgtd.portals[0], '--target', NAME, '--json'],
+          (e, out) => e ? fail(e) : done(out),
+        )
+      ),
+    );
+    const lun1 = probe.luns.find((l: { lun: number }) => l.lun === 1);
+    expect(lun1).toMatchObject({
+      type: 'disk',
+      vendor: field(inq, 'Vendor'),
+      product: field(inq, 'Product'),
+      revision: field(inq, 'Revision'),
+      serial: field(serial, 'Unit Serial Number'),
+      blocks: String(Number(field(cap, 'RETURNED LOGICAL BLOCK ADDRESS')) + 1),
+      blockSize: Number(field(cap, 'LOGICAL BLOCK LENGTH IN BYTES')),
+    });
+    expect(probe.luns.map((l: { lun: number }) => l.lun)).toEqual([0, 1]);
   });
 });
 

@@ -1,0 +1,92 @@
+// npm run bench:read: sequential reads from one tgtd LUN on loopback at 4 KiB, 64 KiB and 256 KiB
+// with 32 commands in flight, ours under Node, Deno and Bun beside libiscsi's iscsi-perf, in one run.
+import { execFileSync } from 'node:child_process';
+import { startTgtd } from '../test/peers/tgtd.ts';
+import { machineLine, writeSection } from '../scripts/results.mjs';
+
+const json = process.argv.includes('--json');
+const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
+const queue = 32;
+const T = 'iqn.2026-11.dev.bench:read';
+const tgtd = await startTgtd([{ tid: 1, name: T }]);
+const rows: Record<string, number | string>[] = [];
+const sh = (cmd: string, args: string[]) =>
+  execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const take = (out: string) => {
+  const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (line) rows.push(JSON.parse(line));
+};
+let perf = true;
+try {
+  sh('sh', ['-c', 'command -v iscsi-perf']);
+} catch {
+  perf = false;
+}
+try {
+  for (const blockBytes of [4096, 65536, 262144]) {
+    const args = [
+      '--portal',
+      tgtd.portals[0],
+      '--target',
+      T,
+      '--block-bytes',
+      String(blockBytes),
+      '--queue',
+      String(queue),
+      '--seconds',
+      String(seconds),
+    ];
+    take(sh('node', ['build/bench-read.mjs', ...args]));
+    take(sh('node_modules/.bin/deno', ['run', '-A', 'bench/read.ts', ...args]));
+    take(sh('node_modules/.bin/bun', ['bench/read.ts', ...args]));
+    if (perf) {
+      // iscsi-perf prints a running "... MB/s" figure (MiB, 2^20); the last one is its average.
+      const out = sh('sh', [
+        '-c',
+        `timeout ${seconds + 10} iscsi-perf -t ${seconds} -m ${queue} -b ${blockBytes / 512} iscsi://${
+          tgtd.portals[0]
+        }/${T}/1 2>&1; true`,
+      ]);
+      const mbs = [...out.matchAll(/([\d.]+)\s*MB\/s/g)].map((m) => Number(m[1])).pop();
+      if (mbs !== undefined) {
+        rows.push({
+          bench: 'read',
+          impl: 'iscsi-perf',
+          runtime: 'native',
+          blockBytes,
+          queueDepth: queue,
+          bytesPerSec: Math.round(mbs * 2 ** 20),
+        });
+      }
+    }
+  }
+} finally {
+  tgtd.stop();
+}
+
+if (json) rows.forEach((r) => console.log(JSON.stringify(r)));
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB/s`;
+const lines = ['| block | impl | runtime | throughput | vs iscsi-perf |', '|---|---|---|---|---|'];
+for (const r of rows) {
+  const peer = rows.find((p) => p.impl === 'iscsi-perf' && p.blockBytes === r.blockBytes);
+  lines.push(
+    `| ${Number(r.blockBytes) / 1024} KiB | ${r.impl} | ${r.runtime} | ${mib(Number(r.bytesPerSec))} | ${
+      peer ? (Number(r.bytesPerSec) / Number(peer.bytesPerSec)).toFixed(2) + '×' : '-'
+    } |`,
+  );
+}
+const section = writeSection(
+  'read',
+  [
+    '## Sequential reads (tgtd on loopback, 32 commands in flight)',
+    '',
+    `Command: \`npm run bench:read\` (${seconds} s per measurement after 0.5 s of warm-up; needs tgt and libiscsi-bin), ${
+      new Date().toISOString().slice(0, 10)
+    }.`,
+    machineLine(),
+    perf ? '' : '**iscsi-perf (libiscsi-bin) was not installed: no peer rows.**',
+    '',
+    ...lines,
+  ].join('\n'),
+);
+if (!json) console.log(section);

@@ -1,0 +1,99 @@
+// logout-test and demo: log in N sessions, (demo: put I/O in flight), LogoutFromTarget with
+// progress, then the per-session table and the aggregate result as name and hex.
+import { type Adapter, type Auth, hrHex, hrName, type Session, SUCCEEDED } from '../hosts/node/mod.ts';
+import { type CliOptions, EXIT } from './args.ts';
+import { loginExit, loginLine, type Outcome } from './outcome.ts';
+
+const pad = (s: string | number, n: number) => String(s).padEnd(n);
+
+export async function sessionRun(
+  adapter: Adapter,
+  o: CliOptions,
+  say: (s: string) => void,
+  progress: (s: string) => void,
+  target: string,
+  withIo: boolean,
+): Promise<Outcome> {
+  const auth: Auth | undefined = o.user ? { method: 'chap', user: o.user, secret: o.secret } : undefined;
+  const logins = await Promise.all(Array.from({ length: o.sessions }, (_, i) =>
+    adapter.loginToTarget({
+      target,
+      portal: o.portals[i % o.portals.length],
+      auth,
+      connectTimeoutMs: o.connectTimeoutMs,
+      loginTimeoutMs: o.loginTimeoutMs,
+    }).wait()));
+  const failed = logins.filter((r) => !SUCCEEDED(r.hr));
+  for (const r of failed) progress(loginLine(r.hr, r.output));
+  if (failed.length === logins.length) {
+    const first = failed[0];
+    return {
+      code: loginExit(first.output.result),
+      json: { target, error: loginLine(first.hr, first.output), logins: failed.map((r) => r.output) },
+    };
+  }
+  const t = adapter.queryTargets().find((x) => x.name === target)!;
+  say(`${t.sessions.length} session(s) to ${target}:`);
+  say(`  ${pad('session', 38)}${pad('portal', 24)}${pad('tsih', 8)}state`);
+  for (const s of t.sessions) say(`  ${pad(s.id, 38)}${pad(s.portal, 24)}${pad(s.tsih, 8)}${s.state}`);
+
+  let io: Promise<string>[] = [];
+  if (withIo) {
+    const disks = t.sessions.map((s) => adapter.session(s.id)!);
+    await Promise.all(disks.map((d) => d.readCapacity())); // block sizes known: I/O starts at once
+    io = disks.flatMap(inFlight);
+  }
+  if (withIo) say(`\n${io.length} reads and writes in flight; LogoutFromTarget drains them first ...`);
+  else say('\nLogoutFromTarget ...');
+  const started = performance.now();
+  const op = adapter.logoutFromTarget(t.id, {
+    deadlineMs: o.deadlineMs,
+    logoutTimeoutMs: o.logoutTimeoutMs,
+    concurrency: o.concurrency,
+  });
+  op.onProgress((p) => progress(`  progress ${String(p).padStart(3)}%`));
+  const { hr, output } = await op.wait();
+  const ms = performance.now() - started;
+  const ioEnds = await Promise.all(io);
+  say(`  ${pad('session', 38)}${pad('portal', 24)}${pad('reason', 34)}${withIo ? pad('drained', 9) : ''}result`);
+  for (const s of output.sessions) {
+    say(
+      `  ${pad(s.sessionId, 38)}${pad(s.portal, 24)}${pad(s.reason, 34)}${
+        withIo ? pad(s.commandsDrained, 9) : ''
+      }${s.hrName} ${hrHex(s.hr)}`,
+    );
+  }
+  if (withIo) say(`\nI/O: ${summary(ioEnds)}`);
+  say(`\nresult: ${hrName(hr)} (${hrHex(hr)}) in ${ms.toFixed(1)} ms`);
+  return {
+    code: SUCCEEDED(hr) && !failed.length ? EXIT.ok : EXIT.failed,
+    json: {
+      target,
+      hr,
+      hrName: hrName(hr),
+      hrHex: hrHex(hr),
+      elapsedMs: Math.round(ms),
+      sessions: output.sessions,
+      loginFailures: failed.map((r) => r.output),
+      ...(withIo ? { io: ioEnds } : {}),
+    },
+  };
+}
+
+// Two writes and two reads of 64 KiB each, left running; each settles to a word for the summary.
+function inFlight(disk: Session): Promise<string>[] {
+  const block = new Uint8Array(65536).fill(0x5a);
+  const ended = (p: Promise<unknown>, what: string) =>
+    p.then(() => `${what} ok`, (e) => `${what} ${(e as { reason?: string }).reason ?? (e as Error).message}`);
+  return [
+    ended(disk.write(0, 0, block), 'write'),
+    ended(disk.write(0, 128, block), 'write'),
+    ended(disk.read(0, 0, 128), 'read'),
+    ended(disk.read(0, 128, 128), 'read'),
+  ];
+}
+function summary(ends: string[]): string {
+  const counts = new Map<string, number>();
+  for (const e of ends) counts.set(e, (counts.get(e) ?? 0) + 1);
+  return [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
+}

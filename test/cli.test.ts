@@ -1,0 +1,121 @@
+// The command a storage admin runs (`iscsi-adapter`), run as built, as a user would: stdout,
+// stderr and the exit status of each case (cli/args.ts lists them).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFile, execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { startTarget } from 'iscsi-adapter/target';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const cli = join(root, 'dist/cli.mjs');
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+/** Runs the command without blocking this process (a target in this process must keep answering). */
+const run = (args: string[], env: Record<string, string> = {}): Promise<Ran> =>
+  new Promise((done) =>
+    execFile(
+      'node',
+      [cli, ...args],
+      { env: { ...process.env, ...env }, timeout: 60000 },
+      (err, stdout, stderr) => done({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout, stderr }),
+    )
+  );
+const noTrace = (r: Ran) => expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at |TypeError|ReferenceError/);
+
+describe('iscsi-adapter (the command)', () => {
+  beforeAll(() => {
+    execFileSync('node', [join(root, 'scripts/bundle.mjs')], { cwd: root });
+  }, 60000);
+
+  it('demo --json: reads and writes in flight are drained, every session logs out, one JSON object', async () => {
+    const r = await run(['demo', '--json', '--sessions', '2']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      hrName: 'S_OK',
+      loginFailures: [],
+      io: ['write ok', 'write ok', 'read ok', 'read ok', 'write ok', 'write ok', 'read ok', 'read ok'],
+    });
+    expect(out.sessions.map((s: { commandsDrained: number }) => s.commandsDrained)).toEqual([4, 4]);
+  });
+
+  it('no command is bad usage (2), said in one line, no stack trace', async () => {
+    const r = await run([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/a command is needed/);
+    noTrace(r);
+  });
+
+  it('logout-test without --portal is bad usage, never a silent switch to the built-in target', async () => {
+    const r = await run(['logout-test', '--target', 'iqn.2026-11.real:t1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/needs --portal/);
+  });
+
+  it('--json prints one JSON object for a usage error too', async () => {
+    const r = await run(['probe', '--json', '--sessions', 'many']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatch(/--sessions must be a whole number/);
+  });
+
+  it('an unreachable portal exits 5 and says so', async () => {
+    const r = await run([
+      'logout-test',
+      '--portal',
+      '127.0.0.1:1',
+      '--target',
+      'iqn.2026-11.x:y',
+      '--connect-timeout=2000',
+    ]);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/connect-failed/);
+    noTrace(r);
+  });
+
+  it('a wrong CHAP secret exits 3 and names the target status, instead of going on to the logout', async () => {
+    const t = await startTarget({
+      targets: [{ name: 'iqn.2026-11.dev.cli:chap', chap: { user: 'alice', secret: 'RightSecret12' } }],
+    });
+    const r = await run([
+      'logout-test',
+      '--portal',
+      t.portal,
+      '--target',
+      'iqn.2026-11.dev.cli:chap',
+      '--chap-user',
+      'alice',
+    ], {
+      ISCSI_CHAP_SECRET: 'WrongSecret12',
+    });
+    await t.close();
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/auth-failed, target status 0x0201/);
+    expect(r.stdout).not.toMatch(/LogoutFromTarget/);
+  });
+
+  it('an unknown target exits 4', async () => {
+    const t = await startTarget({ targets: [{ name: 'iqn.2026-11.dev.cli:known' }] });
+    const r = await run(['logout-test', '--portal', t.portal, '--target', 'iqn.2026-11.dev.cli:unknown']);
+    await t.close();
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/not-found/);
+  });
+
+  it('discover lists the targets of a portal', async () => {
+    const t = await startTarget({ targets: [{ name: 'iqn.2026-11.dev.cli:a' }, { name: 'iqn.2026-11.dev.cli:b' }] });
+    const r = await run(['discover', '--portal', t.portal, '--json']);
+    await t.close();
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).targets.map((x: { name: string }) => x.name)).toEqual([
+      'iqn.2026-11.dev.cli:a',
+      'iqn.2026-11.dev.cli:b',
+    ]);
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await run(['--version']);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
