@@ -58,4 +58,30 @@ describe('on the wire (tshark)', () => {
       cap.dispose();
     }
   }, 60000);
+
+  it('SCSI commands, Data-In, R2T and Data-Out with digests, dissected without a complaint', async () => {
+    const cap = await startCapture(tgtd.port);
+    try {
+      const a = createAdapter();
+      const out = await a.loginToTarget({ target: T, portal: tgtd.portals[0], headerDigest: true, dataDigest: true })
+        .result({ timeoutMs: 10000 });
+      const disk = a.session(out.sessionId!)!;
+      await disk.inquiry(1);
+      const data = Uint8Array.from({ length: 300 * 1024 }, (_, i) => i & 0xff); // immediate data, then R2T
+      await disk.write(1, 0, data);
+      expect((await disk.read(1, 0, data.length / 512)).every((x, i) => x === data[i])).toBe(true);
+      expect(hrName((await a.logoutFromTarget(T).wait({ timeoutMs: 10000 })).hr)).toBe('S_OK');
+      await a.close();
+      await cap.stop();
+      expect(cap.fields(tgtd.port, '_ws.malformed || _ws.expert.severity >= 8388608', ['frame.number'])).toEqual([]);
+      const count = (op: number) => cap.fields(tgtd.port, `iscsi.opcode == ${op}`, ['frame.number']).length;
+      expect(count(0x01)).toBeGreaterThanOrEqual(4); // SCSI Command: INQUIRY x2, READ CAPACITY, WRITE, READ
+      expect(count(0x25)).toBeGreaterThan(0); // Data-In
+      expect(count(0x31)).toBeGreaterThan(0); // R2T
+      expect(count(0x05)).toBeGreaterThan(0); // Data-Out
+      expect(count(0x21)).toBeGreaterThan(0); // SCSI Response
+    } finally {
+      cap.dispose();
+    }
+  }, 60000);
 });
