@@ -22,7 +22,7 @@ const size = (bytes: bigint) => {
 export async function probe(adapter: Adapter, o: CliOptions, say: (s: string) => void): Promise<Outcome> {
   const target = await pickTarget(adapter, o, say);
   if (typeof target !== 'string') return target;
-  const auth: Auth | undefined = o.user ? { method: 'chap', user: o.user, secret: o.secret } : undefined;
+  const auth: Auth | undefined = o.user && o.secret ? { method: 'chap', user: o.user, secret: o.secret } : undefined;
   const login = await adapter.loginToTarget({
     target,
     portal: o.portals[0],

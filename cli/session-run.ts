@@ -14,7 +14,7 @@ export async function sessionRun(
   target: string,
   withIo: boolean,
 ): Promise<Outcome> {
-  const auth: Auth | undefined = o.user ? { method: 'chap', user: o.user, secret: o.secret } : undefined;
+  const auth: Auth | undefined = o.user && o.secret ? { method: 'chap', user: o.user, secret: o.secret } : undefined;
   const logins = await Promise.all(Array.from({ length: o.sessions }, (_, i) =>
     adapter.loginToTarget({
       target,

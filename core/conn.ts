@@ -73,8 +73,7 @@ export function connTimer(ci: i32): void {
   const s = sess(c.sess);
   if (kind == CT_NONE) return;                          // stale: cancelled after it fired
   c.timerKind = CT_NONE;                                // it fired: nothing left to cancel
-  if (kind == CT_CONNECT) loginTimer(c, true);
-  else if (kind == CT_LOGIN) loginTimer(c, false);
+  if (kind == CT_CONNECT || kind == CT_LOGIN) loginTimer(c);
   else if (kind == CT_LOGOUT) sessionFinish(s, R_TIMEOUT, 0, 0);   // T17
   else if (kind == CT_GRACE) closingDone(s);
   else if (kind == CT_TEXT) discoveryTimeout(c);

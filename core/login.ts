@@ -378,8 +378,10 @@ export function fail(s: Session, reason: u32, status: u32): void {
   }
 }
 
-export function loginTimer(c: Conn, connecting: bool): void {
-  fail(sess(c.sess), connecting ? L_CONNECT_FAILED : L_TIMEOUT, 0);
+// Out of time, whether still connecting or logging in: `timeout` (a refused connect is
+// `connect-failed`, from loginTransportLost).
+export function loginTimer(c: Conn): void {
+  fail(sess(c.sess), L_TIMEOUT, 0);
 }
 export function loginTransportLost(c: Conn, connecting: bool): void {
   fail(sess(c.sess), connecting ? L_CONNECT_FAILED : L_TRANSPORT_LOST, 0);

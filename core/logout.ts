@@ -7,7 +7,7 @@ import { S_OK, VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_TIMEOUT, ACT_SESSION_RESULT, ACT
   R_RESPONSE_3_CLEANUP_FAILED, T_ABORTED_BY_LOGOUT } from "./codes";
 import { act } from "./actions";
 import { be16, be32 } from "./mem";
-import { Conn, Session, conn, op, nextItt, NONE, LS_PENDING, LS_SENT, LS_FINISHED, SF_CLOSING, FL_STOPPED } from "./records";
+import { Conn, Session, conn, op, nextItt, NONE, LS_PENDING, LS_SENT, LS_FINISHED, SF_CLOSING, SF_DISCOVERY, FL_STOPPED } from "./records";
 import { pduBegin, pduEnd, stamp } from "./send";
 import { armConn, cancelConn, CT_LOGOUT, CT_GRACE } from "./timers";
 import { sessionGone, opSessionEnded } from "./lifecycle";
@@ -71,7 +71,7 @@ export function sessionFinish(s: Session, reason: u32, t2w: u32, t2r: u32): void
   const timedOut = o != NONE && op(<i32>o).timedOut != 0;
   const hr = reason == R_LOGGED_OUT ? S_OK : reason == R_TIMEOUT && timedOut ? VDS_E_TIMEOUT : VDS_E_ISCSI_LOGOUT_FAILED;
   if (o != NONE && op(<i32>o).type == ASYNC_LOGOUTFROMTARGET) act(ACT_SESSION_RESULT, o, <u32>s.index, reason, hr, t2w, t2r, s.drained, s.aborted);
-  else act(ACT_EVENT, <u32>s.index, EV_SESSION_LOGGED_OUT, reason, t2w, t2r);
+  else if (!(s.flags & SF_DISCOVERY)) act(ACT_EVENT, <u32>s.index, EV_SESSION_LOGGED_OUT, reason, t2w, t2r); // a discovery session is no one's
   sessionGone(s);
   if (o != NONE) opSessionEnded(<i32>o, reason == R_LOGGED_OUT, wasSent);
 }

@@ -1,13 +1,25 @@
 // The runtime-neutral adapter (README, docs/logout.md, docs/login.md): ids, names and JavaScript objects around the core.
 import type { Host } from './types.ts';
 import { Engine, type OpSink } from './engine.ts';
-import { AsyncOperation } from './async-operation.ts';
+import { type AsyncOperation, newOperation, type OperationControl } from './async-operation.ts';
 import { Session } from './session.ts';
-import { CODE, HR, hrName, KEY_NAMES, LOGIN_RESULT_NAMES, REASON_NAMES } from './codes.ts';
+import {
+  CODE,
+  type EventType,
+  HR,
+  hrName,
+  KEY_NAMES,
+  LOGIN_RESULT_NAMES,
+  type LoginResult,
+  REASON_NAMES,
+  type SessionReason,
+} from './codes.ts';
 import { deliver, type Report, rethrowLater } from './deliver.ts';
 import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText } from './ids.ts';
+import { type AnyAuth, loginProblem, numberProblem } from './arguments.ts';
 
 export interface AdapterOptions {
+  /** Our iSCSI name (default iqn.2026-11.dev.iscsi-adapter:<first 8 hex digits of the adapter id>). */
   initiatorName?: string;
   /** Per-session wait for the Logout Response (default 15000). */
   logoutTimeoutMs?: number;
@@ -15,22 +27,44 @@ export interface AdapterOptions {
   concurrency?: number;
   /** Time the target gets to send FIN after its Logout Response (default 1000). */
   graceMs?: number;
+  /** How long a TCP connect may take before the login ends `timeout` (default 5000). */
   connectTimeoutMs?: number;
+  /** How long a login (or discovery) may take once connected (default 15000). */
   loginTimeoutMs?: number;
   /** Where an error thrown by your event listener or progress callback goes (default: thrown
    *  again on its own, outside the adapter's work). */
   onCallbackError?: (err: unknown) => void;
 }
 export type ChapAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha3-256';
-export interface Auth {
-  method: 'none' | 'chap' | 'mutual-chap';
-  user?: string;
-  secret?: string;
-  targetUser?: string;
-  targetSecret?: string;
-  /** CHAP_A values to offer, strongest first on the wire (default ['md5'], the one every target has). */
-  algorithms?: ChapAlgorithm[];
-}
+/** How the target authenticates us (and, with mutual-chap, we it). CHAP never falls back to None. */
+export type Auth =
+  | { method: 'none' }
+  | {
+    method: 'chap';
+    user: string;
+    secret: string;
+    /** CHAP_A values to offer, strongest first on the wire (default ['md5'], the one every target has). */
+    algorithms?: ChapAlgorithm[];
+  }
+  | {
+    method: 'mutual-chap';
+    user: string;
+    secret: string;
+    /** The name and secret the target must prove; the secret must differ from ours. */
+    targetUser: string;
+    targetSecret: string;
+    algorithms?: ChapAlgorithm[];
+  };
+/** Where a session stands (RFC 7143 §8.1 connection states). */
+export type SessionState =
+  | 'free'
+  | 'xpt-wait'
+  | 'in-login'
+  | 'logged-in'
+  | 'in-logout'
+  | 'logout-requested'
+  | 'cleanup-wait'
+  | 'unknown';
 const ALGORITHM_BITS: Record<ChapAlgorithm, number> = {
   md5: CODE.LOGIN_CHAP_MD5,
   sha1: CODE.LOGIN_CHAP_SHA1,
@@ -38,12 +72,19 @@ const ALGORITHM_BITS: Record<ChapAlgorithm, number> = {
   'sha3-256': CODE.LOGIN_CHAP_SHA3_256,
 };
 export interface LoginRequest {
+  /** A target id (GUID) or an iSCSI name (iqn./eui./naa.). */
   target: string;
+  /** host[:port]; the port defaults to 3260. */
   portal: string;
+  /** Default: no authentication. */
   auth?: Auth;
+  /** Require CRC32C header digests (the login fails when the target will not). Default false. */
   headerDigest?: boolean;
+  /** Require CRC32C data digests. Default false. */
   dataDigest?: boolean;
+  /** Default: the adapter's connectTimeoutMs. */
   connectTimeoutMs?: number;
+  /** Default: the adapter's loginTimeoutMs. */
   loginTimeoutMs?: number;
   /** Ping the target with NOP-Out every keepaliveMs; no answer within keepaliveMs drops the session. */
   keepaliveMs?: number;
@@ -57,10 +98,12 @@ export interface LoginOutput {
   status?: number;
   statusClass?: number;
   statusDetail?: number;
-  result?: string;
+  result?: LoginResult | 'invalid-argument' | 'adapter-closed';
   redirects: string[];
   /** What login negotiated (RFC 7143 §13), by key: numbers, with booleans as 1/0. */
   negotiated?: Record<string, number>;
+  /** Why, in words: the argument that was wrong, or the OS's error for the connection. */
+  error?: string;
 }
 export interface SessionOutcome {
   sessionId: string;
@@ -68,7 +111,7 @@ export interface SessionOutcome {
   tsih: number;
   hr: number;
   hrName: string;
-  reason: string;
+  reason: SessionReason;
   time2Wait: number;
   time2Retain: number;
   /** Commands that ended on their own while the session was leaving (docs/io.md). */
@@ -106,10 +149,14 @@ export interface DiscoveredTarget {
 export interface DiscoverOutput {
   portal: string;
   targets: DiscoveredTarget[];
-  result?: string;
+  result?: LoginResult;
+  /** The target's login status, when it refused the discovery session. */
+  status?: number;
+  /** Why, in words: the argument that was wrong, or the OS's error for the connection. */
+  error?: string;
 }
 export interface AdapterEvent {
-  type: string;
+  type: EventType;
   sessionId?: string;
   targetId?: string;
   p1: number;
@@ -131,11 +178,11 @@ interface SessionEntry {
   disk?: Session;
 }
 
-const EVENT_NAMES: Record<number, string> = Object.fromEntries(
+const EVENT_NAMES = Object.fromEntries(
   Object.entries(CODE).filter(([k]) => k.startsWith('EV_')).map((
     [k, v],
   ) => [v, k.slice(3).toLowerCase().replaceAll('_', '-')]),
-);
+) as Record<number, EventType>;
 const AUTH_CODES = { none: CODE.AUTH_NONE, chap: CODE.AUTH_CHAP, 'mutual-chap': CODE.AUTH_MUTUAL_CHAP } as const;
 const enc = new TextEncoder();
 /** A caller's duration or count for the core: undefined -> the default; anything that is not a
@@ -155,6 +202,8 @@ export class Adapter {
   private sessions = new Map<number, SessionEntry>();
   private listeners = new Set<(e: AdapterEvent) => void>();
   private closed = false;
+  private closing?: Promise<void>;
+  private logins = new Set<AsyncOperation<LoginOutput>>();
   private report: Report;
 
   constructor(private host: Host, private opts: AdapterOptions = {}) {
@@ -169,7 +218,7 @@ export class Adapter {
       event: (s, code, p1, p2, p3) => {
         const sess = this.sessions.get(s);
         const e: AdapterEvent = {
-          type: EVENT_NAMES[code] ?? String(code),
+          type: EVENT_NAMES[code],
           sessionId: sess?.id,
           targetId: sess?.target.id,
           p1,
@@ -208,48 +257,45 @@ export class Adapter {
     return GUID_RE.test(target) || ISCSI_NAME_RE.test(target) ? -1 : -2;
   }
 
-  private loginParams(target: string | undefined, auth: Auth | undefined, keepaliveMs = 0): number {
+  private loginParams(target: string | undefined, a: AnyAuth | undefined, keepaliveMs = 0): number {
     const list: [number, Uint8Array][] = [[CODE.P_INITIATOR_NAME, enc.encode(this.name)], [
       CODE.P_RANDOM,
       this.host.random(32),
     ]];
     if (keepaliveMs) list.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.of(keepaliveMs).buffer)]);
     if (target) list.push([CODE.P_TARGET_NAME, enc.encode(target)]);
-    if (auth?.user) list.push([CODE.P_CHAP_USER, enc.encode(auth.user)]);
-    if (auth?.targetUser) list.push([CODE.P_CHAP_TARGET_USER, enc.encode(auth.targetUser)]);
+    if (a?.user) list.push([CODE.P_CHAP_USER, enc.encode(a.user)]);
+    if (a?.targetUser) list.push([CODE.P_CHAP_TARGET_USER, enc.encode(a.targetUser)]);
     return this.engine.params(list);
-  }
-
-  private authProblem(auth: Auth | undefined): boolean {
-    if (!auth || auth.method === 'none') return false;
-    if (!(auth.method in AUTH_CODES) || !auth.user || !auth.secret) return true;
-    if (auth.algorithms?.some((a) => !(a in ALGORITHM_BITS))) return true;
-    if (
-      auth.method === 'mutual-chap' && (!auth.targetUser || !auth.targetSecret || auth.targetSecret === auth.secret)
-    ) return true;
-    return false;
   }
 
   loginToTarget(req: LoginRequest): AsyncOperation<LoginOutput> {
     if (!req || typeof req !== 'object') throw new TypeError('loginToTarget takes { target, portal, auth? }');
-    const portal = typeof req.portal === 'string' ? parsePortal(req.portal) : null;
-    const slot = this.closed ? -2 : this.resolve(req.target);
-    const target = slot >= 0
-      ? this.targets.get(slot)!
-      : ISCSI_NAME_RE.test(req.target)
-      ? this.learnTarget(req.target)
-      : undefined;
-    const valid = !!portal && !!target && !this.authProblem(req.auth);
+    if (typeof req.target !== 'string') throw new TypeError('target must be a string: a target id or an iSCSI name');
+    if (typeof req.portal !== 'string') throw new TypeError('portal must be a string: host[:port]');
+    if (req.auth !== undefined && (typeof req.auth !== 'object' || req.auth === null)) {
+      throw new TypeError('auth must be an object');
+    }
+    const a = req.auth as AnyAuth | undefined;
+    const problem = this.closed ? 'the adapter is closed' : loginProblem(req.target, req.portal, a) ??
+      numberProblem('connectTimeoutMs', req.connectTimeoutMs, 1) ??
+      numberProblem('loginTimeoutMs', req.loginTimeoutMs, 1) ??
+      numberProblem('keepaliveMs', req.keepaliveMs, 0);
+    const portal = parsePortal(req.portal);
+    const slot = problem ? -2 : this.resolve(req.target);
+    const target = problem ? undefined : slot >= 0 ? this.targets.get(slot)! : this.learnTarget(req.target);
+    const valid = !problem && !!target;
     const output: LoginOutput = {
       targetId: target?.id,
       targetName: target?.name,
       portal: portal ? portalText(portal) : String(req.portal),
       redirects: [],
+      ...(problem ? { result: this.closed ? 'adapter-closed' : 'invalid-argument', error: problem } : {}),
     };
-    const auth = AUTH_CODES[req.auth?.method ?? 'none'] ?? CODE.AUTH_NONE;
+    const auth = AUTH_CODES[(a?.method ?? 'none') as keyof typeof AUTH_CODES] ?? CODE.AUTH_NONE;
     const flags = (req.headerDigest ? CODE.LOGIN_HEADER_DIGEST : 0) | (req.dataDigest ? CODE.LOGIN_DATA_DIGEST : 0) |
-      (req.auth?.algorithms ?? []).reduce((m, a) => m | (ALGORITHM_BITS[a] ?? 0), 0);
-    const ioLen = this.loginParams(target?.name, req.auth, u32Arg(req.keepaliveMs, 0));
+      (a?.algorithms ?? []).reduce((m, alg) => m | (ALGORITHM_BITS[alg] ?? 0), 0);
+    const ioLen = this.loginParams(target?.name, valid ? a : undefined, u32Arg(req.keepaliveMs, 0));
     let handle!: AsyncOperation<LoginOutput>;
     this.engine.startOp(
       (core) =>
@@ -262,24 +308,33 @@ export class Adapter {
           ioLen,
         ),
       (op) => {
-        handle = new AsyncOperation(
+        let control: OperationControl;
+        [handle, control] = newOperation(
           CODE.ASYNC_LOGINTOTARGET,
           output,
           () => this.engine.cancel(op),
           this.host.timer,
           this.report,
         );
-        return this.loginSink(handle, output, portal ?? undefined, req.auth, target);
+        this.logins.add(handle);
+        const sink = this.loginSink(control, output, portal ?? undefined, a, target);
+        return {
+          ...sink,
+          done: (hr, late) => {
+            this.logins.delete(handle);
+            sink.done(hr, late);
+          },
+        };
       },
     );
     return handle;
   }
 
   private loginSink(
-    handle: AsyncOperation<LoginOutput>,
+    control: OperationControl,
     output: LoginOutput,
     portal: Portal | undefined,
-    auth: Auth | undefined,
+    auth: AnyAuth | undefined,
     target?: TargetEntry,
   ): OpSink {
     return {
@@ -299,7 +354,7 @@ export class Adapter {
         output.status = status;
         output.statusClass = status >> 8;
         output.statusDetail = status & 0xff;
-        output.result = LOGIN_RESULT_NAMES[reason];
+        output.result = LOGIN_RESULT_NAMES[reason] as LoginResult;
       },
       text: (kind, value) => {
         if (kind === CODE.TEXT_REDIRECT) {
@@ -307,33 +362,52 @@ export class Adapter {
           output.portal = value;
         }
       },
-      progress: (p) => handle._progress(p),
-      done: (hr, late) => handle._finish(hr, late),
+      transportError: (text) => {
+        output.error = text;
+      },
+      progress: (p) => control.progress(p),
+      done: (hr, late) => control.finish(hr, late),
     };
   }
 
+  /** SendTargets on a discovery session (with CHAP when `auth` says so), then its Logout. */
   discover(
     portalText_: string,
-    opts: { connectTimeoutMs?: number; timeoutMs?: number } = {},
+    opts: { connectTimeoutMs?: number; timeoutMs?: number; auth?: Auth } = {},
   ): AsyncOperation<DiscoverOutput> {
-    if (typeof portalText_ !== 'string') throw new TypeError('portal must be host:port');
-    const portal = parsePortal(portalText_);
-    const output: DiscoverOutput = { portal: portal ? portalText(portal) : portalText_, targets: [] };
-    const ioLen = this.loginParams(undefined, undefined);
+    if (typeof portalText_ !== 'string') throw new TypeError('portal must be a string: host[:port]');
+    const a = opts.auth as AnyAuth | undefined;
+    const problem = this.closed
+      ? 'the adapter is closed'
+      : !parsePortal(portalText_)
+      ? `portal is not host[:port] with a port from 1 to 65535: ${portalText_}`
+      : loginProblem('iqn.2000-01.discovery:x', portalText_, a) ??
+        numberProblem('connectTimeoutMs', opts.connectTimeoutMs, 1) ??
+        numberProblem('timeoutMs', opts.timeoutMs, 1);
+    const portal = problem ? null : parsePortal(portalText_);
+    const output: DiscoverOutput = {
+      portal: portal ? portalText(portal) : portalText_,
+      targets: [],
+      ...(problem ? { error: problem } : {}),
+    };
+    const ioLen = this.loginParams(undefined, problem ? undefined : a);
+    const auth = AUTH_CODES[(a?.method ?? 'none') as keyof typeof AUTH_CODES] ?? CODE.AUTH_NONE;
+    const algorithms = (a?.algorithms ?? []).reduce((m, alg) => m | (ALGORITHM_BITS[alg] ?? 0), 0);
     let handle!: AsyncOperation<DiscoverOutput>;
     let last: { out: DiscoveredTarget; entry: TargetEntry } | undefined;
     this.engine.startOp(
       (core) =>
         core.login(
           0,
-          CODE.AUTH_NONE,
-          CODE.LOGIN_DISCOVERY,
+          auth,
+          CODE.LOGIN_DISCOVERY | algorithms,
           portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0,
           u32Arg(opts.timeoutMs ?? this.opts.loginTimeoutMs, 15000),
           ioLen,
         ),
       (op) => {
-        handle = new AsyncOperation(
+        let control: OperationControl;
+        [handle, control] = newOperation(
           CODE.ASYNC_DISCOVER,
           output,
           () => this.engine.cancel(op),
@@ -342,6 +416,7 @@ export class Adapter {
         );
         return {
           portal: portal ?? undefined,
+          secrets: a?.secret !== undefined ? { secret: a.secret, targetSecret: a.targetSecret } : undefined,
           text: (kind, value) => {
             if (kind === CODE.TEXT_TARGET_NAME) {
               const entry = this.learnTarget(value);
@@ -352,10 +427,14 @@ export class Adapter {
               last.entry.portals.add(value);
             }
           },
-          loginStatus: (_s, reason) => {
-            output.result = LOGIN_RESULT_NAMES[reason];
+          loginStatus: (status, reason) => {
+            output.result = LOGIN_RESULT_NAMES[reason] as LoginResult;
+            if (status) output.status = status;
           },
-          done: (hr, late) => handle._finish(hr, late),
+          transportError: (text) => {
+            output.error = text;
+          },
+          done: (hr, late) => control.finish(hr, late),
         };
       },
     );
@@ -363,6 +442,9 @@ export class Adapter {
   }
 
   logoutFromTarget(target: string, opts: LogoutOptions = {}): AsyncOperation<LogoutOutput> {
+    return this.logoutNow(this.closed ? '(closed)' : target, opts);
+  }
+  private logoutNow(target: string, opts: LogoutOptions): AsyncOperation<LogoutOutput> {
     const slot = this.resolve(target);
     const entry = this.targets.get(slot);
     const o = { ...this.opts, ...opts };
@@ -380,14 +462,15 @@ export class Adapter {
         ),
       (op) => {
         const output: LogoutOutput = { targetId: entry?.id, targetName: entry?.name, sessions: [] };
-        handle = new AsyncOperation(
+        let control: OperationControl;
+        [handle, control] = newOperation(
           CODE.ASYNC_LOGOUTFROMTARGET,
           output,
           () => this.engine.cancel(op),
           this.host.timer,
           this.report,
         );
-        const shared = [handle];
+        const shared = [control];
         return {
           shared,
           sessionResult: (s, reason, hr, t2w, t2r, drained, aborted) => {
@@ -398,28 +481,30 @@ export class Adapter {
               tsih: sess?.tsih ?? 0,
               hr,
               hrName: hrName(hr),
-              reason: REASON_NAMES[reason] ?? String(reason),
+              reason: REASON_NAMES[reason] as SessionReason,
               time2Wait: t2w,
               time2Retain: t2r,
               commandsDrained: drained,
               commandsAborted: aborted,
             });
           },
-          progress: (p) => shared.forEach((h) => h._progress(p)),
-          done: (hr, late) => shared.forEach((h) => h._finish(hr, late)),
-        } as OpSink & { shared: AsyncOperation<LogoutOutput>[] };
+          progress: (p) => shared.forEach((h) => h.progress(p)),
+          done: (hr, late) => shared.forEach((h) => h.finish(hr, late)),
+          output,
+        } as OpSink & { shared: OperationControl[]; output: LogoutOutput };
       },
       // The core joined a running logout: a second handle over the same operation and output.
       (op, sink) => {
-        const { shared } = sink as OpSink & { shared: AsyncOperation<LogoutOutput>[] };
-        handle = new AsyncOperation(
+        const { shared, output } = sink as OpSink & { shared: OperationControl[]; output: LogoutOutput };
+        let control: OperationControl;
+        [handle, control] = newOperation(
           CODE.ASYNC_LOGOUTFROMTARGET,
-          shared[0].output,
+          output,
           () => this.engine.cancel(op),
           this.host.timer,
           this.report,
         );
-        shared.push(handle);
+        shared.push(control);
       },
     );
     return handle;
@@ -439,7 +524,7 @@ export class Adapter {
     id: string;
     name: string;
     portals: string[];
-    sessions: { id: string; portal: string; tsih: number; state: string }[];
+    sessions: { id: string; portal: string; tsih: number; state: SessionState }[];
   }[] {
     return [...this.targets.values()].map((t) => ({
       id: t.id,
@@ -449,18 +534,29 @@ export class Adapter {
         id: s.id,
         portal: s.portal,
         tsih: s.tsih,
-        state: STATE_NAMES[this.engine.core.sessionConnState(slot)] ?? 'unknown',
+        state: (STATE_NAMES[this.engine.core.sessionConnState(slot)] ?? 'unknown') as SessionState,
       })),
     }));
   }
 
   /** Logs out of everything left (bounded by the logout timeouts), then frees every socket and timer. */
-  async close(opts: LogoutOptions = {}): Promise<void> {
-    if (this.closed) return;
+  /** Logs out of everything left (bounded by the logout timeouts), then frees every socket and
+   *  timer. Logins still in flight are cancelled first, so none completes behind the logout.
+   *  After close() every call answers at once: a handle finished with E_INVALIDARG whose
+   *  output says `adapter-closed`. Calling close() again waits for the first. */
+  close(opts: LogoutOptions = {}): Promise<void> {
     this.closed = true;
-    const busy = [...new Set([...this.sessions.values()].map((s) => s.target))];
-    await Promise.all(busy.map((t) => this.logoutFromTarget(t.id, opts).wait()));
-    await this.engine.dispose();
+    this.closing ??= (async () => {
+      for (const l of this.logins) l.cancel();
+      await Promise.all([...this.logins].map((l) => l.wait()));
+      // A login that had already completed when it was cancelled is a session like the others.
+      for (let round = 0; round < 3 && this.sessions.size; round++) {
+        const busy = [...new Set([...this.sessions.values()].map((s) => s.target))];
+        await Promise.all(busy.map((t) => this.logoutNow(t.id, opts).wait()));
+      }
+      await this.engine.dispose();
+    })();
+    return this.closing;
   }
 
   /** For leak checks in tests: sockets and timers the engine still holds. */

@@ -6,6 +6,8 @@ export {
   type AdapterEvent,
   type AdapterOptions,
   type Auth,
+  type ChapAlgorithm,
+  type DiscoveredTarget,
   type DiscoverOutput,
   type InflightPolicy,
   type LoginOutput,
@@ -13,7 +15,9 @@ export {
   type LogoutOptions,
   type LogoutOutput,
   type SessionOutcome,
+  type SessionState,
 } from './adapter.ts';
+export type { EventType, LoginResult, SessionReason, TaskEnd } from './codes.ts';
 export type { Conn, ConnHandlers, Host, Runtime } from './types.ts';
 export { type Capacity, type CommandOptions, type Inquiry, type RawResult, Session } from './session.ts';
 export { type CommandEndReason, ScsiError } from './scsi/errors.ts';

@@ -3,6 +3,7 @@
 import { HR, hrName, SUCCEEDED } from './codes.ts';
 import type { TimerHandle } from './types.ts';
 import { deliver, type Report, rethrowLater } from './deliver.ts';
+import { failureText } from './explain.ts';
 
 export interface WaitResult<T> {
   hr: number;
@@ -24,7 +25,20 @@ export class IscsiError<T = unknown> extends Error {
   }
 }
 
+/** How the adapter feeds a handle the core's figures; not part of the handle's surface. */
+export interface OperationControl {
+  progress(pct: number): void;
+  finish(hr: number, lateCancel: number): void;
+}
+let controlOf: <T>(op: AsyncOperation<T>) => OperationControl;
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom'), DENO_INSPECT = Symbol.for('Deno.customInspect');
+const TYPE_NAMES: Record<number, string> = { 60: 'LoginToTarget', 61: 'LogoutFromTarget', 1000: 'Discover' };
+
 export class AsyncOperation<T> {
+  static {
+    controlOf = (op) => ({ progress: (p) => op.#progressTo(p), finish: (hr, late) => op.#finishWith(hr, late) });
+  }
   #hr: number = HR.VDS_E_OPERATION_PENDING;
   #pct = 0;
   #done = false;
@@ -40,13 +54,12 @@ export class AsyncOperation<T> {
     private readonly report: Report = rethrowLater,
   ) {}
 
-  /** Called by the adapter with the core's figures. */
-  _progress(pct: number): void {
+  #progressTo(pct: number): void {
     if (this.#done || pct <= this.#pct) return;
     this.#pct = pct;
     for (const f of this.#progress) deliver(this.report, f, pct);
   }
-  _finish(hr: number, lateCancel: number): void {
+  #finishWith(hr: number, lateCancel: number): void {
     if (this.#done) return;
     this.#done = true;
     this.#hr = hr >>> 0;
@@ -62,8 +75,25 @@ export class AsyncOperation<T> {
     return this.#done;
   }
 
+  /** Never blocks. Printed (console.log, String()), it shows the code's name. */
   queryStatus(): { hr: number; percentCompleted: number } {
-    return { hr: this.#hr, percentCompleted: this.#pct };
+    const st = { hr: this.#hr, percentCompleted: this.#pct };
+    const text = () =>
+      `${hrName(st.hr)} (0x${st.hr.toString(16).toUpperCase().padStart(8, '0')}), ${st.percentCompleted}%`;
+    for (const k of ['toString', INSPECT, DENO_INSPECT]) {
+      Object.defineProperty(st, k, { value: text, enumerable: false });
+    }
+    return st;
+  }
+
+  /** What console.log shows: the operation's type, whether it is done, and its result. */
+  [INSPECT](): string {
+    return `AsyncOperation ${TYPE_NAMES[this.type] ?? this.type} { ${
+      this.#done ? `done, ${hrName(this.#hr)}` : `running, ${this.#pct}%`
+    } }`;
+  }
+  [DENO_INSPECT](): string {
+    return this[INSPECT]();
   }
 
   cancel(): number {
@@ -110,10 +140,22 @@ export class AsyncOperation<T> {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const { hr, output } = await this.wait({ timeoutMs: opts.timeoutMs });
-      if (!SUCCEEDED(hr)) throw new IscsiError(hr, output);
+      if (!SUCCEEDED(hr)) throw new IscsiError(hr, output, undefined, failureText(hr, output));
       return output;
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** A new handle and the control the adapter keeps to report into it. */
+export function newOperation<T>(
+  type: number,
+  output: T,
+  cancelInCore: () => number,
+  timer: (ms: number, fn: () => void) => TimerHandle,
+  report: Report,
+): [AsyncOperation<T>, OperationControl] {
+  const op = new AsyncOperation(type, output, cancelInCore, timer, report);
+  return [op, controlOf(op)];
 }

@@ -238,6 +238,11 @@ export function readAction(w: Uint32Array, tx: Uint8Array): Action {
     default: throw new Error(`unknown core action ${w[0]}`);
   }
 }
+/** The names above, as types: a made-up name does not compile. */
+export type SessionReason = 'logged-out' | 'response-1-cid-not-found' | 'response-2-recovery-unsupported' | 'response-3-cleanup-failed' | 'timeout' | 'connection-lost-before-response' | 'protocol-error' | 'cancelled-before-send' | 'busy';
+export type LoginResult = 'ok' | 'auth-failed' | 'authz-failed' | 'not-found' | 'out-of-resources' | 'target-error' | 'initiator-error' | 'downgrade-refused' | 'mutual-auth-failed' | 'timeout' | 'connect-failed' | 'protocol-error' | 'transport-lost' | 'too-many-redirects' | 'cancelled' | 'negotiation-failed';
+export type TaskEnd = 'completed' | 'session-lost' | 'aborted-by-logout' | 'logging-out' | 'timeout' | 'aborted' | 'target-failure';
+export type EventType = 'async-logout-request' | 'async-drop-connection' | 'async-drop-all' | 'async-renegotiate' | 'reject' | 'nop-answered' | 'session-logged-out' | 'protocol-error' | 'connection-lost' | 'async-other' | 'keepalive-timeout' | 'unit-attention';
 /** How a SCSI command ended (ACT_TASK_DONE reason), as names. */
 export const TASK_END_NAMES: Record<number, string> = {
   0: 'completed',

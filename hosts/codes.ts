@@ -8,7 +8,7 @@ export {
   REASON_NAMES,
   TASK_END_NAMES,
 } from './codes.generated.ts';
-export type { Action, ActionKind } from './codes.generated.ts';
+export type { Action, ActionKind, EventType, LoginResult, SessionReason, TaskEnd } from './codes.generated.ts';
 export type { HRName };
 
 const NAMES = new Map<number, HRName>(Object.entries(HR).map(([k, v]) => [v >>> 0, k as HRName]));

@@ -6,6 +6,7 @@ import { type CoreViews, coreViews } from './wasm/views.ts';
 import { type Action, HR, readAction } from './codes.ts';
 import { chapDigest } from './chap.ts';
 import { parsePortal, type Portal } from './ids.ts';
+import { transportText } from './explain.ts';
 
 /** What an operation's owner hears from the core. */
 export interface OpSink {
@@ -24,6 +25,8 @@ export interface OpSink {
   loggedIn?(s: number, tsih: number): void;
   loginStatus?(status: number, reason: number): void;
   text?(kind: number, value: string): void;
+  /** The OS's words for a connect that failed, before the core hears of it. */
+  transportError?(text: string): void;
   done(hr: number, lateCancel: number): void;
 }
 /** What a SCSI command's owner hears: where its data lives, and how it ended. */
@@ -339,9 +342,11 @@ export class Engine {
       }
       entry.conn = conn;
       this.drain(this.core.up(c));
-    }, () => {
+    }, (e) => {
       entry.connecting = undefined;
-      if (current()) this.drain(this.core.lost(c, 1));
+      if (!current()) return;
+      this.ops.get(op)?.transportError?.(transportText(e, `${portal.host}:${portal.port}`));
+      this.drain(this.core.lost(c, 1));
     }).finally(() => this.connecting.delete(settled));
     this.connecting.add(settled);
   }

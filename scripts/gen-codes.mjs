@@ -6,6 +6,7 @@ const src = readFileSync(new URL('../core/codes.ts', import.meta.url), 'utf8');
 const rows = [...src.matchAll(/^export const ([A-Z0-9_]+): [ui]32 = (-?(?:0x[0-9A-Fa-f]+|\d+));/gm)]
   .map(([, name, value]) => [name, Number(value)]);
 const group = (re) => rows.filter(([n]) => re.test(n));
+const dash = (n) => n.toLowerCase().replaceAll('_', '-');
 const obj = (list, strip = '') =>
   '{\n' + list.map(([n, v]) => `  ${n.slice(strip.length)}: ${fmt(v)},`).join('\n') + '\n} as const';
 const fmt = (v) => (v > 0xffff ? '0x' + (v >>> 0).toString(16).toUpperCase().padStart(8, '0') : String(v));
@@ -67,6 +68,11 @@ ${actionCases}
     default: throw new Error(\`unknown core action \${w[0]}\`);
   }
 }
+/** The names above, as types: a made-up name does not compile. */
+export type SessionReason = ${reasons.map(([n]) => `'${dash(n.slice(2))}'`).join(' | ')};
+export type LoginResult = ${login.map(([n]) => `'${dash(n.slice(2))}'`).join(' | ')};
+export type TaskEnd = ${taskEnds.map(([n]) => `'${dash(n.slice(2))}'`).join(' | ')};
+export type EventType = ${group(/^EV_/).map(([n]) => `'${dash(n.slice(3))}'`).join(' | ')};
 /** How a SCSI command ended (ACT_TASK_DONE reason), as names. */
 export const TASK_END_NAMES: Record<number, string> = {
 ${taskEnds.map(([n, v]) => `  ${v}: '${n.slice(2).toLowerCase().replaceAll('_', '-')}',`).join('\n')}

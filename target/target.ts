@@ -24,6 +24,8 @@ export interface TargetOptions {
   host?: string;
   port?: number;
   targets: TargetSpec[];
+  /** Discovery sessions must authenticate with CHAP (istgt's DiscoveryAuthMethod CHAP). */
+  discoveryChap?: { user: string; secret: string; targetUser?: string; targetSecret?: string };
 }
 export interface ReceivedPdu {
   target: string;
@@ -276,7 +278,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         return afterLogin();
       }
       if (csg === 0) {
-        const chap = spec?.chap;
+        const chap = discovery ? opts.discoveryChap : spec?.chap;
         if (!chap && spec?.fault === 'skip-operational') {
           loginReply(bhs, [['AuthMethod', 'None']], true, 0, 3);
           return afterLogin();
@@ -317,7 +319,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         }
         return loginReply(bhs, [], false, 0, 0, 0x0200);
       }
-      if (spec?.chap && !authed) return loginReply(bhs, [], false, csg, 0, 0x0201);
+      if ((discovery ? opts.discoveryChap : spec?.chap) && !authed) return loginReply(bhs, [], false, csg, 0, 0x0201);
       const reply: [string, string][] = [];
       const dig = (k: string) => (keys.get(k)?.split(',').includes('CRC32C') ? 'CRC32C' : 'None');
       if (keys.has('HeaderDigest')) {

@@ -65,12 +65,12 @@ describe('connection state machine (initiator side)', () => {
     expect(find(out, 'login-status')).toMatchObject({ op, status: 0x0202, reason: A.L_AUTHZ_FAILED });
   });
 
-  it('T2 by the clock: the connect timer ends S2', () => {
+  it('T2 by the clock: the connect timer ends S2 with timeout', () => {
     const d = new Driver();
     const { acts } = d.login(d.target());
     const c = find(acts, 'connect')!.conn;
     const t = d.timer(find(acts, 'arm')!.timer);
-    expect(find(t, 'login-status')!.reason).toBe(A.L_CONNECT_FAILED);
+    expect(find(t, 'login-status')!.reason).toBe(A.L_TIMEOUT);
     expect(d.connState(c)).toBe(0);
   });
 

@@ -1,0 +1,46 @@
+// The one rule for bad arguments (README, "When something goes wrong"): a value of the wrong
+// JavaScript type throws a TypeError at once; a value of the right type that cannot be used
+// ends the handle at once with E_INVALIDARG, and `output.error` names the argument.
+import type { ChapAlgorithm } from './adapter.ts';
+import { ISCSI_NAME_RE, parsePortal } from './ids.ts';
+
+/** Auth as it may arrive from JavaScript, before it is checked. */
+export interface AnyAuth {
+  method: string;
+  user?: string;
+  secret?: string;
+  targetUser?: string;
+  targetSecret?: string;
+  algorithms?: ChapAlgorithm[];
+}
+const METHODS = ['none', 'chap', 'mutual-chap'];
+const ALGORITHMS = ['md5', 'sha1', 'sha256', 'sha3-256'];
+
+/** What is wrong with a login's portal, target and auth, or undefined. */
+export function loginProblem(target: string, portal: string, auth: AnyAuth | undefined): string | undefined {
+  if (!ISCSI_NAME_RE.test(target) && !/^[0-9a-f-]{36}$/i.test(target)) {
+    return `target is not an iSCSI name (iqn./eui./naa.): ${target}`;
+  }
+  if (!parsePortal(portal)) return `portal is not host[:port] with a port from 1 to 65535: ${portal}`;
+  if (!auth) return undefined;
+  if (!METHODS.includes(auth.method)) return `auth.method must be one of ${METHODS.join(', ')}`;
+  if (auth.method === 'none') return undefined;
+  if (!auth.user) return `auth.user is required for ${auth.method}`;
+  if (!auth.secret) return `auth.secret is required for ${auth.method}`;
+  const bad = auth.algorithms?.find((a) => !ALGORITHMS.includes(a));
+  if (bad !== undefined) return `auth.algorithms: ${bad} is not one of ${ALGORITHMS.join(', ')}`;
+  if (auth.method === 'mutual-chap') {
+    if (!auth.targetUser) return 'auth.targetUser is required for mutual-chap';
+    if (!auth.targetSecret) return 'auth.targetSecret is required for mutual-chap';
+    if (auth.targetSecret === auth.secret) return 'auth.targetSecret must differ from auth.secret (RFC 7143 §12.1.3)';
+  }
+  return undefined;
+}
+
+/** A duration or count option: undefined, or a whole number from `least` to 2^31-1. */
+export function numberProblem(name: string, v: unknown, least: number): string | undefined {
+  if (v === undefined) return undefined;
+  return Number.isInteger(v) && (v as number) >= least && (v as number) <= 0x7fffffff
+    ? undefined
+    : `${name} must be a whole number from ${least} to 2147483647`;
+}

@@ -1,0 +1,56 @@
+// Words for what went wrong: the target's login status, the OS's transport error, and the
+// message an IscsiError carries.
+import { hrHex, hrName } from './codes.ts';
+
+// RFC 7143 §11.13.5: Status-Class and Status-Detail.
+const STATUS: Record<number, string> = {
+  0x0101: 'target moved temporarily',
+  0x0102: 'target moved permanently',
+  0x0200: 'initiator error',
+  0x0201: 'authentication failure',
+  0x0202: 'authorization failure',
+  0x0203: 'target not found',
+  0x0204: 'target removed',
+  0x0205: 'unsupported version',
+  0x0206: 'too many connections',
+  0x0207: 'missing parameter',
+  0x0208: 'cannot include in session',
+  0x0209: 'session type not supported',
+  0x020a: 'session does not exist',
+  0x020b: 'invalid request during login',
+  0x0300: 'target error',
+  0x0301: 'service unavailable',
+  0x0302: 'out of resources',
+};
+export const loginStatusText = (status: number): string =>
+  `target status 0x${status.toString(16).padStart(4, '0')} (${STATUS[status] ?? 'unknown'})`;
+
+/** A socket error as the OS said it, e.g. `ECONNREFUSED 127.0.0.1:3299`; under Deno without
+ *  --allow-net, says that the permission is missing. */
+export function transportText(e: unknown, where: string): string {
+  const err = e as { code?: string; name?: string; message?: string };
+  if (
+    err?.name === 'PermissionDenied' || err?.name === 'NotCapable' || /--allow-net|net access/.test(err?.message ?? '')
+  ) {
+    return `network permission denied for ${where}: run Deno with --allow-net`;
+  }
+  const code = err?.code ?? (err?.name && err.name !== 'Error' ? err.name : undefined);
+  return `${code ?? 'connect failed'} ${where}${
+    err?.message && !err.message.includes(where) ? `: ${err.message}` : ''
+  }`;
+}
+
+/** The message of an IscsiError over an operation's output: the code, then why. */
+export function failureText(hr: number, output: unknown): string {
+  const o = (output ?? {}) as { result?: string; status?: number; error?: string; sessions?: { reason: string }[] };
+  const why: string[] = [];
+  if (o.result && o.result !== 'ok') why.push(o.result);
+  if (o.status) why.push(loginStatusText(o.status));
+  if (o.error) why.push(o.error);
+  if (o.sessions?.length) {
+    const n = new Map<string, number>();
+    for (const s of o.sessions) n.set(s.reason, (n.get(s.reason) ?? 0) + 1);
+    why.push([...n].map(([r, k]) => `${k} session(s) ${r}`).join(', '));
+  }
+  return `${hrName(hr)} (${hrHex(hr)})${why.length ? `: ${why.join(', ')}` : ''}`;
+}

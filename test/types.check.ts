@@ -1,0 +1,21 @@
+// Compiled by `npm run typecheck`, never run: each @ts-expect-error line is a mistake the
+// public types must catch (tsc fails if one of them compiles).
+import type { AdapterEvent, Auth, LoginOutput, SessionOutcome } from 'iscsi-adapter';
+import { createAdapter } from 'iscsi-adapter';
+
+// @ts-expect-error a made-up login result
+export const r: LoginOutput['result'] = 'made-up';
+// @ts-expect-error a made-up per-session reason
+export const reason: SessionOutcome['reason'] = 'gone-fishing';
+// @ts-expect-error a made-up event type
+export const ev: AdapterEvent['type'] = 'earthquake';
+// @ts-expect-error CHAP without user and secret
+export const auth: Auth = { method: 'chap' };
+// @ts-expect-error mutual CHAP without the target's name and secret
+export const mutual: Auth = { method: 'mutual-chap', user: 'u', secret: 's' };
+// @ts-expect-error the handle's internals are not part of its surface
+createAdapter().loginToTarget({ target: 'iqn.2026-11.x:y', portal: 'h' })._finish(0, 0);
+// @ts-expect-error a logout policy that does not exist
+createAdapter().logoutFromTarget('iqn.2026-11.x:y', { inflight: 'ignore' });
+
+export const ok: Auth = { method: 'mutual-chap', user: 'u', secret: 's', targetUser: 't', targetSecret: 'x' };
