@@ -1,68 +1,165 @@
-// Login latency and LogoutFromTarget at scale against tgtd: this project under Node, Deno and
-// Bun, beside libiscsi (C) logging out one session after another and all at once.
-import { execFileSync } from 'node:child_process';
+// npm run bench:logout: login and logout latency, LogoutFromTarget of 1 to 1,024 sessions, timer
+// lag and memory per session, against tgtd on loopback, ours under Node, Deno and Bun beside
+// libiscsi (C, built here with cc when libiscsi-dev is installed). Writes bench/RESULTS.md's
+// section and bench/logout-scale.svg from what it measured; `-- --json` prints the rows.
+import { execFileSync, spawn } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
+import { scaleChart } from './chart.ts';
 
+type Row = Record<string, number | string>;
 const json = process.argv.includes('--json');
-const sizes = [1, 16, 64, 256];
 const T = 'iqn.2026-11.dev.bench:logout';
-const tgtd = await startTgtd([{ tid: 1, name: T }]);
-const rows: Record<string, number | string>[] = [];
-const run = (cmd: string, args: string[]) => {
-  const out = execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (line) rows.push(JSON.parse(line));
+const SIZES = [1, 16, 64, 256, 1024];
+const rows: Row[] = [];
+let phase: Row[] = [];
+const latency: Row[] = [], scaled: Row[] = [], other: Row[] = [];
+const sh = (cmd: string, args: string[]) =>
+  execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+const take = (out: string) =>
+  out.split('\n').filter((l) => l.startsWith('{')).forEach((l) => {
+    const r = JSON.parse(l);
+    rows.push(r);
+    phase.push(r);
+  });
+const ours = (args: string[]) => {
+  take(sh('node', ['build/bench-logout.mjs', ...args]));
+  take(sh('node_modules/.bin/deno', ['run', '-A', 'bench/logout.ts', ...args]));
+  take(sh('node_modules/.bin/bun', ['bench/logout.ts', ...args]));
 };
 let peer = true;
 try {
-  execFileSync('cc', ['-O2', '-o', 'build/libiscsi-logout', 'bench/c/libiscsi-logout.c', '-liscsi'], {
-    stdio: 'ignore',
-  });
+  sh('cc', ['-O2', '-o', 'build/libiscsi-logout', 'bench/c/libiscsi-logout.c', '-liscsi']);
 } catch {
   peer = false;
+  console.error('libiscsi-dev (or cc) is not installed: no libiscsi rows');
 }
+
+const tgtd = await startTgtd([{ tid: 1, name: T }]);
+const p = tgtd.portals[0];
 try {
-  for (const n of sizes) {
-    const args = ['--portal', tgtd.portals[0], '--target', T, '--sessions', String(n)];
-    run('node', ['build/bench-logout.mjs', ...args]);
-    run('node_modules/.bin/deno', ['run', '-A', 'bench/logout.ts', ...args]);
-    run('node_modules/.bin/bun', ['bench/logout.ts', ...args]);
+  phase = latency;
+  ours(['latency', '--portal', p, '--target', T, '--iter', '300']);
+  if (peer) take(sh('build/libiscsi-logout', [p, T, 'latency', '300']));
+  phase = scaled;
+  for (const n of SIZES) {
+    ours(['scale', '--portal', p, '--target', T, '--n', String(n), '--conc', '64', '--reps', '3']);
+    if (n >= 256) {
+      for (const conc of [16, 256, 1024].filter((c) => c <= n)) {
+        take(
+          sh('node', [
+            'build/bench-logout.mjs',
+            'scale',
+            '--portal',
+            p,
+            '--target',
+            T,
+            '--n',
+            String(n),
+            '--conc',
+            String(conc),
+            '--reps',
+            '3',
+          ]),
+        );
+      }
+    }
     if (peer) {
-      for (const mode of ['sync', 'async']) run('build/libiscsi-logout', [tgtd.portals[0], T, String(n), mode]);
+      for (const mode of ['seq', '16']) take(sh('build/libiscsi-logout', [p, T, 'scale', String(n), '3', mode]));
     }
     if (tgtd.sessions(T) !== 0) throw new Error(`tgtd still holds ${tgtd.sessions(T)} sessions after n=${n}`);
   }
+  phase = other;
+  ours(['lag', '--portal', p, '--target', T, '--n', '1024']);
+  ours(['memory', '--portal', p, '--target', T, '--n', '1000']);
 } finally {
   tgtd.stop();
 }
+// 10,000 sessions against the built-in target, which runs in a process of its own.
+const serve = spawn('node', ['build/bench-target.mjs'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const own: string = await new Promise((done) => serve.stdout.once('data', (b) => done(JSON.parse(String(b)).portal)));
+try {
+  take(
+    sh('node', [
+      '--expose-gc',
+      'build/bench-logout.mjs',
+      'memory',
+      '--portal',
+      own,
+      '--target',
+      'iqn.2026-11.dev.bench:memory',
+      '--n',
+      '10000',
+    ]),
+  );
+} finally {
+  serve.stdin.end();
+}
+take(JSON.stringify({ bench: 'wasm', impl: 'ours', runtime: 'all', bytes: statSync('build/core.wasm').size }));
 
 if (json) rows.forEach((r) => console.log(JSON.stringify(r)));
-const lines = [
-  '| sessions | impl | runtime | login, mean per session | LogoutFromTarget (all sessions) |',
-  '|---|---|---|---|---|',
-];
-for (const r of rows) {
-  lines.push(
-    `| ${r.sessions} | ${r.impl} | ${r.runtime} | ${Number(r.loginMeanMs).toFixed(2)} ms | ${
-      Number(r.logoutMs).toFixed(1)
-    } ms |`,
-  );
+const f = (v: unknown, d = 2) => (typeof v === 'number' ? v.toFixed(d) : '-');
+const lat = ['| | impl | runtime | median | p90 |', '|---|---|---|---|---|'];
+for (const r of latency) {
+  lat.push(`| ${r.bench} | ${r.impl} | ${r.runtime} | ${f(r.medianMs, 3)} ms | ${f(r.p90Ms, 3)} ms |`);
 }
+const scale = ['| sessions | impl | runtime | cap | median | p90 |', '|---|---|---|---|---|---|'];
+for (const r of scaled) {
+  scale.push(`| ${r.n} | ${r.impl} | ${r.runtime} | ${r.concurrency} | ${f(r.medianMs, 1)} ms | ${f(r.p90Ms, 1)} ms |`);
+}
+const notes = other.map((r) =>
+  r.bench === 'lag'
+    ? `- largest lag of a 1 ms timer during the 1,024-session logout, ${r.runtime}: ${r.maxLagMs} ms`
+    : r.bench === 'memory'
+    ? `- memory per logged-in session at ${r.n} sessions (${
+      r.n === 10000 ? 'built-in target, in its own process' : 'tgtd'
+    }), ${r.runtime}: ${(Number(r.bytesPerSession) / 1024).toFixed(1)} KiB (JS heap ${
+      (Number(r.heapBytesPerSession) / 1024).toFixed(1)
+    } KiB, plus the adapter's Wasm memory of ${(Number(r.wasmBytes) / 2 ** 20).toFixed(1)} MiB shared out)`
+    : `- release Wasm: ${(Number(r.bytes) / 1024).toFixed(1)} KiB`
+);
+const colors: Record<string, string> = {
+  node: '#2b7',
+  deno: '#27b',
+  bun: '#b72',
+  'libiscsi-seq': '#999',
+  'libiscsi-16': '#444',
+};
+const scaleRow = (q: Row) => scaled.find((r) => Object.entries(q).every(([k, v]) => r[k] === v));
+const series = [
+  ...['node', 'deno', 'bun'].map((rt) => ({
+    name: `ours, ${rt} (cap 64)`,
+    color: colors[rt],
+    key: { impl: 'ours', runtime: rt, concurrency: 64 },
+  })),
+  ...['libiscsi-seq', 'libiscsi-16'].map((impl) => ({ name: impl, color: colors[impl], key: { impl } })),
+].map((s) => ({
+  name: s.name,
+  color: s.color,
+  points: SIZES.map((n) => [n, Number(scaleRow({ n, ...s.key })?.medianMs ?? 0)] as [number, number]),
+}));
+writeFileSync('bench/logout-scale.svg', scaleChart(series, 'LogoutFromTarget against tgtd on loopback (median, ms)'));
 const section = writeSection(
   'logout',
   [
-    '## Login latency and LogoutFromTarget at scale (tgtd on loopback)',
+    '## Login, logout and LogoutFromTarget at scale (tgtd on loopback)',
     '',
-    `Command: \`npm run bench:logout\` (needs tgt; the peer needs libiscsi-dev), ${
+    `Command: \`npm run bench:logout\` (needs tgt; the libiscsi rows need libiscsi-dev and cc), ${
       new Date().toISOString().slice(0, 10)
     }.`,
     machineLine(),
-    'Sessions log in one after another; the logout is one call for all of them. libiscsi-sync logs out',
-    'session by session (iscsi_logout_sync), libiscsi-async sends every Logout then services all sockets.',
-    peer ? '' : '**libiscsi-dev was not installed: no peer rows.**',
+    peer ? '' : '**libiscsi-dev was not installed: no libiscsi rows.**',
     '',
-    ...lines,
+    'One login and one logout (300 iterations after 30 of warm-up, one process; libiscsi: login, then logout plus close):',
+    '',
+    ...lat,
+    '',
+    'LogoutFromTarget of N sessions (3 repetitions each; libiscsi one by one, or at most 16 outstanding). Chart: `bench/logout-scale.svg`.',
+    '',
+    ...scale,
+    '',
+    ...notes,
   ].join('\n'),
 );
 if (!json) console.log(section);

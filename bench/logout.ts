@@ -1,30 +1,99 @@
-// Login latency and LogoutFromTarget wall time for N sessions against a real target.
-// Usage: logout.ts --portal HOST:PORT --target IQN --sessions N   (one JSON line)
+// Our side of `npm run bench:logout`, in the running runtime (node:net, Deno.connect or Bun.connect).
+//   logout.ts latency --portal P --target IQN --iter 300      one login and one LogoutFromTarget, ITER times after 30
+//   logout.ts scale --portal P --target IQN --n N --conc C --reps R   LogoutFromTarget of N sessions, R times
+//   logout.ts lag --portal P --target IQN --n N               the largest lateness of a 1 ms timer during that logout
+//   logout.ts memory --portal P --target IQN --n N            heap plus Wasm memory per logged-in session
+// Prints JSON lines in the format of bench/logout-run.ts.
 import { arg, emit, runtimeName, scriptArgs } from './runtime.ts';
+import { stats } from './stats.ts';
 
-// Each runtime measures its own host (node:net, Deno.connect, Bun.connect).
 const rt = runtimeName();
 const { createAdapter, hrName } = rt === 'deno'
   ? await import('../hosts/deno/mod.ts')
   : rt === 'bun'
   ? await import('../hosts/bun/mod.ts')
   : await import('../hosts/node/mod.ts');
+type Adapter = ReturnType<typeof createAdapter>;
 
 const argv = scriptArgs();
+const mode = argv[0];
 const str = (name: string) => argv[argv.indexOf(`--${name}`) + 1];
-const n = arg('sessions', 16);
-const adapter = createAdapter();
-const t0 = performance.now();
-for (let i = 0; i < n; i++) {
-  const r = await adapter.loginToTarget({ target: str('target'), portal: str('portal') }).wait({ timeoutMs: 30000 });
-  if (r.hr !== 0) throw new Error(`login ${i}: ${hrName(r.hr)}`);
+const portal = str('portal'), target = str('target'), n = arg('n', 1);
+
+async function loginAll(a: Adapter, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 64) {
+    const batch = Array.from(
+      { length: Math.min(64, count - i) },
+      () => a.loginToTarget({ target, portal }).wait({ timeoutMs: 60000 }),
+    );
+    for (const r of await Promise.all(batch)) {
+      if (r.hr !== 0) throw new Error(`login: ${hrName(r.hr)} ${r.output.result}`);
+    }
+  }
 }
-const login = (performance.now() - t0) / n;
-const t1 = performance.now();
-const { hr, output } = await adapter.logoutFromTarget(str('target')).wait({ timeoutMs: 60000 });
-const logout = performance.now() - t1;
-if (hr !== 0) {
-  throw new Error(`logout: ${hrName(hr)} ${JSON.stringify(output.sessions.filter((s) => s.hr !== 0).slice(0, 3))}`);
+async function logoutAll(a: Adapter, concurrency?: number): Promise<number> {
+  const t0 = performance.now();
+  const { hr } = await a.logoutFromTarget(target, { concurrency }).wait({ timeoutMs: 120000 });
+  if (hr !== 0) throw new Error(`logout: ${hrName(hr)}`);
+  return performance.now() - t0;
 }
-await adapter.close();
-emit({ bench: 'logout', impl: 'wasm', runtime: runtimeName(), sessions: n, loginMeanMs: login, logoutMs: logout });
+const heap = () =>
+  (globalThis as unknown as { process: { memoryUsage(): { heapUsed: number } } }).process.memoryUsage().heapUsed;
+
+const a = createAdapter({ maxSessions: Math.max(1024, n + 64) });
+if (mode === 'latency') {
+  const iter = arg('iter', 300), login: number[] = [], logout: number[] = [];
+  for (let i = -30; i < iter; i++) {
+    const t0 = performance.now();
+    const r = await a.loginToTarget({ target, portal }).wait();
+    const t1 = performance.now();
+    if (r.hr !== 0) throw new Error(`login: ${hrName(r.hr)}`);
+    const ms = await logoutAll(a);
+    if (i >= 0) {
+      login.push(t1 - t0);
+      logout.push(ms);
+    }
+  }
+  emit({ bench: 'login', impl: 'ours', runtime: rt, n: 1, concurrency: 1, ...stats(login) });
+  emit({ bench: 'logout', impl: 'ours', runtime: rt, n: 1, concurrency: 64, ...stats(logout) });
+} else if (mode === 'scale') {
+  const conc = arg('conc', 64), times: number[] = [];
+  for (let r = 0; r < arg('reps', 3); r++) {
+    await loginAll(a, n);
+    times.push(await logoutAll(a, conc));
+  }
+  emit({ bench: 'logout', impl: 'ours', runtime: rt, n, concurrency: conc, ...stats(times) });
+} else if (mode === 'lag') {
+  await loginAll(a, n);
+  let worst = 0, last = performance.now();
+  const tick = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - 1);
+    last = now;
+  }, 1);
+  await new Promise((r) => setTimeout(r, 20));
+  worst = 0;
+  last = performance.now();
+  await logoutAll(a);
+  clearInterval(tick);
+  emit({ bench: 'lag', impl: 'ours', runtime: rt, n, concurrency: 64, maxLagMs: Number(worst.toFixed(2)) });
+} else if (mode === 'memory') {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = heap();
+  await loginAll(a, n);
+  gc?.();
+  const after = heap();
+  const wasm = a.memoryBytes();
+  emit({
+    bench: 'memory',
+    impl: 'ours',
+    runtime: rt,
+    n,
+    heapBytesPerSession: Math.round((after - before) / n),
+    wasmBytes: wasm,
+    bytesPerSession: Math.round((after - before + wasm) / n),
+  });
+  await logoutAll(a);
+}
+await a.close();

@@ -182,12 +182,11 @@ export const TIMER_OP: u32 = 2;
 export const TIMER_TASK: u32 = 3;
 export const TIMER_DRAIN: u32 = 4;
 
-// ---- limits: fixed at build time; nothing grows while sessions run
-export const MAX_CONNS: i32 = 512;
-export const MAX_SESSIONS: i32 = 512;
-export const MAX_OPS: i32 = 256;
-export const MAX_TARGETS: i32 = 256;
-export const MAX_TASKS: i32 = 2048;
+// ---- limits: the tables are sized once by init(); nothing grows while sessions run
+export const DEFAULT_SESSIONS: i32 = 1024;   // init(): sessions an adapter holds unless told otherwise
+export const DEFAULT_TASKS: i32 = 2048;      // init(): SCSI commands in flight across the adapter
+export const MAX_TASKS: i32 = 4096;          // the most init() takes: a task's slot is 12 bits of its ITT
+export const MAX_SESSIONS_LIMIT: i32 = 60000; // the most init() takes: timer ids carry a 16-bit slot
 export const DATA_SEGMENT_MAX: u32 = 262144;  // MaxRecvDataSegmentLength we declare on normal sessions (Data-In is streamed)
 export const MAX_RECV_DSL: u32 = 8192;
 export const RX_CAP: u32 = 262144;

@@ -6,9 +6,9 @@ import { ACT, ACT_CAP, ACT_WORDS, beginCall, actionCount } from "./actions";
 import { crcInit, crc32c } from "./crc32c";
 import { pduInit, decodeBhs, encodeBhs } from "./pdu";
 import { framerReset, framerFeed, framerConsumed } from "./framer";
-import { MAX_CONNS, MAX_SESSIONS, MAX_RECV_DSL, RX_CAP, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN, ERR_NO_SLOT,
+import { MAX_RECV_DSL, RX_CAP, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN, ERR_NO_SLOT,
   ERR_BAD_FIELD, ERR_BAD_CONN } from "./codes";
-import { recordsInit, conn, connAlloc, connFree, connLive, sess, sessLive, targetAlloc, NONE, FL_RAW } from "./records";
+import { recordsInit, connCap, sessionCap, taskCap, conn, connAlloc, connFree, connLive, sess, sessLive, targetAlloc, NONE, FL_RAW } from "./records";
 import { sessionParam as keyValue } from "./keys";
 import { loginStart, loginTransportUp, chapAnswer as chapAnswerIn, chapExpected as chapExpectedIn } from "./login";
 import { logoutStart, opCancel, opDeadline, opDrainDeadline, opStatus, opPercent, opTotal, settle } from "./operation";
@@ -17,10 +17,14 @@ import { connInit, connData, connLost, connTimer } from "./conn";
 
 crcInit();
 pduInit();
-recordsInit();
 connInit();
 
-export { MAX_CONNS, MAX_SESSIONS };
+// Sizes the tables (records.ts) once, before any other call: `sessions` sessions and `tasks`
+// SCSI commands in flight. Memory grows now and never again; the host makes its views after.
+// Returns 0, or ERR_BAD_FIELD when the limits are out of range or the memory cannot grow.
+export function init(sessions: i32, tasks: i32): i32 { return recordsInit(sessions, tasks) ? 0 : ERR_BAD_FIELD; }
+export function maxSessions(): i32 { return sessionCap(); }
+export function maxTasks(): i32 { return taskCap(); }
 export function rxPtr(): usize { return RX; }
 export function rxCap(): u32 { return RX_CAP; }
 export function txPtr(): usize { return TX; }
@@ -61,7 +65,7 @@ export function rawClose(c: i32): void { if (rawLive(c)) connFree(conn(c)); }
 export function targetNew(): i32 { return targetAlloc(); }
 export function targetSessions(t: i32): i32 {
   let n = 0;
-  for (let i = 0; i < MAX_SESSIONS; i++) if (sess(i).state != 0 && sess(i).target == <u32>t) n++;
+  for (let i = 0; i < sessionCap(); i++) if (sess(i).state != 0 && sess(i).target == <u32>t) n++;
   return n;
 }
 export function sessionState(s: i32): u32 { return sessLive(s) ? sess(s).state : 0; }
@@ -71,7 +75,7 @@ export function sessionConnState(s: i32): u32 {
   return conn(<i32>sess(s).conn).state;
 }
 export function sessionParam(s: i32, k: u32): u32 { return sessLive(s) ? keyValue(sess(s), k) : 0xFFFFFFFF; }
-export function connState(c: i32): u32 { return c >= 0 && c < MAX_CONNS ? conn(c).state : 0; }
+export function connState(c: i32): u32 { return c >= 0 && c < connCap() ? conn(c).state : 0; }
 export function connSession(c: i32): i32 { return connLive(c) ? conn(c).sess : -1; }
 
 // ---- user requests

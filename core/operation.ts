@@ -4,11 +4,11 @@
 import { S_OK, ACT_PROGRESS, ACT_SESSION_RESULT, ACT_JOINED, ASYNC_LOGOUTFROMTARGET, ASYNC_DISCOVER,
   VDS_E_OPERATION_PENDING, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE, VDS_E_TIMEOUT,
   VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_ISCSI_LOGOUT_INCOMPLETE, VDS_E_ISCSI_SESSION_NOT_FOUND,
-  VDS_E_OBJECT_NOT_FOUND, E_INVALIDARG, MAX_OPS, MAX_SESSIONS, MAX_TARGETS,
+  VDS_E_OBJECT_NOT_FOUND, E_INVALIDARG,
   Q3_LOGGED_IN, S5_LOGGED_IN, R_CANCELLED_BEFORE_SEND, R_TIMEOUT, R_BUSY, INFLIGHT_DRAIN, INFLIGHT_REFUSE,
   TIMER_DRAIN, ACT_ARM } from "./codes";
 import { act } from "./actions";
-import { Operation, Session, op, opLive, opAlloc, sess, conn, targetLive, takeDirty, markDirty, LS_DRAINING, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY, SF_CLOSING } from "./records";
+import { Operation, Session, sessionCap, opCap, targetCap, op, opLive, opAlloc, sess, conn, targetLive, takeDirty, markDirty, LS_DRAINING, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY, SF_CLOSING } from "./records";
 import { armOp } from "./timers";
 import { opFinish } from "./lifecycle";
 import { logoutSendCounted, sessionFinish, closingDone } from "./logout";
@@ -30,7 +30,7 @@ function aggregate(r: Operation): u32 {
 // Starts Logouts until the concurrency cap is reached or nothing is pending.
 function pump(r: Operation): void {
   if (r.cancelled || r.timedOut) return;
-  for (let i = 0; i < MAX_SESSIONS && r.inflight < r.concurrency; i++) {
+  for (let i = 0; i < sessionCap() && r.inflight < r.concurrency; i++) {
     const s = sess(i);
     if (s.state == 0 || s.op != <u32>r.index || s.lstate != LS_PENDING) continue;
     logoutSendCounted(s);
@@ -41,7 +41,7 @@ function pump(r: Operation): void {
 // or start their next Logouts. Starting one can end a session at once, hence the loop.
 export function settle(): void {
   while (takeDirty()) {
-    for (let i = 0; i < MAX_OPS; i++) {
+    for (let i = 0; i < opCap(); i++) {
       const r = op(i);
       if (r.type == 0 || !r.dirty) continue;
       r.dirty = 0;
@@ -56,7 +56,7 @@ export function settle(): void {
 
 // A logout still going to log every session out: one not cancelled and not past its deadline.
 function joinableLogoutFor(t: u32): i32 {
-  for (let o = 0; o < MAX_OPS; o++) {
+  for (let o = 0; o < opCap(); o++) {
     const r = op(o);
     if (r.type == ASYNC_LOGOUTFROMTARGET && r.target == t && !r.finished && !r.cancelled && !r.timedOut) return o;
   }
@@ -75,13 +75,13 @@ export function logoutStart(target: i32, logoutMs: u32, concurrency: u32, deadli
   const r = opAlloc(ASYNC_LOGOUTFROMTARGET);
   if (r == null) return -1;
   const o = r.index;
-  if (target == -2 || target < -2 || target >= MAX_TARGETS || !durationOk(logoutMs, false) || concurrency == 0 ||
-      concurrency > <u32>MAX_SESSIONS || !durationOk(deadlineMs, true) || !durationOk(graceMs, true) ||
+  if (target == -2 || target < -2 || target >= targetCap() || !durationOk(logoutMs, false) || concurrency == 0 ||
+      concurrency > <u32>sessionCap() || !durationOk(deadlineMs, true) || !durationOk(graceMs, true) ||
       policy > INFLIGHT_REFUSE || !durationOk(drainMs, false)) { opFinish(o, E_INVALIDARG); return o; }
   if (!targetLive(target)) { opFinish(o, VDS_E_OBJECT_NOT_FOUND); return o; }
   r.target = <u32>target; r.concurrency = concurrency; r.inflightPolicy = policy;
   let total: u32 = 0, draining = false;
-  for (let i = 0; i < MAX_SESSIONS; i++) {
+  for (let i = 0; i < sessionCap(); i++) {
     const s = sess(i);
     if (s.state != Q3_LOGGED_IN || s.target != <u32>target) continue;
     if (s.flags & SF_DISCOVERY) continue;
@@ -115,7 +115,7 @@ export function logoutStart(target: i32, logoutMs: u32, concurrency: u32, deadli
 // Unsent sessions leave the operation still logged in, with `reason`; commands they were
 // draining go on.
 function releasePending(r: Operation, reason: u32, hr: u32): void {
-  for (let i = 0; i < MAX_SESSIONS; i++) {
+  for (let i = 0; i < sessionCap(); i++) {
     const s = sess(i);
     if (s.state == 0 || s.op != <u32>r.index || !unsent(s)) continue;
     s.op = NONE; s.lstate = LS_NONE;
@@ -132,7 +132,7 @@ export function opCancel(o: i32): u32 {
   if (r.cancelled) return VDS_E_OPERATION_CANCELED;
   if (r.type != ASYNC_LOGOUTFROMTARGET) return cancelLogin(r);
   let pending = false;
-  for (let i = 0; i < MAX_SESSIONS && !pending; i++) {
+  for (let i = 0; i < sessionCap() && !pending; i++) {
     const s = sess(i);
     pending = s.state != 0 && s.op == <u32>o && unsent(s);
   }
@@ -151,7 +151,7 @@ export function opDeadline(o: i32): void {
   r.timedOut = 1;
   if (r.type != ASYNC_LOGOUTFROMTARGET) { deadlineLogin(r); return; }
   releasePending(r, R_TIMEOUT, VDS_E_TIMEOUT);
-  for (let i = 0; i < MAX_SESSIONS; i++) {
+  for (let i = 0; i < sessionCap(); i++) {
     const s = sess(i);
     if (s.state == 0 || s.op != <u32>o || s.lstate != LS_SENT) continue;
     // A session whose Response 0 arrived is logged out, whatever happens during its grace.
@@ -163,7 +163,7 @@ export function opDeadline(o: i32): void {
 // The drain deadline: sessions still draining log out now; their commands end aborted-by-logout.
 export function opDrainDeadline(o: i32): void {
   if (!opLive(o) || op(o).finished) return;
-  for (let i = 0; i < MAX_SESSIONS; i++) {
+  for (let i = 0; i < sessionCap(); i++) {
     const s = sess(i);
     if (s.state != 0 && s.op == <u32>o && s.lstate == LS_DRAINING) { s.lstate = LS_PENDING; markDirty(o); }
   }
@@ -173,5 +173,5 @@ export function opStatus(o: i32): u32 {
   if (!opLive(o)) return E_INVALIDARG;
   return op(o).finished ? op(o).hr : VDS_E_OPERATION_PENDING;
 }
-export function opPercent(o: i32): u32 { return o < 0 || o >= MAX_OPS ? 0 : op(o).percent; }
-export function opTotal(o: i32): u32 { return o < 0 || o >= MAX_OPS ? 0 : op(o).total; }
+export function opPercent(o: i32): u32 { return o < 0 || o >= opCap() ? 0 : op(o).percent; }
+export function opTotal(o: i32): u32 { return o < 0 || o >= opCap() ? 0 : op(o).total; }

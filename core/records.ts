@@ -1,8 +1,9 @@
-// State lives in records: one per connection, session, operation and target, laid out as
-// @unmanaged classes over fixed memory (nothing is allocated while sessions run). Each record
-// starts with the fields set once at start-up (its index and the addresses of its buffers);
-// everything after `state` is zeroed by one reset, so a field added later cannot be forgotten.
-import { MAX_CONNS, MAX_SESSIONS, MAX_OPS, MAX_TARGETS, MAX_TASKS, MAX_RECV_DSL, K_COUNT, S1_FREE, Q1_FREE,
+// State lives in records: one per connection, session, operation, target and SCSI task, laid
+// out as @unmanaged classes in pools that init() sizes from the caller's limits and places
+// above the static data, once (memory grows then and never again). Each record starts with the
+// fields set once at init (its index and the addresses of its buffers); everything after
+// `state` is zeroed by one reset, so a field added later cannot be forgotten.
+import { MAX_TASKS, MAX_SESSIONS_LIMIT, MAX_RECV_DSL, K_COUNT, S1_FREE, Q1_FREE,
   LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST } from "./codes";
 
 export const NONE: u32 = 0xFFFFFFFF;
@@ -46,14 +47,15 @@ export const FL_PAYLOAD: u32 = 64;   // in the middle of a streamed payload
 
 export const RXBUF_SIZE: u32 = 48 + 1020 + 4 + MAX_RECV_DSL + 4;
 const CONN_SIZE: usize = offsetof<Conn>();
-const CONNS: usize = memory.data(MAX_CONNS * <i32>offsetof<Conn>(), 8);
-const RXBUFS: usize = memory.data(MAX_CONNS * <i32>RXBUF_SIZE, 16);
+let CONNS: usize = 0;
+let nConns: i32 = 0;
+@inline export function connCap(): i32 { return nConns; }
 
 @inline export function conn(c: i32): Conn { return changetype<Conn>(CONNS + <usize>c * CONN_SIZE); }
-@inline export function connLive(c: i32): bool { return c >= 0 && c < MAX_CONNS && conn(c).state != 0; }
+@inline export function connLive(c: i32): bool { return c >= 0 && c < nConns && conn(c).state != 0; }
 
 export function connAlloc(s: i32): Conn | null {
-  for (let i = 0; i < MAX_CONNS; i++) {
+  for (let i = 0; i < nConns; i++) {
     const r = conn(i);
     if (r.state != 0) continue;
     const at = changetype<usize>(r) + offsetof<Conn>("state");
@@ -127,18 +129,18 @@ export const LS_FINISHED: u32 = 3;
 export const LS_DRAINING: u32 = 4;  // in a logout operation, waiting for its commands to end first
 
 const SESS_SIZE: usize = offsetof<Session>();
-const SESSIONS: usize = memory.data(MAX_SESSIONS * <i32>offsetof<Session>(), 8);
-const STRS: usize = memory.data(MAX_SESSIONS * 4 * <i32>STR_SIZE, 4);
-const RANDOM: usize = memory.data(MAX_SESSIONS * 32, 4);
-const PEER_R: usize = memory.data(MAX_SESSIONS * (<i32>PEER_R_CAP + 4), 4);
-const CARRY: usize = memory.data(MAX_SESSIONS * (<i32>TEXT_CAP + 4), 4);
-const KEYS: usize = memory.data(MAX_SESSIONS * <i32>K_COUNT * 4, 4);
+// What one session holds beside its record: names, randomness, the target's CHAP_R, text in
+// transit, negotiated keys.
+const SESS_BUFS: usize = 4 * <usize>STR_SIZE + 32 + (<usize>PEER_R_CAP + 4) + (<usize>TEXT_CAP + 4) + <usize>K_COUNT * 4;
+let SESSIONS: usize = 0;
+let nSessions: i32 = 0;
+@inline export function sessionCap(): i32 { return nSessions; }
 
 @inline export function sess(s: i32): Session { return changetype<Session>(SESSIONS + <usize>s * SESS_SIZE); }
-@inline export function sessLive(s: i32): bool { return s >= 0 && s < MAX_SESSIONS && sess(s).state != 0; }
+@inline export function sessLive(s: i32): bool { return s >= 0 && s < nSessions && sess(s).state != 0; }
 
 export function sessAlloc(): Session | null {
-  for (let i = 0; i < MAX_SESSIONS; i++) {
+  for (let i = 0; i < nSessions; i++) {
     const r = sess(i);
     if (r.state != 0) continue;
     const at = changetype<usize>(r) + offsetof<Session>("state");
@@ -195,12 +197,13 @@ export const TF_RETRIED: u32 = 4;    // retried once after a UNIT ATTENTION
 export const TF_STATUS: u32 = 8;     // the status came with the last Data-In (S bit)
 
 const TASK_SIZE: usize = offsetof<Task>();
-const TASKS: usize = memory.data(MAX_TASKS * <i32>offsetof<Task>(), 8);
-const CDBS: usize = memory.data(MAX_TASKS * 16, 8);
+let TASKS: usize = 0;
+let nTasks: i32 = 0;
+@inline export function taskCap(): i32 { return nTasks; }
 @inline export function task(t: i32): Task { return changetype<Task>(TASKS + <usize>t * TASK_SIZE); }
-@inline export function taskLive(t: i32): bool { return t >= 0 && t < MAX_TASKS && task(t).state != 0; }
+@inline export function taskLive(t: i32): bool { return t >= 0 && t < nTasks && task(t).state != 0; }
 export function taskAlloc(s: i32): Task | null {
-  for (let i = 0; i < MAX_TASKS; i++) {
+  for (let i = 0; i < nTasks; i++) {
     const r = task(i);
     if (r.state != 0) continue;
     const at = changetype<usize>(r) + offsetof<Task>("state");
@@ -218,7 +221,7 @@ export function taskItt(r: Task): u32 { return 0x80000000 | ((r.gen & 0x7FFFF) <
 export function taskByItt(s: i32, itt: u32): Task | null {
   if (!(itt & 0x80000000)) return null;
   const i = <i32>(itt & 0xFFF);
-  if (i >= MAX_TASKS) return null;
+  if (i >= nTasks) return null;
   const r = task(i);
   return r.state != 0 && r.sess == s && r.itt == itt ? r : null;
 }
@@ -245,13 +248,15 @@ export function taskByItt(s: i32, itt: u32): Task | null {
   cancelVotes: u32;    // ... of whom asked to cancel
 }
 const OP_SIZE: usize = offsetof<Operation>();
-const OPS: usize = memory.data(MAX_OPS * <i32>offsetof<Operation>(), 8);
+let OPS: usize = 0;
+let nOps: i32 = 0;
+@inline export function opCap(): i32 { return nOps; }
 
 @inline export function op(o: i32): Operation { return changetype<Operation>(OPS + <usize>o * OP_SIZE); }
-@inline export function opLive(o: i32): bool { return o >= 0 && o < MAX_OPS && op(o).type != 0; }
+@inline export function opLive(o: i32): bool { return o >= 0 && o < nOps && op(o).type != 0; }
 
 export function opAlloc(type: u32): Operation | null {
-  for (let i = 0; i < MAX_OPS; i++) {
+  for (let i = 0; i < nOps; i++) {
     const r = op(i);
     if (r.type != 0) continue;
     const at = changetype<usize>(r) + offsetof<Operation>("type");
@@ -272,27 +277,52 @@ export function takeDirty(): bool { const d = anyDirty; anyDirty = false; return
   index: i32;
   used: u32;
 }
-const TARGETS: usize = memory.data(MAX_TARGETS * <i32>offsetof<Target>(), 8);
+let TARGETS: usize = 0;
+let nTargets: i32 = 0;
+@inline export function targetCap(): i32 { return nTargets; }
 @inline export function target(t: i32): Target { return changetype<Target>(TARGETS + <usize>t * offsetof<Target>()); }
-@inline export function targetLive(t: i32): bool { return t >= 0 && t < MAX_TARGETS && target(t).used != 0; }
+@inline export function targetLive(t: i32): bool { return t >= 0 && t < nTargets && target(t).used != 0; }
 export function targetAlloc(): i32 {
-  for (let i = 0; i < MAX_TARGETS; i++) if (!target(i).used) { target(i).used = 1; return i; }
+  for (let i = 0; i < nTargets; i++) if (!target(i).used) { target(i).used = 1; return i; }
   return -1;
 }
 
-// Indices and buffer addresses, once at start-up.
-export function recordsInit(): void {
-  for (let i = 0; i < MAX_CONNS; i++) { const r = conn(i); r.index = i; r.rxBuf = RXBUFS + <usize>i * RXBUF_SIZE; }
-  for (let i = 0; i < MAX_SESSIONS; i++) {
+let heapTop: usize = 0;
+function take(bytes: usize): usize { const p = heapTop; heapTop = (heapTop + bytes + 15) & ~15; return p; }
+
+// Sizes every pool once, above the static data: `sessions` sessions (each with its connection;
+// a few more connections for raw framing), as many operations (a login or discovery each, plus
+// the logouts), as many targets (at least 256), and `tasks` SCSI commands in flight. Grows the
+// memory to fit, which detaches every view the host made before: the host makes its views after.
+// Returns false when the limits are out of range or the memory cannot grow.
+export function recordsInit(sessions: i32, tasks: i32): bool {
+  if (nSessions != 0 || sessions < 1 || sessions > MAX_SESSIONS_LIMIT || tasks < 1 || tasks > MAX_TASKS) return false;
+  const conns = sessions + 16, ops = sessions + 64, targets = max(256, sessions);
+  heapTop = (__heap_base + 15) & ~15;
+  CONNS = take(<usize>conns * CONN_SIZE);
+  const rxBufs = take(<usize>conns * RXBUF_SIZE);
+  SESSIONS = take(<usize>sessions * SESS_SIZE);
+  const sessBufs = take(<usize>sessions * SESS_BUFS);
+  TASKS = take(<usize>tasks * TASK_SIZE);
+  const cdbs = take(<usize>tasks * 16);
+  OPS = take(<usize>ops * OP_SIZE);
+  TARGETS = take(<usize>targets * offsetof<Target>());
+  const pages = <i32>((heapTop + 0xFFFF) >> 16) - memory.size();
+  if (pages > 0 && memory.grow(pages) < 0) return false;
+  nConns = conns; nSessions = sessions; nTasks = tasks; nOps = ops; nTargets = targets;
+  for (let i = 0; i < conns; i++) { const r = conn(i); r.index = i; r.rxBuf = rxBufs + <usize>i * RXBUF_SIZE; }
+  for (let i = 0; i < sessions; i++) {
     const r = sess(i);
+    const b = sessBufs + <usize>i * SESS_BUFS;
     r.index = i;
-    r.strs = STRS + <usize>i * 4 * STR_SIZE;
-    r.random = RANDOM + <usize>i * 32;
-    r.peerR = PEER_R + <usize>i * (PEER_R_CAP + 4);
-    r.carry = CARRY + <usize>i * (TEXT_CAP + 4);
-    r.keys = KEYS + <usize>i * K_COUNT * 4;
+    r.strs = b;
+    r.random = b + 4 * <usize>STR_SIZE;
+    r.peerR = r.random + 32;
+    r.carry = r.peerR + PEER_R_CAP + 4;
+    r.keys = r.carry + TEXT_CAP + 4;
   }
-  for (let i = 0; i < MAX_OPS; i++) op(i).index = i;
-  for (let i = 0; i < MAX_TARGETS; i++) target(i).index = i;
-  for (let i = 0; i < MAX_TASKS; i++) { const r = task(i); r.index = i; r.cdb = CDBS + <usize>i * 16; }
+  for (let i = 0; i < ops; i++) op(i).index = i;
+  for (let i = 0; i < targets; i++) target(i).index = i;
+  for (let i = 0; i < tasks; i++) { const r = task(i); r.index = i; r.cdb = cdbs + <usize>i * 16; }
+  return true;
 }

@@ -2,14 +2,14 @@
 // Data-In in order, R2T answered with Data-Out, SCSI Responses, ABORT TASK, a retry after a
 // UNIT ATTENTION. Payload bytes stay with the host: the core says which bytes go where.
 // Functions that meet a protocol error return false; the caller drops the session.
-import { ACT_DATA_IN, ACT_EVENT, EV_UNIT_ATTENTION, TIMER_TASK, ACT_ARM, MAX_TASKS, ERR_NO_SLOT, ERR_BAD_FIELD,
+import { ACT_DATA_IN, ACT_EVENT, EV_UNIT_ATTENTION, TIMER_TASK, ACT_ARM, ERR_NO_SLOT, ERR_BAD_FIELD,
   ERR_BAD_CONN, S5_LOGGED_IN, Q3_LOGGED_IN, K_IMMEDIATE_DATA, K_FIRST_BURST_LENGTH, K_MAX_RECV_DSL_TARGET,
   CDB_RAW, CDB_TEST_UNIT_READY, CDB_INQUIRY, CDB_READ_CAPACITY_10, CDB_READ_CAPACITY_16, CDB_REPORT_LUNS, CDB_READ,
   CDB_WRITE, CDB_SYNCHRONIZE_CACHE, DIR_READ, DIR_WRITE, T_COMPLETED, T_LOGGING_OUT, T_TARGET_FAILURE, T_TIMEOUT,
   T_ABORTED } from "./codes";
 import { act, txAlloc } from "./actions";
 import { TX, IO, RX, be16, be24, be32, put32, snGt } from "./mem";
-import { Conn, Session, Task, conn, sess, task, taskAlloc, taskByItt, taskItt, nextItt, NONE, LS_NONE,
+import { Conn, Session, Task, taskCap, conn, sess, task, taskAlloc, taskByItt, taskItt, nextItt, NONE, LS_NONE,
   TS_QUEUED, TS_SENT, TS_ABORTING, TF_READ, TF_WRITE, TF_RETRIED } from "./records";
 import { pduBegin, pduEnd, pduEndWithPayload, stamp } from "./send";
 import { sessionParam } from "./keys";
@@ -95,7 +95,7 @@ export function scsiPump(s: Session): void {
   if (c.state != S5_LOGGED_IN) return;
   while (windowOpen(s)) {
     let best: Task | null = null;
-    for (let i = 0; i < MAX_TASKS; i++) {
+    for (let i = 0; i < taskCap(); i++) {
       const t = task(i);
       if (t.state == TS_QUEUED && t.sess == s.index && (best == null || t.seq < best.seq)) best = t;
     }
@@ -215,7 +215,7 @@ export function scsiResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
 // Task Management Function Response: the target's last word on a task we aborted.
 export function tmfResponse(s: Session, p: usize): void {
   const itt = be32(p + 16);
-  for (let i = 0; i < MAX_TASKS; i++) {
+  for (let i = 0; i < taskCap(); i++) {
     const t = task(i);
     if (t.state == TS_ABORTING && t.sess == s.index && t.abortItt == itt) { t.state = 0; return; }
   }
@@ -241,5 +241,5 @@ export function taskStop(ti: i32, reason: u32): void {
   pduEnd(0);
   t.abortItt = itt;
 }
-export function taskTimer(ti: i32): void { if (ti >= 0 && ti < MAX_TASKS) taskStop(ti, T_TIMEOUT); }
-export function taskAbort(ti: i32): void { if (ti >= 0 && ti < MAX_TASKS) taskStop(ti, T_ABORTED); }
+export function taskTimer(ti: i32): void { if (ti >= 0 && ti < taskCap()) taskStop(ti, T_TIMEOUT); }
+export function taskAbort(ti: i32): void { if (ti >= 0 && ti < taskCap()) taskStop(ti, T_ABORTED); }

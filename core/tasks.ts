@@ -1,9 +1,9 @@
 // Ending SCSI tasks for their callers (docs/io.md): every command ends exactly once, with one
 // ACT_TASK_DONE. A task ended while the target may still speak of it stays ABORTING (its
 // later PDUs are dropped) until the target's last word or the session's end frees it.
-import { ACT_TASK_DONE, ACT_CANCEL, TIMER_TASK, MAX_TASKS, T_COMPLETED, T_ABORTED_BY_LOGOUT } from "./codes";
+import { ACT_TASK_DONE, ACT_CANCEL, TIMER_TASK, T_COMPLETED, T_ABORTED_BY_LOGOUT } from "./codes";
 import { act } from "./actions";
-import { Task, Session, task, sess, markDirty, NONE, TS_QUEUED, TS_ABORTING, LS_NONE, LS_DRAINING, LS_PENDING } from "./records";
+import { Task, Session, taskCap, task, sess, markDirty, NONE, TS_QUEUED, TS_ABORTING, LS_NONE, LS_DRAINING, LS_PENDING } from "./records";
 
 // The caller's end of a task: reported once; the record is freed now, or kept ABORTING while
 // the target still owes an answer (keep).
@@ -28,7 +28,7 @@ export function taskEnd(t: Task, reason: u32, status: u32, response: u32, flags:
 // Every task of session s still live for its caller ends with `reason`; sent ones stay ABORTING
 // when the session goes on (keepSent), else every record of the session is freed.
 export function sessionTasksEnd(s: Session, reason: u32, keepSent: bool): void {
-  for (let i = 0; i < MAX_TASKS; i++) {
+  for (let i = 0; i < taskCap(); i++) {
     const t = task(i);
     if (t.state == 0 || t.sess != s.index) continue;
     taskEnd(t, reason, 0, 0, 0, 0, 0, 0, keepSent && t.state != TS_QUEUED);

@@ -31,6 +31,12 @@ export interface AdapterOptions {
   connectTimeoutMs?: number;
   /** How long a login (or discovery) may take once connected (default 15000). */
   loginTimeoutMs?: number;
+  /** Sessions this adapter can hold at once (default 1024, at most 60000). Memory for them is
+   *  set aside when the adapter is made (about 15 KiB each) and never grows; a login beyond it
+   *  ends E_OUTOFMEMORY. */
+  maxSessions?: number;
+  /** SCSI commands in flight across the adapter (default 2048, at most 4096). */
+  maxCommands?: number;
   /** Where an error thrown by your event listener or progress callback goes (default: thrown
    *  again on its own, outside the adapter's work). */
   onCallbackError?: (err: unknown) => void;
@@ -227,7 +233,7 @@ export class Adapter {
         };
         for (const f of this.listeners) deliver(this.report, f, e);
       },
-    });
+    }, { sessions: opts.maxSessions, tasks: opts.maxCommands });
   }
 
   getProperties(): { id: string; name: string } {
@@ -557,6 +563,11 @@ export class Adapter {
       await this.engine.dispose();
     })();
     return this.closing;
+  }
+
+  /** Bytes of Wasm memory this adapter's core holds (sized when the adapter was made). */
+  memoryBytes(): number {
+    return this.engine.core.memory.buffer.byteLength;
   }
 
   /** For leak checks in tests: sockets and timers the engine still holds. */

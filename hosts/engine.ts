@@ -58,8 +58,8 @@ export class Engine {
   private tasks = new Map<number, TaskSink>();
   private connecting = new Set<Promise<void>>();
 
-  constructor(private host: Host, private events: EngineEvents) {
-    this.core = instantiateCore();
+  constructor(private host: Host, private events: EngineEvents, limits: { sessions?: number; tasks?: number } = {}) {
+    this.core = instantiateCore(limits.sessions, limits.tasks);
     this.v = coreViews(this.core);
   }
 

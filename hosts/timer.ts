@@ -9,4 +9,16 @@ export function unrefTimer(ms: number, fn: () => void): TimerHandle {
 }
 
 export const monotonicNow = (): number => performance.now();
-export const randomBytes = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));
+// Randomness comes from one pool refilled 4 KiB at a time: a login takes 48 bytes (ISID, CHAP
+// challenge, session GUID), and one call into the OS per login showed up in profiles.
+const POOL = new Uint8Array(4096);
+let used = POOL.length;
+export function randomBytes(n: number): Uint8Array {
+  if (n > POOL.length) return crypto.getRandomValues(new Uint8Array(n));
+  if (used + n > POOL.length) {
+    crypto.getRandomValues(POOL);
+    used = 0;
+  }
+  used += n;
+  return POOL.slice(used - n, used);
+}

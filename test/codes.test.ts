@@ -42,10 +42,11 @@ describe('result codes', () => {
     expect(SUCCEEDED(HR.S_OK)).toBe(true);
     for (const v of Object.values(HR)) expect(v).toBeGreaterThanOrEqual(0);
   });
-  it('the Wasm module exports the same limits', () => {
+  it('the tables are sized by the caller: the defaults, a given size, and a refusal past the limit', () => {
     const core = instantiateCore();
-    expect(core.MAX_CONNS.value).toBe(CODE.MAX_CONNS);
-    expect(core.MAX_SESSIONS.value).toBe(CODE.MAX_SESSIONS);
+    expect([core.maxSessions(), core.maxTasks()]).toEqual([CODE.DEFAULT_SESSIONS, CODE.DEFAULT_TASKS]);
+    expect(instantiateCore(10, 4).maxSessions()).toBe(10);
+    expect(() => instantiateCore(CODE.MAX_SESSIONS_LIMIT + 1)).toThrow(RangeError);
   });
   it('the Wasm module has no imports', () => {
     expect(WebAssembly.Module.imports(coreModule())).toEqual([]);

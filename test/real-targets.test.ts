@@ -155,6 +155,23 @@ describe('tgtd', () => {
     await closeAll(a);
   });
 
+  it('1,024 sessions log in through one adapter, and one LogoutFromTarget leaves none on tgtd', async () => {
+    const a = createAdapter();
+    for (let i = 0; i < 1024; i += 64) {
+      const batch = Array.from(
+        { length: 64 },
+        (_, k) => a.loginToTarget({ target: N.plain, portal: tgtd.portals[(i + k) % 2] }).wait({ timeoutMs: 30000 }),
+      );
+      for (const r of await Promise.all(batch)) expect(hrName(r.hr)).toBe('S_OK');
+    }
+    expect(tgtd.sessions(N.plain, a.name)).toBe(1024);
+    const { hr, output } = await a.logoutFromTarget(N.plain).wait({ timeoutMs: 60000 });
+    expect(hrName(hr)).toBe('S_OK');
+    expect(output.sessions).toHaveLength(1024);
+    expect(tgtd.sessions(N.plain, a.name)).toBe(0);
+    await closeAll(a);
+  }, 120000);
+
   it('discovery lists every target with its portals, and logs out of the discovery session', async () => {
     const a = createAdapter();
     const { hr, output } = await a.discover(tgtd.portals[0]).wait({ timeoutMs: 10000 });

@@ -1,4 +1,5 @@
 import { CORE_WASM_BASE64 } from './core-wasm.ts';
+import { CODE } from '../codes.generated.ts';
 
 /** The numeric surface of core/index.ts. */
 export interface CoreExports {
@@ -70,8 +71,9 @@ export interface CoreExports {
   timer(id: number): number;
   chapAnswer(c: number, len: number): number;
   chapExpected(c: number, len: number): number;
-  MAX_CONNS: WebAssembly.Global;
-  MAX_SESSIONS: WebAssembly.Global;
+  init(sessions: number, tasks: number): number;
+  maxSessions(): number;
+  maxTasks(): number;
 }
 
 function decodeBase64(b64: string): Uint8Array {
@@ -88,7 +90,17 @@ export function coreModule(): WebAssembly.Module {
   module ??= new WebAssembly.Module(decodeBase64(CORE_WASM_BASE64) as BufferSource);
   return module;
 }
-/** One instance per caller; the module needs no imports at all. */
-export function instantiateCore(): CoreExports {
-  return new WebAssembly.Instance(coreModule(), {}).exports as unknown as CoreExports;
+/** One instance per caller, its tables sized for `sessions` sessions and `tasks` commands in
+ *  flight (the module needs no imports at all). Its memory grows here, once. */
+export function instantiateCore(
+  sessions: number = CODE.DEFAULT_SESSIONS,
+  tasks: number = CODE.DEFAULT_TASKS,
+): CoreExports {
+  const core = new WebAssembly.Instance(coreModule(), {}).exports as unknown as CoreExports;
+  if (core.init(sessions, tasks) !== 0) {
+    throw new RangeError(
+      `cannot size the core for ${sessions} sessions and ${tasks} commands (at most ${CODE.MAX_SESSIONS_LIMIT} and ${CODE.MAX_TASKS})`,
+    );
+  }
+  return core;
 }

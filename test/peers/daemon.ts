@@ -20,7 +20,12 @@ export function have(cmd: string): boolean {
 /** Runs `cmd` detached; returns its PID. */
 export function spawnDetached(cmd: string, args: string[], logFile: string): number {
   const quoted = [cmd, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-  const out = execFileSync('sh', ['-c', `setsid ${quoted} >'${logFile}' 2>&1 < /dev/null & echo $!`]).toString().trim();
+  // Open files raised where the hard limit allows: tgtd needs one per session (1,024 and more).
+  const out = execFileSync('sh', [
+    '-c',
+    `ulimit -n 20000 2>/dev/null; setsid ${quoted} >'${logFile}' 2>&1 < /dev/null & echo $!`,
+  ])
+    .toString().trim();
   return Number(out);
 }
 
