@@ -70,7 +70,15 @@ function joinableLogoutFor(t: u32): i32 {
 export function logoutStart(target: i32, logoutMs: u32, concurrency: u32, deadlineMs: u32, graceMs: u32, policy: u32, drainMs: u32): i32 {
   if (targetLive(target)) {
     const running = joinableLogoutFor(<u32>target);
-    if (running >= 0) { op(running).holders++; act(ACT_JOINED, <u32>running); return running; }
+    if (running >= 0) {
+      // Joined: sessions that logged in since the running logout began are taken in too.
+      const j = op(running);
+      j.holders++;
+      act(ACT_JOINED, <u32>running);
+      j.total += enroll(j, true);
+      pump(j);
+      return running;
+    }
   }
   const r = opAlloc(ASYNC_LOGOUTFROMTARGET);
   if (r == null) return -1;
@@ -80,34 +88,45 @@ export function logoutStart(target: i32, logoutMs: u32, concurrency: u32, deadli
       policy > INFLIGHT_REFUSE || !durationOk(drainMs, false)) { opFinish(o, E_INVALIDARG); return o; }
   if (!targetLive(target)) { opFinish(o, VDS_E_OBJECT_NOT_FOUND); return o; }
   r.target = <u32>target; r.concurrency = concurrency; r.inflightPolicy = policy;
-  let total: u32 = 0, draining = false;
+  r.logoutMs = logoutMs; r.graceMs = graceMs; r.drainMs = drainMs;
+  r.total = enroll(r, false);
+  if (r.total == 0) { opFinish(o, VDS_E_ISCSI_SESSION_NOT_FOUND); return o; }
+  if (r.done >= r.total) { opFinish(o, aggregate(r)); return o; }
+  if (deadlineMs > 0) armOp(o, deadlineMs);
+  pump(r);
+  return o;
+}
+
+// Takes every logged-in session to r's target that no operation holds into r; returns how many.
+// Joining takes only sessions r has not already reported (refused as busy).
+function enroll(r: Operation, joining: bool): u32 {
+  let n: u32 = 0;
   for (let i = 0; i < sessionCap(); i++) {
     const s = sess(i);
-    if (s.state != Q3_LOGGED_IN || s.target != <u32>target) continue;
+    if (s.state != Q3_LOGGED_IN || s.target != r.target) continue;
     if (s.flags & SF_DISCOVERY) continue;
     if (s.lstate != LS_NONE || s.op != NONE) continue;
     if (s.conn == NONE || conn(<i32>s.conn).state != S5_LOGGED_IN) continue;
-    total++;
-    s.drained = 0; s.aborted = 0;
+    if (joining && s.busyIn == <u32>r.index + 1) continue;
+    n++;
+    s.drained = 0; s.aborted = 0; s.busyIn = 0;
     // 'refuse': a session with commands in flight stays logged in, as Windows does for a
     // device in use.
-    if (s.tasks && policy == INFLIGHT_REFUSE) {
-      act(ACT_SESSION_RESULT, <u32>o, <u32>i, R_BUSY, VDS_E_ISCSI_LOGOUT_FAILED, 0, 0, 0, 0);
+    if (s.tasks && r.inflightPolicy == INFLIGHT_REFUSE) {
+      act(ACT_SESSION_RESULT, <u32>r.index, <u32>i, R_BUSY, VDS_E_ISCSI_LOGOUT_FAILED, 0, 0, 0, 0);
+      s.busyIn = <u32>r.index + 1;
       r.done++;
       continue;
     }
-    s.op = <u32>o; s.lstate = LS_PENDING;
-    s.logoutMs = logoutMs; s.graceMs = graceMs;
+    s.op = <u32>r.index; s.lstate = LS_PENDING;
+    s.logoutMs = r.logoutMs; s.graceMs = r.graceMs;
     // 'drain': its commands run to their end (bounded by drainMs) before its Logout goes out.
-    if (s.tasks && policy == INFLIGHT_DRAIN) { s.lstate = LS_DRAINING; draining = true; }
+    if (s.tasks && r.inflightPolicy == INFLIGHT_DRAIN) {
+      s.lstate = LS_DRAINING;
+      if (!r.drainArmed) { r.drainArmed = 1; act(ACT_ARM, (TIMER_DRAIN << 16) | <u32>r.index, r.drainMs); }
+    }
   }
-  r.total = total;
-  if (total == 0) { opFinish(o, VDS_E_ISCSI_SESSION_NOT_FOUND); return o; }
-  if (r.done >= total) { opFinish(o, aggregate(r)); return o; }
-  if (deadlineMs > 0) armOp(o, deadlineMs);
-  if (draining) act(ACT_ARM, (TIMER_DRAIN << 16) | <u32>o, drainMs);
-  pump(r);
-  return o;
+  return n;
 }
 
 @inline function unsent(s: Session): bool { return s.lstate == LS_PENDING || s.lstate == LS_DRAINING; }

@@ -103,6 +103,7 @@ export function connFree(r: Conn): void { r.state = 0; r.timerKind = 0; }
   taskSeq: u32;        // creation counter for tasks
   drained: u32;        // commands that ended on their own while the session was leaving
   aborted: u32;        // commands the logout ended (aborted-by-logout)
+  busyIn: u32;         // 1 + the operation that refused it as busy (a join does not take it again)
   textPending: u32;    // discovery: a Text Request waits for the command window to open
   textTtt: u32;        // ... echoing this Target Transfer Tag (0xFFFFFFFF: the first request)
 }
@@ -245,6 +246,10 @@ export function taskByItt(s: i32, itt: u32): Task | null {
   dirty: u32;          // a session ended inside this call: settle() has accounting to do
   holders: u32;        // callers sharing a logout (its starter and those who joined it)
   inflightPolicy: u32; // INFLIGHT_*: what its sessions do with commands in flight
+  logoutMs: u32;       // what its sessions get: the wait for the Logout Response, the FIN grace,
+  graceMs: u32;
+  drainMs: u32;        // ... and the drain deadline (armed once, drainArmed)
+  drainArmed: u32;
   cancelVotes: u32;    // ... of whom asked to cancel
 }
 const OP_SIZE: usize = offsetof<Operation>();

@@ -198,4 +198,17 @@ describe('logout edge cases', () => {
     expect(all(out, 'send')).toEqual([]);
     expect(find(out, 'arm')).toMatchObject({ timer: (CODE.TIMER_CONN << 16) | waiting, ms: 1000 });
   });
+
+  it('a logout that joins a running one also takes the sessions that logged in since it began', () => {
+    const d = new Driver();
+    const t = d.target();
+    loggedIn(d, t);
+    const first = d.logout(t, { conc: 1, timeout: 600_000 });
+    const late = loggedIn(d, t); // logs in while the logout runs
+    const again = d.logout(t);
+    expect(again.op).toBe(first.op);
+    expect(find(again.acts, 'joined')).toBeDefined();
+    const lo = d.timer(find(first.acts, 'arm')!.timer); // the first session's Logout times out ...
+    expect(all(lo, 'send').map((a) => a.conn)).toEqual([late.c]); // ... and the late one's Logout goes out
+  });
 });

@@ -1,18 +1,32 @@
-// A seeded simulation over the Wasm core alone: logins, logouts, target answers, faults, pings,
-// async events, cancels and timers, chosen by a PRNG. Returns the SHA-256 of every action the
-// core produced (bytes included), so runs can be compared across runtimes.
+// A seeded simulation over the Wasm core alone: logins, logouts with commands in flight, SCSI
+// commands and their answers, target answers in split chunks, faults (resets, corrupted PDUs),
+// pings, async events, cancels and timers, chosen by a PRNG. After every step the invariants of
+// test/helpers/invariants.ts must hold; once time has run out nothing may be left. Returns the
+// SHA-256 of every action (bytes included), so runs can be compared across runtimes.
 import { createHash } from 'node:crypto';
 import { type Action, Driver, find, ittOf, targetPdu } from './driver.ts';
 import { rng } from './core.ts';
+import { Invariants } from './invariants.ts';
+import { CODE } from '../../hosts/codes.ts';
 
-export function simulate(seed: number, steps = 400): { hash: string; actions: number; unfinished: number } {
+export interface SimResult {
+  hash: string;
+  actions: number;
+  unfinished: number;
+  violations: string[];
+}
+
+export function simulate(seed: number, steps = 400): SimResult {
   const d = new Driver();
   const r = rng(seed);
+  let step = 0;
+  const inv = new Invariants(() => step);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
   const targets = [d.target(), d.target()];
   const armed = new Set<number>();
-  const loggedIn = new Set<number>();
+  const loggedIn = new Map<number, number>(); // conn -> session
   const awaiting = new Map<number, number>(); // conn -> ITT of our Logout
+  const commands = new Map<number, number[]>(); // conn -> ITTs of SCSI commands on the wire
   const ops: number[] = [];
   // Each connection has its own StatSN, as a target keeps it; a Logout Response must carry the next one.
   const sn = new Map<number, number>();
@@ -28,73 +42,108 @@ export function simulate(seed: number, steps = 400): { hash: string; actions: nu
       if (a.kind === 'close') {
         loggedIn.delete(a.conn);
         awaiting.delete(a.conn);
+        commands.delete(a.conn);
       }
-      if (a.kind === 'logged-in') loggedIn.add(a.conn);
+      if (a.kind === 'logged-in') loggedIn.set(a.conn, a.session);
       if (a.kind === 'send' && a.bytes[0] === 0x46) awaiting.set(a.conn, ittOf(a.bytes));
+      if (a.kind === 'send' && (a.bytes[0] & 0x3f) === 0x01) {
+        commands.set(a.conn, [...(commands.get(a.conn) ?? []), ittOf(a.bytes)]);
+      }
     }
+    inv.see(acts);
     return acts;
   };
-  for (let i = 0; i < steps; i++) {
+  // A target PDU, fed whole or split at a random point into two data() calls.
+  const feed = (c: number, pdu: Uint8Array) => {
+    if (r() < 0.3 && pdu.length > 1) {
+      const cut = 1 + Math.floor(r() * (pdu.length - 1));
+      track(d.data(c, pdu.subarray(0, cut)));
+      if (d.connState(c) !== 0) track(d.data(c, pdu.subarray(cut)));
+    } else track(d.data(c, pdu));
+  };
+  for (step = 0; step < steps; step++) {
     const x = r();
-    if (x < 0.25 && loggedIn.size < 24) {
+    if (x < 0.2 && loggedIn.size < 24) {
       const { op, acts } = d.login(pick(targets));
+      inv.opStarted(op, false);
       track(acts);
       ops.push(op);
       const c = find(acts, 'connect')!.conn;
+      sn.set(c, 10);
       if (r() < 0.1) {
         track(d.lost(c, 1));
         continue;
       }
-      sn.set(c, 10);
       const sec = find(track(d.up(c)), 'send')!.bytes;
       const next = track(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: take(c) }, 'AuthMethod=None\0')));
       const opReq = find(next, 'send')!.bytes;
       const bad = r() < 0.1;
-      track(
-        d.data(
-          c,
-          targetPdu(
-            0x23,
-            bad ? 0x00 : 0x87,
-            { itt: ittOf(opReq), statsn: take(c), tsih: i + 1, status: bad ? 0x0201 : 0 },
-            'HeaderDigest=None\0',
-          ),
-        ),
+      feed(
+        c,
+        targetPdu(0x23, bad ? 0x00 : 0x87, {
+          itt: ittOf(opReq),
+          statsn: take(c),
+          tsih: step + 1,
+          status: bad ? 0x0201 : 0,
+        }, 'HeaderDigest=None\0'),
       );
-    } else if (x < 0.35) {
+    } else if (x < 0.3) {
+      const before = new Set(ops);
       const { op, acts } = d.logout(pick(targets), {
         conc: 1 + Math.floor(r() * 4),
         timeout: 1000 + Math.floor(r() * 1000),
+        policy: Math.floor(r() * 3),
       });
+      inv.opStarted(op, before.has(op) && acts.some((a) => a.kind === 'joined'));
       track(acts);
       ops.push(op);
-    } else if (x < 0.6 && awaiting.size) {
+    } else if (x < 0.4 && loggedIn.size) {
+      const [, s] = pick([...loggedIn]);
+      const { t, acts } = d.command(s, CODE.CDB_TEST_UNIT_READY, { timeout: r() < 0.5 ? 500 : 0 });
+      inv.taskStarted(t);
+      track(acts);
+    } else if (x < 0.5 && commands.size) {
+      const c = pick([...commands.keys()]);
+      const itts = commands.get(c)!;
+      const itt = itts.splice(Math.floor(r() * itts.length), 1)[0];
+      if (!itts.length) commands.delete(c);
+      const rsp = targetPdu(0x21, 0x80, { itt, statsn: take(c) });
+      if (r() < 0.1) rsp[3] = 0x08; // BUSY: a status other than GOOD still ends the command once
+      feed(c, rsp);
+    } else if (x < 0.65 && awaiting.size) {
       const c = pick([...awaiting.keys()]);
+      const s = inv.sessionOf(c)!;
       const y = r();
-      if (y < 0.6) {
-        track(d.data(c, targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, statsn: take(c) })));
+      if (y < 0.5) {
+        inv.expect(s, CODE.R_LOGGED_OUT);
+        feed(c, targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, statsn: take(c) }));
         if (r() < 0.5) track(d.lost(c, 0));
-      } else if (y < 0.8) {
-        track(
-          d.data(
-            c,
-            targetPdu(0x26, 0x80, {
-              itt: awaiting.get(c)!,
-              statsn: take(c),
-              byte2: 1 + Math.floor(r() * 3),
-              w40: 0x00020014,
-            }),
-          ),
+      } else if (y < 0.7) {
+        const resp = 1 + Math.floor(r() * 3);
+        inv.expect(
+          s,
+          [
+            CODE.R_RESPONSE_1_CID_NOT_FOUND,
+            CODE.R_RESPONSE_2_RECOVERY_UNSUPPORTED,
+            CODE.R_RESPONSE_3_CLEANUP_FAILED,
+          ][resp - 1],
         );
-      } else track(d.lost(c, 0));
-    } else if (x < 0.7 && loggedIn.size) {
-      const c = pick([...loggedIn]);
-      track(
-        d.data(c, targetPdu(0x32, 0x80, { statsn: take(c), w36: (1 + Math.floor(r() * 4)) << 24, w38: 1, w40: 3 })),
-      );
+        feed(c, targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, statsn: take(c), byte2: resp, w40: 0x00020014 }));
+      } else if (y < 0.85) {
+        const corrupt = targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, statsn: take(c) });
+        corrupt[3] = 1; // a reserved byte set
+        inv.expect(s, CODE.R_PROTOCOL_ERROR);
+        feed(c, corrupt);
+      } else {
+        inv.expect(s, CODE.R_CONNECTION_LOST_BEFORE_RESPONSE);
+        track(d.lost(c, 0));
+      }
+    } else if (x < 0.72 && loggedIn.size) {
+      const [c] = pick([...loggedIn]);
+      feed(c, targetPdu(0x32, 0x80, { statsn: take(c), w36: (1 + Math.floor(r() * 4)) << 24, w38: 1, w40: 3 }));
     } else if (x < 0.8 && loggedIn.size) {
-      const c = pick([...loggedIn]);
-      track(d.data(c, targetPdu(0x20, 0x80, { ttt: 0x100 + i, statsn: sn.get(c) ?? 10 })));
+      const [c] = pick([...loggedIn]);
+      feed(c, targetPdu(0x20, 0x80, { ttt: 0x100 + step, statsn: sn.get(c) ?? 10 }));
     } else if (x < 0.85 && ops.length) {
       track(d.cancel(pick(ops)));
     } else if (armed.size) {
@@ -103,14 +152,34 @@ export function simulate(seed: number, steps = 400): { hash: string; actions: nu
       track(d.timer(id));
     }
   }
-  // Then let time run out: every timer fires, and every operation must have ended (never hanging).
-  for (let guard = 0; armed.size && guard < 10000; guard++) {
-    const id = [...armed][0];
-    armed.delete(id);
-    track(d.timer(id));
+  // Then every session is logged out (answering nothing) and time runs out: every timer fires.
+  // A logout that joins one still running takes that one's policy ('refuse' leaves busy
+  // sessions in), so this is done until nothing is left, at most three times.
+  for (let round = 0; round < 3; round++) {
+    for (const t of targets) {
+      const { op, acts } = d.logout(t, { timeout: 1000, policy: CODE.INFLIGHT_ABORT });
+      inv.opStarted(op, acts.some((a) => a.kind === 'joined'));
+      track(acts);
+      ops.push(op);
+    }
+    for (let guard = 0; armed.size && guard < 100000; guard++) {
+      const id = [...armed][0];
+      armed.delete(id);
+      track(d.timer(id));
+    }
   }
+  const cap = d.c.core.maxSessions();
+  let conns = 0, sessions = 0;
+  for (let i = 0; i < cap + 16; i++) if (d.connState(i) !== 0) conns++;
+  for (let i = 0; i < cap; i++) if (d.c.core.sessionState(i) !== 0) sessions++;
+  inv.finish({ conns, sessions, timers: armed.size });
   const done = new Set(d.log.flatMap((a) => (a.kind === 'op-done' ? [a.op] : [])));
   const unfinished = ops.filter((o) => o >= 0 && !done.has(o)).length;
   const log = JSON.stringify(d.log, (_k, v) => (v instanceof Uint8Array ? [...v] : v));
-  return { hash: createHash('sha256').update(log).digest('hex'), actions: d.log.length, unfinished };
+  return {
+    hash: createHash('sha256').update(log).digest('hex'),
+    actions: d.log.length,
+    unfinished,
+    violations: inv.violations,
+  };
 }
