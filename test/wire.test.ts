@@ -22,42 +22,47 @@ describe('on the wire (tshark)', () => {
   }, 60000);
   afterAll(() => tgtd?.stop());
 
-  it('login with digests and an Immediate Logout per session, dissected without a complaint', async () => {
-    const cap = await startCapture(tgtd.port);
-    try {
-      const a = createAdapter();
-      for (const portal of tgtd.portals) {
-        const r = await a.loginToTarget({ target: T, portal, headerDigest: true, dataDigest: true }).wait({
-          timeoutMs: 10000,
-        });
-        expect(hrName(r.hr)).toBe('S_OK');
+  it(
+    'discovery, login with digests and an Immediate Logout per session (the discovery one too), dissected without a complaint',
+    async () => {
+      const cap = await startCapture(tgtd.port);
+      try {
+        const a = createAdapter();
+        expect(hrName((await a.discover(tgtd.portals[0]).wait({ timeoutMs: 10000 })).hr)).toBe('S_OK');
+        for (const portal of tgtd.portals) {
+          const r = await a.loginToTarget({ target: T, portal, headerDigest: true, dataDigest: true }).wait({
+            timeoutMs: 10000,
+          });
+          expect(hrName(r.hr)).toBe('S_OK');
+        }
+        expect(hrName((await a.logoutFromTarget(T).wait({ timeoutMs: 10000 })).hr)).toBe('S_OK');
+        await a.close();
+        await cap.stop();
+        expect(cap.fields(tgtd.port, '_ws.malformed || _ws.expert.severity >= 8388608', ['frame.number'])).toEqual([]);
+        const logins = cap.fields(tgtd.port, 'iscsi.opcode == 0x03', ['iscsi.opcode']);
+        expect(logins.length).toBeGreaterThanOrEqual(4);
+        const lo = cap.fields(tgtd.port, 'iscsi.opcode == 0x06', [
+          'iscsi.I',
+          'iscsi.logout.reason',
+          'iscsi.cmdsn',
+          'iscsi.expstatsn',
+          'tcp.payload',
+        ]);
+        expect(lo).toHaveLength(3); // two sessions and the discovery session
+        for (const [imm, reason, cmdsn, , payload] of lo) {
+          expect(['1', 'True', 'true']).toContain(imm);
+          expect(Number(reason)).toBe(0);
+          expect(Number(cmdsn)).toBeGreaterThan(0);
+          expect(payload.replaceAll(':', '').slice(0, 4)).toBe('4680'); // byte 0 = 0x46, byte 1 = F | reason 0
+        }
+        const resp = cap.fields(tgtd.port, 'iscsi.opcode == 0x26', ['iscsi.logout.response']);
+        expect(resp.map(([r]) => Number(r))).toEqual([0, 0, 0]);
+      } finally {
+        cap.dispose();
       }
-      expect(hrName((await a.logoutFromTarget(T).wait({ timeoutMs: 10000 })).hr)).toBe('S_OK');
-      await a.close();
-      await cap.stop();
-      expect(cap.fields(tgtd.port, '_ws.malformed || _ws.expert.severity >= 8388608', ['frame.number'])).toEqual([]);
-      const logins = cap.fields(tgtd.port, 'iscsi.opcode == 0x03', ['iscsi.opcode']);
-      expect(logins.length).toBeGreaterThanOrEqual(4);
-      const lo = cap.fields(tgtd.port, 'iscsi.opcode == 0x06', [
-        'iscsi.I',
-        'iscsi.logout.reason',
-        'iscsi.cmdsn',
-        'iscsi.expstatsn',
-        'tcp.payload',
-      ]);
-      expect(lo).toHaveLength(2);
-      for (const [imm, reason, cmdsn, , payload] of lo) {
-        expect(['1', 'True', 'true']).toContain(imm);
-        expect(Number(reason)).toBe(0);
-        expect(Number(cmdsn)).toBeGreaterThan(0);
-        expect(payload.replaceAll(':', '').slice(0, 4)).toBe('4680'); // byte 0 = 0x46, byte 1 = F | reason 0
-      }
-      const resp = cap.fields(tgtd.port, 'iscsi.opcode == 0x26', ['iscsi.logout.response']);
-      expect(resp.map(([r]) => Number(r))).toEqual([0, 0]);
-    } finally {
-      cap.dispose();
-    }
-  }, 60000);
+    },
+    60000,
+  );
 
   it('SCSI commands, Data-In, R2T and Data-Out with digests, dissected without a complaint', async () => {
     const cap = await startCapture(tgtd.port);

@@ -30,6 +30,7 @@ export class Driver {
       [CODE.P_RANDOM, new Uint8Array(32).fill(7)],
     ];
     if (keepaliveMs) params.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.of(keepaliveMs).buffer)]);
+    if (auth) params.push([CODE.P_CHAP_USER, enc.encode('alice')], [CODE.P_CHAP_TARGET_USER, enc.encode('tgt')]);
     let at = 0;
     for (const [tag, b] of params) {
       this.c.io.set([tag, 0, b.length, 0], at);
@@ -60,6 +61,11 @@ export class Driver {
     this.c.rx.set(bytes);
     const n = this.c.core.data(c, bytes.length);
     return { consumed: this.c.core.consumed(), acts: this.drain(n) };
+  }
+  /** The host's CHAP digest for the core's request (chapAnswer) or the one it expects (chapExpected). */
+  chap(c: number, digest: Uint8Array, expected = false): Action[] {
+    this.c.rx.set(digest);
+    return this.drain(expected ? this.c.core.chapExpected(c, digest.length) : this.c.core.chapAnswer(c, digest.length));
   }
   lost(c: number, connectFailed = 0) {
     return this.drain(this.c.core.lost(c, connectFailed));

@@ -1,0 +1,201 @@
+// A scenario's script: drives the core through the test driver with a scripted target, and
+// writes down, line by line, everything that crossed the boundary: every PDU either way (its
+// decoded fields, then its header in hex), every event and result by name, every timer with its
+// duration in a coarse bucket, and each connection's state change with the RFC 7143 §8.1
+// transition it was. Randomness is the driver's fixed bytes, so a transcript is the same on
+// every run and every runtime.
+import { type Action, Driver, ittOf, targetPdu } from '../helpers/driver.ts';
+import { CODE, hrName, LOGIN_RESULT_NAMES, REASON_NAMES, TASK_END_NAMES } from '../../hosts/codes.ts';
+
+const OPS: Record<number, string> = {
+  0x00: 'NOP-Out',
+  0x01: 'SCSI Command',
+  0x02: 'Task Management Request',
+  0x03: 'Login Request',
+  0x04: 'Text Request',
+  0x05: 'Data-Out',
+  0x06: 'Logout Request',
+  0x20: 'NOP-In',
+  0x21: 'SCSI Response',
+  0x22: 'Task Management Response',
+  0x23: 'Login Response',
+  0x24: 'Text Response',
+  0x25: 'Data-In',
+  0x26: 'Logout Response',
+  0x31: 'R2T',
+  0x32: 'Async Message',
+  0x3f: 'Reject',
+};
+const STATES: Record<number, string> = { 0: 'free', 1: 'S1', 2: 'S2', 4: 'S4', 5: 'S5', 6: 'S6', 7: 'S7', 8: 'S8' };
+const EVENTS = Object.fromEntries(
+  Object.entries(CODE).filter(([k]) => k.startsWith('EV_')).map((
+    [k, v],
+  ) => [v, k.slice(3).toLowerCase().replaceAll('_', '-')]),
+);
+const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
+const bucket = (ms: number) => (ms < 100 ? '<100 ms' : ms < 1000 ? '<1 s' : ms < 10000 ? '<10 s' : '>=10 s');
+const word = (b: Uint8Array, at: number) => new DataView(b.buffer, b.byteOffset).getUint32(at);
+
+/** One PDU in words: opcode, flags, the fields that matter for it, the text of a text PDU. */
+export function describePdu(b: Uint8Array): string {
+  const op = b[0] & 0x3f, dsl = (b[5] << 16) | (b[6] << 8) | b[7];
+  const f: string[] = [OPS[op] ?? `opcode 0x${op.toString(16)}`];
+  if (b[0] & 0x40) f.push('I');
+  f.push(`b1=0x${b[1].toString(16).padStart(2, '0')}`, `ITT=0x${word(b, 16).toString(16)}`);
+  if (op === 0x03 || op === 0x23) f.push(`CSG=${(b[1] >> 2) & 3}`, `NSG=${b[1] & 3}`, `TSIH=${(b[14] << 8) | b[15]}`);
+  if (op === 0x23) f.push(`status=0x${((b[36] << 8) | b[37]).toString(16).padStart(4, '0')}`);
+  if (op === 0x26) f.push(`response=${b[2]}`, `T2W=${(b[40] << 8) | b[41]}`, `T2R=${(b[42] << 8) | b[43]}`);
+  if (op === 0x06) f.push(`reason=${b[1] & 0x7f}`, `CID=${(b[20] << 8) | b[21]}`);
+  if (op === 0x21) f.push(`status=0x${b[3].toString(16)}`);
+  if (op === 0x25 || op === 0x05 || op === 0x31) f.push(`DataSN/R2TSN=${word(b, 36)}`, `offset=${word(b, 40)}`);
+  if (op === 0x31) f.push(`length=${word(b, 44)}`);
+  if (op < 0x20) f.push(`CmdSN=${word(b, 24)}`, `ExpStatSN=${word(b, 28)}`);
+  else f.push(`StatSN=${word(b, 24)}`, `ExpCmdSN=${word(b, 28)}`, `MaxCmdSN=${word(b, 32)}`);
+  f.push(`data=${dsl}`);
+  const text = op === 0x03 || op === 0x23 || op === 0x04 || op === 0x24
+    ? ` "${new TextDecoder().decode(b.subarray(48, 48 + dsl)).replaceAll('\0', ' | ')}"`
+    : '';
+  return f.join(' ') + text;
+}
+
+// (state before, state after) -> RFC 7143 §8.1.3 initiator transition.
+function transition(from: number, to: number, acts: Action[]): string {
+  const reason = acts.find((a) => a.kind === 'session-result')?.reason;
+  const t = (from === 1 || from === 0) && to === 2
+    ? 'T1'
+    : from === 2 && to === 4
+    ? 'T4'
+    : from === 4 && to === 5
+    ? 'T5'
+    : from === 2 && to === 0
+    ? 'T2'
+    : from === 4 && to === 0
+    ? 'T7'
+    : from === 6 && to === 1
+    ? 'T13'
+    : from === 5 && to === 6
+    ? (acts.some((a) =>
+        a.kind === 'event' &&
+        (a.event === CODE.EV_ASYNC_LOGOUT_REQUEST || a.event === CODE.EV_REJECT ||
+          a.event === CODE.EV_ASYNC_RENEGOTIATE)
+      )
+      ? 'T11+T10'
+      : 'T9')
+    : from === 5 && to === 0
+    ? 'T15'
+    : from === 6 && to === 0
+    ? (reason === CODE.R_CONNECTION_LOST_BEFORE_RESPONSE ? 'T15' : 'T17')
+    : from === 4 && to === 2
+    ? 'T7+T1'
+    : from === 1 && to === 0
+    ? 'cleanup'
+    : '';
+  return t;
+}
+
+export class Script {
+  readonly d = new Driver();
+  readonly lines: string[] = [];
+  readonly transitions = new Set<string>();
+  private states = new Map<number, number>();
+  private sn = new Map<number, number>();
+  timers: number[] = [];
+  /** The StatSN the scripted target starts each connection at. */
+  firstStatSN = 1;
+
+  note(s: string) {
+    this.lines.push(`# ${s}`);
+  }
+  /** What one call produced, written down; the actions are returned for the scenario to use. */
+  record(call: string, acts: Action[], fed: string[] = []): Action[] {
+    this.lines.push(`> ${call}`, ...fed);
+    for (const a of acts) this.lines.push(...this.describe(a));
+    const conns = new Set<number>([...this.states.keys(), ...acts.flatMap((a) => ('conn' in a ? [a.conn] : []))]);
+    for (const c of conns) {
+      const before = this.states.get(c) ?? 0, after = this.d.connState(c);
+      if (before === after) continue;
+      const t = transition(before, after, acts);
+      if (t) this.transitions.add(t);
+      this.lines.push(`  conn ${c}: ${STATES[before]} -> ${STATES[after] ?? after}${t ? ` (${t})` : ''}`);
+      if (after === 0) this.states.delete(c);
+      else this.states.set(c, after);
+    }
+    return acts;
+  }
+  private describe(a: Action): string[] {
+    switch (a.kind) {
+      case 'send':
+        return [`  -> ${describePdu(a.bytes)}`, `     ${hex(a.bytes.subarray(0, 48))}`];
+      case 'send-data':
+        return [
+          `  -> ${describePdu(a.bytes)} + ${a.plen} bytes of task ${a.task} from offset ${a.offset}${
+            a.digest ? ' + data digest' : ''
+          }`,
+        ];
+      case 'arm':
+        this.timers.push(a.timer);
+        return [`  timer ${a.timer.toString(16)} armed (${bucket(a.ms)})`];
+      case 'cancel':
+        return [`  timer ${a.timer.toString(16)} cancelled`];
+      case 'connect':
+        return [`  connect conn ${a.conn}${a.bytes.length ? ` to ${new TextDecoder().decode(a.bytes)}` : ''}`];
+      case 'close':
+        return [`  close conn ${a.conn}`];
+      case 'op-done':
+        return [`  operation ${a.op} done: ${hrName(a.hr)}`];
+      case 'session-result':
+        return [
+          `  session ${a.session} result: ${REASON_NAMES[a.reason]} ${
+            hrName(a.hr)
+          } T2W=${a.time2Wait} T2R=${a.time2Retain} drained=${a.commandsDrained} aborted=${a.commandsAborted}`,
+        ];
+      case 'event':
+        return [`  event ${EVENTS[a.event]} session ${a.session} ${a.p1} ${a.p2} ${a.p3}`];
+      case 'chap-answer':
+      case 'chap-verify':
+        return [`  ${a.kind} alg=${a.algorithm} id=${a.identifier} challenge=${hex(a.bytes)}`];
+      case 'logged-in':
+        return [`  logged in: session ${a.session} TSIH ${a.tsih}`];
+      case 'text':
+        return [`  text ${a.textKind}: ${new TextDecoder().decode(a.bytes)}`];
+      case 'progress':
+        return [`  progress ${a.percent}%`];
+      case 'session-gone':
+        return [`  session ${a.session} gone`];
+      case 'login-status':
+        return [`  login status 0x${a.status.toString(16).padStart(4, '0')}: ${LOGIN_RESULT_NAMES[a.reason]}`];
+      case 'joined':
+        return [`  joined operation ${a.op}`];
+      case 'data-in':
+        return [`  data-in: ${a.count} bytes to task ${a.task} at offset ${a.offset}`];
+      case 'task-done':
+        return [
+          `  task ${a.task} done: ${TASK_END_NAMES[a.reason]} status=0x${a.status.toString(16)}${
+            a.bytes.length ? ` sense=${hex(a.bytes)}` : ''
+          }`,
+        ];
+    }
+  }
+
+  // ---- the scripted target's side
+  /** The next StatSN this connection's target uses (advance: it takes one). */
+  statSN(c: number, advance = true): number {
+    const v = this.sn.get(c) ?? this.firstStatSN;
+    if (advance) this.sn.set(c, v + 1);
+    return v;
+  }
+  /** A target PDU fed to the core as one socket chunk (or in pieces of `split` bytes). */
+  feed(c: number, pdu: Uint8Array, what?: string, split = 0): Action[] {
+    const fed = [`  <- ${describePdu(pdu)}`, `     ${hex(pdu.subarray(0, 48))}`];
+    if (!split) return this.record(what ?? 'data', this.d.data(c, pdu), fed);
+    const out: Action[] = [];
+    for (let at = 0; at < pdu.length; at += split) {
+      out.push(
+        ...this.record(`data (${split}-byte piece)`, this.d.data(c, pdu.subarray(at, at + split)), at ? [] : fed),
+      );
+    }
+    return out;
+  }
+  pdu = targetPdu;
+  itt = ittOf;
+}
