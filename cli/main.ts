@@ -79,6 +79,8 @@ async function main(): Promise<number> {
     if (interrupted) proc.exit(EXIT.interrupted);
     interrupted = true;
     proc.stderr.write('interrupted: logging out what is open (Ctrl-C again to quit at once)\n');
+    // Bounded: a logout already running keeps its own timeouts, so the wait is capped here too.
+    setTimeout(() => proc.exit(EXIT.interrupted), 3000);
     adapter.close({ logoutTimeoutMs: 2000, graceMs: 200 }).finally(() => proc.exit(EXIT.interrupted));
   };
   proc.on('SIGINT', stop);

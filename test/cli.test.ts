@@ -1,9 +1,10 @@
 // The command a storage admin runs (`iscsi-adapter`), run as built, as a user would: stdout,
 // stderr and the exit status of each case (cli/args.ts lists them).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { startTarget } from 'iscsi-adapter/target';
+import { until } from './helpers/env.ts';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const cli = join(root, 'dist/cli.mjs');
@@ -118,4 +119,26 @@ describe('iscsi-adapter (the command)', () => {
     const r = await run(['--version']);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
+
+  it('Ctrl-C during a logout that hangs exits 130, bounded, saying what it does', async () => {
+    const t = await startTarget({ targets: [{ name: 'iqn.2026-11.dev.cli:hang', fault: 'no-response' }] });
+    const child = spawn('node', [
+      cli,
+      'logout-test',
+      '--portal',
+      t.portal,
+      '--target',
+      'iqn.2026-11.dev.cli:hang',
+      '--logout-timeout',
+      '600000',
+    ]);
+    let stderr = '';
+    child.stderr.on('data', (b) => (stderr += b));
+    const exited = new Promise<number>((done) => child.on('exit', (code) => done(code ?? -1)));
+    await until(() => t.received.some((p) => p.opcode === 0x06), 20000, 'the Logout to reach the target');
+    process.kill(child.pid!, 'SIGINT'); // as a terminal's Ctrl-C does (child.kill makes Deno report the signal, not the exit status)
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/interrupted: logging out what is open/);
+    await t.close();
+  }, 30000);
 });
