@@ -202,7 +202,6 @@ let TASKS: usize = 0;
 let nTasks: i32 = 0;
 @inline export function taskCap(): i32 { return nTasks; }
 @inline export function task(t: i32): Task { return changetype<Task>(TASKS + <usize>t * TASK_SIZE); }
-@inline export function taskLive(t: i32): bool { return t >= 0 && t < nTasks && task(t).state != 0; }
 export function taskAlloc(s: i32): Task | null {
   for (let i = 0; i < nTasks; i++) {
     const r = task(i);

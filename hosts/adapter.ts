@@ -236,6 +236,11 @@ export class Adapter {
     }, { sessions: opts.maxSessions, tasks: opts.maxCommands });
   }
 
+  /** A new handle over core operation `op`, and the control the adapter reports into it with. */
+  private operation<T>(type: number, output: T, op: number): [AsyncOperation<T>, OperationControl] {
+    return newOperation(type, output, () => this.engine.cancel(op), this.host.timer, this.report);
+  }
+
   getProperties(): { id: string; name: string } {
     return { id: this.id, name: this.name };
   }
@@ -315,13 +320,7 @@ export class Adapter {
         ),
       (op) => {
         let control: OperationControl;
-        [handle, control] = newOperation(
-          CODE.ASYNC_LOGINTOTARGET,
-          output,
-          () => this.engine.cancel(op),
-          this.host.timer,
-          this.report,
-        );
+        [handle, control] = this.operation(CODE.ASYNC_LOGINTOTARGET, output, op);
         this.logins.add(handle);
         const sink = this.loginSink(control, output, portal ?? undefined, a, target);
         return {
@@ -413,13 +412,7 @@ export class Adapter {
         ),
       (op) => {
         let control: OperationControl;
-        [handle, control] = newOperation(
-          CODE.ASYNC_DISCOVER,
-          output,
-          () => this.engine.cancel(op),
-          this.host.timer,
-          this.report,
-        );
+        [handle, control] = this.operation(CODE.ASYNC_DISCOVER, output, op);
         return {
           portal: portal ?? undefined,
           secrets: a?.secret !== undefined ? { secret: a.secret, targetSecret: a.targetSecret } : undefined,
@@ -469,13 +462,7 @@ export class Adapter {
       (op) => {
         const output: LogoutOutput = { targetId: entry?.id, targetName: entry?.name, sessions: [] };
         let control: OperationControl;
-        [handle, control] = newOperation(
-          CODE.ASYNC_LOGOUTFROMTARGET,
-          output,
-          () => this.engine.cancel(op),
-          this.host.timer,
-          this.report,
-        );
+        [handle, control] = this.operation(CODE.ASYNC_LOGOUTFROMTARGET, output, op);
         const shared = [control];
         return {
           shared,
@@ -503,13 +490,7 @@ export class Adapter {
       (op, sink) => {
         const { shared, output } = sink as OpSink & { shared: OperationControl[]; output: LogoutOutput };
         let control: OperationControl;
-        [handle, control] = newOperation(
-          CODE.ASYNC_LOGOUTFROMTARGET,
-          output,
-          () => this.engine.cancel(op),
-          this.host.timer,
-          this.report,
-        );
+        [handle, control] = this.operation(CODE.ASYNC_LOGOUTFROMTARGET, output, op);
         shared.push(control);
       },
     );

@@ -87,12 +87,18 @@ describe('logout against quirky targets', () => {
   });
 });
 
+/** Two sessions to a target that answers each Logout late, and a logout taking one at a time. */
+async function twoSessions() {
+  const target = await startTarget({ targets: [{ name: T, fault: 'late-response', faultArg: 100 }] });
+  const adapter = createAdapter();
+  for (let i = 0; i < 2; i++) await adapter.loginToTarget({ target: T, portal: target.portal }).wait();
+  const first = adapter.logoutFromTarget(T, { concurrency: 1 });
+  return { target, adapter, first };
+}
+
 describe('joining and cancelling', () => {
   it('a logout call after a cancel starts a new operation for the sessions the cancel left', async () => {
-    const target = await startTarget({ targets: [{ name: T, fault: 'late-response', faultArg: 100 }] });
-    const adapter = createAdapter();
-    for (let i = 0; i < 2; i++) await adapter.loginToTarget({ target: T, portal: target.portal }).wait();
-    const first = adapter.logoutFromTarget(T, { concurrency: 1 });
+    const { target, adapter, first } = await twoSessions();
     expect(hrName(first.cancel())).toBe('S_OK');
     const second = adapter.logoutFromTarget(T);
     expect(second).not.toBe(first);
@@ -106,10 +112,7 @@ describe('joining and cancelling', () => {
   });
 
   it("a joined handle's cancel does not stop the logout another caller relies on", async () => {
-    const target = await startTarget({ targets: [{ name: T, fault: 'late-response', faultArg: 100 }] });
-    const adapter = createAdapter();
-    for (let i = 0; i < 2; i++) await adapter.loginToTarget({ target: T, portal: target.portal }).wait();
-    const first = adapter.logoutFromTarget(T, { concurrency: 1 });
+    const { target, adapter, first } = await twoSessions();
     const joined = adapter.logoutFromTarget(T);
     expect(hrName(joined.cancel())).toBe('VDS_E_CANCEL_TOO_LATE');
     expect(hrName((await first.wait()).hr)).toBe('S_OK');
@@ -119,10 +122,7 @@ describe('joining and cancelling', () => {
   });
 
   it('a joined logout is cancelled once every caller sharing it has asked', async () => {
-    const target = await startTarget({ targets: [{ name: T, fault: 'late-response', faultArg: 100 }] });
-    const adapter = createAdapter();
-    for (let i = 0; i < 2; i++) await adapter.loginToTarget({ target: T, portal: target.portal }).wait();
-    const first = adapter.logoutFromTarget(T, { concurrency: 1 });
+    const { target, adapter, first } = await twoSessions();
     const joined = adapter.logoutFromTarget(T);
     expect(hrName(joined.cancel())).toBe('VDS_E_CANCEL_TOO_LATE');
     expect(hrName(first.cancel())).toBe('S_OK');

@@ -7,16 +7,11 @@ import { CODE } from '../../hosts/codes.ts';
 import { Script } from './script.ts';
 
 const A = CODE;
-type Opts = { keys?: string; auth?: number; flags?: number; keepalive?: number; tsih?: number };
+type Opts = { keys?: string; flags?: number; keepalive?: number; tsih?: number };
 
 /** A login to target t through security (None) and operational negotiation; the connection and session. */
 function login(s: Script, t: number, o: Opts = {}): { c: number; session: number } {
-  const { acts } = s.d.login(t, o.flags ?? 0, o.auth ?? 0, o.keepalive ?? 0);
-  s.record('login()', acts);
-  const c = find(acts, 'connect')!.conn;
-  const sec = find(s.record(`up(${c})`, s.d.up(c)), 'send')!.bytes;
-  const op =
-    find(s.feed(c, s.pdu(0x23, 0x81, { itt: s.itt(sec), statsn: s.statSN(c) }, 'AuthMethod=None\0')), 'send')!.bytes;
+  const { c, op } = operationalRequest(s, o.flags ?? 0, t, o.keepalive ?? 0);
   const done = s.feed(
     c,
     s.pdu(
@@ -27,6 +22,28 @@ function login(s: Script, t: number, o: Opts = {}): { c: number; session: number
     ),
   );
   return { c, session: find(done, 'logged-in')?.session ?? -1 };
+}
+/** A login as far as its first Login Request (security stage): the connection and that request. */
+function firstRequest(
+  s: Script,
+  flags = 0,
+  auth = 0,
+  t = s.d.target(),
+  keepalive = 0,
+): { c: number; first: Uint8Array } {
+  const { acts } = s.d.login(t, flags, auth, keepalive);
+  s.record('login()', acts);
+  const c = find(acts, 'connect')!.conn;
+  return { c, first: find(s.record(`up(${c})`, s.d.up(c)), 'send')!.bytes };
+}
+/** ... and on to its operational Login Request, the target having answered AuthMethod=None. */
+function operationalRequest(s: Script, flags = 0, t = s.d.target(), keepalive = 0): { c: number; op: Uint8Array } {
+  const { c, first } = firstRequest(s, flags, 0, t, keepalive);
+  return {
+    c,
+    op: find(s.feed(c, s.pdu(0x23, 0x81, { itt: s.itt(first), statsn: s.statSN(c) }, 'AuthMethod=None\0')), 'send')!
+      .bytes,
+  };
 }
 function logout(s: Script, t: number, o: Parameters<Script['d']['logout']>[1] = {}): { op: number; acts: Action[] } {
   const r = s.d.logout(t, o);
@@ -298,10 +315,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     [['login-chap', A.AUTH_CHAP], ['login-mutual-chap', A.AUTH_MUTUAL_CHAP]].map((
       [name, auth],
     ) => [name, (s: Script) => {
-      const { acts } = s.d.login(s.d.target(), 0, auth as number);
-      s.record('login()', acts);
-      const c = find(acts, 'connect')!.conn;
-      const first = find(s.record(`up(${c})`, s.d.up(c)), 'send')!.bytes;
+      const { c, first } = firstRequest(s, 0, auth as number);
       const algs =
         find(s.feed(c, s.pdu(0x23, 0x01, { itt: s.itt(first), statsn: s.statSN(c) }, 'AuthMethod=CHAP\0')), 'send')!
           .bytes;
@@ -332,24 +346,15 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     }]),
   ),
   'login-wrong-secret-0201': (s) => {
-    const { acts } = s.d.login(s.d.target());
-    s.record('login()', acts);
-    const c = find(acts, 'connect')!.conn;
-    const first = find(s.record(`up(${c})`, s.d.up(c)), 'send')!.bytes;
+    const { c, first } = firstRequest(s);
     s.feed(c, s.pdu(0x23, 0x00, { itt: s.itt(first), statsn: s.statSN(c), status: 0x0201 }));
   },
   'login-downgrade-refused': (s) => {
-    const { acts } = s.d.login(s.d.target(), 0, A.AUTH_CHAP);
-    s.record('login()', acts);
-    const c = find(acts, 'connect')!.conn;
-    const first = find(s.record(`up(${c})`, s.d.up(c)), 'send')!.bytes;
+    const { c, first } = firstRequest(s, 0, A.AUTH_CHAP);
     s.feed(c, s.pdu(0x23, 0x81, { itt: s.itt(first), statsn: s.statSN(c) }, 'AuthMethod=None\0'));
   },
   'login-redirect': (s) => {
-    const { acts } = s.d.login(s.d.target());
-    s.record('login()', acts);
-    const c = find(acts, 'connect')!.conn;
-    const first = find(s.record(`up(${c})`, s.d.up(c)), 'send')!.bytes;
+    const { c, first } = firstRequest(s);
     s.feed(
       c,
       s.pdu(0x23, 0x00, { itt: s.itt(first), statsn: s.statSN(c), status: 0x0101 }, 'TargetAddress=127.0.0.9:3260,1\0'),
@@ -377,12 +382,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     login(s, s.d.target(), { tsih: 0 });
   },
   'login-key-split-c-bit': (s) => {
-    const { acts } = s.d.login(s.d.target());
-    s.record('login()', acts);
-    const c = find(acts, 'connect')!.conn;
-    const sec = find(s.record(`up(${c})`, s.d.up(c)), 'send')!.bytes;
-    const op =
-      find(s.feed(c, s.pdu(0x23, 0x81, { itt: s.itt(sec), statsn: s.statSN(c) }, 'AuthMethod=None\0')), 'send')!.bytes;
+    const { c, op } = operationalRequest(s);
     const more = find(
       s.feed(c, s.pdu(0x23, 0x44, { itt: s.itt(op), statsn: s.statSN(c) }, 'HeaderDigest=None\0MaxBurstLen')),
       'send',
@@ -390,19 +390,11 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     s.feed(c, s.pdu(0x23, 0x87, { itt: s.itt(more), statsn: s.statSN(c), tsih: 7 }, 'gth=65536\0'));
   },
   'login-skipped-operational-with-digest-required': (s) => {
-    const { acts } = s.d.login(s.d.target(), A.LOGIN_HEADER_DIGEST);
-    s.record('login()', acts);
-    const c = find(acts, 'connect')!.conn;
-    const sec = find(s.record(`up(${c})`, s.d.up(c)), 'send')!.bytes;
-    s.feed(c, s.pdu(0x23, 0x83, { itt: s.itt(sec), statsn: s.statSN(c), tsih: 7 }, 'AuthMethod=None\0'));
+    const { c, first } = firstRequest(s, A.LOGIN_HEADER_DIGEST);
+    s.feed(c, s.pdu(0x23, 0x83, { itt: s.itt(first), statsn: s.statSN(c), tsih: 7 }, 'AuthMethod=None\0'));
   },
   'login-proposed-key-answered': (s) => {
-    const { acts } = s.d.login(s.d.target());
-    s.record('login()', acts);
-    const c = find(acts, 'connect')!.conn;
-    const sec = find(s.record(`up(${c})`, s.d.up(c)), 'send')!.bytes;
-    const op =
-      find(s.feed(c, s.pdu(0x23, 0x81, { itt: s.itt(sec), statsn: s.statSN(c) }, 'AuthMethod=None\0')), 'send')!.bytes;
+    const { c, op } = operationalRequest(s);
     const ans = find(
       s.feed(c, s.pdu(0x23, 0x04, { itt: s.itt(op), statsn: s.statSN(c) }, 'X-com.example.Foo=1\0IFMarker=Yes\0')),
       'send',
