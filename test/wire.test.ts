@@ -57,6 +57,21 @@ describe('on the wire (tshark)', () => {
         }
         const resp = cap.fields(tgtd.port, 'iscsi.opcode == 0x26', ['iscsi.logout.response']);
         expect(resp.map(([r]) => Number(r))).toEqual([0, 0, 0]);
+        // CmdSN not advanced: on each connection the Logout carries the CmdSN the next command
+        // would take: one past the last non-immediate request's, or the login's when there was none.
+        const requests = cap.fields(tgtd.port, 'iscsi.opcode == 0x03 || iscsi.opcode == 0x04 || iscsi.opcode == 0x06', [
+          'tcp.stream',
+          'iscsi.opcode',
+          'iscsi.I',
+          'iscsi.cmdsn',
+        ]);
+        const next = new Map<string, number>();
+        for (const [stream, op, imm, cmdsn] of requests) {
+          // Login Requests are always Immediate (RFC 7143 §11.12); tshark leaves their I field empty.
+          const immediate = Number(op) === 3 || ['1', 'True', 'true'].includes(imm);
+          if (Number(op) === 6) expect([stream, Number(cmdsn)]).toEqual([stream, next.get(stream)]);
+          else next.set(stream, Number(cmdsn) + (immediate ? 0 : 1));
+        }
       } finally {
         cap.dispose();
       }
