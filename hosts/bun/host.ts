@@ -9,11 +9,16 @@ interface BunSocket {
 }
 declare const Bun: { connect(o: unknown): Promise<BunSocket> };
 
+/** How long a socket we closed waits for the peer's FIN before it is reset (Bun only). */
+const LINGER_MS = 1000;
+
 async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
   // Bun's write is partial and unbuffered: the remainder waits here for drain().
   const queue: Uint8Array[] = [];
   let sock: BunSocket | null = null;
   let closed = false;
+  let peerEnded = false;
+  let lingering: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
     while (queue.length && sock && !closed) {
       const b = queue[0];
@@ -40,12 +45,14 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
         if (!closed) h.onData(chunk);
       },
       end() {
+        peerEnded = true;
         if (!closed) h.onEnd();
       },
       drain() {
         flush();
       },
       close(_s: BunSocket, err?: Error) {
+        if (lingering) clearTimeout(lingering);
         if (closed || !opened) return;
         closed = true;
         h.onClose(err ?? undefined);
@@ -64,7 +71,14 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
     close() {
       if (closed) return;
       closed = true;
-      sock?.terminate();
+      // An orderly close (FIN), as node:net's destroy() and Deno's close() send; Bun's
+      // terminate() would reset the connection. A peer that has not closed its side gets a
+      // moment to do so before the socket is reset and freed, so none outlives a silent peer.
+      sock?.end();
+      if (!peerEnded) {
+        lingering = setTimeout(() => sock?.terminate(), LINGER_MS);
+        (lingering as { unref?: () => void }).unref?.();
+      }
       h.onClose();
     },
   };
