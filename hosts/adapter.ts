@@ -241,6 +241,7 @@ export class Adapter {
     return newOperation(type, output, () => this.engine.cancel(op), this.host.timer, this.report);
   }
 
+  /** This initiator adapter's id (a GUID) and its iSCSI initiator name. */
   getProperties(): { id: string; name: string } {
     return { id: this.id, name: this.name };
   }
@@ -280,6 +281,10 @@ export class Adapter {
     return this.engine.params(list);
   }
 
+  /** Logs in to `target` at `portal` (with CHAP when `auth` says so) and returns at once with a
+   *  handle; its output names the session (`sessionId`), what was negotiated, or why it failed
+   *  (`result`, the target's `status`, `error`). Bad arguments finish the handle E_INVALIDARG
+   *  with `error` naming the argument; a value of the wrong type throws TypeError. */
   loginToTarget(req: LoginRequest): AsyncOperation<LoginOutput> {
     if (!req || typeof req !== 'object') throw new TypeError('loginToTarget takes { target, portal, auth? }');
     if (typeof req.target !== 'string') throw new TypeError('target must be a string: a target id or an iSCSI name');
@@ -440,6 +445,10 @@ export class Adapter {
     return handle;
   }
 
+  /** LogoutFromTarget (docs/logout.md): logs out of every session this adapter holds to
+   *  `target` (its id or IQN) and returns at once with a handle to cancel, wait on or query.
+   *  The final HRESULT is the contract's aggregate; `output.sessions` has each session's outcome.
+   *  A call while one for the same target runs joins it. */
   logoutFromTarget(target: string, opts: LogoutOptions = {}): AsyncOperation<LogoutOutput> {
     return this.logoutNow(this.closed ? '(closed)' : target, opts);
   }
@@ -507,6 +516,7 @@ export class Adapter {
     return undefined;
   }
 
+  /** The targets this adapter knows (logged in to or discovered), each with its live sessions. */
   queryTargets(): {
     id: string;
     name: string;

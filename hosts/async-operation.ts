@@ -17,9 +17,11 @@ export class IscsiError<T = unknown> extends Error {
     super(detail ?? `${hrName(hr)} (0x${(hr >>> 0).toString(16).toUpperCase().padStart(8, '0')})`);
     this.name = 'IscsiError';
   }
+  /** The HRESULT's name, e.g. VDS_E_ISCSI_LOGIN_FAILED. */
   get hrName(): string {
     return hrName(this.hr);
   }
+  /** For a logout: each session's outcome (the output's `sessions`). */
   get sessions(): unknown {
     return (this.output as { sessions?: unknown })?.sessions;
   }
@@ -71,6 +73,7 @@ export class AsyncOperation<T> {
     for (const f of w) f();
   }
 
+  /** True once the operation has its final HRESULT. */
   get done(): boolean {
     return this.#done;
   }
@@ -96,6 +99,9 @@ export class AsyncOperation<T> {
     return this[INSPECT]();
   }
 
+  /** docs/handle.md: S_OK when it stopped work (sessions whose Logout was not sent stay logged in),
+   *  VDS_E_CANCEL_TOO_LATE when everything is already on the wire or the operation ended,
+   *  VDS_E_OPERATION_CANCELED after a cancel that already succeeded. Never blocks. */
   cancel(): number {
     if (this.#done) return this.#lateCancel;
     return this.cancelInCore() >>> 0;

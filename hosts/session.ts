@@ -49,15 +49,18 @@ export class Session {
     return this.live() ? this.engine.core.sessionTasks(this.slot) : 0;
   }
 
+  /** TEST UNIT READY: resolves when the unit is ready, rejects with ScsiError (sense decoded) when not. */
   testUnitReady(lun = 0, opts: CommandOptions = {}): Promise<void> {
     return this.run(CODE.CDB_TEST_UNIT_READY, lun, 0n, 0, 0, 0, new Uint8Array(0), opts).then((r) => void ok(r));
   }
 
+  /** REPORT LUNS: the logical unit numbers the target offers on this session. */
   async reportLuns(opts: CommandOptions = {}): Promise<number[]> {
     const buf = new Uint8Array(4096);
     return lunList(took(buf, ok(await this.run(CODE.CDB_REPORT_LUNS, 0, 0n, buf.length, 0, 0, buf, opts))));
   }
 
+  /** Standard INQUIRY, plus the unit serial number (VPD page 0x80) when the target has it. */
   async inquiry(lun = 0, opts: CommandOptions = {}): Promise<Inquiry> {
     const std = new Uint8Array(96);
     const data = inquiryData(took(std, ok(await this.run(CODE.CDB_INQUIRY, lun, 0n, std.length, 0, 0, std, opts))));
@@ -118,6 +121,7 @@ export class Session {
     });
   }
 
+  /** SYNCHRONIZE CACHE (10) over the whole unit: resolves once the target says its cache is on the medium. */
   synchronizeCache(lun = 0, opts: CommandOptions = {}): Promise<void> {
     return this.run(CODE.CDB_SYNCHRONIZE_CACHE, lun, 0n, 0, 0, 0, new Uint8Array(0), opts).then((r) => void ok(r));
   }
