@@ -4,13 +4,10 @@
 // Prints one JSON line per phase: {"bench":"logout-phase","runtime","phase","medianUs"}.
 import type { Conn, ConnHandlers, Host } from '../hosts/types.ts';
 import { arg, emit, runtimeName, scriptArgs } from './runtime.ts';
+import { runtimeModule } from './library.ts';
 
 const rt = runtimeName();
-const mod = rt === 'deno'
-  ? await import('../hosts/deno/mod.ts')
-  : rt === 'bun'
-  ? await import('../hosts/bun/mod.ts')
-  : await import('../hosts/node/mod.ts');
+const mod = await runtimeModule();
 
 const argv = scriptArgs();
 const str = (name: string) => argv[argv.indexOf(`--${name}`) + 1];

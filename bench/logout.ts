@@ -5,14 +5,11 @@
 //   logout.ts memory --portal P --target IQN --n N            heap plus Wasm memory per logged-in session
 // Prints JSON lines in the format of bench/logout-run.ts.
 import { arg, emit, runtimeName, scriptArgs } from './runtime.ts';
+import { runtimeModule } from './library.ts';
 import { stats } from './stats.ts';
 
 const rt = runtimeName();
-const { createAdapter, hrName } = rt === 'deno'
-  ? await import('../hosts/deno/mod.ts')
-  : rt === 'bun'
-  ? await import('../hosts/bun/mod.ts')
-  : await import('../hosts/node/mod.ts');
+const { createAdapter, hrName } = await runtimeModule();
 type Adapter = ReturnType<typeof createAdapter>;
 
 const argv = scriptArgs();

@@ -2,13 +2,10 @@
 // runtime. Usage: read.ts --portal HOST:PORT --target IQN --block-bytes B --queue Q --seconds S
 // Prints one JSON line in the format of docs/io.md ("bench":"read").
 import { arg, emit, runtimeName, scriptArgs } from './runtime.ts';
+import { runtimeModule } from './library.ts';
 
 const rt = runtimeName();
-const { createAdapter } = rt === 'deno'
-  ? await import('../hosts/deno/mod.ts')
-  : rt === 'bun'
-  ? await import('../hosts/bun/mod.ts')
-  : await import('../hosts/node/mod.ts');
+const { createAdapter } = await runtimeModule();
 
 const argv = scriptArgs();
 const str = (name: string) => argv[argv.indexOf(`--${name}`) + 1];

@@ -30,9 +30,20 @@ const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every(
 const sessionsLeft = (c: WireCtx) => c.adapter.queryTargets().reduce((n, t) => n + t.sessions.length, 0);
 const why = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
-async function loginLogout(c: WireCtx, opts?: LogoutOptions) {
-  await c.login();
+type Auth = Parameters<WireCtx['login']>[0];
+async function loginLogout(c: WireCtx, opts?: LogoutOptions, auth?: Auth) {
+  await c.login(auth);
   await c.logout(opts);
+}
+async function twoSessions(c: WireCtx) {
+  await c.login();
+  await c.login();
+  await c.logout();
+}
+/** SendTargets, and what it found (with the portals when `portals`). */
+async function discover(c: WireCtx, portals: boolean) {
+  const out = await c.adapter.discover(c.portal).result();
+  for (const t of out.targets) c.say(`discovered ${t.name}${portals ? ` at ${t.portals.join(', ')}` : ''}`);
 }
 /** One session, `fault` on the built-in target, then LogoutFromTarget with `opts`. */
 const logoutFault = (fault: TargetSpec['fault'], opts?: LogoutOptions, faultArg?: number): WireScenario => ({
@@ -64,21 +75,11 @@ async function writeRead(c: WireCtx, lun: number) {
 
 export const WIRE_SCENARIOS: Record<string, WireScenario> = {
   'login-logout': { on: 'own', run: (c) => loginLogout(c) },
-  'login-chap': {
-    on: 'own',
-    spec: { chap: CHAP },
-    async run(c) {
-      await c.login({ method: 'chap', ...CHAP });
-      await c.logout();
-    },
-  },
+  'login-chap': { on: 'own', spec: { chap: CHAP }, run: (c) => loginLogout(c, {}, { method: 'chap', ...CHAP }) },
   'login-mutual-chap': {
     on: 'own',
     spec: { chap: MUTUAL },
-    async run(c) {
-      await c.login({ method: 'mutual-chap', ...MUTUAL });
-      await c.logout();
-    },
+    run: (c) => loginLogout(c, {}, { method: 'mutual-chap', ...MUTUAL }),
   },
   'login-chap-wrong-secret': {
     on: 'own',
@@ -90,29 +91,9 @@ export const WIRE_SCENARIOS: Record<string, WireScenario> = {
   'login-key-split': logoutFault('key-split'),
   'login-propose-key': logoutFault('propose-key'),
   'login-skip-operational': logoutFault('skip-operational'),
-  'discovery': {
-    on: 'own',
-    async run(c) {
-      const out = await c.adapter.discover(c.portal).result();
-      for (const t of out.targets) c.say(`discovered ${t.name} at ${t.portals.join(', ')}`);
-    },
-  },
-  'discovery-text-split': {
-    on: 'own',
-    spec: { fault: 'text-split' },
-    async run(c) {
-      const out = await c.adapter.discover(c.portal).result();
-      for (const t of out.targets) c.say(`discovered ${t.name} at ${t.portals.join(', ')}`);
-    },
-  },
-  'logout-two-sessions': {
-    on: 'own',
-    async run(c) {
-      await c.login();
-      await c.login();
-      await c.logout();
-    },
-  },
+  'discovery': { on: 'own', run: (c) => discover(c, true) },
+  'discovery-text-split': { on: 'own', spec: { fault: 'text-split' }, run: (c) => discover(c, true) },
+  'logout-two-sessions': { on: 'own', run: twoSessions },
   'logout-response-2': logoutFault('response-2'),
   'logout-no-response': logoutFault('no-response', { logoutTimeoutMs: 200 }),
   'logout-rst': { ...logoutFault('rst'), looseEnds: ['->'] },
@@ -213,28 +194,8 @@ export const WIRE_SCENARIOS: Record<string, WireScenario> = {
     },
   },
   'tgtd-login-logout': { on: 'tgtd', run: (c) => loginLogout(c) },
-  'tgtd-login-chap': {
-    on: 'tgtd',
-    spec: { chap: CHAP },
-    async run(c) {
-      await c.login({ method: 'chap', ...CHAP });
-      await c.logout();
-    },
-  },
-  'tgtd-discovery': {
-    on: 'tgtd',
-    async run(c) {
-      const out = await c.adapter.discover(c.portal).result();
-      for (const t of out.targets) c.say(`discovered ${t.name}`);
-    },
-  },
+  'tgtd-login-chap': { on: 'tgtd', spec: { chap: CHAP }, run: (c) => loginLogout(c, {}, { method: 'chap', ...CHAP }) },
+  'tgtd-discovery': { on: 'tgtd', run: (c) => discover(c, false) },
   'tgtd-io-write-read': { on: 'tgtd', run: (c) => writeRead(c, 1) },
-  'tgtd-logout-two-sessions': {
-    on: 'tgtd',
-    async run(c) {
-      await c.login();
-      await c.login();
-      await c.logout();
-    },
-  },
+  'tgtd-logout-two-sessions': { on: 'tgtd', run: twoSessions },
 };
