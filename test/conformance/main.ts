@@ -5,8 +5,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createAdapter } from '../../hosts/node/mod.ts';
 import { startTarget } from '../../target/target.ts';
-import { startTgtd } from '../peers/tgtd.ts';
-import { runWireScenario, TGTD_TARGETS } from './wire-corpus.ts';
+import { runWireScenario } from './wire-corpus.ts';
+import { startWirePeers } from './wire-peers.ts';
 import { WIRE_SCENARIOS } from './wire-scenarios.ts';
 import { CLAIMED, exercised, firstDifference, runScenario } from './corpus.ts';
 import { SCENARIOS } from './scenarios.ts';
@@ -35,15 +35,11 @@ for (const name of Object.keys(SCENARIOS)) {
 }
 const wireDir = new URL('./transcripts/wire/', import.meta.url);
 mkdirSync(wireDir, { recursive: true });
-const tgtd = await startTgtd([{ tid: 1, name: TGTD_TARGETS.plain }, {
-  tid: 2,
-  name: TGTD_TARGETS.chap,
-  chap: { user: 'alice', secret: 'Secret4Initiator' },
-}]);
+const peers = await startWirePeers();
 let wireBad = 0;
 try {
   for (const name of Object.keys(WIRE_SCENARIOS)) {
-    const got = await runWireScenario(name, { createAdapter, startTarget, tgtdPortal: tgtd.portals[0] });
+    const got = await runWireScenario(name, { createAdapter, startTarget, ...peers });
     const file = new URL(`${name}.txt`, wireDir);
     if (update) writeFileSync(file, got);
     else {
@@ -59,7 +55,7 @@ try {
     }
   }
 } finally {
-  tgtd.stop();
+  await peers.stop();
 }
 bad += wireBad;
 console.log(`${Object.keys(WIRE_SCENARIOS).length} wire scenarios${update ? ' written' : `, ${wireBad} differ`}`);

@@ -17,6 +17,8 @@ export interface WireDeps {
   startTarget(opts: TargetOptions): Promise<RunningTarget>;
   /** host:port of a tgtd serving TGTD_TARGETS, for the 'tgtd' scenarios. */
   tgtdPortal?: string;
+  /** An istgt and the name of its one unit, for the 'istgt' scenarios. */
+  istgt?: { portal: string; target: string };
 }
 
 const hostPort = (portal: string) => {
@@ -31,15 +33,18 @@ export async function runWireScenario(name: string, deps: WireDeps): Promise<str
   if (sc.on === 'own') {
     own = await deps.startTarget({ targets: [{ name: OWN_TARGET, ...sc.spec }] });
     [upstream, target] = [own.portal, OWN_TARGET];
-  } else {
+  } else if (sc.on === 'tgtd') {
     if (!deps.tgtdPortal) throw new Error(`${name} needs tgtd`);
     [upstream, target] = [deps.tgtdPortal, sc.spec?.chap ? TGTD_TARGETS.chap : TGTD_TARGETS.plain];
+  } else {
+    if (!deps.istgt) throw new Error(`${name} needs istgt`);
+    [upstream, target] = [deps.istgt.portal, deps.istgt.target];
   }
   const { host, port } = hostPort(upstream);
   const proxy = await startProxy(host, port);
   const adapter = deps.createAdapter({ initiatorName: 'iqn.2026-11.dev.iscsi-adapter:wire-corpus' });
   const n = new Normalizer();
-  const lines = [`# wire: ${name} (${sc.on === 'own' ? 'built-in target' : 'tgtd'})`];
+  const lines = [`# wire: ${name} (${sc.on === 'own' ? 'built-in target' : sc.on})`];
   const say = (s: string) => lines.push(n.line(s));
   const order = new Map<string, number>();
   const who = (id?: string) => (id && order.has(id) ? `#${order.get(id)}` : '?');

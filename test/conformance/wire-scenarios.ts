@@ -14,8 +14,8 @@ export interface WireCtx {
   logout(opts?: LogoutOptions): Promise<LogoutOutput>;
 }
 export interface WireScenario {
-  /** 'own' = the built-in target with `spec`; 'tgtd' = tgtd's plain or CHAP target. */
-  on: 'own' | 'tgtd';
+  /** 'own' = the built-in target with `spec`; 'tgtd' = tgtd's plain or CHAP target; 'istgt' = istgt's unit. */
+  on: 'own' | 'tgtd' | 'istgt';
   spec?: Partial<TargetSpec>;
   /** Directions whose end is written only as 'closed': after a reset or a protocol error, FIN or
    *  RST is timing or the runtime's socket layer, not protocol (wire-transcript.ts). */
@@ -198,4 +198,7 @@ export const WIRE_SCENARIOS: Record<string, WireScenario> = {
   'tgtd-discovery': { on: 'tgtd', run: (c) => discover(c, false) },
   'tgtd-io-write-read': { on: 'tgtd', run: (c) => writeRead(c, 1) },
   'tgtd-logout-two-sessions': { on: 'tgtd', run: twoSessions },
+  'istgt-login-logout': { on: 'istgt', run: (c) => loginLogout(c) },
+  'istgt-discovery': { on: 'istgt', run: (c) => discover(c, false) },
+  'istgt-io-write-read': { on: 'istgt', run: (c) => writeRead(c, 0) },
 };
