@@ -1,5 +1,5 @@
 // The wire corpus: scenarios played through the real adapter over loopback sockets, against the
-// built-in target (its faults) or tgtd, with a recording proxy in between. Written as data (which
+// built-in target (its faults), tgtd or istgt, with a recording proxy in between. Written as data (which
 // target, which fault) plus a small function that drives the public API and says what came back.
 import type { Adapter, LoginOutput, LogoutOptions, LogoutOutput } from 'iscsi-adapter';
 import type { TargetSpec } from 'iscsi-adapter/target';
