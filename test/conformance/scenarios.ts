@@ -71,6 +71,13 @@ function async(s: Script, c: number, event: number, p1 = 0, p2 = 0, p3 = 0): Act
 const commandItt = (acts: Action[]) =>
   s_itt(all(acts, 'send').find((a) => (a.bytes[0] & 0x3f) === 1)?.bytes ?? all(acts, 'send-data')[0].bytes);
 const s_itt = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset).getUint32(16);
+/** A SCSI Response CHECK CONDITION with fixed-format sense: `key`, ASC `asc`, ASCQ 0. */
+function checkCondition(s: Script, c: number, itt: number, key: number, asc: number): Uint8Array {
+  const sense = String.fromCharCode(0x70, 0, key, 0, 0, 0, 0, 10, 0, 0, 0, 0, asc, 0, 0, 0, 0, 0);
+  const rsp = s.pdu(0x21, 0x80, { itt, statsn: s.statSN(c) }, '\0\x12' + sense);
+  rsp[3] = 0x02;
+  return rsp;
+}
 
 export const SCENARIOS: Record<string, (s: Script) => void> = {
   // ---- LogoutFromTarget: one session, the target behaving
@@ -460,27 +467,13 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     const t = s.d.target(), { c, session } = login(s, t);
     const { acts } = s.d.command(session, A.CDB_TEST_UNIT_READY);
     s.record('testUnitReady()', acts);
-    const rsp = s.pdu(
-      0x21,
-      0x80,
-      { itt: commandItt(acts), statsn: s.statSN(c) },
-      '\0\x12' + String.fromCharCode(0x70, 0, 5, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x21, 0, 0, 0, 0, 0),
-    );
-    rsp[3] = 0x02;
-    s.feed(c, rsp);
+    s.feed(c, checkCondition(s, c, commandItt(acts), 5, 0x21));
   },
   'io-unit-attention-retried-once': (s) => {
     const t = s.d.target(), { c, session } = login(s, t);
     const { acts } = s.d.command(session, A.CDB_TEST_UNIT_READY);
     s.record('testUnitReady()', acts);
-    const rsp = s.pdu(
-      0x21,
-      0x80,
-      { itt: commandItt(acts), statsn: s.statSN(c) },
-      '\0\x12' + String.fromCharCode(0x70, 0, 6, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x29, 0, 0, 0, 0, 0),
-    );
-    rsp[3] = 0x02;
-    const again = s.feed(c, rsp);
+    const again = s.feed(c, checkCondition(s, c, commandItt(acts), 6, 0x29));
     s.feed(c, s.pdu(0x21, 0x80, { itt: commandItt(again), statsn: s.statSN(c) }));
   },
   'io-data-in-bad-offset-drops-session': (s) => {

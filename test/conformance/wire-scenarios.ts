@@ -1,7 +1,7 @@
 // The wire corpus: scenarios played through the real adapter over loopback sockets, against the
 // built-in target (its faults), tgtd or istgt, with a recording proxy in between. Written as data (which
 // target, which fault) plus a small function that drives the public API and says what came back.
-import type { Adapter, LoginOutput, LogoutOptions, LogoutOutput } from 'iscsi-adapter';
+import type { Adapter, LoginOutput, LogoutOptions, LogoutOutput, Session } from 'iscsi-adapter';
 import type { TargetSpec } from 'iscsi-adapter/target';
 
 export interface WireCtx {
@@ -57,16 +57,25 @@ const eventFault = (fault: TargetSpec['fault'], faultArg?: number): WireScenario
   spec: { fault, faultArg },
   async run(c) {
     await c.login();
-    // The event ends the session on its own (docs/contract.md §4); wait for that, bounded.
+    // The event ends the session on its own (docs/events.md); wait for that, bounded.
     const end = Date.now() + 5000;
     while (sessionsLeft(c) > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
     c.say(`sessions left: ${sessionsLeft(c)}`);
   },
 });
 
+/** One login, and its session as a disk. */
+const loginDisk = async (c: WireCtx) => c.adapter.session((await c.login()).sessionId!)!;
+/** Sends TEST UNIT READY and waits until it is in flight; `ended` says how it ended ('ok' or the
+ *  error). Wrapped in an object so awaiting the send does not also await the end. */
+async function sentTestUnitReady(disk: Session, signal?: AbortSignal): Promise<{ ended: Promise<string> }> {
+  const ended = disk.testUnitReady(0, { signal }).then(() => 'ok', why);
+  while (disk.inflight === 0) await new Promise((r) => setTimeout(r, 1));
+  return { ended };
+}
+
 async function writeRead(c: WireCtx, lun: number) {
-  const out = await c.login();
-  const disk = c.adapter.session(out.sessionId!)!;
+  const disk = await loginDisk(c);
   const data = pattern(65536, 3);
   await disk.write(lun, 8, data);
   c.say(`read back equal: ${same(await disk.read(lun, 8, 128), data)}`);
@@ -111,7 +120,7 @@ export const WIRE_SCENARIOS: Record<string, WireScenario> = {
     on: 'own',
     spec: { fault: 'check-condition' },
     async run(c) {
-      const disk = c.adapter.session((await c.login()).sessionId!)!;
+      const disk = await loginDisk(c);
       c.say(`read: ${await disk.read(0, 0, 8).then(() => 'ok', why)}`);
       await c.logout();
     },
@@ -120,7 +129,7 @@ export const WIRE_SCENARIOS: Record<string, WireScenario> = {
     on: 'own',
     spec: { fault: 'unit-attention' },
     async run(c) {
-      const disk = c.adapter.session((await c.login()).sessionId!)!;
+      const disk = await loginDisk(c);
       c.say(`first: ${await disk.testUnitReady().then(() => 'ok', why)}`);
       c.say(`second: ${await disk.testUnitReady().then(() => 'ok', why)}`);
       await c.logout();
@@ -129,7 +138,7 @@ export const WIRE_SCENARIOS: Record<string, WireScenario> = {
   'io-drain': {
     on: 'own',
     async run(c) {
-      const disk = c.adapter.session((await c.login()).sessionId!)!;
+      const disk = await loginDisk(c);
       await disk.readCapacity();
       const reads = Array.from({ length: 8 }, (_, i) => disk.read(0, i * 16, 16).then(() => 'ok', why));
       await c.logout({ inflight: 'drain' });
@@ -140,9 +149,8 @@ export const WIRE_SCENARIOS: Record<string, WireScenario> = {
     on: 'own',
     spec: { fault: 'stall' },
     async run(c) {
-      const disk = c.adapter.session((await c.login()).sessionId!)!;
-      const tur = disk.testUnitReady().then(() => 'ok', why);
-      while (disk.inflight === 0) await new Promise((r) => setTimeout(r, 1));
+      const disk = await loginDisk(c);
+      const { ended: tur } = await sentTestUnitReady(disk);
       await c.logout({ inflight: 'abort' });
       c.say(`test unit ready: ${await tur}`);
     },
@@ -151,10 +159,9 @@ export const WIRE_SCENARIOS: Record<string, WireScenario> = {
     on: 'own',
     spec: { fault: 'stall' },
     async run(c) {
-      const disk = c.adapter.session((await c.login()).sessionId!)!;
+      const disk = await loginDisk(c);
       const stop = new AbortController();
-      const tur = disk.testUnitReady(0, { signal: stop.signal }).then(() => 'ok', why);
-      while (disk.inflight === 0) await new Promise((r) => setTimeout(r, 1));
+      const { ended: tur } = await sentTestUnitReady(disk, stop.signal);
       stop.abort();
       c.say(`test unit ready: ${await tur}`);
       await c.logout();
@@ -164,9 +171,8 @@ export const WIRE_SCENARIOS: Record<string, WireScenario> = {
     on: 'own',
     spec: { fault: 'stall' },
     async run(c) {
-      const disk = c.adapter.session((await c.login()).sessionId!)!;
-      const tur = disk.testUnitReady().then(() => 'ok', why);
-      while (disk.inflight === 0) await new Promise((r) => setTimeout(r, 1));
+      const disk = await loginDisk(c);
+      const { ended: tur } = await sentTestUnitReady(disk);
       await c.logout({ inflight: 'refuse' });
       await c.logout({ inflight: 'abort' });
       c.say(`test unit ready: ${await tur}`);
@@ -177,7 +183,7 @@ export const WIRE_SCENARIOS: Record<string, WireScenario> = {
     spec: { fault: 'bad-offset' },
     looseEnds: ['->', '<-'],
     async run(c) {
-      const disk = c.adapter.session((await c.login()).sessionId!)!;
+      const disk = await loginDisk(c);
       await disk.readCapacity();
       // 512 KiB: more than one Data-In (MaxRecvDataSegmentLength is 256 KiB), so the second is wrong.
       c.say(`read: ${await disk.read(0, 0, 1024).then(() => 'ok', why)}`);
