@@ -35,6 +35,7 @@ export const ERR_BAD_CONN: i32 = -10;
 export const ERR_NOT_INITIATOR_PDU: i32 = -11;
 export const ERR_BAD_FIELD: i32 = -12;
 export const ERR_NO_SLOT: i32 = -13;
+export const ERR_SESSION_FULL: i32 = -14;   // the session holds as many task records as one session may
 
 // ---- actions the core queues for the host: record = ACT_WORDS x u32 [kind, fields...]. The comment
 // after each is its field list, read by scripts/gen-codes.mjs into a typed decoder
@@ -58,6 +59,7 @@ export const ACT_JOINED: u32 = 16;         // fields: op
 export const ACT_DATA_IN: u32 = 17;        // fields: task rxAt count offset
 export const ACT_SEND_DATA: u32 = 18;      // fields: conn at len task offset plen pad digest
 export const ACT_TASK_DONE: u32 = 19;      // fields: task reason status response flags residual at len
+export const ACT_MORE: u32 = 20;           // fields: none
 
 // ---- text kinds for ACT_TEXT
 export const TEXT_TARGET_NAME: u32 = 1;
@@ -107,6 +109,9 @@ export const EV_CONNECTION_LOST: u32 = 9;
 export const EV_ASYNC_OTHER: u32 = 10;
 export const EV_KEEPALIVE_TIMEOUT: u32 = 11;
 export const EV_UNIT_ATTENTION: u32 = 12;   // p1 = ASC, p2 = ASCQ; the command is retried once
+export const EV_TASK_MANAGEMENT_FAILED: u32 = 13; // p1 = function (1 ABORT TASK, 5 LUN RESET), p2 = response (256: no answer in time)
+export const EV_LUN_RESET: u32 = 14;        // p1 = LUN: the target reset it after an abort failed; its commands ended lun-reset
+export const EV_LATE_PDU_DROPPED: u32 = 15; // p1 = opcode: an answer for a command whose abort had already finished, dropped
 
 // ---- how a SCSI command ended for its caller (ACT_TASK_DONE reason); status is valid for T_COMPLETED
 export const T_COMPLETED: u32 = 0;
@@ -116,6 +121,14 @@ export const T_LOGGING_OUT: u32 = 3;
 export const T_TIMEOUT: u32 = 4;
 export const T_ABORTED: u32 = 5;
 export const T_TARGET_FAILURE: u32 = 6;
+export const T_PROTOCOL_ERROR: u32 = 7;    // the target broke a rule for this command (response: PE_* says which)
+export const T_REJECTED: u32 = 8;          // the target rejected the command (response: the Reject reason)
+export const T_LUN_RESET: u32 = 9;         // the LUN was reset to end a command whose abort failed
+
+// ---- ACT_TASK_DONE response for T_PROTOCOL_ERROR: which rule the target broke
+export const PE_R2T_BEYOND_BURST: u32 = 1; // an R2T asked for more than MaxBurstLength
+export const PE_R2T_OUTSTANDING: u32 = 2;  // an R2T came while the previous one was still being answered
+export const PE_SHORT_DATA: u32 = 3;       // GOOD status with fewer Data-In bytes than the transfer length less the residual
 
 // ---- ACT_TASK_DONE flags: the residual as the target reported it (SCSI Response / Data-In byte 1)
 export const TD_UNDERFLOW: u32 = 2;
@@ -163,6 +176,7 @@ export const P_CHAP_USER: u32 = 3;
 export const P_CHAP_TARGET_USER: u32 = 4;
 export const P_RANDOM: u32 = 5;
 export const P_KEEPALIVE_MS: u32 = 7;     // u32 little-endian; 0 = no NOP-Out keepalive
+export const P_TMF_MS: u32 = 8;           // u32 little-endian: how long a task management request waits for its answer
 
 // ---- connection states (RFC 7143 §8.1) and session states (§8.3)
 export const S1_FREE: u32 = 1;
@@ -181,6 +195,7 @@ export const TIMER_CONN: u32 = 1;
 export const TIMER_OP: u32 = 2;
 export const TIMER_TASK: u32 = 3;
 export const TIMER_DRAIN: u32 = 4;
+export const TIMER_SESSION: u32 = 5;         // a session draining because the target asked it to log out
 
 // ---- limits: the tables are sized once by init(); nothing grows while sessions run
 export const DEFAULT_SESSIONS: i32 = 1024;   // init(): sessions an adapter holds unless told otherwise
@@ -190,6 +205,7 @@ export const MAX_SESSIONS_LIMIT: i32 = 60000; // the most init() takes: timer id
 export const DATA_SEGMENT_MAX: u32 = 262144;  // MaxRecvDataSegmentLength we declare on normal sessions (Data-In is streamed)
 export const MAX_RECV_DSL: u32 = 8192;
 export const RX_CAP: u32 = 262144;
+export const TMF_DEFAULT_MS: u32 = 15000;     // a task management request's wait for its answer (open-iscsi's abort_timeout)
 export const DISCOVERY_GRACE_MS: u32 = 100;   // how long a discovery session waits for FIN after its Logout
 
 // ---- flags for rawOpen (framing with no session: tests, benchmarks, fixtures)

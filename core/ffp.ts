@@ -6,12 +6,13 @@ import { ACT_EVENT, EV_ASYNC_LOGOUT_REQUEST, EV_ASYNC_DROP_CONNECTION, EV_ASYNC_
   S5_LOGGED_IN, S6_IN_LOGOUT, S7_LOGOUT_REQUESTED, S8_CLEANUP_WAIT, Q4_FAILED, EV_PROTOCOL_ERROR, ERR_BAD_FIELD } from "./codes";
 import { act } from "./actions";
 import { be16, be32, snGt } from "./mem";
-import { Conn, Session, op, nextItt, NONE, LS_PENDING, LS_DRAINING, SF_DISCOVERY } from "./records";
+import { Conn, Session, op, conn, sess, task, taskCap, nextItt, NONE, LS_NONE, LS_PENDING, LS_DRAINING, SF_DISCOVERY,
+  SF_ASKED, SF_ASK_TIMER } from "./records";
 import { OP_NOP_IN, OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_TEXT_RSP, OP_DATA_IN, OP_R2T, OP_SCSI_RSP, OP_TMF_RSP } from "./pdu";
-import { scsiPump, scsiResponse, r2t, tmfResponse, dataInHeader } from "./scsi";
+import { scsiPump, scsiResponse, scsiRejected, r2t, tmfResponse, dataInHeader, taskTimer } from "./scsi";
 import { pduBegin, pduEnd, stamp } from "./send";
-import { armConn, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
-import { logoutSendCounted, logoutResponse, sessionFinish } from "./logout";
+import { armConn, armSession, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
+import { logoutSend, logoutResponse, sessionFinish } from "./logout";
 import { textResponse, discoveryWindowMoved } from "./discovery";
 import { sessionGone, opSessionEnded } from "./lifecycle";
 
@@ -29,12 +30,26 @@ export function sequence(c: Conn, s: Session, p: usize, op: u32): void {
   if (s.tasks) scsiPump(s);
 }
 
-// The target asks us to log out (AsyncEvent 1 or 4, Reject 0x0C): T11 then T10, at once,
-// inside the logout operation that already holds the session when there is one.
-function targetWantsLogout(c: Conn, s: Session): void {
+// The target asks us to log out (AsyncEvent 1 or 4, Reject 0x0C): T11, then T10 once the
+// session's commands have ended or `limitMs` ran out (0: at once), whether or not a logout
+// operation holds the session. The drain is the session's own, so it never touches an
+// operation's accounting; a logout operation that holds it still gets its outcome.
+function targetWantsLogout(c: Conn, s: Session, limitMs: u32): void {
   if (c.state != S5_LOGGED_IN) return;                  // T12/T14: already on its way out
   c.state = S7_LOGOUT_REQUESTED;
-  logoutSendCounted(s);
+  s.flags |= SF_ASKED;
+  if (s.tasks == 0 || limitMs == 0) { logoutSend(s); return; }
+  if (s.lstate == LS_NONE || s.lstate == LS_PENDING) s.lstate = LS_DRAINING;
+  s.flags |= SF_ASK_TIMER;
+  armSession(s, limitMs);
+}
+
+// The limit the target gave ran out: the session logs out now; its commands end aborted-by-logout.
+export function askedLimit(si: i32): void {
+  const s = sess(si);
+  if (s.state == 0 || !(s.flags & SF_ASK_TIMER)) return;
+  s.flags &= ~SF_ASK_TIMER;
+  if (s.lstate == LS_DRAINING) logoutSend(s);
 }
 
 // AsyncEvent 2/3, a lost transport: no Logout is sent; the connection is gone (T15) and so is
@@ -46,12 +61,12 @@ export function sessionDropped(c: Conn, s: Session): void {
   if (o != NONE && (s.lstate == LS_PENDING || s.lstate == LS_DRAINING)) {
     act(ACT_SESSION_RESULT, o, <u32>s.index, R_CONNECTION_LOST_BEFORE_RESPONSE, VDS_E_ISCSI_LOGOUT_FAILED, 0, 0, s.drained, s.aborted);
     sessionGone(s);
-    opSessionEnded(<i32>o, false, false);
+    opSessionEnded(<i32>o, false);
     return;
   }
   act(ACT_EVENT, <u32>s.index, EV_CONNECTION_LOST, 0, 0, 0);
   sessionGone(s);
-  if (o != NONE && op(<i32>o).type == ASYNC_DISCOVER) opSessionEnded(<i32>o, false, false); // ends with its recorded hr
+  if (o != NONE && op(<i32>o).type == ASYNC_DISCOVER) opSessionEnded(<i32>o, false); // ends with its recorded hr
 }
 
 // NOP-Out keepalive: a ping with a fresh ITT (Immediate, CmdSN not advanced); its NOP-In re-arms.
@@ -104,25 +119,28 @@ export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): vo
   if (op == OP_ASYNC) {
     const ev = <u32>load<u8>(p, 36);
     const p1 = be16(p + 38), p2 = be16(p + 40), p3 = be16(p + 42);
-    if (ev == 1) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_LOGOUT_REQUEST, p1, p2, p3); targetWantsLogout(c, s); }
+    // Parameter3: the seconds the target gives us to log out (event 1) or renegotiate (event 4).
+    if (ev == 1) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_LOGOUT_REQUEST, p1, p2, p3); targetWantsLogout(c, s, p3 * 1000); }
     else if (ev == 2) {
       act(ACT_EVENT, <u32>s.index, EV_ASYNC_DROP_CONNECTION, p1, p2, p3);
       if (p1 == c.cid) sessionDropped(c, s);
     } else if (ev == 3) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_DROP_ALL, p1, p2, p3); sessionDropped(c, s); }
-    else if (ev == 4) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_RENEGOTIATE, p1, p2, p3); targetWantsLogout(c, s); }
+    else if (ev == 4) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_RENEGOTIATE, p1, p2, p3); targetWantsLogout(c, s, p3 * 1000); }
     else act(ACT_EVENT, <u32>s.index, EV_ASYNC_OTHER, ev, p1, p3);
     return;
   }
   if (op == OP_REJECT) {
     const reason = <u32>load<u8>(p, 2);
     act(ACT_EVENT, <u32>s.index, EV_REJECT, reason, 0, 0);
-    if (reason == 0x0C) targetWantsLogout(c, s);
+    if (dsl >= 48 && !scsiRejected(s, reason, data)) { sessionDropped(c, s); return; }
+    // 0x0C: the target waits for our Logout and takes no command before it.
+    if (reason == 0x0C) targetWantsLogout(c, s, 0);
     return;
   }
   if (op == OP_TEXT_RSP && (s.flags & SF_DISCOVERY)) { textResponse(c, s, p, data, dsl); return; }
   if (op == OP_SCSI_RSP) { if (!scsiResponse(c, s, p, data, dsl)) scsiBroken(c, s); return; }
   if (op == OP_R2T) { if (!r2t(c, s, p)) scsiBroken(c, s); return; }
-  if (op == OP_TMF_RSP) { tmfResponse(s, p); return; }
+  if (op == OP_TMF_RSP) { if (!tmfResponse(s, p)) sessionDropped(c, s); return; }
   // Anything else is ignored, never answered.
 }
 
@@ -130,6 +148,13 @@ export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): vo
 export function ffpDataIn(c: Conn, s: Session, p: usize): void {
   sequence(c, s, p, OP_DATA_IN);
   if (!dataInHeader(c, s, p)) scsiBroken(c, s);
+}
+
+// A task's timer fired; task management that got no answer in time ends with the connection.
+export function taskTimerFired(ti: i32): void {
+  if (ti < 0 || ti >= taskCap()) return;
+  const si = task(ti).sess;
+  if (!taskTimer(ti)) { const s = sess(si); sessionDropped(conn(<i32>s.conn), s); }
 }
 
 // A Data-In, R2T or SCSI Response for an ITT we do not have, out of order or out of bounds:

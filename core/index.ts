@@ -2,17 +2,18 @@
 // actions starts a fresh action queue, does its work, settles the operations it touched and
 // returns how many actions it queued (-1 if the queue overflowed: a core bug).
 import { RX, TX, TX_CAP, IO, IO_CAP, FIELDS, FIELDS_CAP, PAYLOAD, PAYLOAD_CAP } from "./mem";
-import { ACT, ACT_CAP, ACT_WORDS, beginCall, actionCount } from "./actions";
+import { ACT, ACT_CAP, ACT_WORDS, beginCall, actionCount, act } from "./actions";
 import { crcInit, crc32c } from "./crc32c";
 import { pduInit, decodeBhs, encodeBhs } from "./pdu";
 import { framerReset, framerFeed, framerConsumed } from "./framer";
-import { MAX_RECV_DSL, RX_CAP, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN, ERR_NO_SLOT,
-  ERR_BAD_FIELD, ERR_BAD_CONN } from "./codes";
+import { MAX_RECV_DSL, RX_CAP, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN, TIMER_SESSION, ERR_NO_SLOT,
+  ERR_BAD_FIELD, ERR_BAD_CONN, ACT_MORE } from "./codes";
 import { recordsInit, connCap, sessionCap, taskCap, conn, connAlloc, connFree, connLive, sess, sessLive, targetAlloc, NONE, FL_RAW } from "./records";
 import { sessionParam as keyValue } from "./keys";
 import { loginStart, loginTransportUp, chapAnswer as chapAnswerIn, chapExpected as chapExpectedIn } from "./login";
 import { logoutStart, opCancel, opDeadline, opDrainDeadline, opStatus, opPercent, opTotal, settle } from "./operation";
-import { scsiCommand, taskTimer, taskAbort } from "./scsi";
+import { scsiCommand, scsiInit, taskAbort, dataOutPump } from "./scsi";
+import { taskTimerFired, askedLimit } from "./ffp";
 import { connInit, connData, connLost, connTimer } from "./conn";
 
 crcInit();
@@ -20,9 +21,14 @@ pduInit();
 connInit();
 
 // Sizes the tables (records.ts) once, before any other call: `sessions` sessions and `tasks`
-// SCSI commands in flight. Memory grows now and never again; the host makes its views after.
+// SCSI commands in flight, of which one session may hold `perSession` (0: half of them).
+// Memory grows now and never again; the host makes its views after.
 // Returns 0, or ERR_BAD_FIELD when the limits are out of range or the memory cannot grow.
-export function init(sessions: i32, tasks: i32): i32 { return recordsInit(sessions, tasks) ? 0 : ERR_BAD_FIELD; }
+export function init(sessions: i32, tasks: i32, perSession: i32): i32 {
+  if (perSession < 0 || perSession > tasks || !recordsInit(sessions, tasks)) return ERR_BAD_FIELD;
+  scsiInit(perSession == 0 ? <u32>max(1, tasks / 2) : <u32>perSession);
+  return 0;
+}
 export function maxSessions(): i32 { return sessionCap(); }
 export function maxTasks(): i32 { return taskCap(); }
 export function rxPtr(): usize { return RX; }
@@ -39,7 +45,13 @@ export function fieldsCap(): u32 { return FIELDS_CAP; }
 
 // A session's connection (not a raw framing one) that is still in use.
 @inline function sessionConn(c: i32): bool { return connLive(c) && conn(c).sess >= 0; }
-@inline function done(): i32 { settle(); return actionCount(); }
+// The end of every entry call that can produce actions: operations settle, then Data-Out owed to
+// R2Ts goes out as far as this call's queue allows; ACT_MORE asks the host for another call.
+@inline function done(): i32 {
+  settle();
+  if (dataOutPump()) act(ACT_MORE);
+  return actionCount();
+}
 
 // ---- codec, digests and raw framing (tests, benchmarks, fixtures)
 export function crc(len: u32): u32 { return crc32c(RX, len); }
@@ -84,19 +96,19 @@ export function connSession(c: i32): i32 { return connLive(c) ? conn(c).sess : -
 export function login(target: i32, auth: u32, flags: u32, connectMs: u32, loginMs: u32, ioLen: u32): i32 {
   beginCall();
   const o = loginStart(target, auth, flags, connectMs, loginMs, ioLen);
-  settle();
+  done();
   return o;
 }
 export function logout(target: i32, logoutMs: u32, concurrency: u32, deadlineMs: u32, graceMs: u32, policy: u32, drainMs: u32): i32 {
   beginCall();
   const o = logoutStart(target, logoutMs, concurrency, deadlineMs, graceMs, policy, drainMs);
-  settle();
+  done();
   return o;
 }
 export function cancel(o: i32): u32 {
   beginCall();
   const hr = opCancel(o);
-  settle();
+  done();
   return hr;
 }
 export function status(o: i32): u32 { return opStatus(o); }
@@ -130,8 +142,9 @@ export function timer(id: u32): i32 {
   const kind = id >> 16, slot = <i32>(id & 0xFFFF);
   if (kind == TIMER_CONN && sessionConn(slot)) connTimer(slot);
   else if (kind == TIMER_OP) opDeadline(slot);
-  else if (kind == TIMER_TASK) taskTimer(slot);
+  else if (kind == TIMER_TASK) taskTimerFired(slot);
   else if (kind == TIMER_DRAIN) opDrainDeadline(slot);
+  else if (kind == TIMER_SESSION) askedLimit(slot);
   return done();
 }
 export function chapAnswer(c: i32, len: u32): i32 {
@@ -146,18 +159,25 @@ export function chapExpected(c: i32, len: u32): i32 {
 }
 
 // ---- SCSI commands (docs/io.md)
-// Starts a command of `kind` (CDB_* in codes.ts) on session s. Returns the task slot (its end
-// comes as ACT_TASK_DONE, maybe in this same call) or a negative ERR_*.
+// Starts a command of `kind` (CDB_* in codes.ts) on session s. Returns the task's reference
+// (the `task` of its actions; its end comes as ACT_TASK_DONE, maybe in this same call) or a
+// negative ERR_*.
 export function command(s: i32, kind: u32, lun: u32, lbaHi: u32, lbaLo: u32, count: u32, size: u32, extra: u32, timeoutMs: u32): i32 {
   beginCall();
   const t = sessLive(s) ? scsiCommand(s, kind, lun, lbaHi, lbaLo, count, size, extra, timeoutMs) : ERR_BAD_CONN;
-  settle();
+  done();
   return t;
 }
-// The caller gave up on task t: it ends now (aborted), and a sent one is aborted on the wire.
-export function abortTask(t: i32): i32 {
+// The caller gave up on the task `ref` names: it ends now (aborted), and a sent one is aborted
+// on the wire. A reference to a command that already ended does nothing.
+export function abortTask(ref: u32): i32 {
   beginCall();
-  taskAbort(t);
+  taskAbort(ref);
+  return done();
+}
+// The host asks for the rest of what an earlier call could not queue (after ACT_MORE).
+export function more(): i32 {
+  beginCall();
   return done();
 }
 export function sessionTasks(s: i32): u32 { return sessLive(s) ? sess(s).tasks : 0; }

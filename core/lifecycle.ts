@@ -4,9 +4,9 @@
 // accounting that follows, once per entry call.
 import { ACT_CLOSE, ACT_SESSION_GONE, ACT_OP_DONE, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE, T_SESSION_LOST } from "./codes";
 import { act } from "./actions";
-import { Conn, Session, conn, op, connFree, sessFree, markDirty, NONE, FL_STOPPED } from "./records";
+import { Conn, Session, conn, op, connFree, sessFree, markDirty, NONE, FL_STOPPED, SF_ASK_TIMER } from "./records";
 import { sessionTasksEnd } from "./tasks";
-import { cancelConn, cancelOp } from "./timers";
+import { cancelConn, cancelOpTimers, cancelSession } from "./timers";
 
 export function closeConn(c: Conn): void {
   if (c.state == 0) return;
@@ -18,6 +18,7 @@ export function closeConn(c: Conn): void {
 
 export function sessionGone(s: Session): void {
   sessionTasksEnd(s, T_SESSION_LOST, false);
+  if (s.flags & SF_ASK_TIMER) { s.flags &= ~SF_ASK_TIMER; cancelSession(s); }
   if (s.conn != NONE) closeConn(conn(<i32>s.conn));
   s.conn = NONE;
   act(ACT_SESSION_GONE, <u32>s.index);
@@ -28,18 +29,18 @@ export function opFinish(o: i32, hr: u32): void {
   const r = op(o);
   if (r.finished) return;
   r.finished = 1; r.hr = hr; r.percent = 100;
-  cancelOp(o);
+  cancelOpTimers(r);
   // The answer a later cancel() gets is decided now, while the core still knows why it ended.
   const lateCancel = r.cancelled ? VDS_E_OPERATION_CANCELED : VDS_E_CANCEL_TOO_LATE;
   act(ACT_OP_DONE, <u32>o, hr, lateCancel);
   r.type = 0;
 }
 
-// A session of operation o reached its end (wasSent: its Logout had gone out).
-export function opSessionEnded(o: i32, ok: bool, wasSent: bool): void {
+// A session of operation o reached its end. How many Logouts are on the wire is never counted
+// here: pump() counts the sessions that are in LS_SENT when it needs to know.
+export function opSessionEnded(o: i32, ok: bool): void {
   const r = op(o);
   if (r.type == 0) return;
-  if (wasSent) r.inflight--;
   r.done++;
   if (ok) r.ok++;
   markDirty(o);

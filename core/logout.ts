@@ -7,9 +7,9 @@ import { S_OK, VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_TIMEOUT, ACT_SESSION_RESULT, ACT
   R_RESPONSE_3_CLEANUP_FAILED, T_ABORTED_BY_LOGOUT } from "./codes";
 import { act } from "./actions";
 import { be16, be32 } from "./mem";
-import { Conn, Session, conn, op, nextItt, NONE, LS_PENDING, LS_SENT, LS_FINISHED, SF_CLOSING, SF_DISCOVERY, FL_STOPPED } from "./records";
+import { Conn, Session, conn, op, nextItt, NONE, LS_SENT, LS_FINISHED, SF_CLOSING, SF_DISCOVERY, SF_ASK_TIMER, FL_STOPPED } from "./records";
 import { pduBegin, pduEnd, stamp } from "./send";
-import { armConn, cancelConn, CT_LOGOUT, CT_GRACE } from "./timers";
+import { armConn, cancelConn, cancelSession, CT_LOGOUT, CT_GRACE } from "./timers";
 import { sessionGone, opSessionEnded } from "./lifecycle";
 import { sessionTasksEnd } from "./tasks";
 
@@ -21,6 +21,7 @@ export function logoutSend(s: Session): bool {
   // Whatever is still in flight ends now: the target terminates it with the session (RFC 7143
   // §11.14), and what it still sends for those commands is dropped.
   sessionTasksEnd(s, T_ABORTED_BY_LOGOUT, true);
+  if (s.flags & SF_ASK_TIMER) { s.flags &= ~SF_ASK_TIMER; cancelSession(s); }
   const p = pduBegin(c, 0);
   const itt = nextItt(s);
   // Immediate (goes out even with the window closed), F=1, reason 0 (close the session);
@@ -32,12 +33,6 @@ export function logoutSend(s: Session): bool {
   s.lstate = LS_SENT;
   armConn(c, CT_LOGOUT, s.logoutMs);
   return true;
-}
-
-// The Logout of a session an operation holds counts against that operation's cap.
-export function logoutSendCounted(s: Session): void {
-  if (s.lstate == LS_PENDING && s.op != NONE) op(<i32>s.op).inflight++;
-  logoutSend(s);
 }
 
 // A Logout Response on a connection in S6.
@@ -65,7 +60,6 @@ export function logoutResponse(c: Conn, s: Session, p: usize): void {
 // The one end of every teardown: close, report, free, record for the operation.
 export function sessionFinish(s: Session, reason: u32, t2w: u32, t2r: u32): void {
   const o = s.op;
-  const wasSent = s.lstate == LS_SENT;
   s.lstate = LS_FINISHED;
   if (s.conn != NONE) cancelConn(conn(<i32>s.conn));
   const timedOut = o != NONE && op(<i32>o).timedOut != 0;
@@ -73,7 +67,7 @@ export function sessionFinish(s: Session, reason: u32, t2w: u32, t2r: u32): void
   if (o != NONE && op(<i32>o).type == ASYNC_LOGOUTFROMTARGET) act(ACT_SESSION_RESULT, o, <u32>s.index, reason, hr, t2w, t2r, s.drained, s.aborted);
   else if (!(s.flags & SF_DISCOVERY)) act(ACT_EVENT, <u32>s.index, EV_SESSION_LOGGED_OUT, reason, t2w, t2r); // a discovery session is no one's
   sessionGone(s);
-  if (o != NONE) opSessionEnded(<i32>o, reason == R_LOGGED_OUT, wasSent);
+  if (o != NONE) opSessionEnded(<i32>o, reason == R_LOGGED_OUT);
 }
 
 // The connection of a closing (already logged-out) session reached FIN or its grace ran out.

@@ -5,13 +5,13 @@ import { S_OK, ACT_PROGRESS, ACT_SESSION_RESULT, ACT_JOINED, ASYNC_LOGOUTFROMTAR
   VDS_E_OPERATION_PENDING, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE, VDS_E_TIMEOUT,
   VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_ISCSI_LOGOUT_INCOMPLETE, VDS_E_ISCSI_SESSION_NOT_FOUND,
   VDS_E_OBJECT_NOT_FOUND, E_INVALIDARG,
-  Q3_LOGGED_IN, S5_LOGGED_IN, R_CANCELLED_BEFORE_SEND, R_TIMEOUT, R_BUSY, INFLIGHT_DRAIN, INFLIGHT_REFUSE,
-  TIMER_DRAIN, ACT_ARM } from "./codes";
+  Q3_LOGGED_IN, S5_LOGGED_IN, R_CANCELLED_BEFORE_SEND, R_TIMEOUT, R_BUSY, INFLIGHT_DRAIN, INFLIGHT_REFUSE } from "./codes";
 import { act } from "./actions";
-import { Operation, Session, sessionCap, opCap, targetCap, op, opLive, opAlloc, sess, conn, targetLive, takeDirty, markDirty, LS_DRAINING, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY, SF_CLOSING } from "./records";
-import { armOp } from "./timers";
+import { Operation, Session, sessionCap, opCap, targetCap, op, opLive, opAlloc, sess, conn, targetLive, takeDirty, markDirty,
+  takeSessionsDirty, markSessionsDirty, LS_DRAINING, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY, SF_CLOSING, SF_ASKED } from "./records";
+import { armOp, armDrain, drainFired } from "./timers";
 import { opFinish } from "./lifecycle";
-import { logoutSendCounted, sessionFinish, closingDone } from "./logout";
+import { logoutSend, sessionFinish, closingDone } from "./logout";
 import { durationOk, cancelLogin, deadlineLogin } from "./login";
 
 function progress(r: Operation): void {
@@ -27,13 +27,28 @@ function aggregate(r: Operation): u32 {
   return r.ok == 0 ? VDS_E_ISCSI_LOGOUT_FAILED : VDS_E_ISCSI_LOGOUT_INCOMPLETE;
 }
 
-// Starts Logouts until the concurrency cap is reached or nothing is pending.
+// Starts Logouts until the concurrency cap is reached or nothing is pending. What is on the wire
+// is counted from the sessions themselves each time, so no path can leave the count wrong.
 function pump(r: Operation): void {
   if (r.cancelled || r.timedOut) return;
-  for (let i = 0; i < sessionCap() && r.inflight < r.concurrency; i++) {
+  let sent: u32 = 0;
+  for (let i = 0; i < sessionCap(); i++) {
+    const s = sess(i);
+    if (s.state != 0 && s.op == <u32>r.index && s.lstate == LS_SENT) sent++;
+  }
+  for (let i = 0; i < sessionCap() && sent < r.concurrency; i++) {
     const s = sess(i);
     if (s.state == 0 || s.op != <u32>r.index || s.lstate != LS_PENDING) continue;
-    logoutSendCounted(s);
+    if (logoutSend(s)) sent++;
+  }
+}
+
+// Sessions the target asked to log out, whose drain just ended: their Logout goes now, outside
+// any operation's cap (the target set the limit).
+function pumpAsked(): void {
+  for (let i = 0; i < sessionCap(); i++) {
+    const s = sess(i);
+    if (s.state != 0 && s.lstate == LS_PENDING && (s.op == NONE || (s.flags & SF_ASKED))) logoutSend(s);
   }
 }
 
@@ -41,6 +56,7 @@ function pump(r: Operation): void {
 // or start their next Logouts. Starting one can end a session at once, hence the loop.
 export function settle(): void {
   while (takeDirty()) {
+    if (takeSessionsDirty()) pumpAsked();
     for (let i = 0; i < opCap(); i++) {
       const r = op(i);
       if (r.type == 0 || !r.dirty) continue;
@@ -92,7 +108,7 @@ export function logoutStart(target: i32, logoutMs: u32, concurrency: u32, deadli
   r.total = enroll(r, false);
   if (r.total == 0) { opFinish(o, VDS_E_ISCSI_SESSION_NOT_FOUND); return o; }
   if (r.done >= r.total) { opFinish(o, aggregate(r)); return o; }
-  if (deadlineMs > 0) armOp(o, deadlineMs);
+  if (deadlineMs > 0) armOp(r, deadlineMs);
   pump(r);
   return o;
 }
@@ -120,10 +136,11 @@ function enroll(r: Operation, joining: bool): u32 {
     }
     s.op = <u32>r.index; s.lstate = LS_PENDING;
     s.logoutMs = r.logoutMs; s.graceMs = r.graceMs;
-    // 'drain': its commands run to their end (bounded by drainMs) before its Logout goes out.
-    if (s.tasks && r.inflightPolicy == INFLIGHT_DRAIN) {
+    // 'drain': its commands run to their end (bounded by drainMs) before its Logout goes out;
+    // a session joining after the drain deadline passed has no drain left.
+    if (s.tasks && r.inflightPolicy == INFLIGHT_DRAIN && r.drainArmed != 2) {
       s.lstate = LS_DRAINING;
-      if (!r.drainArmed) { r.drainArmed = 1; act(ACT_ARM, (TIMER_DRAIN << 16) | <u32>r.index, r.drainMs); }
+      armDrain(r);
     }
   }
   return n;
@@ -132,12 +149,14 @@ function enroll(r: Operation, joining: bool): u32 {
 @inline function unsent(s: Session): bool { return s.lstate == LS_PENDING || s.lstate == LS_DRAINING; }
 
 // Unsent sessions leave the operation still logged in, with `reason`; commands they were
-// draining go on.
+// draining go on. One the target asked to log out goes on doing so, on its own.
 function releasePending(r: Operation, reason: u32, hr: u32): void {
   for (let i = 0; i < sessionCap(); i++) {
     const s = sess(i);
     if (s.state == 0 || s.op != <u32>r.index || !unsent(s)) continue;
-    s.op = NONE; s.lstate = LS_NONE;
+    s.op = NONE;
+    if (!(s.flags & SF_ASKED)) s.lstate = LS_NONE;
+    else if (s.lstate == LS_PENDING) markSessionsDirty();
     act(ACT_SESSION_RESULT, <u32>r.index, <u32>i, reason, hr, 0, 0, s.drained, s.aborted);
     r.done++;
   }
@@ -182,6 +201,7 @@ export function opDeadline(o: i32): void {
 // The drain deadline: sessions still draining log out now; their commands end aborted-by-logout.
 export function opDrainDeadline(o: i32): void {
   if (!opLive(o) || op(o).finished) return;
+  drainFired(op(o));
   for (let i = 0; i < sessionCap(); i++) {
     const s = sess(i);
     if (s.state != 0 && s.op == <u32>o && s.lstate == LS_DRAINING) { s.lstate = LS_PENDING; markDirty(o); }

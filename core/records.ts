@@ -3,7 +3,7 @@
 // above the static data, once (memory grows then and never again). Each record starts with the
 // fields set once at init (its index and the addresses of its buffers); everything after
 // `state` is zeroed by one reset, so a field added later cannot be forgotten.
-import { MAX_TASKS, MAX_SESSIONS_LIMIT, MAX_RECV_DSL, K_COUNT, S1_FREE, Q1_FREE,
+import { MAX_TASKS, MAX_SESSIONS_LIMIT, MAX_RECV_DSL, K_COUNT, S1_FREE, Q1_FREE, TMF_DEFAULT_MS,
   LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST } from "./codes";
 
 export const NONE: u32 = 0xFFFFFFFF;
@@ -106,6 +106,8 @@ export function connFree(r: Conn): void { r.state = 0; r.timerKind = 0; }
   busyIn: u32;         // 1 + the operation that refused it as busy (a join does not take it again)
   textPending: u32;    // discovery: a Text Request waits for the command window to open
   textTtt: u32;        // ... echoing this Target Transfer Tag (0xFFFFFFFF: the first request)
+  held: u32;           // task records it holds: commands in flight and aborted ones not yet answered
+  tmfMs: u32;          // how long a task management request waits for its answer
 }
 export const STR_SIZE: u32 = 256;
 export const STR_INITIATOR: u32 = 0;
@@ -121,6 +123,8 @@ export const SF_DISCOVERY: u32 = 4;
 export const SF_HD_ON: u32 = 8;     // negotiated and active
 export const SF_DD_ON: u32 = 16;
 export const SF_CLOSING: u32 = 32;  // logged out; waiting for FIN or the grace timer
+export const SF_ASKED: u32 = 64;    // the target asked it to log out: it drains, then logs out on its own
+export const SF_ASK_TIMER: u32 = 128; // ... with TIMER_SESSION armed as the limit
 // bits 8..11: the CHAP algorithms the caller allows (see login.ts)
 
 export const LS_NONE: u32 = 0;
@@ -148,7 +152,7 @@ export function sessAlloc(): Session | null {
     memory.fill(at, 0, SESS_SIZE - offsetof<Session>("state"));
     r.state = Q1_FREE; r.conn = NONE; r.target = NONE; r.op = NONE;
     r.cmdSN = 1; r.expCmdSN = 1; r.maxCmdSN = 1; r.nextItt = 1;
-    r.logoutMs = 15000; r.graceMs = 1000;
+    r.logoutMs = 15000; r.graceMs = 1000; r.tmfMs = TMF_DEFAULT_MS;
     store<u32>(r.carry, 0);
     return r;
   }
@@ -168,11 +172,14 @@ export function nextItt(r: Session): u32 {
 }
 
 // ---- SCSI tasks (docs/io.md): one per command, from the call that starts it until the
-// target's last word on it (a task ended early for its caller stays ABORTING until then).
+// target's last word on it (a task ended early for its caller stays ABORTING until then, or
+// until task management escalation ends it).
 @unmanaged export class Task {
   index: i32;
   cdb: usize;          // 16 bytes
-  gen: u32;            // bumped at every allocation: part of the ITT, so a stale ITT never matches
+  gen: u32;            // bumped at every ITT it takes: part of the ITT, so a stale ITT never matches
+  serial: u32;         // bumped at every allocation: with the slot, the handle the host holds (taskRef)
+  endedItt: u32;       // the ITT of the last aborted command this slot held: its late answers are dropped
   state: u32;          // 0 free, TS_*
   sess: i32;
   itt: u32;
@@ -187,7 +194,12 @@ export function nextItt(r: Session): u32 {
   expDataSN: u32;
   r2tSN: u32;          // next R2TSN expected
   timeoutMs: u32;
-  abortItt: u32;       // the ITT of our ABORT TASK for it, or NONE
+  abortItt: u32;       // the ITT of the task management request that ends it (ABORT TASK, then LUN RESET), or NONE
+  tmf: u32;            // which one is out: TMF_NONE, TMF_ABORT, TMF_LUN_RESET
+  burstTtt: u32;       // the R2T being answered: its Target Transfer Tag,
+  burstAt: u32;        // ... the next offset to send,
+  burstEnd: u32;       // ... where the burst ends (burstAt == burstEnd: nothing left to send),
+  burstSN: u32;        // ... and the next DataSN within it
 }
 export const TS_QUEUED: u32 = 1;     // waiting for the command window
 export const TS_SENT: u32 = 2;
@@ -196,6 +208,9 @@ export const TF_READ: u32 = 1;
 export const TF_WRITE: u32 = 2;
 export const TF_RETRIED: u32 = 4;    // retried once after a UNIT ATTENTION
 export const TF_STATUS: u32 = 8;     // the status came with the last Data-In (S bit)
+export const TMF_NONE: u32 = 0;
+export const TMF_ABORT: u32 = 1;     // function 1, ABORT TASK
+export const TMF_LUN_RESET: u32 = 5; // function 5, LOGICAL UNIT RESET
 
 const TASK_SIZE: usize = offsetof<Task>();
 let TASKS: usize = 0;
@@ -208,12 +223,22 @@ export function taskAlloc(s: i32): Task | null {
     if (r.state != 0) continue;
     const at = changetype<usize>(r) + offsetof<Task>("state");
     memory.fill(at, 0, TASK_SIZE - offsetof<Task>("state"));
-    r.gen++;
+    r.gen++; r.serial++;
     r.state = TS_QUEUED; r.sess = s; r.abortItt = NONE;
     memory.fill(r.cdb, 0, 16);
+    sess(s).held++;
     return r;
   }
   return null;
+}
+// The record goes back to the pool; an aborted command leaves its ITT behind, so an answer the
+// target still sends for it is recognised as late, not as a stranger.
+export function taskFree(r: Task): void {
+  if (r.state == 0) return;
+  if (r.state == TS_ABORTING) r.endedItt = r.itt;
+  r.state = 0;
+  const s = sess(r.sess);
+  if (s.held) s.held--;
 }
 // A task's ITT: the top bit keeps it apart from the session's other ITTs (login, NOP, Logout),
 // the low 12 bits are its slot and the rest its generation.
@@ -225,6 +250,21 @@ export function taskByItt(s: i32, itt: u32): Task | null {
   const r = task(i);
   return r.state != 0 && r.sess == s && r.itt == itt ? r : null;
 }
+// An ITT that belonged to an aborted command whose record is gone.
+export function ittWasAborted(itt: u32): bool {
+  if (!(itt & 0x80000000)) return false;
+  const i = <i32>(itt & 0xFFF);
+  return i < nTasks && task(i).endedItt == itt;
+}
+// What the host holds for a command: its slot and the allocation it belongs to, so a reference
+// that outlives its command never reaches the command that reused the slot.
+export function taskRef(r: Task): u32 { return ((r.serial & 0x7FFFF) << 12) | <u32>r.index; }
+export function taskByRef(ref: u32): Task | null {
+  const i = <i32>(ref & 0xFFF);
+  if (i >= nTasks) return null;
+  const r = task(i);
+  return r.state != 0 && taskRef(r) == ref ? r : null;
+}
 
 // ---- operations (the IVdsAsync behind a handle)
 @unmanaged export class Operation {
@@ -235,7 +275,6 @@ export function taskByItt(s: i32, itt: u32): Task | null {
   total: u32;          // sessions in a logout
   done: u32;           // sessions that reached their end
   ok: u32;             // ... logged out
-  inflight: u32;       // Logouts on the wire, against the cap
   cancelled: u32;
   timedOut: u32;
   target: u32;
@@ -275,6 +314,10 @@ export function opAlloc(type: u32): Operation | null {
 let anyDirty: bool = false;
 export function markDirty(o: i32): void { op(o).dirty = 1; anyDirty = true; }
 export function takeDirty(): bool { const d = anyDirty; anyDirty = false; return d; }
+// A session with a Logout to send on its own (the target asked for it): settle() sends it.
+let sessionsDirty: bool = false;
+export function markSessionsDirty(): void { sessionsDirty = true; anyDirty = true; }
+export function takeSessionsDirty(): bool { const d = sessionsDirty; sessionsDirty = false; return d; }
 
 // ---- targets (the host maps ids and names to these slots)
 @unmanaged export class Target {

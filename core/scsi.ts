@@ -1,19 +1,25 @@
 // SCSI commands on a session (docs/io.md): CDBs, SCSI Command PDUs, the command window,
-// Data-In in order, R2T answered with Data-Out, SCSI Responses, ABORT TASK, a retry after a
-// UNIT ATTENTION. Payload bytes stay with the host: the core says which bytes go where.
-// Functions that meet a protocol error return false; the caller drops the session.
-import { ACT_DATA_IN, ACT_EVENT, EV_UNIT_ATTENTION, TIMER_TASK, ACT_ARM, ERR_NO_SLOT, ERR_BAD_FIELD,
-  ERR_BAD_CONN, S5_LOGGED_IN, Q3_LOGGED_IN, K_IMMEDIATE_DATA, K_FIRST_BURST_LENGTH, K_MAX_RECV_DSL_TARGET,
+// Data-In in order, R2T answered with paced Data-Out, SCSI Responses, Rejects, task management
+// (ABORT TASK, then LUN RESET when that fails), a retry after a UNIT ATTENTION. Payload bytes
+// stay with the host: the core says which bytes go where. Functions that meet a protocol error
+// that leaves the session untrustworthy return false; the caller drops the session.
+import { ACT_DATA_IN, ACT_EVENT, EV_UNIT_ATTENTION, EV_TASK_MANAGEMENT_FAILED, EV_LUN_RESET, EV_LATE_PDU_DROPPED,
+  ERR_NO_SLOT, ERR_SESSION_FULL, ERR_BAD_FIELD, ERR_BAD_CONN, S5_LOGGED_IN, S7_LOGOUT_REQUESTED, Q3_LOGGED_IN,
+  K_IMMEDIATE_DATA, K_FIRST_BURST_LENGTH, K_MAX_RECV_DSL_TARGET, K_MAX_BURST_LENGTH,
   CDB_RAW, CDB_TEST_UNIT_READY, CDB_INQUIRY, CDB_READ_CAPACITY_10, CDB_READ_CAPACITY_16, CDB_REPORT_LUNS, CDB_READ,
-  CDB_WRITE, CDB_SYNCHRONIZE_CACHE, DIR_READ, DIR_WRITE, T_COMPLETED, T_LOGGING_OUT, T_TARGET_FAILURE, T_TIMEOUT,
-  T_ABORTED } from "./codes";
-import { act, txAlloc } from "./actions";
+  CDB_WRITE, CDB_SYNCHRONIZE_CACHE, DIR_READ, DIR_WRITE, T_LOGGING_OUT, T_TARGET_FAILURE, T_TIMEOUT,
+  T_ABORTED, T_PROTOCOL_ERROR, T_REJECTED, T_LUN_RESET, TD_UNDERFLOW, PE_R2T_BEYOND_BURST, PE_R2T_OUTSTANDING,
+  PE_SHORT_DATA } from "./codes";
+import { act, txAlloc, roomToSend } from "./actions";
 import { TX, IO, RX, be16, be24, be32, put32, snGt } from "./mem";
-import { Conn, Session, Task, taskCap, conn, sess, task, taskAlloc, taskByItt, taskItt, nextItt, NONE, LS_NONE,
-  TS_QUEUED, TS_SENT, TS_ABORTING, TF_READ, TF_WRITE, TF_RETRIED } from "./records";
+import { Conn, Session, Task, taskCap, conn, sess, task, taskAlloc, taskFree, taskByItt, taskByRef, taskItt, taskRef,
+  ittWasAborted, nextItt, NONE, LS_NONE, TS_QUEUED, TS_SENT, TS_ABORTING, TF_READ, TF_WRITE, TF_RETRIED, TMF_NONE,
+  TMF_ABORT, TMF_LUN_RESET } from "./records";
 import { pduBegin, pduEnd, pduEndWithPayload, stamp } from "./send";
 import { sessionParam } from "./keys";
-import { taskEnd } from "./tasks";
+import { taskEnd, taskAnswered, taskRelease } from "./tasks";
+import { armTask, cancelTask } from "./timers";
+import { OP_SCSI_CMD, OP_TMF_REQ } from "./pdu";
 
 // ---- starting a command
 // LUN, single level (SAM-5 §4.7): peripheral addressing below 256, flat space up to 16383.
@@ -68,23 +74,31 @@ function buildCdb(t: Task, kind: u32, lbaHi: u32, lbaLo: u32, count: u32, size: 
   return false;
 }
 
-// Returns the task slot (a command refused for a leaving session ends at once, in this call),
-// or a negative ERR_*.
+// The most task records one session may hold (commands in flight and aborted ones the target
+// has not answered yet): half the adapter's pool unless init() says otherwise, so one session
+// whose target stops answering cannot starve the others (docs/io.md).
+let perSession: u32 = 0xFFFFFFFF;
+export function scsiInit(limit: u32): void { perSession = limit; }
+
+// Returns the task's reference (a command refused for a leaving session ends at once, in this
+// call), or a negative ERR_*.
 export function scsiCommand(si: i32, kind: u32, lun: u32, lbaHi: u32, lbaLo: u32, count: u32, size: u32, extra: u32, timeoutMs: u32): i32 {
   const s = sess(si);
   if (s.state != Q3_LOGGED_IN || s.conn == NONE) return ERR_BAD_CONN;
   if (lun > 16383 || timeoutMs > 0x7FFFFFFF) return ERR_BAD_FIELD;
+  if (s.held >= perSession) return ERR_SESSION_FULL;
   const t = taskAlloc(si);
   if (t == null) return ERR_NO_SLOT;
-  if (!buildCdb(t, kind, lbaHi, lbaLo, count, size, extra)) { t.state = 0; return ERR_BAD_FIELD; }
+  if (!buildCdb(t, kind, lbaHi, lbaLo, count, size, extra)) { taskFree(t); return ERR_BAD_FIELD; }
   t.lunHi = lunWord(lun); t.lunLo = 0;
   t.itt = taskItt(t); t.seq = s.taskSeq++; t.timeoutMs = timeoutMs;
   s.tasks++;
+  const ref = <i32>taskRef(t);
   // A session on its way out takes no new command.
-  if (s.lstate != LS_NONE || conn(<i32>s.conn).state != S5_LOGGED_IN) { taskEnd(t, T_LOGGING_OUT, 0, 0, 0, 0, 0, 0, false); return t.index; }
-  if (timeoutMs) act(ACT_ARM, (TIMER_TASK << 16) | <u32>t.index, timeoutMs);
+  if (s.lstate != LS_NONE || conn(<i32>s.conn).state != S5_LOGGED_IN) { taskEnd(t, T_LOGGING_OUT, 0, false); return ref; }
+  if (timeoutMs) armTask(t, timeoutMs);
   scsiPump(s);
-  return t.index;
+  return ref;
 }
 
 @inline function windowOpen(s: Session): bool { return !snGt(s.cmdSN, s.maxCmdSN); }
@@ -122,11 +136,20 @@ function sendCommand(c: Conn, s: Session, t: Task): void {
 }
 
 // ---- what the target sends for a command
+// A PDU for an ITT we do not hold: an answer to a command whose abort already finished is
+// dropped (the target may answer a task it was asked to abort); any other is a protocol error.
+function stranger(s: Session, op: u32, itt: u32): bool {
+  if (!ittWasAborted(itt)) return false;
+  act(ACT_EVENT, <u32>s.index, EV_LATE_PDU_DROPPED, op, 0, 0);
+  return true;
+}
+
 // A Data-In header (streamed): which task, and where its payload goes. dinTask -1: dropped.
 export function dataInHeader(c: Conn, s: Session, p: usize): bool {
   c.dinTask = -1;
-  const t = taskByItt(s.index, be32(p + 16));
-  if (t == null) return false;
+  const itt = be32(p + 16);
+  const t = taskByItt(s.index, itt);
+  if (t == null) return stranger(s, <u32>load<u8>(p) & 0x3F, itt);
   if (t.state == TS_ABORTING) return true;
   const dsl = be24(p + 5);
   const off = be32(p + 40);
@@ -138,46 +161,85 @@ export function dataInHeader(c: Conn, s: Session, p: usize): bool {
 }
 export function dataInPiece(c: Conn, p: usize, n: u32): void {
   if (c.dinTask < 0) return;
-  act(ACT_DATA_IN, <u32>c.dinTask, <u32>(p - RX), n, c.dinOffset);
+  const t = task(c.dinTask);
+  act(ACT_DATA_IN, taskRef(t), <u32>(p - RX), n, c.dinOffset);
   c.dinOffset += n;
-  task(c.dinTask).dataIn += n;
+  t.dataIn += n;
 }
 // The end of a Data-In: with the S bit it carries the command's status.
 export function dataInEnd(c: Conn): void {
   if (c.dinTask < 0 || !(c.dinB1 & 0x01)) return;
   const t = task(c.dinTask);
   c.dinTask = -1;
-  taskEnd(t, T_COMPLETED, c.dinStatus, 0, c.dinB1 & 0x06, c.dinResidual, 0, 0, false);
+  answered(t, c.dinStatus, 0, c.dinB1 & 0x06, c.dinResidual, 0, 0);
 }
 
-// R2T: send the Data-Out it asks for, in PDUs no larger than the target takes.
+// The target's status for a command. GOOD for a read vouches for every byte up to the transfer
+// length less the residual: a read that got fewer never resolves over bytes nobody wrote.
+function answered(t: Task, status: u32, response: u32, flags: u32, residual: u32, senseAt: u32, senseLen: u32): void {
+  if ((t.flags & TF_READ) && status == 0 && response == 0) {
+    const owed = t.edtl - (flags & TD_UNDERFLOW ? min(residual, t.edtl) : 0);
+    if (t.dataIn < owed) { taskEnd(t, T_PROTOCOL_ERROR, PE_SHORT_DATA, false); return; }
+  }
+  taskAnswered(t, status, response, flags, residual, senseAt, senseLen);
+}
+
+// R2T: the burst it asks for is recorded and answered by the Data-Out pump, a bounded number of
+// PDUs per call, so no R2T can ask for more work than one call may queue.
 export function r2t(c: Conn, s: Session, p: usize): bool {
-  const t = taskByItt(s.index, be32(p + 16));
-  if (t == null) return false;
+  const itt = be32(p + 16);
+  const t = taskByItt(s.index, itt);
+  if (t == null) return stranger(s, <u32>load<u8>(p) & 0x3F, itt);
   if (t.state == TS_ABORTING) return true;
   const off = be32(p + 40), len = be32(p + 44);
   if (t.state != TS_SENT || !(t.flags & TF_WRITE) || be32(p + 36) != t.r2tSN || len == 0 || <u64>off + <u64>len > <u64>t.edtl) return false;
   t.r2tSN++;
-  const ttt = be32(p + 20);
-  const most = max<u32>(512, sessionParam(s, K_MAX_RECV_DSL_TARGET));
-  let sn: u32 = 0;
-  for (let at = off; at < off + len; sn++) {
-    const n = min(most, off + len - at);
-    const q = pduBegin(c, 0);
-    stamp(q, 0x05, at + n == off + len ? 0x80 : 0, t.itt, ttt, 0, c.expStatSN);
-    put32(q + 8, t.lunHi); put32(q + 12, t.lunLo);
-    put32(q + 36, sn); put32(q + 40, at);
-    pduEndWithPayload(t, at, n);
-    at += n;
-  }
+  // RFC 7143 §13.13: a burst is at most MaxBurstLength; we offer MaxOutstandingR2T=1, so a
+  // second R2T while the first is still being answered breaks the negotiation too. Either ends
+  // that command (aborted on the wire), not the session.
+  if (len > sessionParam(s, K_MAX_BURST_LENGTH)) { taskStop(t, T_PROTOCOL_ERROR, PE_R2T_BEYOND_BURST); return true; }
+  if (t.burstAt != t.burstEnd) { taskStop(t, T_PROTOCOL_ERROR, PE_R2T_OUTSTANDING); return true; }
+  t.burstTtt = be32(p + 20); t.burstAt = off; t.burstEnd = off + len; t.burstSN = 0;
+  bursts = true;
+  dataOutPump();
   return true;
+}
+
+// The Data-Out pump: sends what the bursts still owe while this call's queue has room for it
+// and for one more peer PDU. Returns true when a burst still owes data (the host calls more()).
+let bursts: bool = false;
+export function dataOutPump(): bool {
+  if (!bursts) return false;
+  bursts = false;
+  for (let i = 0; i < taskCap(); i++) {
+    const t = task(i);
+    if (t.burstAt == t.burstEnd) continue;
+    const s = sess(t.sess);
+    const st = t.state == TS_SENT && s.conn != NONE ? conn(<i32>s.conn).state : 0;
+    // Nothing goes out after our Logout, nor for a command that ended.
+    if (st != S5_LOGGED_IN && st != S7_LOGOUT_REQUESTED) { t.burstAt = t.burstEnd; continue; }
+    const c = conn(<i32>s.conn);
+    const most = max<u32>(512, sessionParam(s, K_MAX_RECV_DSL_TARGET));
+    while (t.burstAt < t.burstEnd) {
+      if (!roomToSend()) { bursts = true; return true; }
+      const at = t.burstAt, n = min(most, t.burstEnd - at);
+      const q = pduBegin(c, 0);
+      stamp(q, 0x05, at + n == t.burstEnd ? 0x80 : 0, t.itt, t.burstTtt, 0, c.expStatSN);
+      put32(q + 8, t.lunHi); put32(q + 12, t.lunLo);
+      put32(q + 36, t.burstSN++); put32(q + 40, at);
+      pduEndWithPayload(t, at, n);
+      t.burstAt = at + n;
+    }
+  }
+  return false;
 }
 
 // SCSI Response: the command's status, residual and sense data.
 export function scsiResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u32): bool {
-  const t = taskByItt(s.index, be32(p + 16));
-  if (t == null) return false;
-  if (t.state == TS_ABORTING) { t.state = 0; return true; }
+  const itt = be32(p + 16);
+  const t = taskByItt(s.index, itt);
+  if (t == null) return stranger(s, <u32>load<u8>(p) & 0x3F, itt);
+  if (t.state == TS_ABORTING) { taskRelease(t); return true; }   // the target's last word on it
   if (t.state != TS_SENT) return false;
   const response = <u32>load<u8>(p, 2), status = <u32>load<u8>(p, 3);
   let senseAt: u32 = 0, senseLen: u32 = 0;
@@ -189,7 +251,7 @@ export function scsiResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
     memory.copy(TX + at, data + 2, senseLen);
     senseAt = <u32>at;
   }
-  if (response != 0) { taskEnd(t, T_TARGET_FAILURE, status, response, 0, 0, senseAt, senseLen, false); return true; }
+  if (response != 0) { taskEnd(t, T_TARGET_FAILURE, response, false); return true; }
   // CHECK CONDITION with UNIT ATTENTION (sense key 6, fixed or descriptor format): the target
   // tells us something changed (power on, reset, LUN inventory); the command is sent again once.
   if (status == 0x02 && senseLen >= 3 && !(t.flags & TF_RETRIED)) {
@@ -201,45 +263,121 @@ export function scsiResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
       const ascq = senseLen >= 14 || descriptor ? <u32>load<u8>(data + 2 + (descriptor ? 3 : 13)) : 0;
       act(ACT_EVENT, <u32>s.index, EV_UNIT_ATTENTION, asc, ascq, 0);
       t.flags |= TF_RETRIED;
-      t.dataIn = 0; t.expDataSN = 0; t.r2tSN = 0;
+      t.dataIn = 0; t.expDataSN = 0; t.r2tSN = 0; t.burstAt = 0; t.burstEnd = 0;
       t.gen++; t.itt = taskItt(t);
       t.state = TS_QUEUED;
       scsiPump(s);
       return true;
     }
   }
-  taskEnd(t, T_COMPLETED, status, response, <u32>load<u8>(p, 1) & 0x06, be32(p + 44), senseAt, senseLen, false);
+  answered(t, status, response, <u32>load<u8>(p, 1) & 0x06, be32(p + 44), senseAt, senseLen);
   return true;
 }
 
-// Task Management Function Response: the target's last word on a task we aborted.
-export function tmfResponse(s: Session, p: usize): void {
-  const itt = be32(p + 16);
+// A Reject whose data is the header of a PDU of ours. A rejected SCSI Command gets nothing more
+// from the target (RFC 7143 §11.17): it ends now, with the reason. A rejected task management
+// request failed: the escalation goes on. Returns false when the session must be dropped.
+export function scsiRejected(s: Session, reason: u32, hdr: usize): bool {
+  const op = <u32>load<u8>(hdr) & 0x3F, itt = be32(hdr + 16);
+  if (op == OP_SCSI_CMD) {
+    const t = taskByItt(s.index, itt);
+    if (t != null) taskEnd(t, T_REJECTED, reason, false);
+    return true;
+  }
+  if (op == OP_TMF_REQ) return tmfAnswered(s, itt, 255);
+  return true;
+}
+
+// Task Management Function Response: the target's word on a task management request of ours.
+export function tmfResponse(s: Session, p: usize): bool { return tmfAnswered(s, be32(p + 16), <u32>load<u8>(p, 2)); }
+
+// Response 0 (Function complete) ends what the request was for. Any other answer (task does not
+// exist, not supported, rejected, ...) leaves the task possibly running at the target
+// (RFC 7143 §11.6.1), so the escalation goes on as open-iscsi's does: ABORT TASK, then LUN RESET,
+// then the connection is dropped. Returns false for that last step.
+function tmfAnswered(s: Session, itt: u32, response: u32): bool {
+  let t: Task | null = null;
+  for (let i = 0; i < taskCap() && t == null; i++) {
+    const r = task(i);
+    if (r.state == TS_ABORTING && r.sess == s.index && r.abortItt == itt && r.tmf != TMF_NONE) t = r;
+  }
+  if (t == null) return true;                           // an answer to nothing we wait for
+  if (response != 0) return tmfFailed(s, t, response);
+  if (t.tmf == TMF_ABORT) { taskRelease(t); return true; }
+  lunReset(s, t.lunHi, itt);
+  return true;
+}
+
+// The task management request for t got no good answer (response; 256: none in time).
+function tmfFailed(s: Session, t: Task, response: u32): bool {
+  // Once our Logout is out, the logout's own end (response, timer, FIN) frees the task.
+  const st = s.conn != NONE ? conn(<i32>s.conn).state : 0;
+  if (st != S5_LOGGED_IN && st != S7_LOGOUT_REQUESTED) return true;
+  act(ACT_EVENT, <u32>s.index, EV_TASK_MANAGEMENT_FAILED, t.tmf, response, 0);
+  if (t.tmf == TMF_LUN_RESET) return false;
+  tmfSend(t, TMF_LUN_RESET);
+  return true;
+}
+
+// The LUN was reset: the target ended every task on it. Aborted ones are freed; those still live
+// for their callers end lun-reset (no answer will come for them); queued ones were never sent.
+function lunReset(s: Session, lunHi: u32, itt: u32): void {
+  act(ACT_EVENT, <u32>s.index, EV_LUN_RESET, lunNumber(lunHi), 0, 0);
   for (let i = 0; i < taskCap(); i++) {
     const t = task(i);
-    if (t.state == TS_ABORTING && t.sess == s.index && t.abortItt == itt) { t.state = 0; return; }
+    if (t.state == 0 || t.sess != s.index || t.lunHi != lunHi) continue;
+    if (t.state == TS_ABORTING) taskRelease(t);
+    else if (t.state == TS_SENT) taskEnd(t, T_LUN_RESET, 0, false);
   }
+}
+function lunNumber(w: u32): u32 { return (w >> 16) & 0x3FFF; }
+
+// Sends task management function fn (Immediate) for t and arms its answer timer. A LUN RESET
+// already out for t's LUN is shared rather than sent twice. Sent on a connection still in full
+// feature only: after our Logout nothing goes out, and the logout's own end frees the task.
+function tmfSend(t: Task, fn: u32): void {
+  const s = sess(t.sess);
+  if (s.conn == NONE) return;
+  const c = conn(<i32>s.conn);
+  if (c.state != S5_LOGGED_IN && c.state != S7_LOGOUT_REQUESTED) return;
+  if (fn == TMF_LUN_RESET) {
+    for (let i = 0; i < taskCap(); i++) {
+      const r = task(i);
+      if (r.state != TS_ABORTING || r.sess != s.index || r.tmf != TMF_LUN_RESET || r.lunHi != t.lunHi) continue;
+      t.abortItt = r.abortItt; t.tmf = TMF_LUN_RESET; cancelTask(t);
+      return;
+    }
+  }
+  const p = pduBegin(c, 0);
+  const itt = nextItt(s);
+  stamp(p, 0x42, 0x80 | fn, itt, fn == TMF_ABORT ? t.itt : 0xFFFFFFFF, s.cmdSN, c.expStatSN);
+  put32(p + 8, t.lunHi); put32(p + 12, t.lunLo);
+  // RefCmdSN names the task to abort; ExpDataSN (36) is reserved but for TASK REASSIGN (§11.5).
+  if (fn == TMF_ABORT) put32(p + 32, t.cmdSN);
+  pduEnd(0);
+  t.abortItt = itt; t.tmf = fn;
+  armTask(t, s.tmfMs);
 }
 
 // ---- ending a command early
-// The caller gave up (aborted) or its time ran out: a command not sent yet just ends; a sent one
-// ends for its caller now and is aborted on the wire with ABORT TASK (Immediate).
-export function taskStop(ti: i32, reason: u32): void {
-  const t = task(ti);
+// The caller gave up (aborted), its time ran out or the target broke a rule for it: a command
+// not sent yet just ends; a sent one ends for its caller now and is aborted on the wire.
+function taskStop(t: Task, reason: u32, detail: u32): void {
   if (t.state != TS_QUEUED && t.state != TS_SENT) return;
   const sent = t.state == TS_SENT;
-  taskEnd(t, reason, 0, 0, 0, 0, 0, 0, sent);
-  if (!sent) return;
-  const s = sess(t.sess);
-  const c = conn(<i32>s.conn);
-  if (c.state != S5_LOGGED_IN) return;
-  const p = pduBegin(c, 0);
-  const itt = nextItt(s);
-  stamp(p, 0x42, 0x81, itt, t.itt, s.cmdSN, c.expStatSN);  // ABORT TASK, Referenced Task Tag at 20
-  put32(p + 8, t.lunHi); put32(p + 12, t.lunLo);
-  put32(p + 32, t.cmdSN); put32(p + 36, t.expDataSN);
-  pduEnd(0);
-  t.abortItt = itt;
+  taskEnd(t, reason, detail, sent);
+  if (sent) tmfSend(t, TMF_ABORT);
 }
-export function taskTimer(ti: i32): void { if (ti >= 0 && ti < taskCap()) taskStop(ti, T_TIMEOUT); }
-export function taskAbort(ti: i32): void { if (ti >= 0 && ti < taskCap()) taskStop(ti, T_ABORTED); }
+// The task's timer: the caller's deadline while it is live, else its task management request's.
+// Returns false when the session must be dropped.
+export function taskTimer(ti: i32): bool {
+  if (ti < 0 || ti >= taskCap()) return true;
+  const t = task(ti);
+  if (t.state == TS_QUEUED || t.state == TS_SENT) { taskStop(t, T_TIMEOUT, 0); return true; }
+  if (t.state == TS_ABORTING && t.tmf != TMF_NONE) return tmfFailed(sess(t.sess), t, 256);
+  return true;
+}
+export function taskAbort(ref: u32): void {
+  const t = taskByRef(ref);
+  if (t != null) taskStop(t, T_ABORTED, 0);
+}

@@ -4,7 +4,7 @@ import { ACT_SEND, ACT_SEND_DATA } from "./codes";
 import { TX, pad4, put24, put32 } from "./mem";
 import { act, txAlloc, txShrink } from "./actions";
 import { crc32c } from "./crc32c";
-import { Conn, Task, sess, SF_HD_ON, SF_DD_ON } from "./records";
+import { Conn, Task, sess, taskRef, SF_HD_ON, SF_DD_ON } from "./records";
 
 let curConn: i32 = -1;
 let curAt: u32 = 0;
@@ -55,5 +55,5 @@ export function pduEndWithPayload(t: Task, offset: u32, plen: u32): void {
   let n: u32 = 48;
   if (curHd) { store<u32>(p + 48, crc32c(p, 48)); n += 4; }
   txShrink(curAt, n);
-  act(ACT_SEND_DATA, <u32>curConn, curAt, n, <u32>t.index, offset, plen, pad4(plen) - plen, curDd && plen > 0 ? 1 : 0);
+  act(ACT_SEND_DATA, <u32>curConn, curAt, n, taskRef(t), offset, plen, pad4(plen) - plen, curDd && plen > 0 ? 1 : 0);
 }

@@ -1,18 +1,24 @@
 // Ending SCSI tasks for their callers (docs/io.md): every command ends exactly once, with one
 // ACT_TASK_DONE. A task ended while the target may still speak of it stays ABORTING (its
-// later PDUs are dropped) until the target's last word or the session's end frees it.
-import { ACT_TASK_DONE, ACT_CANCEL, TIMER_TASK, T_COMPLETED, T_ABORTED_BY_LOGOUT } from "./codes";
+// later PDUs are dropped) until the target's last word, task management escalation or the
+// session's end frees it.
+import { ACT_TASK_DONE, T_COMPLETED, T_ABORTED_BY_LOGOUT } from "./codes";
 import { act } from "./actions";
-import { Task, Session, taskCap, task, sess, markDirty, NONE, TS_QUEUED, TS_ABORTING, LS_NONE, LS_DRAINING, LS_PENDING } from "./records";
+import { Task, Session, taskCap, task, taskFree, taskRef, TMF_NONE, sess, markDirty, markSessionsDirty, NONE, TS_QUEUED, TS_ABORTING,
+  LS_NONE, LS_DRAINING, LS_PENDING } from "./records";
+import { cancelTask } from "./timers";
 
-// The caller's end of a task: reported once; the record is freed now, or kept ABORTING while
-// the target still owes an answer (keep).
-export function taskEnd(t: Task, reason: u32, status: u32, response: u32, flags: u32, residual: u32, senseAt: u32, senseLen: u32, keep: bool): void {
-  if (t.state == TS_ABORTING) { if (!keep) t.state = 0; return; }   // already ended for its caller
+// The caller's end of a task: reported once, with how the target answered when it did. The
+// record is freed now, or kept ABORTING while the target still owes an answer (keep).
+function finish(t: Task, reason: u32, status: u32, response: u32, flags: u32, residual: u32, senseAt: u32, senseLen: u32, keep: bool): void {
+  if (t.state == TS_ABORTING) {                        // already ended for its caller
+    if (!keep) { if (t.tmf != TMF_NONE) cancelTask(t); taskFree(t); }
+    return;
+  }
   const s = sess(t.sess);
-  act(ACT_CANCEL, (TIMER_TASK << 16) | <u32>t.index);
-  act(ACT_TASK_DONE, <u32>t.index, reason, status, response, flags, residual, senseAt, senseLen);
-  t.state = keep ? TS_ABORTING : 0;
+  cancelTask(t);
+  act(ACT_TASK_DONE, taskRef(t), reason, status, response, flags, residual, senseAt, senseLen);
+  if (keep) t.state = TS_ABORTING; else taskFree(t);
   if (s.tasks) s.tasks--;
   if (s.lstate != LS_NONE) {
     if (reason == T_ABORTED_BY_LOGOUT) s.aborted++;
@@ -22,7 +28,25 @@ export function taskEnd(t: Task, reason: u32, status: u32, response: u32, flags:
   if (s.lstate == LS_DRAINING && s.tasks == 0) {
     s.lstate = LS_PENDING;
     if (s.op != NONE) markDirty(<i32>s.op);
+    else markSessionsDirty();
   }
+}
+
+// The target answered: status, iSCSI response, residual flags and count, sense in TX.
+export function taskAnswered(t: Task, status: u32, response: u32, flags: u32, residual: u32, senseAt: u32, senseLen: u32): void {
+  finish(t, T_COMPLETED, status, response, flags, residual, senseAt, senseLen, false);
+}
+// Ended without an answer (reason T_*; detail goes in the response field). keep: the target may
+// still speak of it, so the record stays ABORTING.
+export function taskEnd(t: Task, reason: u32, detail: u32, keep: bool): void {
+  finish(t, reason, 0, detail, 0, 0, 0, 0, keep);
+}
+
+// The target's last word on a task ended for its caller: the record goes back to the pool.
+export function taskRelease(t: Task): void {
+  if (t.state != TS_ABORTING) return;
+  if (t.tmf != TMF_NONE) cancelTask(t);
+  taskFree(t);
 }
 
 // Every task of session s still live for its caller ends with `reason`; sent ones stay ABORTING
@@ -31,6 +55,6 @@ export function sessionTasksEnd(s: Session, reason: u32, keepSent: bool): void {
   for (let i = 0; i < taskCap(); i++) {
     const t = task(i);
     if (t.state == 0 || t.sess != s.index) continue;
-    taskEnd(t, reason, 0, 0, 0, 0, 0, 0, keepSent && t.state != TS_QUEUED);
+    taskEnd(t, reason, 0, keepSent && t.state != TS_QUEUED);
   }
 }

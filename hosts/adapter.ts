@@ -35,8 +35,15 @@ export interface AdapterOptions {
    *  set aside when the adapter is made (about 15 KiB each) and never grows; a login beyond it
    *  ends E_OUTOFMEMORY. */
   maxSessions?: number;
-  /** SCSI commands in flight across the adapter (default 2048, at most 4096). */
+  /** SCSI commands in flight across the adapter (default 2048, at most 4096). Commands whose
+   *  abort the target has not answered yet still hold their place. */
   maxCommands?: number;
+  /** The most of those one session may hold (default half of maxCommands), so a session whose
+   *  target stops answering cannot starve the others. */
+  maxCommandsPerSession?: number;
+  /** How long an ABORT TASK or LUN RESET waits for the target's answer before the next step:
+   *  ABORT TASK, then LUN RESET, then the connection is dropped (default 15000). */
+  taskManagementTimeoutMs?: number;
   /** Where an error thrown by your event listener or progress callback goes (default: thrown
    *  again on its own, outside the adapter's work). */
   onCallbackError?: (err: unknown) => void;
@@ -216,6 +223,10 @@ export class Adapter {
     if (opts.initiatorName !== undefined && !ISCSI_NAME_RE.test(opts.initiatorName)) {
       throw new TypeError('initiatorName must be an iqn./eui./naa. name');
     }
+    const tmf = opts.taskManagementTimeoutMs;
+    if (tmf !== undefined && (typeof tmf !== 'number' || !Number.isInteger(tmf) || tmf < 1 || tmf > 0x7fffffff)) {
+      throw new RangeError('taskManagementTimeoutMs must be a whole number of milliseconds, 1 to 2^31-1');
+    }
     this.report = opts.onCallbackError ?? rethrowLater;
     this.id = newGuid(host.random);
     this.name = opts.initiatorName ?? `iqn.2026-11.dev.iscsi-adapter:${this.id.slice(0, 8)}`;
@@ -233,7 +244,7 @@ export class Adapter {
         };
         for (const f of this.listeners) deliver(this.report, f, e);
       },
-    }, { sessions: opts.maxSessions, tasks: opts.maxCommands });
+    }, { sessions: opts.maxSessions, tasks: opts.maxCommands, perSession: opts.maxCommandsPerSession });
   }
 
   /** A new handle over core operation `op`, and the control the adapter reports into it with. */
@@ -275,6 +286,8 @@ export class Adapter {
       this.host.random(32),
     ]];
     if (keepaliveMs) list.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.of(keepaliveMs).buffer)]);
+    const tmf = this.opts.taskManagementTimeoutMs;
+    if (tmf !== undefined) list.push([CODE.P_TMF_MS, new Uint8Array(Uint32Array.of(tmf).buffer)]);
     if (target) list.push([CODE.P_TARGET_NAME, enc.encode(target)]);
     if (a?.user) list.push([CODE.P_CHAP_USER, enc.encode(a.user)]);
     if (a?.targetUser) list.push([CODE.P_CHAP_TARGET_USER, enc.encode(a.targetUser)]);

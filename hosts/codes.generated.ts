@@ -33,6 +33,7 @@ export const CODE = {
   ERR_NOT_INITIATOR_PDU: -11,
   ERR_BAD_FIELD: -12,
   ERR_NO_SLOT: -13,
+  ERR_SESSION_FULL: -14,
   ACT_SEND: 1,
   ACT_CLOSE: 2,
   ACT_ARM: 3,
@@ -52,6 +53,7 @@ export const CODE = {
   ACT_DATA_IN: 17,
   ACT_SEND_DATA: 18,
   ACT_TASK_DONE: 19,
+  ACT_MORE: 20,
   TEXT_TARGET_NAME: 1,
   TEXT_TARGET_ADDRESS: 2,
   TEXT_NEGOTIATED: 3,
@@ -93,6 +95,9 @@ export const CODE = {
   EV_ASYNC_OTHER: 10,
   EV_KEEPALIVE_TIMEOUT: 11,
   EV_UNIT_ATTENTION: 12,
+  EV_TASK_MANAGEMENT_FAILED: 13,
+  EV_LUN_RESET: 14,
+  EV_LATE_PDU_DROPPED: 15,
   T_COMPLETED: 0,
   T_SESSION_LOST: 1,
   T_ABORTED_BY_LOGOUT: 2,
@@ -100,6 +105,12 @@ export const CODE = {
   T_TIMEOUT: 4,
   T_ABORTED: 5,
   T_TARGET_FAILURE: 6,
+  T_PROTOCOL_ERROR: 7,
+  T_REJECTED: 8,
+  T_LUN_RESET: 9,
+  PE_R2T_BEYOND_BURST: 1,
+  PE_R2T_OUTSTANDING: 2,
+  PE_SHORT_DATA: 3,
   TD_UNDERFLOW: 2,
   TD_OVERFLOW: 4,
   CDB_RAW: 0,
@@ -133,6 +144,7 @@ export const CODE = {
   P_CHAP_TARGET_USER: 4,
   P_RANDOM: 5,
   P_KEEPALIVE_MS: 7,
+  P_TMF_MS: 8,
   S1_FREE: 1,
   S2_XPT_WAIT: 2,
   S4_IN_LOGIN: 4,
@@ -147,6 +159,7 @@ export const CODE = {
   TIMER_OP: 2,
   TIMER_TASK: 3,
   TIMER_DRAIN: 4,
+  TIMER_SESSION: 5,
   DEFAULT_SESSIONS: 1024,
   DEFAULT_TASKS: 2048,
   MAX_TASKS: 4096,
@@ -154,6 +167,7 @@ export const CODE = {
   DATA_SEGMENT_MAX: 0x00040000,
   MAX_RECV_DSL: 8192,
   RX_CAP: 0x00040000,
+  TMF_DEFAULT_MS: 15000,
   DISCOVERY_GRACE_MS: 100,
   RAW_HEADER_DIGEST: 1,
   RAW_DATA_DIGEST: 2,
@@ -209,7 +223,8 @@ export type Action =
   | { kind: 'joined'; op: number }
   | { kind: 'data-in'; task: number; rxAt: number; count: number; offset: number }
   | { kind: 'send-data'; conn: number; task: number; offset: number; plen: number; pad: number; digest: number; bytes: Uint8Array }
-  | { kind: 'task-done'; task: number; reason: number; status: number; response: number; flags: number; residual: number; bytes: Uint8Array };
+  | { kind: 'task-done'; task: number; reason: number; status: number; response: number; flags: number; residual: number; bytes: Uint8Array }
+  | { kind: 'more' };
 export type ActionKind = Action['kind'];
 /** Decodes the record whose 8 words are `w`; byte ranges are copied out of `tx` (acting on
  *  one action may call the core again, which reuses TX). */
@@ -234,14 +249,15 @@ export function readAction(w: Uint32Array, tx: Uint8Array): Action {
     case 17: return { kind: 'data-in', task: w[1], rxAt: w[2], count: w[3], offset: w[4] };
     case 18: return { kind: 'send-data', conn: w[1], task: w[4], offset: w[5], plen: w[6], pad: w[7], digest: w[8], bytes: tx.slice(w[2], w[2] + w[3]) };
     case 19: return { kind: 'task-done', task: w[1], reason: w[2], status: w[3], response: w[4], flags: w[5], residual: w[6], bytes: tx.slice(w[7], w[7] + w[8]) };
+    case 20: return { kind: 'more' };
     default: throw new Error(`unknown core action ${w[0]}`);
   }
 }
 /** The names above, as types: a made-up name does not compile. */
 export type SessionReason = 'logged-out' | 'response-1-cid-not-found' | 'response-2-recovery-unsupported' | 'response-3-cleanup-failed' | 'timeout' | 'connection-lost-before-response' | 'protocol-error' | 'cancelled-before-send' | 'busy';
 export type LoginResult = 'ok' | 'auth-failed' | 'authz-failed' | 'not-found' | 'out-of-resources' | 'target-error' | 'initiator-error' | 'downgrade-refused' | 'mutual-auth-failed' | 'timeout' | 'connect-failed' | 'protocol-error' | 'transport-lost' | 'too-many-redirects' | 'cancelled' | 'negotiation-failed';
-export type TaskEnd = 'completed' | 'session-lost' | 'aborted-by-logout' | 'logging-out' | 'timeout' | 'aborted' | 'target-failure';
-export type EventType = 'async-logout-request' | 'async-drop-connection' | 'async-drop-all' | 'async-renegotiate' | 'reject' | 'nop-answered' | 'session-logged-out' | 'protocol-error' | 'connection-lost' | 'async-other' | 'keepalive-timeout' | 'unit-attention';
+export type TaskEnd = 'completed' | 'session-lost' | 'aborted-by-logout' | 'logging-out' | 'timeout' | 'aborted' | 'target-failure' | 'protocol-error' | 'rejected' | 'lun-reset';
+export type EventType = 'async-logout-request' | 'async-drop-connection' | 'async-drop-all' | 'async-renegotiate' | 'reject' | 'nop-answered' | 'session-logged-out' | 'protocol-error' | 'connection-lost' | 'async-other' | 'keepalive-timeout' | 'unit-attention' | 'task-management-failed' | 'lun-reset' | 'late-pdu-dropped';
 /** How a SCSI command ended (ACT_TASK_DONE reason), as names. */
 export const TASK_END_NAMES: Record<number, string> = {
   0: 'completed',
@@ -251,6 +267,9 @@ export const TASK_END_NAMES: Record<number, string> = {
   4: 'timeout',
   5: 'aborted',
   6: 'target-failure',
+  7: 'protocol-error',
+  8: 'rejected',
+  9: 'lun-reset',
 };
 /** Login results, as names. */
 export const LOGIN_RESULT_NAMES: Record<number, string> = {

@@ -58,8 +58,12 @@ export class Engine {
   private tasks = new Map<number, TaskSink>();
   private connecting = new Set<Promise<void>>();
 
-  constructor(private host: Host, private events: EngineEvents, limits: { sessions?: number; tasks?: number } = {}) {
-    this.core = instantiateCore(limits.sessions, limits.tasks);
+  constructor(
+    private host: Host,
+    private events: EngineEvents,
+    limits: { sessions?: number; tasks?: number; perSession?: number } = {},
+  ) {
+    this.core = instantiateCore(limits.sessions, limits.tasks, limits.perSession);
     this.v = coreViews(this.core);
   }
 
@@ -87,7 +91,7 @@ export class Engine {
   }
 
   /** Starts a SCSI command; its sink is bound before any of its actions are carried out.
-   *  Returns the task slot, or the core's negative error (nothing was started). */
+   *  Returns the task's reference, or the core's negative error (nothing was started). */
   startTask(run: (core: CoreExports) => number, sink: TaskSink): number {
     const t = run(this.core);
     const acts = this.take(this.core.actions());
@@ -95,8 +99,9 @@ export class Engine {
     this.performAll(acts);
     return t;
   }
-  abortTask(t: number): void {
-    if (this.tasks.has(t)) this.drain(this.core.abortTask(t));
+  /** The core ignores a reference to a command that already ended, whatever reused its slot. */
+  abortTask(ref: number): void {
+    if (this.tasks.has(ref)) this.drain(this.core.abortTask(ref));
   }
   tasksInFlight(): number {
     return this.tasks.size;
@@ -159,9 +164,11 @@ export class Engine {
     return this.timers.size;
   }
 
-  /** Decodes the queue before acting on any of it: acting may call the core again. */
+  /** Decodes the queue before acting on any of it: acting may call the core again. A queue
+   *  that overflowed (a core defect; peer input cannot cause it) still holds its first actCap
+   *  actions, which are carried out: throwing here would throw out of a socket callback. */
   private take(n: number): Action[] {
-    if (n < 0) throw new Error('iSCSI core action queue overflowed');
+    if (n < 0) n = this.core.actCap();
     const out: Action[] = [];
     const w = this.v.actWords;
     for (let i = 0; i < n; i++) out.push(readAction(this.v.act.subarray(i * w, i * w + w), this.v.tx));
@@ -170,8 +177,18 @@ export class Engine {
   private drain(n: number): void {
     this.performAll(this.take(n));
   }
+  /** ACT_MORE: the core had more to send than one call may queue (Data-Out for a long R2T); it
+   *  comes last in its batch, and the next batch is asked for here, one at a time. */
   private performAll(acts: Action[]): void {
-    for (const a of acts) this.perform(a);
+    for (;;) {
+      let more = false;
+      for (const a of acts) {
+        if (a.kind === 'more') more = true;
+        else this.perform(a);
+      }
+      if (!more) return;
+      acts = this.take(this.core.more());
+    }
   }
 
   private perform(a: Action): void {
@@ -262,6 +279,8 @@ export class Engine {
         break;
       case 'joined':
         break; // handled by startOp, before anything else acts
+      case 'more':
+        break; // handled by performAll, once the rest of its batch is done
     }
   }
 

@@ -177,6 +177,7 @@ export class Session {
     if (!this.live()) return rejectWith(commandError('session-lost'));
     if (opts.signal?.aborted) return rejectWith(commandError('aborted'));
     return new Promise<Ended>((resolve, reject) => {
+      let ended = false;
       const onAbort = () => this.engine.abortTask(t);
       const t = this.engine.startTask((core) => {
         if (cdb) this.engine.io().set(cdb);
@@ -193,16 +194,19 @@ export class Session {
         );
       }, {
         buffer,
-        done: (reason, status, _response, flags, residual, sense) => {
+        done: (reason, status, response, flags, residual, sense) => {
+          ended = true;
           opts.signal?.removeEventListener('abort', onAbort);
-          if (reason !== CODE.T_COMPLETED) reject(commandError(TASK_END_NAMES[reason] as CommandEndReason));
+          if (reason !== CODE.T_COMPLETED) reject(commandError(TASK_END_NAMES[reason] as CommandEndReason, response));
           else resolve({ status, residual, flags, sense });
         },
       });
       if (t === CODE.ERR_BAD_FIELD) reject(new RangeError("the command's arguments are out of range"));
       else if (t === CODE.ERR_NO_SLOT) reject(new RangeError('too many commands in flight on this adapter'));
+      else if (t === CODE.ERR_SESSION_FULL) reject(new RangeError('too many commands in flight on this session'));
       else if (t < 0) reject(commandError('session-lost'));
-      else opts.signal?.addEventListener('abort', onAbort, { once: true });
+      // A command the core ended inside startTask (refused, logging out) gets no listener.
+      else if (!ended) opts.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -2,7 +2,7 @@
 // than GOOD (ScsiError), or the transport or our own teardown ended it (IscsiError with a reason).
 import { decodeSense } from './sense.ts';
 import { IscsiError } from '../async-operation.ts';
-import { HR } from '../codes.ts';
+import { CODE, HR } from '../codes.ts';
 
 const STATUS: Record<number, string> = {
   0x02: 'CHECK CONDITION',
@@ -34,7 +34,10 @@ export type CommandEndReason =
   | 'logging-out'
   | 'timeout'
   | 'aborted'
-  | 'target-failure';
+  | 'target-failure'
+  | 'protocol-error'
+  | 'rejected'
+  | 'lun-reset';
 const EXPLAIN: Record<CommandEndReason, string> = {
   'session-lost': 'the session was lost; a write may or may not have reached the target',
   'aborted-by-logout': 'the logout ended it; a write may or may not have reached the target',
@@ -42,8 +45,38 @@ const EXPLAIN: Record<CommandEndReason, string> = {
   timeout: 'no answer in time; it was aborted (ABORT TASK)',
   aborted: 'aborted by its caller',
   'target-failure': 'the target could not complete it (iSCSI response other than 0)',
+  'protocol-error': 'the target broke a rule for this command; it was aborted (ABORT TASK) if still running',
+  rejected: 'the target rejected the command (Reject PDU); nothing more comes for it',
+  'lun-reset': 'the LUN was reset to end a command whose abort failed; a write may or may not have reached the target',
 };
+// The rule a target broke (ACT_TASK_DONE response with protocol-error, PE_* in core/codes.ts).
+const BROKEN: Record<number, string> = {
+  [CODE.PE_R2T_BEYOND_BURST]: 'an R2T asked for more than MaxBurstLength',
+  [CODE.PE_R2T_OUTSTANDING]: 'an R2T came while the previous one was still being answered',
+  [CODE.PE_SHORT_DATA]: 'status GOOD with fewer data bytes than the transfer length less the residual',
+};
+// Reject reasons, RFC 7143 §11.17.1.
+const REJECT: Record<number, string> = {
+  0x02: 'data digest error',
+  0x03: 'SNACK reject',
+  0x04: 'protocol error',
+  0x05: 'command not supported',
+  0x06: 'immediate command reject',
+  0x07: 'task in progress',
+  0x08: 'invalid data ack',
+  0x09: 'invalid PDU field',
+  0x0a: 'long operation reject',
+  0x0b: 'negotiation reset',
+  0x0c: 'waiting for logout',
+};
+const hex2 = (n: number) => '0x' + n.toString(16).padStart(2, '0');
+function detailText(reason: CommandEndReason, detail: number): string {
+  if (reason === 'protocol-error' && BROKEN[detail]) return ` (${BROKEN[detail]})`;
+  if (reason === 'rejected') return ` (reason ${hex2(detail)}${REJECT[detail] ? ', ' + REJECT[detail] : ''})`;
+  return '';
+}
 
-/** A command the transport or the logout ended: an IscsiError (E_FAIL) whose `reason` says which. */
-export const commandError = (reason: CommandEndReason): IscsiError<undefined> =>
-  new IscsiError(HR.E_FAIL, undefined, reason, `${reason}: ${EXPLAIN[reason]}`);
+/** A command the transport or the logout ended: an IscsiError (E_FAIL) whose `reason` says which;
+ *  `detail` is what the core reported beside it (the rule broken, the Reject reason). */
+export const commandError = (reason: CommandEndReason, detail = 0): IscsiError<undefined> =>
+  new IscsiError(HR.E_FAIL, undefined, reason, `${reason}: ${EXPLAIN[reason]}${detailText(reason, detail)}`);

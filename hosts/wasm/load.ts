@@ -54,7 +54,8 @@ export interface CoreExports {
     extra: number,
     timeoutMs: number,
   ): number;
-  abortTask(t: number): number;
+  abortTask(ref: number): number;
+  more(): number;
   sessionTasks(s: number): number;
   payloadPtr(): number;
   payloadCap(): number;
@@ -71,7 +72,7 @@ export interface CoreExports {
   timer(id: number): number;
   chapAnswer(c: number, len: number): number;
   chapExpected(c: number, len: number): number;
-  init(sessions: number, tasks: number): number;
+  init(sessions: number, tasks: number, perSession: number): number;
   maxSessions(): number;
   maxTasks(): number;
 }
@@ -91,15 +92,19 @@ export function coreModule(): WebAssembly.Module {
   return module;
 }
 /** One instance per caller, its tables sized for `sessions` sessions and `tasks` commands in
- *  flight (the module needs no imports at all). Its memory grows here, once. */
+ *  flight, `perSession` of them on one session at most (0: half); the module needs no imports
+ *  at all. Its memory grows here, once. */
 export function instantiateCore(
   sessions: number = CODE.DEFAULT_SESSIONS,
   tasks: number = CODE.DEFAULT_TASKS,
+  perSession = 0,
 ): CoreExports {
   const core = new WebAssembly.Instance(coreModule(), {}).exports as unknown as CoreExports;
-  if (core.init(sessions, tasks) !== 0) {
+  if (core.init(sessions, tasks, perSession) !== 0) {
     throw new RangeError(
-      `cannot size the core for ${sessions} sessions and ${tasks} commands (at most ${CODE.MAX_SESSIONS_LIMIT} and ${CODE.MAX_TASKS})`,
+      `cannot size the core for ${sessions} sessions and ${tasks} commands, ${
+        perSession || 'half'
+      } per session (at most ${CODE.MAX_SESSIONS_LIMIT} and ${CODE.MAX_TASKS}, per session at most the commands)`,
     );
   }
   return core;

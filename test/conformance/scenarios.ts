@@ -492,7 +492,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     const t = s.d.target(), { session } = login(s, t);
     const { t: task, acts } = s.d.command(session, A.CDB_TEST_UNIT_READY, { timeout: 5000 });
     s.record('testUnitReady(timeout 5000)', acts);
-    fire(s, (A.TIMER_TASK << 16) | task);
+    fire(s, (A.TIMER_TASK << 16) | (task & 0xfff)); // a task timer is per slot; the reference carries more
   },
   'io-logout-drain-waits-for-command': (s) => {
     const t = s.d.target(), { c, session } = login(s, t);

@@ -123,12 +123,14 @@ export class Script {
     return acts;
   }
   private describe(a: Action): string[] {
+    // A task's reference carries its allocation above the slot; the slot reads better.
+    const slot = (ref: number) => ref & 0xfff;
     switch (a.kind) {
       case 'send':
         return [`  -> ${describePdu(a.bytes)}`, `     ${hex(a.bytes.subarray(0, 48))}`];
       case 'send-data':
         return [
-          `  -> ${describePdu(a.bytes)} + ${a.plen} bytes of task ${a.task} from offset ${a.offset}${
+          `  -> ${describePdu(a.bytes)} + ${a.plen} bytes of task ${slot(a.task)} from offset ${a.offset}${
             a.digest ? ' + data digest' : ''
           }`,
         ];
@@ -167,13 +169,15 @@ export class Script {
       case 'joined':
         return [`  joined operation ${a.op}`];
       case 'data-in':
-        return [`  data-in: ${a.count} bytes to task ${a.task} at offset ${a.offset}`];
+        return [`  data-in: ${a.count} bytes to task ${slot(a.task)} at offset ${a.offset}`];
       case 'task-done':
         return [
-          `  task ${a.task} done: ${TASK_END_NAMES[a.reason]} status=0x${a.status.toString(16)}${
+          `  task ${slot(a.task)} done: ${TASK_END_NAMES[a.reason]} status=0x${a.status.toString(16)}${
             a.bytes.length ? ` sense=${hex(a.bytes)}` : ''
           }`,
         ];
+      case 'more':
+        return ['  more to send'];
     }
   }
 
