@@ -35,4 +35,5 @@ export type Fault =
   | 'stall' // never answers a SCSI command (answers ABORT TASK)
   | 'bad-offset' // the second Data-In of a read carries a BufferOffset 512 bytes off
   | 'check-condition' // every READ ends CHECK CONDITION, MEDIUM ERROR / UNRECOVERED READ ERROR
+  | 'descriptor-sense' // like 'check-condition', in descriptor format with the LBA in an Information descriptor
   | 'unit-attention'; // the first command after login ends CHECK CONDITION, UNIT ATTENTION / POWER ON

@@ -11,7 +11,14 @@ export interface ScsiIo {
   /** The initiator's MaxRecvDataSegmentLength, and the session's MaxBurstLength. */
   limits(): { dataIn: number; burst: number };
 }
-export type ScsiFault = 'stall' | 'bad-offset' | 'check-condition' | 'unit-attention' | undefined;
+export const SCSI_FAULTS = [
+  'stall',
+  'bad-offset',
+  'check-condition',
+  'descriptor-sense',
+  'unit-attention',
+] as const;
+export type ScsiFault = typeof SCSI_FAULTS[number] | undefined;
 
 const put32 = (b: Uint8Array, o: number, v: number) => new DataView(b.buffer, b.byteOffset).setUint32(o, v >>> 0);
 const be32 = (b: Uint8Array, o: number) => new DataView(b.buffer, b.byteOffset).getUint32(o);
@@ -39,6 +46,15 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
     s[7] = 10;
     s[12] = asc;
     s[13] = ascq;
+    return s;
+  };
+  // Descriptor format (SPC-4 4.5.2) with an Information descriptor holding the LBA that failed.
+  const descriptorSense = (key: number, asc: number, ascq: number, information: bigint) => {
+    const s = new Uint8Array(8 + 12);
+    s.set([0x72, key, asc, ascq]);
+    s[7] = 12;
+    s.set([0x00, 0x0a, 0x80], 8);
+    new DataView(s.buffer).setBigUint64(12, information);
     return s;
   };
   const respond = (itt: number, status: number, senseData?: Uint8Array, residual = 0, under = false) => {
@@ -163,6 +179,7 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
         const offset = lba * lun.blockSize, length = count * lun.blockSize;
         if (cdb[0] === 0x28 || cdb[0] === 0x88) {
           if (fault === 'check-condition') return check(itt, 3, 0x11);
+          if (fault === 'descriptor-sense') return respond(itt, 0x02, descriptorSense(3, 0x11, 0, BigInt(lba)));
           return dataIn(itt, lunBytes, lun.read(offset, Math.min(length, edtl)), edtl);
         }
         const w: Write = { itt, lun: lunBytes, offset, length, got: 0, burstEnd: 0, r2tsn: 0 };

@@ -70,6 +70,16 @@ describe('errors a command can end with', () => {
     await done(env);
   });
 
+  it('descriptor-format sense is decoded: sense key, ASC and the LBA from the Information descriptor', async () => {
+    const env = await disk({ fault: 'descriptor-sense' });
+    const err = await env.disk.read(0, 77, 1).catch((e) => e);
+    expect(err).toBeInstanceOf(ScsiError);
+    expect(err.message).toBe('MEDIUM ERROR: UNRECOVERED READ ERROR');
+    expect(err).toMatchObject({ status: 0x02, senseKey: 3, asc: 0x11, ascq: 0, information: 77n });
+    expect([...err.sense]).toEqual([0x72, 3, 0x11, 0, 0, 0, 0, 12, 0x00, 0x0a, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 77]);
+    await done(env);
+  });
+
   it('a UNIT ATTENTION is surfaced as an event and the command is sent again, once', async () => {
     const env = await disk({ fault: 'unit-attention' });
     const seen: string[] = [];

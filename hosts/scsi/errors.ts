@@ -18,12 +18,14 @@ export class ScsiError extends Error {
   readonly senseKey?: number;
   readonly asc?: number;
   readonly ascq?: number;
+  /** The sense data's INFORMATION field when valid: for a read or write, the first LBA in error. */
+  readonly information?: bigint;
   constructor(readonly status: number, readonly sense: Uint8Array) {
     const s = decodeSense(sense);
     const name = STATUS[status] ?? `status 0x${status.toString(16).padStart(2, '0')}`;
     super(s ? s.text : name);
     this.name = 'ScsiError';
-    if (s) [this.senseKey, this.asc, this.ascq] = [s.senseKey, s.asc, s.ascq];
+    if (s) [this.senseKey, this.asc, this.ascq, this.information] = [s.senseKey, s.asc, s.ascq, s.information];
   }
 }
 
