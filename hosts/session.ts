@@ -23,9 +23,17 @@ export interface Capacity {
   blockSize: number;
 }
 export interface RawResult {
+  /** The SCSI status byte: 0 GOOD, 0x02 CHECK CONDITION, 0x08 BUSY, ... */
   status: number;
+  /** With `dataIn`: the bytes that came, shorter than asked on an underflow. */
   data?: Uint8Array;
+  /** The sense data the target sent with the status, undecoded (see `decodeSense`). */
   sense?: Uint8Array;
+  /** The target had less to send or take than the buffer held: `residual` bytes of it were unused. */
+  underflow: boolean;
+  /** The target had more to send or take than the buffer held: `residual` bytes did not fit. */
+  overflow: boolean;
+  /** The residual count in bytes; it counts only when `underflow` or `overflow` says which it is. */
   residual: number;
 }
 interface Ended {
@@ -148,6 +156,8 @@ export class Session {
       status: r.status,
       data: opts.dataIn ? took(buf, r) : undefined,
       sense: r.sense.length ? r.sense : undefined,
+      underflow: (r.flags & CODE.TD_UNDERFLOW) !== 0,
+      overflow: (r.flags & CODE.TD_OVERFLOW) !== 0,
       residual: r.residual,
     };
   }

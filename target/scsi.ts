@@ -71,7 +71,9 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
   };
   const check = (itt: number, key: number, asc: number, ascq = 0) => respond(itt, 0x02, sense(key, asc, ascq));
 
-  // Data-In in pieces of the initiator's MaxRecvDataSegmentLength; GOOD rides on the last one.
+  // Data-In in pieces of the initiator's MaxRecvDataSegmentLength; GOOD rides on the last one,
+  // with the residual as RFC 7143 §11.4.5.1 has it: U for the part of the buffer left unused,
+  // O for the data the buffer had no room for, so an initiator can tell a short answer from a cut one.
   const dataIn = (itt: number, lunBytes: Uint8Array, data: Uint8Array, edtl: number) => {
     const most = io.limits().dataIn;
     const n = Math.min(data.length, edtl);
@@ -79,13 +81,13 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
     for (let at = 0; at < n || (n === 0 && at === 0); at += most) {
       const piece = data.subarray(at, Math.min(n, at + most));
       const last = at + most >= n;
-      const under = edtl > n;
-      const h = io.header(0x25, last ? 0x80 | 0x01 | (under ? 0x02 : 0) : 0, itt, last);
+      const residual = last ? (edtl > n ? 0x02 : data.length > edtl ? 0x04 : 0) : 0;
+      const h = io.header(0x25, last ? 0x80 | 0x01 | residual : 0, itt, last);
       h.set(lunBytes, 8);
       put32(h, 20, 0xffffffff);
       put32(h, 36, sn++);
       put32(h, 40, at + (fault === 'bad-offset' && sn === 2 ? 512 : 0));
-      if (last) put32(h, 44, edtl - n);
+      if (last) put32(h, 44, Math.abs(edtl - data.length));
       io.send(h, piece);
       if (n === 0) break;
     }
@@ -180,7 +182,7 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
         if (cdb[0] === 0x28 || cdb[0] === 0x88) {
           if (fault === 'check-condition') return check(itt, 3, 0x11);
           if (fault === 'descriptor-sense') return respond(itt, 0x02, descriptorSense(3, 0x11, 0, BigInt(lba)));
-          return dataIn(itt, lunBytes, lun.read(offset, Math.min(length, edtl)), edtl);
+          return dataIn(itt, lunBytes, lun.read(offset, length), edtl);
         }
         const w: Write = { itt, lun: lunBytes, offset, length, got: 0, burstEnd: 0, r2tsn: 0 };
         if (immediate.length) {

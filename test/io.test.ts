@@ -138,6 +138,50 @@ describe('errors a command can end with', () => {
   });
 });
 
+describe('scsi(): any CDB', () => {
+  const inquiry = (allocation: number) => Uint8Array.of(0x12, 0, 0, 0, allocation, 0);
+  const head = [0, 0, 6, 2, 31, 0, 0, 0, ...new TextEncoder().encode('IA      ')];
+
+  it('says underflow when the target sent less than the buffer holds', async () => {
+    const env = await disk();
+    const r = await env.disk.scsi(0, inquiry(96), { dataIn: 96 });
+    expect({ ...r, data: r.data?.length }).toEqual({
+      status: 0,
+      data: 36,
+      sense: undefined,
+      underflow: true,
+      overflow: false,
+      residual: 60,
+    });
+    expect([...r.data!.subarray(0, 16)]).toEqual(head);
+    await done(env);
+  });
+
+  it('says overflow when the target had more than the buffer holds', async () => {
+    const env = await disk();
+    const r = await env.disk.scsi(0, inquiry(96), { dataIn: 16 });
+    expect({ ...r, data: r.data && [...r.data] }).toEqual({
+      status: 0,
+      data: head,
+      sense: undefined,
+      underflow: false,
+      overflow: true,
+      residual: 20,
+    });
+    await done(env);
+  });
+
+  it('says neither when the data fits exactly, and gives the sense of a CHECK CONDITION', async () => {
+    const env = await disk({ fault: 'descriptor-sense' });
+    const fit = await env.disk.scsi(0, inquiry(36), { dataIn: 36 });
+    expect([fit.status, fit.data?.length, fit.underflow, fit.overflow, fit.residual]).toEqual([0, 36, false, false, 0]);
+    const read10 = Uint8Array.of(0x28, 0, 0, 0, 0, 5, 0, 0, 1, 0);
+    const r = await env.disk.scsi(0, read10, { dataIn: 512 });
+    expect([r.status, r.underflow, r.overflow, r.sense?.length, r.sense?.[0]]).toEqual([0x02, false, false, 20, 0x72]);
+    await done(env);
+  });
+});
+
 describe('LogoutFromTarget with commands in flight', () => {
   it('drain (default): 64 writes in flight all complete, then the session logs out', async () => {
     const env = await disk();
