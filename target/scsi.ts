@@ -17,6 +17,8 @@ export const SCSI_FAULTS = [
   'check-condition',
   'descriptor-sense',
   'unit-attention',
+  'capacity-16-busy-once',
+  'capacity-16-not-ready',
 ] as const;
 export type ScsiFault = typeof SCSI_FAULTS[number] | undefined;
 
@@ -38,6 +40,9 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
   const writes = new Map<number, Write>();
   let attention = fault === 'unit-attention';
   let ttt = 1;
+  // Under the capacity faults the unit claims 2^33 blocks, more than READ CAPACITY (10) can say.
+  const bigCapacity = fault === 'capacity-16-busy-once' || fault === 'capacity-16-not-ready';
+  let capacity16Busy = fault === 'capacity-16-busy-once';
 
   const sense = (key: number, asc: number, ascq: number) => {
     const s = new Uint8Array(18);
@@ -161,14 +166,19 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
       }
       case 0x25: {
         const d = new Uint8Array(8);
-        put32(d, 0, lun.blocks - 1);
+        put32(d, 0, bigCapacity ? 0xffffffff : lun.blocks - 1);
         put32(d, 4, lun.blockSize);
         return dataIn(itt, lunBytes, d, edtl);
       }
       case 0x9e: {
         if ((cdb[1] & 0x1f) !== 0x10) return check(itt, 5, 0x24);
+        if (capacity16Busy) {
+          capacity16Busy = false;
+          return respond(itt, 0x08);
+        }
+        if (fault === 'capacity-16-not-ready') return check(itt, 2, 0x04, 0x01);
         const d = new Uint8Array(32);
-        new DataView(d.buffer).setBigUint64(0, BigInt(lun.blocks - 1));
+        new DataView(d.buffer).setBigUint64(0, bigCapacity ? (1n << 33n) - 1n : BigInt(lun.blocks - 1));
         put32(d, 8, lun.blockSize);
         return dataIn(itt, lunBytes, d, edtl);
       }

@@ -138,6 +138,32 @@ describe('errors a command can end with', () => {
   });
 });
 
+describe('READ CAPACITY past 2^32 blocks', () => {
+  const cdbs = (t: RunningTarget) => t.received.filter((p) => p.opcode === 0x01).map((p) => p.bhs[32]);
+
+  it('(10) answering 0xFFFFFFFF after (16) was BUSY: (16) is asked again and its answer used', async () => {
+    const env = await disk({ fault: 'capacity-16-busy-once' });
+    expect(await env.disk.readCapacity()).toEqual({ blocks: 1n << 33n, blockSize: 512 });
+    expect(cdbs(env.target)).toEqual([0x9e, 0x25, 0x9e]);
+    await done(env);
+  });
+
+  it('(16) failing again rejects with a ScsiError that says so, and no block size is learnt', async () => {
+    const env = await disk({ fault: 'capacity-16-not-ready' });
+    const err = await env.disk.readCapacity().catch((e) => e);
+    expect(err).toBeInstanceOf(ScsiError);
+    expect(err.message).toBe(
+      'READ CAPACITY (10) cannot give the capacity (last LBA 0xFFFFFFFF) and READ CAPACITY (16) failed: ' +
+        'NOT READY: LOGICAL UNIT IS IN PROCESS OF BECOMING READY',
+    );
+    expect(err).toMatchObject({ status: 0x02, senseKey: 2, asc: 0x04, ascq: 0x01 });
+    expect(cdbs(env.target)).toEqual([0x9e, 0x25, 0x9e]);
+    expect((await env.disk.read(0, 0, 1).catch((e) => e)).message).toBe(err.message); // asks READ CAPACITY again
+    expect(cdbs(env.target)).toEqual([0x9e, 0x25, 0x9e, 0x9e, 0x25, 0x9e]);
+    await done(env);
+  });
+});
+
 describe('scsi(): any CDB', () => {
   const inquiry = (allocation: number) => Uint8Array.of(0x12, 0, 0, 0, allocation, 0);
   const head = [0, 0, 6, 2, 31, 0, 0, 0, ...new TextEncoder().encode('IA      ')];
