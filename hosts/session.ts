@@ -23,9 +23,17 @@ export interface Capacity {
   blockSize: number;
 }
 export interface RawResult {
+  /** The SCSI status byte: 0 GOOD, 0x02 CHECK CONDITION, 0x08 BUSY, ... */
   status: number;
+  /** With `dataIn`: the bytes that came, shorter than asked on an underflow. */
   data?: Uint8Array;
+  /** The sense data the target sent with the status, undecoded (see `decodeSense`). */
   sense?: Uint8Array;
+  /** The target had less to send or take than the buffer held: `residual` bytes of it were unused. */
+  underflow: boolean;
+  /** The target had more to send or take than the buffer held: `residual` bytes did not fit. */
+  overflow: boolean;
+  /** The residual count in bytes; it counts only when `underflow` or `overflow` says which it is. */
   residual: number;
 }
 interface Ended {
@@ -73,15 +81,25 @@ export class Session {
   /** READ CAPACITY (16), falling back to (10) for a target that does not know it. */
   async readCapacity(lun = 0, opts: CommandOptions = {}): Promise<Capacity> {
     const b16 = new Uint8Array(32);
-    const r16 = await this.run(CODE.CDB_READ_CAPACITY_16, lun, 0n, 0, 0, 0, b16, opts);
-    let cap: Capacity;
-    if (r16.status === 0) cap = capacity16(took(b16, r16));
-    else {
+    const ask16 = () => this.run(CODE.CDB_READ_CAPACITY_16, lun, 0n, 0, 0, 0, b16, opts);
+    let r16 = await ask16();
+    if (r16.status !== 0) {
       const b10 = new Uint8Array(8);
-      cap = capacity10(took(b10, ok(await this.run(CODE.CDB_READ_CAPACITY_10, lun, 0n, 0, 0, 0, b10, opts))));
+      const cap = capacity10(took(b10, ok(await this.run(CODE.CDB_READ_CAPACITY_10, lun, 0n, 0, 0, 0, b10, opts))));
+      if (cap.blocks <= 0xffffffffn) return this.learn(lun, cap);
+      // A last LBA of 0xFFFFFFFF says only that the capacity does not fit (10) (SBC-3): (16) is
+      // the one way to learn it, and its first failure may have been passing (BUSY, becoming
+      // ready). 2^32 blocks would be a wrong size that nothing tells apart from a right one.
+      r16 = await ask16();
+      if (r16.status !== 0) {
+        throw new ScsiError(
+          r16.status,
+          r16.sense,
+          'READ CAPACITY (10) cannot give the capacity (last LBA 0xFFFFFFFF) and READ CAPACITY (16) failed',
+        );
+      }
     }
-    this.#blockSize.set(lun, cap.blockSize);
-    return cap;
+    return this.learn(lun, capacity16(took(b16, r16)));
   }
 
   /** Reads `blocks` blocks from `lba` into `into` (or a new buffer); a short read is returned short. */
@@ -148,8 +166,15 @@ export class Session {
       status: r.status,
       data: opts.dataIn ? took(buf, r) : undefined,
       sense: r.sense.length ? r.sense : undefined,
+      underflow: (r.flags & CODE.TD_UNDERFLOW) !== 0,
+      overflow: (r.flags & CODE.TD_OVERFLOW) !== 0,
       residual: r.residual,
     };
+  }
+
+  private learn(lun: number, cap: Capacity): Capacity {
+    this.#blockSize.set(lun, cap.blockSize);
+    return cap;
   }
 
   /** Runs `fn` with the LUN's block size: at once (in this turn, so the command is in flight

@@ -35,4 +35,8 @@ export type Fault =
   | 'stall' // never answers a SCSI command (answers ABORT TASK)
   | 'bad-offset' // the second Data-In of a read carries a BufferOffset 512 bytes off
   | 'check-condition' // every READ ends CHECK CONDITION, MEDIUM ERROR / UNRECOVERED READ ERROR
-  | 'unit-attention'; // the first command after login ends CHECK CONDITION, UNIT ATTENTION / POWER ON
+  | 'descriptor-sense' // like 'check-condition', in descriptor format with the LBA in an Information descriptor
+  | 'unit-attention' // the first command after login ends CHECK CONDITION, UNIT ATTENTION / POWER ON
+  // With the next two the unit claims 2^33 blocks: READ CAPACITY (10) answers 0xFFFFFFFF, (16) the figure.
+  | 'capacity-16-busy-once' // the first READ CAPACITY (16) ends BUSY
+  | 'capacity-16-not-ready'; // every READ CAPACITY (16) ends CHECK CONDITION, NOT READY / BECOMING READY

@@ -11,7 +11,16 @@ export interface ScsiIo {
   /** The initiator's MaxRecvDataSegmentLength, and the session's MaxBurstLength. */
   limits(): { dataIn: number; burst: number };
 }
-export type ScsiFault = 'stall' | 'bad-offset' | 'check-condition' | 'unit-attention' | undefined;
+export const SCSI_FAULTS = [
+  'stall',
+  'bad-offset',
+  'check-condition',
+  'descriptor-sense',
+  'unit-attention',
+  'capacity-16-busy-once',
+  'capacity-16-not-ready',
+] as const;
+export type ScsiFault = typeof SCSI_FAULTS[number] | undefined;
 
 const put32 = (b: Uint8Array, o: number, v: number) => new DataView(b.buffer, b.byteOffset).setUint32(o, v >>> 0);
 const be32 = (b: Uint8Array, o: number) => new DataView(b.buffer, b.byteOffset).getUint32(o);
@@ -31,6 +40,9 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
   const writes = new Map<number, Write>();
   let attention = fault === 'unit-attention';
   let ttt = 1;
+  // Under the capacity faults the unit claims 2^33 blocks, more than READ CAPACITY (10) can say.
+  const bigCapacity = fault === 'capacity-16-busy-once' || fault === 'capacity-16-not-ready';
+  let capacity16Busy = fault === 'capacity-16-busy-once';
 
   const sense = (key: number, asc: number, ascq: number) => {
     const s = new Uint8Array(18);
@@ -39,6 +51,15 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
     s[7] = 10;
     s[12] = asc;
     s[13] = ascq;
+    return s;
+  };
+  // Descriptor format (SPC-4 4.5.2) with an Information descriptor holding the LBA that failed.
+  const descriptorSense = (key: number, asc: number, ascq: number, information: bigint) => {
+    const s = new Uint8Array(8 + 12);
+    s.set([0x72, key, asc, ascq]);
+    s[7] = 12;
+    s.set([0x00, 0x0a, 0x80], 8);
+    new DataView(s.buffer).setBigUint64(12, information);
     return s;
   };
   const respond = (itt: number, status: number, senseData?: Uint8Array, residual = 0, under = false) => {
@@ -55,7 +76,9 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
   };
   const check = (itt: number, key: number, asc: number, ascq = 0) => respond(itt, 0x02, sense(key, asc, ascq));
 
-  // Data-In in pieces of the initiator's MaxRecvDataSegmentLength; GOOD rides on the last one.
+  // Data-In in pieces of the initiator's MaxRecvDataSegmentLength; GOOD rides on the last one,
+  // with the residual as RFC 7143 §11.4.5.1 has it: U for the part of the buffer left unused,
+  // O for the data the buffer had no room for, so an initiator can tell a short answer from a cut one.
   const dataIn = (itt: number, lunBytes: Uint8Array, data: Uint8Array, edtl: number) => {
     const most = io.limits().dataIn;
     const n = Math.min(data.length, edtl);
@@ -63,13 +86,13 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
     for (let at = 0; at < n || (n === 0 && at === 0); at += most) {
       const piece = data.subarray(at, Math.min(n, at + most));
       const last = at + most >= n;
-      const under = edtl > n;
-      const h = io.header(0x25, last ? 0x80 | 0x01 | (under ? 0x02 : 0) : 0, itt, last);
+      const residual = last ? (edtl > n ? 0x02 : data.length > edtl ? 0x04 : 0) : 0;
+      const h = io.header(0x25, last ? 0x80 | 0x01 | residual : 0, itt, last);
       h.set(lunBytes, 8);
       put32(h, 20, 0xffffffff);
       put32(h, 36, sn++);
       put32(h, 40, at + (fault === 'bad-offset' && sn === 2 ? 512 : 0));
-      if (last) put32(h, 44, edtl - n);
+      if (last) put32(h, 44, Math.abs(edtl - data.length));
       io.send(h, piece);
       if (n === 0) break;
     }
@@ -143,14 +166,19 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
       }
       case 0x25: {
         const d = new Uint8Array(8);
-        put32(d, 0, lun.blocks - 1);
+        put32(d, 0, bigCapacity ? 0xffffffff : lun.blocks - 1);
         put32(d, 4, lun.blockSize);
         return dataIn(itt, lunBytes, d, edtl);
       }
       case 0x9e: {
         if ((cdb[1] & 0x1f) !== 0x10) return check(itt, 5, 0x24);
+        if (capacity16Busy) {
+          capacity16Busy = false;
+          return respond(itt, 0x08);
+        }
+        if (fault === 'capacity-16-not-ready') return check(itt, 2, 0x04, 0x01);
         const d = new Uint8Array(32);
-        new DataView(d.buffer).setBigUint64(0, BigInt(lun.blocks - 1));
+        new DataView(d.buffer).setBigUint64(0, bigCapacity ? (1n << 33n) - 1n : BigInt(lun.blocks - 1));
         put32(d, 8, lun.blockSize);
         return dataIn(itt, lunBytes, d, edtl);
       }
@@ -163,7 +191,8 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
         const offset = lba * lun.blockSize, length = count * lun.blockSize;
         if (cdb[0] === 0x28 || cdb[0] === 0x88) {
           if (fault === 'check-condition') return check(itt, 3, 0x11);
-          return dataIn(itt, lunBytes, lun.read(offset, Math.min(length, edtl)), edtl);
+          if (fault === 'descriptor-sense') return respond(itt, 0x02, descriptorSense(3, 0x11, 0, BigInt(lba)));
+          return dataIn(itt, lunBytes, lun.read(offset, length), edtl);
         }
         const w: Write = { itt, lun: lunBytes, offset, length, got: 0, burstEnd: 0, r2tsn: 0 };
         if (immediate.length) {

@@ -7,7 +7,7 @@ import { crc32c } from './crc32c.ts';
 import { buildText, hex, parseText, unhex } from './text.ts';
 import type { Fault } from './faults.ts';
 import { type Lun, type LunSpec, openLun } from './lun.ts';
-import { type ScsiFault, scsiHandler } from './scsi.ts';
+import { SCSI_FAULTS, type ScsiFault, scsiHandler } from './scsi.ts';
 
 export type { Fault };
 export interface TargetSpec {
@@ -178,13 +178,12 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
     const afterLogin = () => {
       ffp = true;
       live++;
-      const scsiFaults = ['stall', 'bad-offset', 'check-condition', 'unit-attention'];
       if (spec) {
         scsi = scsiHandler(lunOf(spec), {
           header,
           send: (bhs, data) => send(bhs, data),
           limits: () => ({ dataIn: dataInMax, burst }),
-        }, (scsiFaults.includes(spec.fault ?? '') ? spec.fault : undefined) as ScsiFault);
+        }, (SCSI_FAULTS as readonly string[]).includes(spec.fault ?? '') ? spec.fault as ScsiFault : undefined);
       }
       hd = hdPending;
       dd = ddPending;

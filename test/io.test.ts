@@ -70,6 +70,16 @@ describe('errors a command can end with', () => {
     await done(env);
   });
 
+  it('descriptor-format sense is decoded: sense key, ASC and the LBA from the Information descriptor', async () => {
+    const env = await disk({ fault: 'descriptor-sense' });
+    const err = await env.disk.read(0, 77, 1).catch((e) => e);
+    expect(err).toBeInstanceOf(ScsiError);
+    expect(err.message).toBe('MEDIUM ERROR: UNRECOVERED READ ERROR');
+    expect(err).toMatchObject({ status: 0x02, senseKey: 3, asc: 0x11, ascq: 0, information: 77n });
+    expect([...err.sense]).toEqual([0x72, 3, 0x11, 0, 0, 0, 0, 12, 0x00, 0x0a, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 77]);
+    await done(env);
+  });
+
   it('a UNIT ATTENTION is surfaced as an event and the command is sent again, once', async () => {
     const env = await disk({ fault: 'unit-attention' });
     const seen: string[] = [];
@@ -124,6 +134,76 @@ describe('errors a command can end with', () => {
     ].map((p) => p.then(() => undefined, (e) => e.name)));
     expect(errs).toEqual(['RangeError', 'RangeError', 'RangeError', 'RangeError', 'RangeError', 'TypeError']);
     expect(env.target.received.length).toBe(before);
+    await done(env);
+  });
+});
+
+describe('READ CAPACITY past 2^32 blocks', () => {
+  const cdbs = (t: RunningTarget) => t.received.filter((p) => p.opcode === 0x01).map((p) => p.bhs[32]);
+
+  it('(10) answering 0xFFFFFFFF after (16) was BUSY: (16) is asked again and its answer used', async () => {
+    const env = await disk({ fault: 'capacity-16-busy-once' });
+    expect(await env.disk.readCapacity()).toEqual({ blocks: 1n << 33n, blockSize: 512 });
+    expect(cdbs(env.target)).toEqual([0x9e, 0x25, 0x9e]);
+    await done(env);
+  });
+
+  it('(16) failing again rejects with a ScsiError that says so, and no block size is learnt', async () => {
+    const env = await disk({ fault: 'capacity-16-not-ready' });
+    const err = await env.disk.readCapacity().catch((e) => e);
+    expect(err).toBeInstanceOf(ScsiError);
+    expect(err.message).toBe(
+      'READ CAPACITY (10) cannot give the capacity (last LBA 0xFFFFFFFF) and READ CAPACITY (16) failed: ' +
+        'NOT READY: LOGICAL UNIT IS IN PROCESS OF BECOMING READY',
+    );
+    expect(err).toMatchObject({ status: 0x02, senseKey: 2, asc: 0x04, ascq: 0x01 });
+    expect(cdbs(env.target)).toEqual([0x9e, 0x25, 0x9e]);
+    expect((await env.disk.read(0, 0, 1).catch((e) => e)).message).toBe(err.message); // asks READ CAPACITY again
+    expect(cdbs(env.target)).toEqual([0x9e, 0x25, 0x9e, 0x9e, 0x25, 0x9e]);
+    await done(env);
+  });
+});
+
+describe('scsi(): any CDB', () => {
+  const inquiry = (allocation: number) => Uint8Array.of(0x12, 0, 0, 0, allocation, 0);
+  const head = [0, 0, 6, 2, 31, 0, 0, 0, ...new TextEncoder().encode('IA      ')];
+
+  it('says underflow when the target sent less than the buffer holds', async () => {
+    const env = await disk();
+    const r = await env.disk.scsi(0, inquiry(96), { dataIn: 96 });
+    expect({ ...r, data: r.data?.length }).toEqual({
+      status: 0,
+      data: 36,
+      sense: undefined,
+      underflow: true,
+      overflow: false,
+      residual: 60,
+    });
+    expect([...r.data!.subarray(0, 16)]).toEqual(head);
+    await done(env);
+  });
+
+  it('says overflow when the target had more than the buffer holds', async () => {
+    const env = await disk();
+    const r = await env.disk.scsi(0, inquiry(96), { dataIn: 16 });
+    expect({ ...r, data: r.data && [...r.data] }).toEqual({
+      status: 0,
+      data: head,
+      sense: undefined,
+      underflow: false,
+      overflow: true,
+      residual: 20,
+    });
+    await done(env);
+  });
+
+  it('says neither when the data fits exactly, and gives the sense of a CHECK CONDITION', async () => {
+    const env = await disk({ fault: 'descriptor-sense' });
+    const fit = await env.disk.scsi(0, inquiry(36), { dataIn: 36 });
+    expect([fit.status, fit.data?.length, fit.underflow, fit.overflow, fit.residual]).toEqual([0, 36, false, false, 0]);
+    const read10 = Uint8Array.of(0x28, 0, 0, 0, 0, 5, 0, 0, 1, 0);
+    const r = await env.disk.scsi(0, read10, { dataIn: 512 });
+    expect([r.status, r.underflow, r.overflow, r.sense?.length, r.sense?.[0]]).toEqual([0x02, false, false, 20, 0x72]);
     await done(env);
   });
 });

@@ -18,12 +18,16 @@ export class ScsiError extends Error {
   readonly senseKey?: number;
   readonly asc?: number;
   readonly ascq?: number;
-  constructor(readonly status: number, readonly sense: Uint8Array) {
+  /** The sense data's INFORMATION field when valid: for a read or write, the first LBA in error. */
+  readonly information?: bigint;
+  /** `context` comes first in the message when the status alone would not say what went wrong. */
+  constructor(readonly status: number, readonly sense: Uint8Array, context?: string) {
     const s = decodeSense(sense);
     const name = STATUS[status] ?? `status 0x${status.toString(16).padStart(2, '0')}`;
-    super(s ? s.text : name);
+    const what = s ? s.text : name;
+    super(context ? `${context}: ${what}` : what);
     this.name = 'ScsiError';
-    if (s) [this.senseKey, this.asc, this.ascq] = [s.senseKey, s.asc, s.ascq];
+    if (s) [this.senseKey, this.asc, this.ascq, this.information] = [s.senseKey, s.asc, s.ascq, s.information];
   }
 }
 

@@ -5,6 +5,9 @@ export interface Sense {
   senseKey: number;
   asc: number;
   ascq: number;
+  /** The INFORMATION field when the target marked it valid: for a failed read or write, the
+   *  first LBA in error (fixed format bytes 3..6, or the descriptor format's Information descriptor). */
+  information?: bigint;
   /** The sense key's name and, when known, the ASC/ASCQ's. */
   text: string;
 }
@@ -61,25 +64,47 @@ const ASC: Record<number, string> = {
 export const senseKeyName = (key: number): string => KEYS[key & 0x0f];
 export const ascName = (asc: number, ascq: number): string | undefined => ASC[(asc << 8) | ascq];
 
-/** Decodes sense data; undefined when it is too short or of an unknown format. */
+/** Decodes sense data; undefined when it is of an unknown format or too short to hold a sense
+ *  key. Only the bytes the ADDITIONAL SENSE LENGTH (byte 7) covers are read, and never more than
+ *  `b` holds: what lies outside is absent (ASC and ASCQ 0, the text names the sense key alone). */
 export function decodeSense(b: Uint8Array): Sense | undefined {
-  if (b.length < 2) return undefined;
   const code = b[0] & 0x7f;
-  let key: number, asc = 0, ascq = 0;
-  if (code === 0x70 || code === 0x71) {
-    if (b.length < 3) return undefined;
-    key = b[2] & 0x0f;
-    if (b.length >= 14) [asc, ascq] = [b[12], b[13]];
-  } else if (code === 0x72 || code === 0x73) {
-    if (b.length < 4) return undefined;
-    [key, asc, ascq] = [b[1] & 0x0f, b[2], b[3]];
-  } else return undefined;
-  const pair = ascName(asc, ascq);
+  const fixed = code === 0x70 || code === 0x71;
+  if (!fixed && code !== 0x72 && code !== 0x73) return undefined;
+  // Both formats put the additional sense length at byte 7; without it only the bytes there are.
+  const end = b.length >= 8 ? Math.min(b.length, 8 + b[7]) : b.length;
+  const at = fixed ? { key: 2, asc: 12, ascq: 13 } : { key: 1, asc: 2, ascq: 3 };
+  if (end <= at.key) return undefined;
+  const key = b[at.key] & 0x0f;
+  const hasAsc = end > at.asc;
+  const asc = hasAsc ? b[at.asc] : 0, ascq = end > at.ascq ? b[at.ascq] : 0;
+  const information = fixed ? fixedInformation(b, end) : descriptorInformation(b, end);
   const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
+  const detail = hasAsc ? `: ${ascName(asc, ascq) ?? `ASC 0x${hex(asc)} ASCQ 0x${hex(ascq)}`}` : '';
   return {
     senseKey: key,
     asc,
     ascq,
-    text: `${senseKeyName(key)}: ${pair ?? `ASC 0x${hex(asc)} ASCQ 0x${hex(ascq)}`}`,
+    ...(information === undefined ? {} : { information }),
+    text: `${senseKeyName(key)}${detail}`,
   };
+}
+
+// Fixed format: bytes 3..6, meaningful only with the VALID bit (byte 0, bit 7).
+function fixedInformation(b: Uint8Array, end: number): bigint | undefined {
+  if (!(b[0] & 0x80) || end < 7) return undefined;
+  return BigInt(new DataView(b.buffer, b.byteOffset).getUint32(3));
+}
+// Descriptor format: the Information descriptor (type 0x00, 12 bytes, VALID in its byte 2).
+// Each descriptor says its own length; one that runs past `end` ends the walk unread.
+function descriptorInformation(b: Uint8Array, end: number): bigint | undefined {
+  for (let d = 8; d + 2 <= end;) {
+    const next = d + 2 + b[d + 1];
+    if (next > end) return undefined;
+    if (b[d] === 0x00 && b[d + 1] >= 0x0a && b[d + 2] & 0x80) {
+      return new DataView(b.buffer, b.byteOffset).getBigUint64(d + 4);
+    }
+    d = next;
+  }
+  return undefined;
 }
