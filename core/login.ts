@@ -21,7 +21,7 @@ import { pduBegin, pduData, pduEnd, stamp } from "./send";
 import { armConn, cancelConn, CT_CONNECT, CT_LOGIN, CT_KEEPALIVE } from "./timers";
 import { framerReset, framerSetDigests, framerStream } from "./framer";
 import { closeConn, sessionGone, opFinish } from "./lifecycle";
-import { keysOffer, keysAnswer, keysAnswerProposals, keysReset, setSessionParam } from "./keys";
+import { keysOffer, keysAnswer, keysAnswerProposals, keysReset, keysSettle, setSessionParam } from "./keys";
 import { sendTargetsRequest } from "./discovery";
 
 const LG_SEC_NONE: u32 = 1;
@@ -342,6 +342,7 @@ function fullFeature(c: Conn, s: Session): void {
   framerSetDigests(c, (f & SF_HD_ON) != 0, (f & SF_DD_ON) != 0);
   const o = <i32>s.op;
   if (f & SF_DISCOVERY) { sendTargetsRequest(c, s); return; }
+  keysSettle(s);
   framerStream(c, DATA_SEGMENT_MAX);                   // what we declared as MaxRecvDataSegmentLength
   if (s.keepaliveMs) armConn(c, CT_KEEPALIVE, s.keepaliveMs);
   s.op = NONE;

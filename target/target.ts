@@ -333,11 +333,18 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       const f = spec?.fault;
       if (keys.has('MaxRecvDataSegmentLength')) dataInMax = Number(keys.get('MaxRecvDataSegmentLength'));
       if (keys.has('MaxBurstLength')) burst = Math.min(burst, Number(keys.get('MaxBurstLength')));
+      if (f === 'burst-16k') burst = 16384;
       for (const [k, v] of keys) {
         if (k.endsWith('Digest') || k.startsWith('X-')) continue;
         let answer = v;
         if (f === 'bad-negotiation' && k === 'MaxBurstLength') answer = '1048576';
         if (f === 'key-split' && k === 'MaxBurstLength') answer = '65536';
+        if (f === 'burst-16k' && k === 'MaxBurstLength') answer = '16384';
+        if (f === 'burst-16k' && k === 'FirstBurstLength') answer = '65536';
+        if (f === 'first-burst-irrelevant' && k === 'ImmediateData') answer = 'No';
+        if (f === 'first-burst-irrelevant' && k === 'FirstBurstLength') answer = 'Irrelevant';
+        if (f === 'first-burst-reject' && k === 'FirstBurstLength') answer = 'Reject';
+        if (f === 'first-burst-not-understood' && k === 'FirstBurstLength') answer = 'NotUnderstood';
         if (f === 'out-of-range' && k === 'MaxRecvDataSegmentLength') answer = '4294967808';
         if (f === 'hex-numbers' && /^\d+$/.test(v)) {
           answer = '0x' + Number(k === 'MaxRecvDataSegmentLength' ? 8192 : v).toString(16);
