@@ -54,8 +54,9 @@ export function keysOffer(discovery: bool): void {
 }
 
 // Applies one Login Response's answers. Returns false when an answer breaks its result function.
+// TargetPortalGroupTag is not among them: it may come in any stage (login.ts reads it).
 export function keysAnswer(s: Session, p: usize, len: u32, discovery: bool): bool {
-  for (let k: u32 = 0; k < K_HEADER_DIGEST; k++) {
+  for (let k: u32 = 0; k < K_TARGET_PORTAL_GROUP_TAG; k++) {
     if (discovery && !forDiscovery(k)) continue;
     if (!findKey(p, len, key(k))) continue;
     if (valIs("Reject") || valIs("Irrelevant") || valIs("NotUnderstood")) {

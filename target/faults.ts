@@ -25,6 +25,7 @@ export type Fault =
   | 'first-burst-irrelevant' // answers ImmediateData=No and FirstBurstLength=Irrelevant (RFC 7143 §13.14)
   | 'first-burst-reject' // answers FirstBurstLength=Reject
   | 'first-burst-not-understood' // answers FirstBurstLength=NotUnderstood
+  | 'tpgt-security' // TargetPortalGroupTag=faultArg (default 1) in its first Login Response (security stage), as tgtd does; SendTargets says ",1"
   | 'redirect' // status 0x0101 with TargetAddress = redirectTo
   | 'text-split' // discovery: SendTargets answer in two Text Responses, split inside a pair (C bit)
   | 'window-closed' // every response closes the command window (MaxCmdSN = ExpCmdSN - 1)

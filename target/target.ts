@@ -279,15 +279,19 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       }
       if (csg === 0) {
         const chap = discovery ? opts.discoveryChap : spec?.chap;
+        // Declared once, in the answer to the first request, as tgtd and istgt do.
+        const tpgt: [string, string][] = spec?.fault === 'tpgt-security' && keys.has('InitiatorName')
+          ? [['TargetPortalGroupTag', String(spec.faultArg ?? 1)]]
+          : [];
         if (!chap && spec?.fault === 'skip-operational') {
           loginReply(bhs, [['AuthMethod', 'None']], true, 0, 3);
           return afterLogin();
         }
-        if (!chap) return loginReply(bhs, [['AuthMethod', 'None']], transit, 0, nsg);
+        if (!chap) return loginReply(bhs, [...tpgt, ['AuthMethod', 'None']], transit, 0, nsg);
         const methods = keys.get('AuthMethod');
         if (methods !== undefined) {
           if (!methods.split(',').includes('CHAP')) return loginReply(bhs, [], false, 0, 0, 0x0201);
-          return loginReply(bhs, [['AuthMethod', 'CHAP']], false, 0, 0);
+          return loginReply(bhs, [...tpgt, ['AuthMethod', 'CHAP']], false, 0, 0);
         }
         if (keys.has('CHAP_A')) {
           if (!keys.get('CHAP_A')!.split(',').includes('5')) return loginReply(bhs, [], false, 0, 0, 0x0201);
