@@ -51,10 +51,10 @@ export const ACT_EVENT: u32 = 8;           // fields: session event p1 p2 p3
 export const ACT_CHAP_ANSWER: u32 = 9;     // fields: conn algorithm identifier at len
 export const ACT_CHAP_VERIFY: u32 = 10;    // fields: conn algorithm identifier at len
 export const ACT_LOGGED_IN: u32 = 11;      // fields: op session tsih conn
-export const ACT_TEXT: u32 = 12;           // fields: op textKind at len
+export const ACT_TEXT: u32 = 12;           // fields: op textKind at len tag
 export const ACT_PROGRESS: u32 = 13;       // fields: op percent
 export const ACT_SESSION_GONE: u32 = 14;   // fields: session
-export const ACT_LOGIN_STATUS: u32 = 15;   // fields: op status reason
+export const ACT_LOGIN_STATUS: u32 = 15;   // fields: op status reason detail
 export const ACT_JOINED: u32 = 16;         // fields: op
 export const ACT_DATA_IN: u32 = 17;        // fields: task rxAt count offset
 export const ACT_SEND_DATA: u32 = 18;      // fields: conn at len task offset plen pad digest
@@ -66,6 +66,7 @@ export const TEXT_TARGET_NAME: u32 = 1;
 export const TEXT_TARGET_ADDRESS: u32 = 2;
 export const TEXT_NEGOTIATED: u32 = 3;
 export const TEXT_REDIRECT: u32 = 4;
+export const TAG_NONE: u32 = 0xFFFFFFFF;   // ACT_TEXT tag of an address given without ",tpgt" (and of other texts)
 
 // ---- per-session logout reasons (docs/logout.md)
 export const R_LOGGED_OUT: u32 = 0;
@@ -95,6 +96,7 @@ export const L_TRANSPORT_LOST: u32 = 12;
 export const L_TOO_MANY_REDIRECTS: u32 = 13;
 export const L_CANCELLED: u32 = 14;
 export const L_NEGOTIATION_FAILED: u32 = 15;
+export const L_PORTAL_GROUP_MISMATCH: u32 = 16; // ACT_LOGIN_STATUS detail: the TargetPortalGroupTag the target sent
 
 // ---- events for ACT_EVENT
 export const EV_ASYNC_LOGOUT_REQUEST: u32 = 1;
@@ -177,6 +179,7 @@ export const P_CHAP_TARGET_USER: u32 = 4;
 export const P_RANDOM: u32 = 5;
 export const P_KEEPALIVE_MS: u32 = 7;     // u32 little-endian; 0 = no NOP-Out keepalive
 export const P_TMF_MS: u32 = 8;           // u32 little-endian: how long a task management request waits for its answer
+export const P_PORTAL_GROUP_TAG: u32 = 9; // u32 little-endian: the tag discovery reported for this portal; absent = not checked
 
 // ---- connection states (RFC 7143 §8.1) and session states (§8.3)
 export const S1_FREE: u32 = 1;

@@ -1,12 +1,12 @@
 // Discovery (RFC 7143 §4.3, Appendix C): SendTargets=All over a discovery session, answers
 // handed to the host as texts, then a proper Logout. The operation ends when the session does,
 // with the result recorded here in op.hr.
-import { S_OK, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_TIMEOUT, ACT_TEXT, TEXT_TARGET_NAME, TEXT_TARGET_ADDRESS } from "./codes";
+import { S_OK, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_TIMEOUT, ACT_TEXT, TEXT_TARGET_NAME, TEXT_TARGET_ADDRESS, TAG_NONE } from "./codes";
 import { act, txAlloc } from "./actions";
 import { TX, be32, snGt } from "./mem";
 import { Conn, Session, op, sess, nextItt, NONE, TEXT_CAP } from "./records";
 import { pduBegin, pduData, pduEnd, stamp } from "./send";
-import { wStart, wKey, wStr, wEnd, wLen } from "./text";
+import { wStart, wKey, wStr, wEnd, wLen, addressTag, addrLen } from "./text";
 import { armConn, cancelConn, CT_TEXT } from "./timers";
 import { logoutSend } from "./logout";
 
@@ -86,11 +86,11 @@ function emitPairs(o: i32, p: usize, len: u32): void {
     if (kind) {
       const skip: u32 = kind == TEXT_TARGET_NAME ? 11 : 14;
       let n = end - i - skip;
-      if (kind == TEXT_TARGET_ADDRESS) {                // "host:port,tpgt": the portal group tag stays here
-        for (let k = n; k > 0; k--) if (load<u8>(p + i + skip + k - 1) == 0x2C) { n = k - 1; break; }
-      }
+      let tag = TAG_NONE;
+      // "host:port,tpgt": the tag goes beside the address, so a login there can check it.
+      if (kind == TEXT_TARGET_ADDRESS) { tag = addressTag(p + i + skip, n); n = addrLen; }
       const at = txAlloc(n);
-      if (at >= 0) { memory.copy(TX + at, p + i + skip, n); act(ACT_TEXT, <u32>o, kind, <u32>at, n); }
+      if (at >= 0) { memory.copy(TX + at, p + i + skip, n); act(ACT_TEXT, <u32>o, kind, <u32>at, n, tag); }
     }
     i = end + 1;
   }

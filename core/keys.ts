@@ -1,7 +1,7 @@
 // Operational text keys (RFC 7143 §13): what we offer, each key's result function and default,
 // and the negotiated values per session. A target answer that its result function forbids
 // (a Minimum key answered above our offer, an OR key turned off, ...) fails the login.
-import { K_COUNT, K_MAX_RECV_DSL_TARGET, K_DEFAULT_TIME2WAIT, K_DEFAULT_TIME2RETAIN,
+import { K_COUNT, K_INITIAL_R2T, K_IMMEDIATE_DATA, K_MAX_RECV_DSL_TARGET, K_DEFAULT_TIME2WAIT, K_DEFAULT_TIME2RETAIN,
   K_FIRST_BURST_LENGTH, K_MAX_BURST_LENGTH, K_TARGET_PORTAL_GROUP_TAG, K_HEADER_DIGEST, K_DATA_DIGEST, MAX_RECV_DSL, DATA_SEGMENT_MAX } from "./codes";
 import { findKey, valIs, valNum, wKey, wStr, wDec, wEnd, wBytes, pairStart, pairNext, keyIs, keyPtr, keyLen } from "./text";
 import { Session } from "./records";
@@ -54,11 +54,18 @@ export function keysOffer(discovery: bool): void {
 }
 
 // Applies one Login Response's answers. Returns false when an answer breaks its result function.
+// TargetPortalGroupTag is not among them: it may come in any stage (login.ts reads it).
 export function keysAnswer(s: Session, p: usize, len: u32, discovery: bool): bool {
-  for (let k: u32 = 0; k < K_HEADER_DIGEST; k++) {
+  for (let k: u32 = 0; k < K_TARGET_PORTAL_GROUP_TAG; k++) {
     if (discovery && !forDiscovery(k)) continue;
     if (!findKey(p, len, key(k))) continue;
-    if (valIs("Reject") || valIs("Irrelevant") || valIs("NotUnderstood")) { setSessionParam(s, k, rfcDefault(k)); continue; }
+    if (valIs("Reject") || valIs("Irrelevant") || valIs("NotUnderstood")) {
+      // A FirstBurstLength answered with no value leaves none both sides agreed to: we send no
+      // unsolicited data, which every target takes (libiscsi and open-iscsi end up there too,
+      // reading the word as the number 0). Other keys keep their RFC default.
+      setSessionParam(s, k, k == K_FIRST_BURST_LENGTH ? 0 : rfcDefault(k));
+      continue;
+    }
     const t = kind(k);
     let v: i64;
     if (t & BOOL) { if (valIs("Yes")) v = 1; else if (valIs("No")) v = 0; else return false; }
@@ -71,8 +78,17 @@ export function keysAnswer(s: Session, p: usize, len: u32, discovery: bool): boo
     if (f == AND && mine == 0 && v != 0) return false;
     setSessionParam(s, k, <u32>v);
   }
-  if (sessionParam(s, K_FIRST_BURST_LENGTH) > sessionParam(s, K_MAX_BURST_LENGTH)) return false;
   return true;
+}
+
+// Once every answer is in: FirstBurstLength becomes what we will send unsolicited (RFC 7143
+// §13.14), so the value reported is the value used. It is Irrelevant with InitialR2T=Yes and
+// ImmediateData=No (0: none), and never above MaxBurstLength, which a target may answer
+// below it (tgtd configured with MaxBurstLength=16384 still answers FirstBurstLength=65536).
+export function keysSettle(s: Session): void {
+  let fbl = min(sessionParam(s, K_FIRST_BURST_LENGTH), sessionParam(s, K_MAX_BURST_LENGTH));
+  if (sessionParam(s, K_INITIAL_R2T) == 1 && sessionParam(s, K_IMMEDIATE_DATA) == 0) fbl = 0;
+  setSessionParam(s, K_FIRST_BURST_LENGTH, fbl);
 }
 
 // Keys the target proposes rather than answers (RFC 7143 §6.2): each gets an answer in our next

@@ -6,22 +6,24 @@ import { S_OK, E_INVALIDARG, E_OUTOFMEMORY, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_OPER
   TEXT_REDIRECT, K_HEADER_DIGEST, K_DATA_DIGEST, LOGIN_CHAP_MD5, ASYNC_DISCOVER, ASYNC_LOGINTOTARGET, AUTH_NONE,
   AUTH_MUTUAL_CHAP, MAX_RECV_DSL, S2_XPT_WAIT, S4_IN_LOGIN, S5_LOGGED_IN, Q3_LOGGED_IN,
   LOGIN_DISCOVERY, LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST, LOGIN_CHAP_SHA1, LOGIN_CHAP_SHA256, LOGIN_CHAP_SHA3_256,
-  P_INITIATOR_NAME, P_TARGET_NAME, P_CHAP_USER, P_CHAP_TARGET_USER, P_RANDOM, P_KEEPALIVE_MS, P_TMF_MS, DISCOVERY_GRACE_MS,
+  P_INITIATOR_NAME, P_TARGET_NAME, P_CHAP_USER, P_CHAP_TARGET_USER, P_RANDOM, P_KEEPALIVE_MS, P_TMF_MS, P_PORTAL_GROUP_TAG,
+  DISCOVERY_GRACE_MS,
   L_AUTH_FAILED, L_AUTHZ_FAILED, L_NOT_FOUND, L_OUT_OF_RESOURCES, L_TARGET_ERROR, L_INITIATOR_ERROR,
   L_DOWNGRADE_REFUSED, L_MUTUAL_AUTH_FAILED, L_TIMEOUT, L_CONNECT_FAILED, L_PROTOCOL_ERROR,
-  L_TRANSPORT_LOST, L_TOO_MANY_REDIRECTS, L_CANCELLED, L_NEGOTIATION_FAILED, ERR_NO_SLOT, DATA_SEGMENT_MAX } from "./codes";
+  L_TRANSPORT_LOST, L_TOO_MANY_REDIRECTS, L_CANCELLED, L_NEGOTIATION_FAILED, L_PORTAL_GROUP_MISMATCH, ERR_NO_SLOT,
+  DATA_SEGMENT_MAX, K_TARGET_PORTAL_GROUP_TAG, TAG_NONE } from "./codes";
 import { act, txAlloc } from "./actions";
 import { TX, RX, IO, IO_CAP, be16, be32, put16 } from "./mem";
 import { Conn, Session, Operation, conn, sess, op, opAlloc, sessAlloc, sessFree, connAlloc, targetLive, nextItt,
   strPtr, strLen, strData, NONE, STR_SIZE, STR_INITIATOR, STR_TARGET, STR_CHAP_USER, STR_CHAP_TARGET_USER,
   SF_HDIGEST, SF_DDIGEST, SF_DISCOVERY, SF_HD_ON, SF_DD_ON, PEER_R_CAP, TEXT_CAP } from "./records";
 import { findKey, valIs, valNum, valBinary, valPtr, valLen, bytesEq, wStart, wKey, wStr, wBytes, wDec, wHex,
-  wEnd, wLen, wOkay } from "./text";
+  wEnd, wLen, wOkay, addressTag, addrLen } from "./text";
 import { pduBegin, pduData, pduEnd, stamp } from "./send";
 import { armConn, cancelConn, CT_CONNECT, CT_LOGIN, CT_KEEPALIVE } from "./timers";
 import { framerReset, framerSetDigests, framerStream } from "./framer";
 import { closeConn, sessionGone, opFinish } from "./lifecycle";
-import { keysOffer, keysAnswer, keysAnswerProposals, keysReset, setSessionParam } from "./keys";
+import { keysOffer, keysAnswer, keysAnswerProposals, keysReset, keysSettle, setSessionParam } from "./keys";
 import { sendTargetsRequest } from "./discovery";
 
 const LG_SEC_NONE: u32 = 1;
@@ -88,6 +90,9 @@ function readParams(s: Session, len: u32): bool {
     } else if (tag == P_TMF_MS) {
       if (n != 4 || !durationOk(load<u32>(IO + i), false)) return false;
       s.tmfMs = load<u32>(IO + i);
+    } else if (tag == P_PORTAL_GROUP_TAG) {
+      if (n != 4 || load<u32>(IO + i) > 0xFFFF) return false;
+      s.portalTag = load<u32>(IO + i);
     } else if (tag == P_RANDOM) {
       if (n != 32) return false;
       memory.copy(s.random, IO + i, 32);
@@ -222,6 +227,7 @@ export function loginResponse(c: Conn, p: usize, body: usize, bodyLen: u32): voi
   }
   s.tsih = be16(p + 14);
   if (transit && nsg == 3 && s.tsih == 0) { fail(s, L_PROTOCOL_ERROR, 0); return; }
+  if (!portalGroup(s, data, dsl)) return;
   const step = c.step;
   if (step == LG_SEC_NONE) {
     if (findKey(data, dsl, "AuthMethod") && !valIs("None")) { fail(s, L_AUTH_FAILED, 0); return; }
@@ -242,6 +248,19 @@ export function loginResponse(c: Conn, p: usize, body: usize, bodyLen: u32): voi
   } else {
     fail(s, L_PROTOCOL_ERROR, 0);
   }
+}
+
+// RFC 7143 §13.9: the target declares its portal group in whichever Login Response it picks
+// (tgtd and istgt: the first, in the security stage). A tag other than the one discovery
+// reported for this portal means we reached another portal group than we were told of, so the
+// login stops there. A tag that is no 16-bit number fails like any other out-of-range answer.
+function portalGroup(s: Session, data: usize, dsl: u32): bool {
+  if (!findKey(data, dsl, "TargetPortalGroupTag") || valIs("Reject") || valIs("Irrelevant") || valIs("NotUnderstood")) return true;
+  const v = valNum();
+  if (v < 0 || v > 0xFFFF) { fail(s, L_NEGOTIATION_FAILED, 0); return false; }
+  if (s.portalTag != TAG_NONE && <u32>v != s.portalTag) { fail(s, L_PORTAL_GROUP_MISMATCH, 0, <u32>v); return false; }
+  setSessionParam(s, K_TARGET_PORTAL_GROUP_TAG, <u32>v);
+  return true;
 }
 
 function afterSecurity(c: Conn, s: Session, transit: bool, nsg: u32): void {
@@ -345,6 +364,7 @@ function fullFeature(c: Conn, s: Session): void {
   framerSetDigests(c, (f & SF_HD_ON) != 0, (f & SF_DD_ON) != 0);
   const o = <i32>s.op;
   if (f & SF_DISCOVERY) { sendTargetsRequest(c, s); return; }
+  keysSettle(s);
   framerStream(c, DATA_SEGMENT_MAX);                   // what we declared as MaxRecvDataSegmentLength
   if (s.keepaliveMs) armConn(c, CT_KEEPALIVE, s.keepaliveMs);
   s.op = NONE;
@@ -357,12 +377,13 @@ function redirect(c: Conn, s: Session, data: usize, dsl: u32): void {
   const n = s.redirects + 1;
   if (n > MAX_REDIRECTS) { fail(s, L_TOO_MANY_REDIRECTS, 0); return; }
   s.redirects = n;
-  let len = valLen;
-  for (let i: u32 = 0; i < valLen; i++) if (load<u8>(valPtr + i) == 0x2C) { len = i; break; } // drop ",tpgt"
+  const tag = addressTag(valPtr, valLen), len = addrLen;
+  // The tag discovery reported was for the portal we leave; discovery said nothing of this one.
+  s.portalTag = TAG_NONE;
   const at = txAlloc(len);
   if (at < 0) { fail(s, L_INITIATOR_ERROR, 0); return; }
   memory.copy(TX + at, valPtr, len);
-  act(ACT_TEXT, s.op, TEXT_REDIRECT, <u32>at, len);
+  act(ACT_TEXT, s.op, TEXT_REDIRECT, <u32>at, len, tag);
   closeConn(c);                                        // T7
   const c2 = connAlloc(s.index);
   if (c2 == null) { fail(s, L_OUT_OF_RESOURCES, 0); return; }
@@ -371,9 +392,9 @@ function redirect(c: Conn, s: Session, data: usize, dsl: u32): void {
 }
 
 // Login failed: T7 (or T2), the session is discarded, the operation ends.
-export function fail(s: Session, reason: u32, status: u32): void {
+export function fail(s: Session, reason: u32, status: u32, detail: u32 = 0): void {
   const o = s.op;
-  if (o != NONE) act(ACT_LOGIN_STATUS, o, status, reason);
+  if (o != NONE) act(ACT_LOGIN_STATUS, o, status, reason, detail);
   sessionGone(s);
   if (o != NONE) {
     const hr = reason == L_CANCELLED ? VDS_E_OPERATION_CANCELED : VDS_E_ISCSI_LOGIN_FAILED;

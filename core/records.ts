@@ -4,7 +4,7 @@
 // fields set once at init (its index and the addresses of its buffers); everything after
 // `state` is zeroed by one reset, so a field added later cannot be forgotten.
 import { MAX_TASKS, MAX_SESSIONS_LIMIT, MAX_RECV_DSL, K_COUNT, S1_FREE, Q1_FREE, TMF_DEFAULT_MS,
-  LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST } from "./codes";
+  LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST, TAG_NONE } from "./codes";
 
 export const NONE: u32 = 0xFFFFFFFF;
 
@@ -108,6 +108,7 @@ export function connFree(r: Conn): void { r.state = 0; r.timerKind = 0; }
   textTtt: u32;        // ... echoing this Target Transfer Tag (0xFFFFFFFF: the first request)
   held: u32;           // task records it holds: commands in flight and aborted ones not yet answered
   tmfMs: u32;          // how long a task management request waits for its answer
+  portalTag: u32;      // the TargetPortalGroupTag the target must declare (discovery's), or TAG_NONE: not checked
 }
 export const STR_SIZE: u32 = 256;
 export const STR_INITIATOR: u32 = 0;
@@ -150,7 +151,7 @@ export function sessAlloc(): Session | null {
     if (r.state != 0) continue;
     const at = changetype<usize>(r) + offsetof<Session>("state");
     memory.fill(at, 0, SESS_SIZE - offsetof<Session>("state"));
-    r.state = Q1_FREE; r.conn = NONE; r.target = NONE; r.op = NONE;
+    r.state = Q1_FREE; r.conn = NONE; r.target = NONE; r.op = NONE; r.portalTag = TAG_NONE;
     r.cmdSN = 1; r.expCmdSN = 1; r.maxCmdSN = 1; r.nextItt = 1;
     r.logoutMs = 15000; r.graceMs = 1000; r.tmfMs = TMF_DEFAULT_MS;
     store<u32>(r.carry, 0);

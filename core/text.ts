@@ -1,5 +1,6 @@
 // iSCSI text (key=value NUL-separated, RFC 7143 §6) over raw bytes, with no allocation:
 // literals are compared and written char by char.
+import { TAG_NONE } from "./codes";
 
 export let valPtr: usize = 0;
 export let valLen: u32 = 0;
@@ -54,6 +55,21 @@ export function valNum(): i64 {
     n = n * 10 + <i64>(ch - 0x30);
   }
   return n <= 0xFFFFFFFF ? n : -1;
+}
+
+// TargetAddress=host[:port][,tpgt] (RFC 7143 §13.8): the portal group tag follows the last comma
+// (an IPv6 address is bracketed, so it has none). Sets addrLen to the length without it; returns
+// the tag, or TAG_NONE when there is none or it is no 16-bit number.
+export let addrLen: u32 = 0;
+export function addressTag(p: usize, n: u32): u32 {
+  addrLen = n;
+  for (let k = n; k > 0; k--) if (load<u8>(p + k - 1) == 0x2C) { addrLen = k - 1; break; }
+  if (addrLen == n) return TAG_NONE;
+  const keepPtr = valPtr, keepLen = valLen;
+  valPtr = p + addrLen + 1; valLen = n - addrLen - 1;
+  const v = valNum();
+  valPtr = keepPtr; valLen = keepLen;
+  return v < 0 || v > 0xFFFF ? TAG_NONE : <u32>v;
 }
 
 // Walks the key=value pairs of a text block: pairStart(p, len), then while (pairNext()) read

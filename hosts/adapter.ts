@@ -158,6 +158,9 @@ export interface DiscoveredTarget {
   id: string;
   name: string;
   portals: string[];
+  /** The portal group tag SendTargets gave each portal (`host:port,tag`), by the portal as in
+   *  `portals`; a portal given without one is absent. A later login there must meet the same tag. */
+  portalGroupTags: Record<string, number>;
 }
 export interface DiscoverOutput {
   portal: string;
@@ -182,6 +185,8 @@ interface TargetEntry {
   id: string;
   name: string;
   portals: Set<string>;
+  /** What the last discovery said of each portal (host:port as portalText writes it). */
+  portalTags: Map<string, number>;
 }
 interface SessionEntry {
   id: string;
@@ -267,7 +272,7 @@ export class Adapter {
     for (const t of this.targets.values()) if (t.name === name) return t;
     const slot = this.engine.core.targetNew();
     if (slot < 0) throw new RangeError('too many targets');
-    const t: TargetEntry = { slot, id: newGuid(this.host.random), name, portals: new Set() };
+    const t: TargetEntry = { slot, id: newGuid(this.host.random), name, portals: new Set(), portalTags: new Map() };
     this.targets.set(slot, t);
     return t;
   }
@@ -280,7 +285,7 @@ export class Adapter {
     return GUID_RE.test(target) || ISCSI_NAME_RE.test(target) ? -1 : -2;
   }
 
-  private loginParams(target: string | undefined, a: AnyAuth | undefined, keepaliveMs = 0): number {
+  private loginParams(target: string | undefined, a: AnyAuth | undefined, keepaliveMs = 0, portalTag?: number): number {
     const list: [number, Uint8Array][] = [[CODE.P_INITIATOR_NAME, enc.encode(this.name)], [
       CODE.P_RANDOM,
       this.host.random(32),
@@ -288,6 +293,7 @@ export class Adapter {
     if (keepaliveMs) list.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.of(keepaliveMs).buffer)]);
     const tmf = this.opts.taskManagementTimeoutMs;
     if (tmf !== undefined) list.push([CODE.P_TMF_MS, new Uint8Array(Uint32Array.of(tmf).buffer)]);
+    if (portalTag !== undefined) list.push([CODE.P_PORTAL_GROUP_TAG, new Uint8Array(Uint32Array.of(portalTag).buffer)]);
     if (target) list.push([CODE.P_TARGET_NAME, enc.encode(target)]);
     if (a?.user) list.push([CODE.P_CHAP_USER, enc.encode(a.user)]);
     if (a?.targetUser) list.push([CODE.P_CHAP_TARGET_USER, enc.encode(a.targetUser)]);
@@ -324,7 +330,8 @@ export class Adapter {
     const auth = AUTH_CODES[(a?.method ?? 'none') as keyof typeof AUTH_CODES] ?? CODE.AUTH_NONE;
     const flags = (req.headerDigest ? CODE.LOGIN_HEADER_DIGEST : 0) | (req.dataDigest ? CODE.LOGIN_DATA_DIGEST : 0) |
       (a?.algorithms ?? []).reduce((m, alg) => m | (ALGORITHM_BITS[alg] ?? 0), 0);
-    const ioLen = this.loginParams(target?.name, valid ? a : undefined, u32Arg(req.keepaliveMs, 0));
+    const portalTag = valid && portal ? target!.portalTags.get(portalText(portal)) : undefined;
+    const ioLen = this.loginParams(target?.name, valid ? a : undefined, u32Arg(req.keepaliveMs, 0), portalTag);
     let handle!: AsyncOperation<LoginOutput>;
     this.engine.startOp(
       (core) =>
@@ -340,7 +347,7 @@ export class Adapter {
         let control: OperationControl;
         [handle, control] = this.operation(CODE.ASYNC_LOGINTOTARGET, output, op);
         this.logins.add(handle);
-        const sink = this.loginSink(control, output, portal ?? undefined, a, target);
+        const sink = this.loginSink(control, output, portal ?? undefined, a, target, portalTag);
         return {
           ...sink,
           done: (hr, late) => {
@@ -359,6 +366,7 @@ export class Adapter {
     portal: Portal | undefined,
     auth: AnyAuth | undefined,
     target?: TargetEntry,
+    portalTag?: number,
   ): OpSink {
     return {
       portal,
@@ -373,11 +381,16 @@ export class Adapter {
         this.sessions.set(s, { id: output.sessionId, target: target!, portal: output.portal, tsih });
         target!.portals.add(output.portal);
       },
-      loginStatus: (status, reason) => {
+      loginStatus: (status, reason, detail) => {
         output.status = status;
         output.statusClass = status >> 8;
         output.statusDetail = status & 0xff;
         output.result = LOGIN_RESULT_NAMES[reason] as LoginResult;
+        if (reason === CODE.L_PORTAL_GROUP_MISMATCH) {
+          output.error = `the target declared TargetPortalGroupTag=${detail}; discovery reported ${portalTag} for ${
+            portal ? portalText(portal) : output.portal
+          }`;
+        }
       },
       text: (kind, value) => {
         if (kind === CODE.TEXT_REDIRECT) {
@@ -434,14 +447,21 @@ export class Adapter {
         return {
           portal: portal ?? undefined,
           secrets: a?.secret !== undefined ? { secret: a.secret, targetSecret: a.targetSecret } : undefined,
-          text: (kind, value) => {
+          text: (kind, value, tag) => {
             if (kind === CODE.TEXT_TARGET_NAME) {
               const entry = this.learnTarget(value);
-              last = { out: { id: entry.id, name: entry.name, portals: [] }, entry };
+              last = { out: { id: entry.id, name: entry.name, portals: [], portalGroupTags: {} }, entry };
               output.targets.push(last.out);
             } else if (kind === CODE.TEXT_TARGET_ADDRESS && last) {
               last.out.portals.push(value);
               last.entry.portals.add(value);
+              const at = parsePortal(value);
+              const key = at ? portalText(at) : value;
+              if (tag === CODE.TAG_NONE) last.entry.portalTags.delete(key);
+              else {
+                last.out.portalGroupTags[value] = tag;
+                last.entry.portalTags.set(key, tag);
+              }
             }
           },
           loginStatus: (status, reason) => {

@@ -58,6 +58,7 @@ export const CODE = {
   TEXT_TARGET_ADDRESS: 2,
   TEXT_NEGOTIATED: 3,
   TEXT_REDIRECT: 4,
+  TAG_NONE: 0xFFFFFFFF,
   R_LOGGED_OUT: 0,
   R_RESPONSE_1_CID_NOT_FOUND: 1,
   R_RESPONSE_2_RECOVERY_UNSUPPORTED: 2,
@@ -83,6 +84,7 @@ export const CODE = {
   L_TOO_MANY_REDIRECTS: 13,
   L_CANCELLED: 14,
   L_NEGOTIATION_FAILED: 15,
+  L_PORTAL_GROUP_MISMATCH: 16,
   EV_ASYNC_LOGOUT_REQUEST: 1,
   EV_ASYNC_DROP_CONNECTION: 2,
   EV_ASYNC_DROP_ALL: 3,
@@ -145,6 +147,7 @@ export const CODE = {
   P_RANDOM: 5,
   P_KEEPALIVE_MS: 7,
   P_TMF_MS: 8,
+  P_PORTAL_GROUP_TAG: 9,
   S1_FREE: 1,
   S2_XPT_WAIT: 2,
   S4_IN_LOGIN: 4,
@@ -216,10 +219,10 @@ export type Action =
   | { kind: 'chap-answer'; conn: number; algorithm: number; identifier: number; bytes: Uint8Array }
   | { kind: 'chap-verify'; conn: number; algorithm: number; identifier: number; bytes: Uint8Array }
   | { kind: 'logged-in'; op: number; session: number; tsih: number; conn: number }
-  | { kind: 'text'; op: number; textKind: number; bytes: Uint8Array }
+  | { kind: 'text'; op: number; textKind: number; tag: number; bytes: Uint8Array }
   | { kind: 'progress'; op: number; percent: number }
   | { kind: 'session-gone'; session: number }
-  | { kind: 'login-status'; op: number; status: number; reason: number }
+  | { kind: 'login-status'; op: number; status: number; reason: number; detail: number }
   | { kind: 'joined'; op: number }
   | { kind: 'data-in'; task: number; rxAt: number; count: number; offset: number }
   | { kind: 'send-data'; conn: number; task: number; offset: number; plen: number; pad: number; digest: number; bytes: Uint8Array }
@@ -241,10 +244,10 @@ export function readAction(w: Uint32Array, tx: Uint8Array): Action {
     case 9: return { kind: 'chap-answer', conn: w[1], algorithm: w[2], identifier: w[3], bytes: tx.slice(w[4], w[4] + w[5]) };
     case 10: return { kind: 'chap-verify', conn: w[1], algorithm: w[2], identifier: w[3], bytes: tx.slice(w[4], w[4] + w[5]) };
     case 11: return { kind: 'logged-in', op: w[1], session: w[2], tsih: w[3], conn: w[4] };
-    case 12: return { kind: 'text', op: w[1], textKind: w[2], bytes: tx.slice(w[3], w[3] + w[4]) };
+    case 12: return { kind: 'text', op: w[1], textKind: w[2], tag: w[5], bytes: tx.slice(w[3], w[3] + w[4]) };
     case 13: return { kind: 'progress', op: w[1], percent: w[2] };
     case 14: return { kind: 'session-gone', session: w[1] };
-    case 15: return { kind: 'login-status', op: w[1], status: w[2], reason: w[3] };
+    case 15: return { kind: 'login-status', op: w[1], status: w[2], reason: w[3], detail: w[4] };
     case 16: return { kind: 'joined', op: w[1] };
     case 17: return { kind: 'data-in', task: w[1], rxAt: w[2], count: w[3], offset: w[4] };
     case 18: return { kind: 'send-data', conn: w[1], task: w[4], offset: w[5], plen: w[6], pad: w[7], digest: w[8], bytes: tx.slice(w[2], w[2] + w[3]) };
@@ -255,7 +258,7 @@ export function readAction(w: Uint32Array, tx: Uint8Array): Action {
 }
 /** The names above, as types: a made-up name does not compile. */
 export type SessionReason = 'logged-out' | 'response-1-cid-not-found' | 'response-2-recovery-unsupported' | 'response-3-cleanup-failed' | 'timeout' | 'connection-lost-before-response' | 'protocol-error' | 'cancelled-before-send' | 'busy';
-export type LoginResult = 'ok' | 'auth-failed' | 'authz-failed' | 'not-found' | 'out-of-resources' | 'target-error' | 'initiator-error' | 'downgrade-refused' | 'mutual-auth-failed' | 'timeout' | 'connect-failed' | 'protocol-error' | 'transport-lost' | 'too-many-redirects' | 'cancelled' | 'negotiation-failed';
+export type LoginResult = 'ok' | 'auth-failed' | 'authz-failed' | 'not-found' | 'out-of-resources' | 'target-error' | 'initiator-error' | 'downgrade-refused' | 'mutual-auth-failed' | 'timeout' | 'connect-failed' | 'protocol-error' | 'transport-lost' | 'too-many-redirects' | 'cancelled' | 'negotiation-failed' | 'portal-group-mismatch';
 export type TaskEnd = 'completed' | 'session-lost' | 'aborted-by-logout' | 'logging-out' | 'timeout' | 'aborted' | 'target-failure' | 'protocol-error' | 'rejected' | 'lun-reset';
 export type EventType = 'async-logout-request' | 'async-drop-connection' | 'async-drop-all' | 'async-renegotiate' | 'reject' | 'nop-answered' | 'session-logged-out' | 'protocol-error' | 'connection-lost' | 'async-other' | 'keepalive-timeout' | 'unit-attention' | 'task-management-failed' | 'lun-reset' | 'late-pdu-dropped';
 /** How a SCSI command ended (ACT_TASK_DONE reason), as names. */
@@ -289,4 +292,5 @@ export const LOGIN_RESULT_NAMES: Record<number, string> = {
   13: 'too-many-redirects',
   14: 'cancelled',
   15: 'negotiation-failed',
+  16: 'portal-group-mismatch',
 };

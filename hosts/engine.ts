@@ -23,8 +23,9 @@ export interface OpSink {
     aborted: number,
   ): void;
   loggedIn?(s: number, tsih: number): void;
-  loginStatus?(status: number, reason: number): void;
-  text?(kind: number, value: string): void;
+  loginStatus?(status: number, reason: number, detail: number): void;
+  /** `tag`: an address's portal group tag, CODE.TAG_NONE when it came without one. */
+  text?(kind: number, value: string, tag: number): void;
   /** The OS's words for a connect that failed, before the core hears of it. */
   transportError?(text: string): void;
   done(hr: number, lateCancel: number): void;
@@ -266,7 +267,7 @@ export class Engine {
         this.ops.get(a.op)?.loggedIn?.(a.session, a.tsih);
         break;
       case 'text':
-        this.ops.get(a.op)?.text?.(a.textKind, dec.decode(a.bytes));
+        this.ops.get(a.op)?.text?.(a.textKind, dec.decode(a.bytes), a.tag);
         break;
       case 'progress':
         this.ops.get(a.op)?.progress?.(a.percent);
@@ -275,7 +276,7 @@ export class Engine {
         this.events.sessionGone(a.session);
         break;
       case 'login-status':
-        this.ops.get(a.op)?.loginStatus?.(a.status, a.reason);
+        this.ops.get(a.op)?.loginStatus?.(a.status, a.reason, a.detail);
         break;
       case 'joined':
         break; // handled by startOp, before anything else acts

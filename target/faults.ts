@@ -21,6 +21,11 @@ export type Fault =
   | 'nop-ping' // NOP-In with a TTT after login (expects a NOP-Out)
   | 'login-auth-fail' // status 0x0201 on login
   | 'bad-negotiation' // answers MaxBurstLength above the initiator's offer (a Minimum key)
+  | 'burst-16k' // answers MaxBurstLength=16384 and FirstBurstLength=65536 (tgtd so configured does), R2Ts of 16384
+  | 'first-burst-irrelevant' // answers ImmediateData=No and FirstBurstLength=Irrelevant (RFC 7143 §13.14)
+  | 'first-burst-reject' // answers FirstBurstLength=Reject
+  | 'first-burst-not-understood' // answers FirstBurstLength=NotUnderstood
+  | 'tpgt-security' // TargetPortalGroupTag=faultArg (default 1) in its first Login Response (security stage), as tgtd does; SendTargets says ",1"
   | 'redirect' // status 0x0101 with TargetAddress = redirectTo
   | 'text-split' // discovery: SendTargets answer in two Text Responses, split inside a pair (C bit)
   | 'window-closed' // every response closes the command window (MaxCmdSN = ExpCmdSN - 1)

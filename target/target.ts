@@ -278,15 +278,19 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       }
       if (csg === 0) {
         const chap = discovery ? opts.discoveryChap : spec?.chap;
+        // Declared once, in the answer to the first request, as tgtd and istgt do.
+        const tpgt: [string, string][] = spec?.fault === 'tpgt-security' && keys.has('InitiatorName')
+          ? [['TargetPortalGroupTag', String(spec.faultArg ?? 1)]]
+          : [];
         if (!chap && spec?.fault === 'skip-operational') {
           loginReply(bhs, [['AuthMethod', 'None']], true, 0, 3);
           return afterLogin();
         }
-        if (!chap) return loginReply(bhs, [['AuthMethod', 'None']], transit, 0, nsg);
+        if (!chap) return loginReply(bhs, [...tpgt, ['AuthMethod', 'None']], transit, 0, nsg);
         const methods = keys.get('AuthMethod');
         if (methods !== undefined) {
           if (!methods.split(',').includes('CHAP')) return loginReply(bhs, [], false, 0, 0, 0x0201);
-          return loginReply(bhs, [['AuthMethod', 'CHAP']], false, 0, 0);
+          return loginReply(bhs, [...tpgt, ['AuthMethod', 'CHAP']], false, 0, 0);
         }
         if (keys.has('CHAP_A')) {
           if (!keys.get('CHAP_A')!.split(',').includes('5')) return loginReply(bhs, [], false, 0, 0, 0x0201);
@@ -332,11 +336,18 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       const f = spec?.fault;
       if (keys.has('MaxRecvDataSegmentLength')) dataInMax = Number(keys.get('MaxRecvDataSegmentLength'));
       if (keys.has('MaxBurstLength')) burst = Math.min(burst, Number(keys.get('MaxBurstLength')));
+      if (f === 'burst-16k') burst = 16384;
       for (const [k, v] of keys) {
         if (k.endsWith('Digest') || k.startsWith('X-')) continue;
         let answer = v;
         if (f === 'bad-negotiation' && k === 'MaxBurstLength') answer = '1048576';
         if (f === 'key-split' && k === 'MaxBurstLength') answer = '65536';
+        if (f === 'burst-16k' && k === 'MaxBurstLength') answer = '16384';
+        if (f === 'burst-16k' && k === 'FirstBurstLength') answer = '65536';
+        if (f === 'first-burst-irrelevant' && k === 'ImmediateData') answer = 'No';
+        if (f === 'first-burst-irrelevant' && k === 'FirstBurstLength') answer = 'Irrelevant';
+        if (f === 'first-burst-reject' && k === 'FirstBurstLength') answer = 'Reject';
+        if (f === 'first-burst-not-understood' && k === 'FirstBurstLength') answer = 'NotUnderstood';
         if (f === 'out-of-range' && k === 'MaxRecvDataSegmentLength') answer = '4294967808';
         if (f === 'hex-numbers' && /^\d+$/.test(v)) {
           answer = '0x' + Number(k === 'MaxRecvDataSegmentLength' ? 8192 : v).toString(16);

@@ -9,6 +9,8 @@ export interface TgtdTarget {
   chap?: { user: string; secret: string };
   mutual?: { user: string; secret: string };
   digests?: boolean;
+  /** Session parameters to set on the target (tgtadm --op update), e.g. { MaxBurstLength: '16384' }. */
+  params?: Record<string, string>;
 }
 export interface Tgtd {
   port: number;
@@ -56,23 +58,9 @@ export async function startTgtd(targets: TgtdTarget[]): Promise<Tgtd> {
       adm('--lld', 'iscsi', '--op', 'new', '--mode', 'target', '--tid', String(t.tid), '-T', t.name);
       adm('--lld', 'iscsi', '--op', 'new', '--mode', 'logicalunit', '--tid', String(t.tid), '--lun', '1', '-b', lun);
       adm('--lld', 'iscsi', '--op', 'bind', '--mode', 'target', '--tid', String(t.tid), '-I', 'ALL');
-      if (t.digests) {
-        for (const k of ['HeaderDigest', 'DataDigest']) {
-          adm(
-            '--lld',
-            'iscsi',
-            '--op',
-            'update',
-            '--mode',
-            'target',
-            '--tid',
-            String(t.tid),
-            '--name',
-            k,
-            '--value',
-            'CRC32C,None',
-          );
-        }
+      const params = { ...(t.digests ? { HeaderDigest: 'CRC32C,None', DataDigest: 'CRC32C,None' } : {}), ...t.params };
+      for (const [k, v] of Object.entries(params)) {
+        adm('--lld', 'iscsi', '--op', 'update', '--mode', 'target', '--tid', String(t.tid), '--name', k, '--value', v);
       }
       if (t.chap) {
         account(t.chap.user, t.chap.secret);
