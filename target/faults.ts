@@ -35,4 +35,6 @@ export type Fault =
   | 'stall' // never answers a SCSI command (answers ABORT TASK)
   | 'bad-offset' // the second Data-In of a read carries a BufferOffset 512 bytes off
   | 'check-condition' // every READ ends CHECK CONDITION, MEDIUM ERROR / UNRECOVERED READ ERROR
-  | 'unit-attention'; // the first command after login ends CHECK CONDITION, UNIT ATTENTION / POWER ON
+  | 'unit-attention' // the first command after login ends CHECK CONDITION, UNIT ATTENTION / POWER ON
+  | 'reserved-bits' // after login every PDU has its reserved bits and bytes set; a SCSI Response echoes the LUN
+  | 'long-pdus'; // after login a 64 KiB NOP-In ping and a 12 KiB Async Message; every READ ends CHECK CONDITION with a 20 KiB data segment

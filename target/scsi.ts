@@ -11,7 +11,7 @@ export interface ScsiIo {
   /** The initiator's MaxRecvDataSegmentLength, and the session's MaxBurstLength. */
   limits(): { dataIn: number; burst: number };
 }
-export type ScsiFault = 'stall' | 'bad-offset' | 'check-condition' | 'unit-attention' | undefined;
+export type ScsiFault = 'stall' | 'bad-offset' | 'check-condition' | 'unit-attention' | 'long-pdus' | undefined;
 
 const put32 = (b: Uint8Array, o: number, v: number) => new DataView(b.buffer, b.byteOffset).setUint32(o, v >>> 0);
 const be32 = (b: Uint8Array, o: number) => new DataView(b.buffer, b.byteOffset).getUint32(o);
@@ -47,7 +47,9 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
     put32(h, 44, residual);
     let data: Uint8Array | undefined;
     if (senseData) {
-      data = new Uint8Array(2 + senseData.length);
+      // 'long-pdus': iSCSI response data after the sense fills the segment to 20 KiB.
+      data = new Uint8Array(fault === 'long-pdus' ? 20480 : 2 + senseData.length);
+      for (let i = 2 + senseData.length; i < data.length; i++) data[i] = i * 7;
       data[1] = senseData.length;
       data.set(senseData, 2);
     }
@@ -162,7 +164,7 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
         if (lba + count > lun.blocks) return check(itt, 5, 0x21);
         const offset = lba * lun.blockSize, length = count * lun.blockSize;
         if (cdb[0] === 0x28 || cdb[0] === 0x88) {
-          if (fault === 'check-condition') return check(itt, 3, 0x11);
+          if (fault === 'check-condition' || fault === 'long-pdus') return check(itt, 3, 0x11);
           return dataIn(itt, lunBytes, lun.read(offset, Math.min(length, edtl)), edtl);
         }
         const w: Write = { itt, lun: lunBytes, offset, length, got: 0, burstEnd: 0, r2tsn: 0 };
