@@ -4,18 +4,25 @@
 // Data-In payload is not reassembled at all on a session connection: once its header is in,
 // the payload is handed on piece by piece as it arrives (llhttp's on_body), so a 256 KiB
 // Data-In needs no 256 KiB buffer and its bytes are copied out of RX straight to the caller.
+// Any other PDU may also carry up to what we declared (256 KiB in full feature): its header and
+// the first MAX_RECV_DSL bytes of its data are kept and the rest skipped, its digest still checked
+// over all of it, because no handler needs more (sense data is at most 252 bytes, a Reject's
+// data is a 48-byte header, a NOP-In's ping data is not echoed).
+// Reserved fields are ignored (RFC 7143 §11) and counted: reservedIgnored().
 // The handlers are registered by the connection layer (llhttp's settings), so this file never
 // imports the layers above it. Framing pauses (llhttp's PAUSED) when the action queue could
 // not hold one more PDU's worst case; framerConsumed() says how far it got.
 import { MAX_RECV_DSL, ERR_AHS_TOO_LARGE, ERR_DSL_TOO_LARGE, ERR_HEADER_DIGEST, ERR_DATA_DIGEST,
   ERR_FRAMING_STOPPED, ERR_NOT_INITIATOR_PDU } from "./codes";
 import { be24, be32, pad4 } from "./mem";
-import { checkBhs, opFromTarget, opKnown, OP_DATA_IN } from "./pdu";
+import { checkBhs, reservedSet, opFromTarget, opKnown, OP_DATA_IN } from "./pdu";
 import { crc32c, crcUpdate } from "./crc32c";
 import { roomForPdu } from "./actions";
-import { Conn, FL_HDIGEST, FL_DDIGEST, FL_STOPPED, FL_RAW, FL_ANY_DIR, FL_STREAM, FL_PAYLOAD } from "./records";
+import { Conn, FL_HDIGEST, FL_DDIGEST, FL_STOPPED, FL_RAW, FL_ANY_DIR, FL_STREAM, FL_PAYLOAD, FL_SKIP } from "./records";
 
 // (connection, BHS, data segment, its length): one complete PDU whose digests and BHS rules held.
+// The length is at most MAX_RECV_DSL: a longer segment comes with its first MAX_RECV_DSL bytes
+// only, and its BHS still says how long it was.
 export type PduHandler = (c: Conn, p: usize, data: usize, dsl: u32) => void;
 // A streamed Data-In: its header (checked), then its payload in pieces, then its end.
 export type HeaderHandler = (c: Conn, p: usize) => void;
@@ -32,7 +39,14 @@ export function framerOnPdu(pdu: PduHandler, header: HeaderHandler, piece: Piece
 let consumed: u32 = 0;
 export function framerConsumed(): u32 { return consumed; }
 
-// limit: the largest data segment accepted; above MAX_RECV_DSL only for streamed Data-In.
+// Diagnostics for the whole core (index.ts): PDUs taken with a reserved bit set, and PDUs handed
+// on with only the first MAX_RECV_DSL bytes of their data segment.
+let reservedSeen: u32 = 0;
+let dataCut: u32 = 0;
+export function framerReserved(): u32 { return reservedSeen; }
+export function framerCut(): u32 { return dataCut; }
+
+// limit: the largest data segment accepted (what we declared as MaxRecvDataSegmentLength).
 export function framerReset(c: Conn, flags: u32, limit: u32): void {
   c.rxHave = 0; c.rxNeed = 0; c.rxFlags = flags; c.rxLimit = limit; c.rxSum = 0; c.rxCount = 0;
 }
@@ -46,13 +60,14 @@ export function framerSetDigests(c: Conn, hd: bool, dd: bool): void {
 export function framerStream(c: Conn, limit: u32): void { c.rxFlags |= FL_STREAM; c.rxLimit = limit; }
 
 @inline function streamed(c: Conn, p: usize): bool { return (c.rxFlags & FL_STREAM) != 0 && (<u32>load<u8>(p) & 0x3F) == OP_DATA_IN; }
+@inline function long(c: Conn, p: usize): bool { return be24(p + 5) > MAX_RECV_DSL && !streamed(c, p); }
 @inline function headerLength(c: Conn, p: usize): u32 { return 48 + (<u32>load<u8>(p, 4) << 2) + (c.rxFlags & FL_HDIGEST ? 4 : 0); }
 
-// What must be in hand before the PDU at p can be handled: its header alone when its payload is
-// streamed, else all of it. A negative ERR_* when the peer broke a limit.
+// What must be in hand before the PDU at p can be handled in place: its header alone when its
+// payload is streamed, else all of it. A negative ERR_* when the peer broke a limit.
 function pduLength(c: Conn, p: usize): i32 {
   const dsl = be24(p + 5);
-  if (dsl > (streamed(c, p) ? c.rxLimit : min(c.rxLimit, MAX_RECV_DSL))) return ERR_DSL_TOO_LARGE;
+  if (dsl > c.rxLimit) return ERR_DSL_TOO_LARGE;
   if ((<u32>load<u8>(p, 4) << 2) > 1020) return ERR_AHS_TOO_LARGE; // cannot happen with a u8 field; kept as the rule
   const h = headerLength(c, p);
   if (streamed(c, p)) return <i32>h;
@@ -72,25 +87,49 @@ function checkHeader(c: Conn, p: usize): i32 {
   }
   const op = <u32>load<u8>(p) & 0x3F;
   if (!(c.rxFlags & FL_ANY_DIR) && opKnown(op) && !opFromTarget(op)) return ERR_NOT_INITIATOR_PDU;
-  return checkBhs(p);
+  const r = checkBhs(p);
+  if (r == 0 && reservedSet(p)) reservedSeen++;
+  return r;
 }
 
-// One complete (not streamed) PDU: checked and handed on. Returns 0 or a negative ERR_*.
+// A checked PDU, counted and handed on with `kept` of its `dsl` bytes of data at q.
+@inline function handOn(c: Conn, p: usize, q: usize, dsl: u32, kept: u32): void {
+  c.rxCount++;
+  if (c.rxFlags & FL_RAW) {
+    const w = (<u32>load<u8>(p) & 0x3F) | (dsl << 8);
+    c.rxSum = c.rxSum * 31 + (w ^ be32(p + 16) ^ be32(p + 24));
+    return;
+  }
+  onPdu(c, p, q, kept);
+}
+
+// One complete (not streamed) PDU: checked and handed on. Returns 0 or a negative ERR_*. The
+// header first, as for a streamed or skipped one, so the error does not depend on the chunking.
 function deliver(c: Conn, p: usize): i32 {
+  const r = checkHeader(c, p);
+  if (r < 0) return r;
   const dsl = be24(p + 5);
   const q = p + headerLength(c, p);
   if ((c.rxFlags & FL_DDIGEST) && dsl > 0) {
     if (load<u32>(q + pad4(dsl)) != crc32c(q, pad4(dsl))) return ERR_DATA_DIGEST;
   }
+  let kept = dsl;
+  if (dsl > MAX_RECV_DSL) { kept = MAX_RECV_DSL; dataCut++; }   // wholly in one chunk: cut as if it straddled
+  handOn(c, p, q, dsl, kept);
+  return 0;
+}
+
+// A long data segment that straddles chunks: its header and first MAX_RECV_DSL bytes are in
+// rxBuf at p. The header is checked before the rest is skipped on its word; the CRC runs on.
+function beginSkip(c: Conn, p: usize): i32 {
   const r = checkHeader(c, p);
   if (r < 0) return r;
-  c.rxCount++;
-  if (c.rxFlags & FL_RAW) {
-    const w = (<u32>load<u8>(p) & 0x3F) | (dsl << 8);
-    c.rxSum = c.rxSum * 31 + (w ^ be32(p + 16) ^ be32(p + 24));
-    return 0;
-  }
-  onPdu(c, p, q, dsl);
+  const dsl = be24(p + 5);
+  const dd = (c.rxFlags & FL_DDIGEST) != 0;
+  c.sLeft = dsl - MAX_RECV_DSL; c.sPad = pad4(dsl) - dsl;
+  c.sDigestLeft = dd ? 4 : 0;
+  c.sDigest = 0; c.sCrc = dd ? crcUpdate(0xFFFFFFFF, p + headerLength(c, p), MAX_RECV_DSL) : 0;
+  c.rxFlags |= FL_PAYLOAD | FL_SKIP;
   return 0;
 }
 
@@ -117,7 +156,7 @@ function stream(c: Conn, p: usize, n: u32): i32 {
     const k = min(c.sLeft, n);
     if (c.rxFlags & FL_DDIGEST) c.sCrc = crcUpdate(c.sCrc, p, k);
     c.sLeft -= k; at += k;
-    onPiece(c, p, k);
+    if (!(c.rxFlags & FL_SKIP)) onPiece(c, p, k);
   }
   if (c.sPad && at < n) {
     const k = min(c.sPad, n - at);
@@ -129,7 +168,12 @@ function stream(c: Conn, p: usize, n: u32): i32 {
     c.sDigestLeft--; at++;
     if (!c.sDigestLeft && c.sDigest != (c.sCrc ^ 0xFFFFFFFF)) return ERR_DATA_DIGEST;
   }
-  if (!c.sLeft && !c.sPad && !c.sDigestLeft) { c.rxFlags &= ~FL_PAYLOAD; onEnd(c); }
+  if (!c.sLeft && !c.sPad && !c.sDigestLeft) {
+    const skipped = (c.rxFlags & FL_SKIP) != 0;
+    c.rxFlags &= ~(FL_PAYLOAD | FL_SKIP);
+    if (!skipped) onEnd(c);
+    else { dataCut++; handOn(c, c.rxBuf, c.rxBuf + headerLength(c, c.rxBuf), be24(c.rxBuf + 5), MAX_RECV_DSL); }
+  }
   return <i32>at;
 }
 
@@ -172,7 +216,7 @@ export function framerFeed(c: Conn, src: usize, len: u32): i32 {
       if (have < 48) break;
       const n = pduLength(c, buf);
       if (n < 0) return stop(c, n);
-      c.rxNeed = <u32>n;
+      c.rxNeed = long(c, buf) ? headerLength(c, buf) + MAX_RECV_DSL : <u32>n;   // what rxBuf keeps of it
     }
     const need = c.rxNeed;
     let take = need - have;
@@ -181,7 +225,7 @@ export function framerFeed(c: Conn, src: usize, len: u32): i32 {
     have += take; pos += take; c.rxHave = have;
     if (have == need) {
       c.rxHave = 0;
-      const r = streamed(c, buf) ? beginStream(c, buf) : deliver(c, buf);
+      const r = streamed(c, buf) ? beginStream(c, buf) : long(c, buf) ? beginSkip(c, buf) : deliver(c, buf);
       if (r < 0) return stop(c, r);
       done++;
       if ((c.rxFlags & FL_STOPPED) || c.gen != gen) return done;

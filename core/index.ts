@@ -5,8 +5,8 @@ import { RX, TX, TX_CAP, IO, IO_CAP, FIELDS, FIELDS_CAP, PAYLOAD, PAYLOAD_CAP } 
 import { ACT, ACT_CAP, ACT_WORDS, beginCall, actionCount, act } from "./actions";
 import { crcInit, crc32c } from "./crc32c";
 import { pduInit, decodeBhs, encodeBhs } from "./pdu";
-import { framerReset, framerFeed, framerConsumed } from "./framer";
-import { MAX_RECV_DSL, RX_CAP, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN, TIMER_SESSION, ERR_NO_SLOT,
+import { framerReset, framerFeed, framerConsumed, framerReserved, framerCut } from "./framer";
+import { DATA_SEGMENT_MAX, RX_CAP, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN, TIMER_SESSION, ERR_NO_SLOT,
   ERR_BAD_FIELD, ERR_BAD_CONN, ACT_MORE } from "./codes";
 import { recordsInit, connCap, sessionCap, taskCap, conn, connAlloc, connFree, connLive, sess, sessLive, targetAlloc, NONE, FL_RAW } from "./records";
 import { sessionParam as keyValue } from "./keys";
@@ -59,8 +59,10 @@ export function decode(): i32 { return decodeBhs(RX); }
 export function encode(): i32 { return encodeBhs(TX); }
 const RAW_STATE: u32 = 99;
 @inline function rawLive(c: i32): bool { return connLive(c) && conn(c).state == RAW_STATE; }
+// limit: the MaxRecvDataSegmentLength to frame against; above MAX_RECV_DSL a data segment is cut
+// to its first MAX_RECV_DSL bytes, as on a session in full feature.
 export function rawOpen(flags: u32, limit: u32): i32 {
-  if (limit > MAX_RECV_DSL) return ERR_BAD_FIELD;     // refused, never clamped
+  if (limit > DATA_SEGMENT_MAX) return ERR_BAD_FIELD;     // refused, never clamped
   const c = connAlloc(-1);
   if (c == null) return ERR_NO_SLOT;
   c.state = RAW_STATE;
@@ -72,6 +74,12 @@ export function rawChecksum(c: i32): u32 { return rawLive(c) ? conn(c).rxSum : 0
 export function rawCount(c: i32): u32 { return rawLive(c) ? conn(c).rxCount : 0; }
 export function rawPending(c: i32): u32 { return rawLive(c) ? conn(c).rxHave : 0; }
 export function rawClose(c: i32): void { if (rawLive(c)) connFree(conn(c)); }
+
+// ---- diagnostics, counted since init() over every connection (docs/core.md)
+// PDUs received with a reserved bit or byte set: ignored (RFC 7143 §11), not an error.
+export function reservedIgnored(): u32 { return framerReserved(); }
+// PDUs whose data segment was longer than MAX_RECV_DSL: handed on with its first MAX_RECV_DSL bytes.
+export function dataSegmentsCut(): u32 { return framerCut(); }
 
 // ---- targets and sessions (read-only views for the host's queries)
 export function targetNew(): i32 { return targetAlloc(); }

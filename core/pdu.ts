@@ -1,6 +1,7 @@
-// RFC 7143 §11 BHS rules: which opcodes exist, who sends them, which bytes are reserved and
-// which bits of byte 1 are fixed. One table, used both to check what a peer sends and to
-// refuse building a PDU that breaks the rules.
+// RFC 7143 §11 BHS rules: which opcodes exist, who sends them, which bits and bytes are reserved
+// and which fields hold a fixed value. One table, used both to check what a peer sends and to
+// refuse building a PDU that breaks the rules. A receiver ignores reserved fields (§11), so the
+// receive path checks only checkBhs() and counts reservedSet(); the codec (encode, decode) is strict.
 import { FIELDS, be24, be32, put24, put32 } from "./mem";
 import { ERR_BAD_FINAL_BIT, ERR_RESERVED_NOT_ZERO, ERR_UNKNOWN_OPCODE, ERR_BAD_FIELD } from "./codes";
 
@@ -23,19 +24,30 @@ export const OP_R2T: u32 = 0x31;
 export const OP_ASYNC: u32 = 0x32;
 export const OP_REJECT: u32 = 0x3F;
 
-// Per opcode (64 entries): a 48-byte mask with 0xFF over each reserved byte, then
-// u8 known, u8 fromTarget, u8 byte1 reserved bits, u8 byte1 bits that must be set,
-// u8 itt must be 0xFFFFFFFF.
-const MASK: usize = memory.data(64 * 48, 8);   // per opcode: 0xFF over every reserved byte of the BHS
+// Per opcode (64 entries): a 48-byte mask over every reserved bit of the BHS (0xFF over a
+// reserved byte; byte 0 bit 7 and, in a target PDU, the I bit; the reserved bits of byte 1), then
+// u8 known, u8 fromTarget, u8 unused, u8 byte1 bits that must be set, u8 the field rules (R_*),
+// so the common PDU with none pays one test.
+const MASK: usize = memory.data(64 * 48, 8);
 const INFO: usize = memory.data(64 * 8, 8);
+const R_ITT_ONES: u32 = 1;     // the ITT is 0xFFFFFFFF
+const R_NO_DATA: u32 = 2;      // no AHS and no data segment: bytes 4-7 are 0
+const R_REASON: u32 = 4;       // a Logout Request's reason code is 0, 1 or 2
 
 function bytes(from: i32, to: i32): u64 { let m: u64 = 0; for (let i = from; i <= to; i++) m |= (<u64>1) << i; return m; }
+const LENGTHS: u64 = (<u64>0xF) << 4;   // bytes 4-7, TotalAHSLength and DataSegmentLength
 
+// res: the reserved bytes, with LENGTHS for a PDU that carries neither AHS nor data: those bytes
+// are not reserved in the RFC's figures but fields that must be 0, so they stay checked.
 function rule(op: u32, res: u64, target: bool, b1Reserved: u32, b1Set: u32, ittAllOnes: bool = false): void {
-  for (let i = 0; i < 48; i++) store<u8>(MASK + <usize>op * 48 + i, (res >> <u64>i) & 1 ? 0xFF : 0);
+  const m = MASK + <usize>op * 48;
+  for (let i = 0; i < 48; i++) store<u8>(m + i, (res & ~LENGTHS) >> <u64>i & 1 ? 0xFF : 0);
+  store<u8>(m, target ? 0xC0 : 0x80);
+  store<u8>(m, <u8>b1Reserved, 1);
   const p = INFO + (<usize>op << 3);
-  store<u8>(p, 1); store<u8>(p, target ? 1 : 0, 1); store<u8>(p, <u8>b1Reserved, 2);
-  store<u8>(p, <u8>b1Set, 3); store<u8>(p, ittAllOnes ? 1 : 0, 4);
+  store<u8>(p, 1); store<u8>(p, target ? 1 : 0, 1);
+  const rules = (ittAllOnes ? R_ITT_ONES : 0) | ((res & LENGTHS) == LENGTHS ? R_NO_DATA : 0) | (op == OP_LOGOUT_REQ ? R_REASON : 0);
+  store<u8>(p, <u8>b1Set, 3); store<u8>(p, <u8>rules, 4);
 }
 
 export function pduInit(): void {
@@ -64,25 +76,38 @@ export function pduInit(): void {
 @inline export function opKnown(op: u32): bool { return load<u8>(INFO + (<usize>(op & 0x3F) << 3)) != 0; }
 @inline export function opFromTarget(op: u32): bool { return load<u8>(INFO + (<usize>(op & 0x3F) << 3), 1) != 0; }
 
-// Checks the fixed-value rules of one BHS at p. Returns 0 or a negative ERR_*.
+// The rules a receiver holds a peer to, on one BHS at p: a known opcode, the fixed bits of byte 1,
+// the fields with one allowed value. Returns 0 or a negative ERR_*. Reserved fields are not among
+// them (reservedSet).
 export function checkBhs(p: usize): i32 {
-  const b0 = <u32>load<u8>(p);
-  const op = b0 & 0x3F;
+  const op = <u32>load<u8>(p) & 0x3F;
   if (!opKnown(op)) return ERR_UNKNOWN_OPCODE;
   const info = INFO + (<usize>op << 3);
-  if (b0 & 0x80) return ERR_RESERVED_NOT_ZERO;
-  if ((b0 & 0x40) && load<u8>(info, 1)) return ERR_RESERVED_NOT_ZERO; // I bit is reserved in target PDUs
   const b1 = <u32>load<u8>(p, 1);
-  if (b1 & <u32>load<u8>(info, 2)) return ERR_RESERVED_NOT_ZERO;
   const must = <u32>load<u8>(info, 3);
   if ((b1 & must) != must) return ERR_BAD_FINAL_BIT;
-  // All 48 reserved-byte checks as six 8-byte ANDs against the opcode's mask.
-  const m = MASK + <usize>op * 48;
-  if ((load<u64>(p) & load<u64>(m)) | (load<u64>(p, 8) & load<u64>(m, 8)) | (load<u64>(p, 16) & load<u64>(m, 16)) |
-      (load<u64>(p, 24) & load<u64>(m, 24)) | (load<u64>(p, 32) & load<u64>(m, 32)) | (load<u64>(p, 40) & load<u64>(m, 40))) return ERR_RESERVED_NOT_ZERO;
-  if (load<u8>(info, 4) && load<u32>(p, 16) != 0xFFFFFFFF) return ERR_BAD_FIELD;
-  if (op == OP_LOGOUT_REQ && (b1 & 0x7F) > 2) return ERR_BAD_FIELD;
+  const rules = <u32>load<u8>(info, 4);
+  if (rules) {
+    if ((rules & R_ITT_ONES) && load<u32>(p, 16) != 0xFFFFFFFF) return ERR_BAD_FIELD;
+    if ((rules & R_NO_DATA) && load<u32>(p, 4) != 0) return ERR_BAD_FIELD;
+    if ((rules & R_REASON) && (b1 & 0x7F) > 2) return ERR_BAD_FIELD;
+  }
   return 0;
+}
+
+// Whether any reserved bit of the BHS at p (a known opcode) is set: six 8-byte ANDs against the
+// opcode's mask.
+export function reservedSet(p: usize): bool {
+  const m = MASK + <usize>(load<u8>(p) & 0x3F) * 48;
+  return ((load<u64>(p) & load<u64>(m)) | (load<u64>(p, 8) & load<u64>(m, 8)) | (load<u64>(p, 16) & load<u64>(m, 16)) |
+    (load<u64>(p, 24) & load<u64>(m, 24)) | (load<u64>(p, 32) & load<u64>(m, 32)) | (load<u64>(p, 40) & load<u64>(m, 40))) != 0;
+}
+
+// The codec's check: every rule, reserved fields included, as a sender must build the BHS.
+function strictBhs(p: usize): i32 {
+  const r = checkBhs(p);
+  if (r < 0) return r;
+  return reservedSet(p) ? ERR_RESERVED_NOT_ZERO : 0;
 }
 
 // FIELDS layout (u32 each): 0 opcode, 1 immediate, 2 byte1, 3 byte2, 4 byte3, 5 TotalAHSLength,
@@ -95,7 +120,7 @@ export const F_W12 = 8; export const F_ITT = 9; export const F_W20 = 10;
 @inline function fget(i: i32): u32 { return load<u32>(FIELDS + (<usize>i << 2)); }
 
 export function decodeBhs(p: usize): i32 {
-  const r = checkBhs(p);
+  const r = strictBhs(p);
   const b0 = <u32>load<u8>(p);
   fset(F_OP, b0 & 0x3F); fset(F_I, (b0 >> 6) & 1); fset(F_B1, load<u8>(p, 1));
   fset(F_B2, load<u8>(p, 2)); fset(F_B3, load<u8>(p, 3)); fset(F_AHS, load<u8>(p, 4));
@@ -105,7 +130,8 @@ export function decodeBhs(p: usize): i32 {
   return r;
 }
 
-// Builds a BHS from FIELDS at p and refuses (returns the ERR_*) what checkBhs would refuse.
+// Builds a BHS from FIELDS at p and refuses (returns the ERR_*) what decodeBhs would refuse: we
+// never send a reserved bit.
 export function encodeBhs(p: usize): i32 {
   const op = fget(F_OP);
   if (op > 0x3F || fget(F_I) > 1 || fget(F_AHS) > 255 || fget(F_DSL) > 0xFFFFFF) return ERR_BAD_FIELD;
@@ -114,6 +140,6 @@ export function encodeBhs(p: usize): i32 {
   put24(p + 5, fget(F_DSL)); put32(p + 8, fget(F_W8)); put32(p + 12, fget(F_W12));
   put32(p + 16, fget(F_ITT));
   for (let i = 0; i < 7; i++) put32(p + 20 + (<usize>i << 2), fget(F_W20 + i));
-  return checkBhs(p);
+  return strictBhs(p);
 }
 

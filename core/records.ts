@@ -44,6 +44,7 @@ export const FL_RAW: u32 = 8;        // no session behind it: fold PDUs into a c
 export const FL_ANY_DIR: u32 = 16;   // raw only: accept initiator PDUs as well (fixtures)
 export const FL_STREAM: u32 = 32;    // Data-In payload is streamed to the task, not reassembled
 export const FL_PAYLOAD: u32 = 64;   // in the middle of a streamed payload
+export const FL_SKIP: u32 = 128;     // ... of the part of a long data segment that is not kept (framer.ts)
 
 export const RXBUF_SIZE: u32 = 48 + 1020 + 4 + MAX_RECV_DSL + 4;
 const CONN_SIZE: usize = offsetof<Conn>();

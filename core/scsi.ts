@@ -245,7 +245,9 @@ export function scsiResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
   let senseAt: u32 = 0, senseLen: u32 = 0;
   if (dsl >= 2) {
     senseLen = be16(data);
-    if (senseLen + 2 > dsl) return false;
+    if (senseLen + 2 > be24(p + 5)) return false;
+    // A long segment comes with its first MAX_RECV_DSL bytes (framer.ts); sense is at most 252.
+    senseLen = min(senseLen, dsl - 2);
     const at = txAlloc(senseLen);
     if (at < 0) return false;
     memory.copy(TX + at, data + 2, senseLen);

@@ -594,6 +594,16 @@ export class Adapter {
     return this.engine.core.memory.buffer.byteLength;
   }
 
+  /** What targets sent that the core let pass, counted since the adapter was made (docs/core.md):
+   *  PDUs with a reserved bit or byte set (ignored, RFC 7143 §11), and PDUs whose data segment
+   *  was longer than the 8 KiB the core keeps of one (the rest was skipped, its digest checked). */
+  diagnostics(): { reservedIgnored: number; dataSegmentsCut: number } {
+    return {
+      reservedIgnored: this.engine.core.reservedIgnored() >>> 0,
+      dataSegmentsCut: this.engine.core.dataSegmentsCut() >>> 0,
+    };
+  }
+
   /** For leak checks in tests: sockets and timers the engine still holds. */
   resources(): { sockets: number; timers: number } {
     return { sockets: this.engine.openSockets(), timers: this.engine.armedTimers() };

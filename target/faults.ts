@@ -44,4 +44,6 @@ export type Fault =
   | 'unit-attention' // the first command after login ends CHECK CONDITION, UNIT ATTENTION / POWER ON
   // With the next two the unit claims 2^33 blocks: READ CAPACITY (10) answers 0xFFFFFFFF, (16) the figure.
   | 'capacity-16-busy-once' // the first READ CAPACITY (16) ends BUSY
-  | 'capacity-16-not-ready'; // every READ CAPACITY (16) ends CHECK CONDITION, NOT READY / BECOMING READY
+  | 'capacity-16-not-ready' // every READ CAPACITY (16) ends CHECK CONDITION, NOT READY / BECOMING READY
+  | 'reserved-bits' // after login every PDU has its reserved bits and bytes set; a SCSI Response echoes the LUN
+  | 'long-pdus'; // after login a 64 KiB NOP-In ping and a 12 KiB Async Message; every READ ends CHECK CONDITION with a 20 KiB data segment

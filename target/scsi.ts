@@ -19,6 +19,7 @@ export const SCSI_FAULTS = [
   'unit-attention',
   'capacity-16-busy-once',
   'capacity-16-not-ready',
+  'long-pdus',
 ] as const;
 export type ScsiFault = typeof SCSI_FAULTS[number] | undefined;
 
@@ -68,7 +69,9 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
     put32(h, 44, residual);
     let data: Uint8Array | undefined;
     if (senseData) {
-      data = new Uint8Array(2 + senseData.length);
+      // 'long-pdus': iSCSI response data after the sense fills the segment to 20 KiB.
+      data = new Uint8Array(fault === 'long-pdus' ? 20480 : 2 + senseData.length);
+      for (let i = 2 + senseData.length; i < data.length; i++) data[i] = i * 7;
       data[1] = senseData.length;
       data.set(senseData, 2);
     }
@@ -190,7 +193,7 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
         if (lba + count > lun.blocks) return check(itt, 5, 0x21);
         const offset = lba * lun.blockSize, length = count * lun.blockSize;
         if (cdb[0] === 0x28 || cdb[0] === 0x88) {
-          if (fault === 'check-condition') return check(itt, 3, 0x11);
+          if (fault === 'check-condition' || fault === 'long-pdus') return check(itt, 3, 0x11);
           if (fault === 'descriptor-sense') return respond(itt, 0x02, descriptorSense(3, 0x11, 0, BigInt(lba)));
           return dataIn(itt, lunBytes, lun.read(offset, length), edtl);
         }

@@ -55,6 +55,31 @@ const put16 = (b: Uint8Array, o: number, v: number) => {
   b[o + 1] = v;
 };
 
+const span = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+// 'reserved-bits': per target opcode, the reserved bits of byte 1 and the reserved bytes (RFC 7143
+// §11), the ones a sender must leave zero and a receiver must ignore.
+const RESERVED: Record<number, [number, number[]]> = {
+  0x20: [0x7f, [2, 3, ...span(36, 47)]],
+  0x21: [0x61, []], // bytes 8-15: the command's LUN, echoed
+  0x22: [0x7f, [3, ...span(8, 15), ...span(20, 23), ...span(36, 47)]],
+  0x24: [0x3f, [2, 3, ...span(36, 47)]],
+  0x25: [0x38, [2]],
+  0x26: [0x7f, [3, ...span(8, 15), ...span(20, 23), ...span(36, 39), ...span(44, 47)]],
+  0x31: [0x7f, [2, 3]],
+  0x32: [0x7f, [2, 3, ...span(20, 23), ...span(44, 47)]],
+  0x3f: [0x7f, [3, ...span(8, 15), ...span(20, 23), ...span(40, 47)]],
+};
+function setReserved(bhs: Uint8Array, lun: Uint8Array | undefined) {
+  const op = bhs[0] & 0x3f;
+  const [b1, bytes] = RESERVED[op] ?? [0, []];
+  bhs[0] |= 0xc0; // bit 7 and the I bit
+  bhs[1] |= b1;
+  for (const i of bytes) bhs[i] = 0xa5;
+  if (op === 0x21 && lun) bhs.set(lun, 8);
+  if (op === 0x25 && !(bhs[1] & 0x01)) bhs[3] = 0xa5; // Status is reserved without the S bit
+}
+const pattern = (n: number) => Uint8Array.from({ length: n }, (_, i) => i * 13 + 1);
+
 export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
   const host = opts.host ?? '127.0.0.1';
   const received: ReceivedPdu[] = [];
@@ -89,6 +114,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
     let tsih = 0;
     let chapState: { id: number; challenge: Uint8Array } | undefined;
     let authed = false;
+    const lunOfTask = new Map<number, Uint8Array>(); // 'reserved-bits': ITT -> LUN, for the echo
     sock.on('close', () => {
       sockets.delete(sock);
       if (ffp) {
@@ -106,6 +132,11 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       then?: () => void,
       extra?: Uint8Array, // more bytes in the same write (junk after a PDU)
     ) => {
+      if (ffp && spec?.fault === 'reserved-bits') {
+        const itt = be32(bhs, 16);
+        setReserved(bhs, lunOfTask.get(itt));
+        if ((bhs[0] & 0x3f) === 0x21 || ((bhs[0] & 0x3f) === 0x25 && bhs[1] & 0x01)) lunOfTask.delete(itt);
+      }
       put32(bhs, 4, data.length & 0xffffff);
       bhs[4] = 0;
       const pad = (4 - (data.length % 4)) % 4;
@@ -221,6 +252,16 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
           const h = header(0x20, 0x80, 0xffffffff, false);
           put32(h, 20, 0x1234);
           send(h);
+        });
+      }
+      if (f === 'long-pdus') {
+        later(30, () => {
+          const ping = header(0x20, 0x80, 0xffffffff, false);
+          put32(ping, 20, 0x5678);
+          send(ping, pattern(Math.min(65536, dataInMax)));
+          const vendor = header(0x32, 0x80, 0xffffffff);
+          vendor[36] = 255; // AsyncEvent 255: vendor specific, its data in the data segment
+          send(vendor, pattern(Math.min(12288, dataInMax)));
         });
       }
       if (f === 'ping-flood') {
@@ -499,6 +540,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         else if (op === 0x06) onLogout(bhs);
         else if (op === 0x01) {
           if (!(bhs[0] & 0x40)) expCmdSN = be32(bhs, 24) + 1;
+          if (spec?.fault === 'reserved-bits') lunOfTask.set(be32(bhs, 16), bhs.slice(8, 16));
           scsi?.command(bhs, data);
         } else if (op === 0x05) scsi?.dataOut(bhs, data);
         else if (op === 0x02) scsi?.taskManagement(bhs);

@@ -1,13 +1,14 @@
 // Targets that bend or break RFC 7143, played by the built-in target, met through the public API
-// as users meet them (docs/login.md, docs/logout.md). Each quirk has its own switch and test.
+// as users meet them (docs/login.md, docs/logout.md, docs/events.md, docs/io.md). Each quirk has its own
+// switch and test.
 import { describe, expect, it } from 'vitest';
-import { createAdapter, hrName } from 'iscsi-adapter';
+import { createAdapter, hrName, ScsiError } from 'iscsi-adapter';
 import { startTarget, type TargetSpec } from 'iscsi-adapter/target';
 import { until } from './helpers/env.ts';
 
 const T = 'iqn.2026-11.dev.iscsi-adapter:quirks';
 
-async function loginTo(spec: Partial<TargetSpec>, req: { headerDigest?: boolean } = {}) {
+async function loginTo(spec: Partial<TargetSpec>, req: { headerDigest?: boolean; dataDigest?: boolean } = {}) {
   const target = await startTarget({ targets: [{ name: T, ...spec }] });
   const adapter = createAdapter({ loginTimeoutMs: 3000 });
   const r = await adapter.loginToTarget({ target: T, portal: target.portal, ...req }).wait();
@@ -85,6 +86,81 @@ describe('logout against quirky targets', () => {
     expect(output.sessions.map((s) => [s.reason, s.hrName])).toEqual([['logged-out', 'S_OK']]);
     await done();
   });
+});
+
+const pattern = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const be32 = (b: Uint8Array, o: number) => new DataView(b.buffer, b.byteOffset).getUint32(o);
+
+describe('full feature against quirky targets', () => {
+  for (const digests of [false, true]) {
+    it(
+      `reserved bits and bytes set on every PDU, a LUN echoed in SCSI Responses, are ignored and counted${
+        digests ? ' (with digests)' : ''
+      }`,
+      async () => {
+        const { adapter, r, done } = await loginTo({ fault: 'reserved-bits' }, {
+          headerDigest: digests,
+          dataDigest: digests,
+        });
+        expect(hrName(r.hr)).toBe('S_OK');
+        const seen: string[] = [];
+        adapter.on((e) => seen.push(e.type));
+        const disk = adapter.session(r.output.sessionId!)!;
+        const data = pattern(64 * 1024, 5);
+        await disk.write(0, 8, data); // R2T, then a SCSI Response
+        expect(same(await disk.read(0, 8, data.length / 512), data)).toBe(true); // Data-In
+        const count = () => adapter.diagnostics().reservedIgnored;
+        const before = count();
+        await disk.testUnitReady();
+        expect(count()).toBe(before + 1); // one SCSI Response
+        // LUN 5 does not exist: CHECK CONDITION, with LUN 5 echoed in the response's reserved bytes 8-15.
+        const err = await disk.testUnitReady(5).catch((e) => e);
+        expect(err).toBeInstanceOf(ScsiError);
+        expect(err).toMatchObject({ senseKey: 5, asc: 0x25 });
+        expect(count()).toBe(before + 2);
+        const { hr, output } = await adapter.logoutFromTarget(T).wait();
+        expect(hrName(hr)).toBe('S_OK');
+        expect(output.sessions.map((s) => s.reason)).toEqual(['logged-out']);
+        expect(count()).toBe(before + 3); // the Logout Response
+        expect(seen).toEqual([]);
+        await done();
+      },
+    );
+  }
+
+  for (const digests of [false, true]) {
+    it(
+      `data segments over 8 KiB, up to what we declared${
+        digests ? ' (with digests)' : ''
+      }: a 64 KiB NOP-In ping is answered, a 20 KiB CHECK CONDITION decoded`,
+      async () => {
+        const { adapter, r, target, done } = await loginTo({ fault: 'long-pdus' }, {
+          headerDigest: digests,
+          dataDigest: digests,
+        });
+        expect(hrName(r.hr)).toBe('S_OK');
+        const seen: string[] = [];
+        adapter.on((e) => seen.push(`${e.type} ${e.p1}`));
+        const disk = adapter.session(r.output.sessionId!)!;
+        await until(() => seen.includes('async-other 255'), 2000, 'the 12 KiB Async Message');
+        expect(seen).toEqual(['nop-answered 22136', 'async-other 255']); // the 64 KiB NOP-In (TTT 0x5678) came first
+        await until(() => target.received.some((p) => p.opcode === 0x00), 2000, 'the NOP-Out answering the ping');
+        const answer = target.received.find((p) => p.opcode === 0x00)!;
+        expect([be32(answer.bhs, 20), answer.dataLength]).toEqual([0x5678, 0]);
+        const err = await disk.read(0, 0, 1).catch((e) => e);
+        expect(err).toBeInstanceOf(ScsiError);
+        expect(err.message).toBe('MEDIUM ERROR: UNRECOVERED READ ERROR');
+        expect(err.sense.length).toBe(18); // the sense, not the 20 KiB after it
+        expect(adapter.diagnostics().dataSegmentsCut).toBe(3);
+        await disk.write(0, 0, pattern(4096, 1));
+        await disk.testUnitReady();
+        const { hr } = await adapter.logoutFromTarget(T).wait();
+        expect(hrName(hr)).toBe('S_OK');
+        await done();
+      },
+    );
+  }
 });
 
 /** Two sessions to a target that answers each Logout late, and a logout taking one at a time. */

@@ -6,11 +6,14 @@
 #include <string.h>
 #include <time.h>
 
-static uint64_t RES[64], MASK[64][6]; static uint8_t B1R[64], B1S[64], KNOWN[64], ONES[64];
+static uint64_t MASK[64][6]; static uint8_t B1S[64], KNOWN[64], ONES[64], NODATA[64];
 static uint64_t bytes_(int a, int b) { uint64_t m = 0; for (int i = a; i <= b; i++) m |= 1ull << i; return m; }
+/* the same masks as core/pdu.ts: every reserved bit, byte 0 and byte 1 included; bytes 4-7 in m
+ * mean "no AHS, no data segment", a rule, not reserved bytes */
 static void rule(int op, uint64_t m, int r, int s, int ones) {
-  RES[op] = m; B1R[op] = r; B1S[op] = s; KNOWN[op] = 1; ONES[op] = ones;
-  for (int i = 0; i < 48; i++) if (m >> i & 1) ((uint8_t *)MASK[op])[i] = 0xff;  /* the same byte masks as core/pdu.ts */
+  B1S[op] = s; KNOWN[op] = 1; ONES[op] = ones; NODATA[op] = (m & 0xf0) == 0xf0;
+  for (int i = 0; i < 48; i++) if ((i < 4 || i > 7) && (m >> i & 1)) ((uint8_t *)MASK[op])[i] = 0xff;
+  ((uint8_t *)MASK[op])[0] = 0xc0; ((uint8_t *)MASK[op])[1] = r;
 }
 static void init(void) {
   rule(0x20, bytes_(2,3)|bytes_(36,47), 0x7f, 0x80, 0); rule(0x21, bytes_(8,15), 0x61, 0x80, 0);
@@ -21,19 +24,20 @@ static void init(void) {
 }
 static inline uint32_t be32(const uint8_t *p) { return ((uint32_t)p[0]<<24)|((uint32_t)p[1]<<16)|((uint32_t)p[2]<<8)|p[3]; }
 
-typedef struct { uint8_t buf[48+1020+4+8192+4]; uint32_t have, need, count, csum; int err; } framer;
-static int check(const uint8_t *p) {
+typedef struct { uint8_t buf[48+1020+4+8192+4]; uint32_t have, need, count, csum, reserved; int err; } framer;
+static int check(framer *f, const uint8_t *p) {
   int op = p[0] & 0x3f;
-  if (!KNOWN[op] || (p[0] & 0xc0)) return -1;
-  if (p[1] & B1R[op]) return -6;
+  if (!KNOWN[op]) return -1;
   if ((p[1] & B1S[op]) != B1S[op]) return -7;
-  uint64_t w[6]; memcpy(w, p, 48);
-  if ((w[0] & MASK[op][0]) | (w[1] & MASK[op][1]) | (w[2] & MASK[op][2]) | (w[3] & MASK[op][3]) | (w[4] & MASK[op][4]) | (w[5] & MASK[op][5])) return -6;
   if (ONES[op] && be32(p + 16) != 0xffffffffu) return -12;
+  if (NODATA[op] && be32(p + 4) != 0) return -12;
+  uint64_t w[6]; memcpy(w, p, 48);
+  /* reserved bits are ignored (RFC 7143 §11), and counted */
+  if ((w[0] & MASK[op][0]) | (w[1] & MASK[op][1]) | (w[2] & MASK[op][2]) | (w[3] & MASK[op][3]) | (w[4] & MASK[op][4]) | (w[5] & MASK[op][5])) f->reserved++;
   return 0;
 }
 static int deliver(framer *f, const uint8_t *p) {
-  int r = check(p); if (r) return r;
+  int r = check(f, p); if (r) return r;
   uint32_t dsl = ((uint32_t)p[5]<<16)|((uint32_t)p[6]<<8)|p[7];
   f->count++;
   f->csum = f->csum * 31u + (((p[0] & 0x3f) | (dsl << 8)) ^ be32(p + 16) ^ be32(p + 24));

@@ -25,6 +25,8 @@ export interface CoreExports {
   rawCount(c: number): number;
   rawPending(c: number): number;
   rawClose(c: number): void;
+  reservedIgnored(): number;
+  dataSegmentsCut(): number;
   targetNew(): number;
   targetSessions(t: number): number;
   sessionState(s: number): number;

@@ -135,13 +135,18 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     ['logout-response-unknown-code', (p: Uint8Array) => ((p[2] = 7), p)],
     ['logout-response-wrong-itt', (p: Uint8Array) => (new DataView(p.buffer).setUint32(16, 0x1234), p)],
     ['logout-response-wrong-statsn', (p: Uint8Array) => (new DataView(p.buffer).setUint32(24, 99), p)],
-    ['logout-response-reserved-byte-set', (p: Uint8Array) => ((p[4 + 0] = 0), (p[10] = 1), p)],
+    // Reserved bits and bytes are ignored (RFC 7143 §11): this one logs out.
+    [
+      'logout-response-reserved-byte-set',
+      (p: Uint8Array) => ((p[0] |= 0xc0), (p[1] |= 0x7f), (p[3] = 1), (p[10] = 1), p),
+    ],
   ].map(([name, spoil]) => [name as string, (s: Script) => {
     const t = s.d.target(), { c } = login(s, t);
     const { acts } = logout(s, t);
     const withData = name === 'logout-response-with-data-segment';
     const pdu = s.pdu(0x26, 0x80, { itt: s.itt(sentOn(acts, c)), statsn: s.statSN(c) }, withData ? 'x' : '');
     s.feed(c, (spoil as (p: Uint8Array) => Uint8Array)(pdu));
+    if (name === 'logout-response-reserved-byte-set') lost(s, c);
   }])),
   ...Object.fromEntries([1, 2, 3].map((code) => [`logout-response-${code}`, (s: Script) => {
     const t = s.d.target(), { c } = login(s, t);

@@ -1,11 +1,9 @@
 // The plain-TypeScript baseline: the fastest DataView framer we could write, with the same
 // checks and the same checksum as the Wasm core's raw mode, so the two are compared like for like.
-const RES_LO = new Uint32Array(64),
-  RES_HI = new Uint32Array(64),
-  B1_RES = new Uint8Array(64),
-  B1_SET = new Uint8Array(64);
-const KNOWN = new Uint8Array(64), ITT_ONES = new Uint8Array(64);
-const MASK = new Uint32Array(64 * 12); // per opcode: 0xFF over every reserved byte, as 12 little-endian words
+const B1_SET = new Uint8Array(64);
+const KNOWN = new Uint8Array(64), ITT_ONES = new Uint8Array(64), NO_DATA = new Uint8Array(64);
+// Per opcode: every reserved bit (bytes, byte 0 bits 7 and 6, byte 1's), as 12 little-endian words.
+const MASK = new Uint32Array(64 * 12);
 const bytes = (a: number, b: number) => {
   let lo = 0, hi = 0;
   for (let i = a; i <= b; i++) {
@@ -15,15 +13,18 @@ const bytes = (a: number, b: number) => {
   return [lo >>> 0, hi >>> 0];
 };
 const or = (...m: number[][]) => m.reduce((x, y) => [(x[0] | y[0]) >>> 0, (x[1] | y[1]) >>> 0], [0, 0]);
+// Bytes 4-7 (TotalAHSLength, DataSegmentLength) in `m` mean "must be 0", not reserved, as in core/pdu.ts.
 function rule(op: number, m: number[], b1r: number, b1s: number, ones = false) {
-  RES_LO[op] = m[0];
-  RES_HI[op] = m[1];
-  B1_RES[op] = b1r;
   B1_SET[op] = b1s;
   KNOWN[op] = 1;
   ITT_ONES[op] = ones ? 1 : 0;
+  NO_DATA[op] = (m[0] & 0xf0) === 0xf0 ? 1 : 0;
   const bytes = new Uint8Array(MASK.buffer, op * 48, 48);
-  for (let i = 0; i < 48; i++) if ((i < 32 ? m[0] >>> i : m[1] >>> (i - 32)) & 1) bytes[i] = 0xff;
+  for (let i = 0; i < 48; i++) {
+    if ((i < 4 || i > 7) && (i < 32 ? m[0] >>> i : m[1] >>> (i - 32)) & 1) bytes[i] = 0xff;
+  }
+  bytes[0] = 0xc0; // target PDUs only here: bit 7 and the I bit
+  bytes[1] = b1r;
 }
 rule(0x20, or(bytes(2, 3), bytes(36, 47)), 0x7f, 0x80);
 rule(0x21, bytes(8, 15), 0x61, 0x80);
@@ -43,18 +44,21 @@ export class JsFramer {
   count = 0;
   checksum = 0;
   error = 0;
+  /** PDUs taken with a reserved bit set: ignored, as RFC 7143 §11 says a receiver does. */
+  reserved = 0;
   constructor(private limit = 8192) {}
 
   private check(b: Uint8Array, dv: DataView, p: number): number {
     const op = b[p] & 0x3f;
-    if (!KNOWN[op] || b[p] & 0xc0) return -1;
-    const b1 = b[p + 1];
-    if (b1 & B1_RES[op]) return -6;
-    if ((b1 & B1_SET[op]) !== B1_SET[op]) return -7;
+    if (!KNOWN[op]) return -1;
+    if ((b[p + 1] & B1_SET[op]) !== B1_SET[op]) return -7;
+    if (ITT_ONES[op] && dv.getUint32(p + 16) !== 0xffffffff) return -12;
+    if (NO_DATA[op] && dv.getUint32(p + 4) !== 0) return -12;
     const m = op * 12;
     let any = 0;
     for (let k = 0; k < 12; k++) any |= dv.getUint32(p + k * 4, true) & MASK[m + k];
-    return any ? -6 : 0;
+    if (any) this.reserved++;
+    return 0;
   }
   private deliver(b: Uint8Array, dv: DataView, p: number): number {
     const r = this.check(b, dv, p);
@@ -62,7 +66,6 @@ export class JsFramer {
     const op = b[p] & 0x3f;
     const dsl = (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7];
     const itt = dv.getUint32(p + 16);
-    if (ITT_ONES[op] && itt !== 0xffffffff) return -12;
     this.count++;
     this.checksum = (Math.imul(this.checksum, 31) + ((op | (dsl << 8)) ^ itt ^ dv.getUint32(p + 24))) >>> 0;
     return 0;

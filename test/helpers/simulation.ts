@@ -131,7 +131,7 @@ export function simulate(seed: number, steps = 400): SimResult {
         feed(c, targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, statsn: take(c), byte2: resp, w40: 0x00020014 }));
       } else if (y < 0.85) {
         const corrupt = targetPdu(0x26, 0x80, { itt: awaiting.get(c)!, statsn: take(c) });
-        corrupt[3] = 1; // a reserved byte set
+        corrupt[1] = 0x00; // the F bit clear (a reserved byte set would be ignored, RFC 7143 §11)
         inv.expect(s, CODE.R_PROTOCOL_ERROR);
         feed(c, corrupt);
       } else {

@@ -71,11 +71,11 @@ export const FIXTURES: Fixture[] = [
     fields: { op: 0x26, b1: 0x80, b2: 0, itt: 7, w24: 5, w28: 11, w32: 42, w40: 0x00020014 },
   },
   {
-    name: 'Logout Response with a data segment is refused',
+    name: 'Logout Response with a data segment is refused (DataSegmentLength must be 0; it is not a reserved field)',
     hex:
       `26 80 00 00  00 000004  0000000000000000 00000007 00000000 00000005 0000000b 0000002a 00000000 00000000 00000000`,
     fields: { op: 0x26, dsl: 4 },
-    error: 'ERR_RESERVED_NOT_ZERO',
+    error: 'ERR_BAD_FIELD',
   },
   {
     name: 'Logout Response with the F bit clear is refused',
