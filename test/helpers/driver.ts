@@ -12,13 +12,20 @@ export class Driver {
   readonly c = freshCore();
   log: Logged[] = [];
 
+  /** The whole answer to a call: when the core says it has more (ACT_MORE, last in a batch), the
+   *  next batch is asked for at once, as the engine does. */
   private drain(n: number): Action[] {
-    if (n < 0) throw new Error('action queue overflowed');
-    const w = this.c.actWords;
     const out: Action[] = [];
-    for (let i = 0; i < n; i++) out.push(readAction(this.c.act.subarray(i * w, i * w + w), this.c.tx));
-    this.log.push(...out);
-    return out;
+    for (;;) {
+      if (n < 0) throw new Error('action queue overflowed');
+      const w = this.c.actWords;
+      const batch: Action[] = [];
+      for (let i = 0; i < n; i++) batch.push(readAction(this.c.act.subarray(i * w, i * w + w), this.c.tx));
+      this.log.push(...batch);
+      out.push(...batch);
+      if (batch.at(-1)?.kind !== 'more') return out;
+      n = this.c.core.more();
+    }
   }
   target(): number {
     return this.c.core.targetNew();

@@ -16,6 +16,15 @@ export interface SimResult {
   violations: string[];
 }
 
+// A copy of `pdu` carrying `data` as its data segment.
+function withData(pdu: Uint8Array, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(48 + ((data.length + 3) & ~3));
+  out.set(pdu.subarray(0, 48));
+  new DataView(out.buffer).setUint32(4, data.length);
+  out.set(data, 48);
+  return out;
+}
+
 export function simulate(seed: number, steps = 400): SimResult {
   const d = new Driver();
   const r = rng(seed);
@@ -26,7 +35,8 @@ export function simulate(seed: number, steps = 400): SimResult {
   const armed = new Set<number>();
   const loggedIn = new Map<number, number>(); // conn -> session
   const awaiting = new Map<number, number>(); // conn -> ITT of our Logout
-  const commands = new Map<number, number[]>(); // conn -> ITTs of SCSI commands on the wire
+  const commands = new Map<number, Uint8Array[]>(); // conn -> headers of SCSI commands on the wire
+  const tmfs = new Map<number, number[]>(); // conn -> ITTs of task management requests on the wire
   const ops: number[] = [];
   // Each connection has its own StatSN, as a target keeps it; a Logout Response must carry the next one.
   const sn = new Map<number, number>();
@@ -43,11 +53,15 @@ export function simulate(seed: number, steps = 400): SimResult {
         loggedIn.delete(a.conn);
         awaiting.delete(a.conn);
         commands.delete(a.conn);
+        tmfs.delete(a.conn);
       }
       if (a.kind === 'logged-in') loggedIn.set(a.conn, a.session);
       if (a.kind === 'send' && a.bytes[0] === 0x46) awaiting.set(a.conn, ittOf(a.bytes));
-      if (a.kind === 'send' && (a.bytes[0] & 0x3f) === 0x01) {
-        commands.set(a.conn, [...(commands.get(a.conn) ?? []), ittOf(a.bytes)]);
+      if ((a.kind === 'send' || a.kind === 'send-data') && (a.bytes[0] & 0x3f) === 0x01) {
+        commands.set(a.conn, [...(commands.get(a.conn) ?? []), a.bytes.slice(0, 48)]);
+      }
+      if (a.kind === 'send' && (a.bytes[0] & 0x3f) === 0x02) {
+        tmfs.set(a.conn, [...(tmfs.get(a.conn) ?? []), ittOf(a.bytes)]);
       }
     }
     inv.see(acts);
@@ -99,17 +113,48 @@ export function simulate(seed: number, steps = 400): SimResult {
       ops.push(op);
     } else if (x < 0.4 && loggedIn.size) {
       const [, s] = pick([...loggedIn]);
-      const { t, acts } = d.command(s, CODE.CDB_TEST_UNIT_READY, { timeout: r() < 0.5 ? 500 : 0 });
+      // A TEST UNIT READY, or a 512 KiB write: its R2Ts may ask for a burst beyond MaxBurstLength.
+      const write = r() < 0.3;
+      const { t, acts } = d.command(s, write ? CODE.CDB_WRITE : CODE.CDB_TEST_UNIT_READY, {
+        timeout: r() < 0.5 ? 500 : 0,
+        ...(write ? { count: 1024, size: 512 } : {}),
+      });
       inv.taskStarted(t);
       track(acts);
     } else if (x < 0.5 && commands.size) {
       const c = pick([...commands.keys()]);
-      const itts = commands.get(c)!;
+      const cmds = commands.get(c)!;
+      const cmd = cmds.splice(Math.floor(r() * cmds.length), 1)[0];
+      if (!cmds.length) commands.delete(c);
+      const itt = ittOf(cmd), y = r();
+      if (y < 0.15) {
+        // Rejected (RFC 7143 §11.17): the data segment is the command's header; nothing more comes.
+        const rej = targetPdu(0x3f, 0x80, { statsn: take(c), byte2: pick([0x04, 0x05, 0x09]) });
+        feed(c, withData(rej, cmd));
+      } else if (y < 0.3 && (cmd[1] & 0x20)) {
+        // An R2T for the write: within MaxBurstLength (262144 here) or beyond it.
+        const r2t = targetPdu(0x31, 0x80, { itt, ttt: 0x500 + step, statsn: sn.get(c) ?? 10, w36: 0, w40: 0 });
+        new DataView(r2t.buffer).setUint32(44, r() < 0.5 ? 262144 : 300000);
+        feed(c, r2t);
+        cmds.push(cmd);
+        commands.set(c, cmds);
+      } else {
+        const rsp = targetPdu(0x21, 0x80, { itt, statsn: take(c) });
+        if (r() < 0.1) rsp[3] = 0x08; // BUSY: a status other than GOOD still ends the command once
+        if (r() < 0.2) {
+          // Reserved bits and bytes set (the LUN echoed): a receiver ignores them.
+          rsp[1] |= 0x61;
+          rsp.set(cmd.subarray(8, 16), 8);
+        }
+        feed(c, rsp);
+      }
+    } else if (x < 0.55 && tmfs.size) {
+      // Task management answered: Function complete, rejected, not supported; or never (its timer).
+      const c = pick([...tmfs.keys()]);
+      const itts = tmfs.get(c)!;
       const itt = itts.splice(Math.floor(r() * itts.length), 1)[0];
-      if (!itts.length) commands.delete(c);
-      const rsp = targetPdu(0x21, 0x80, { itt, statsn: take(c) });
-      if (r() < 0.1) rsp[3] = 0x08; // BUSY: a status other than GOOD still ends the command once
-      feed(c, rsp);
+      if (!itts.length) tmfs.delete(c);
+      if (r() < 0.8) feed(c, targetPdu(0x22, 0x80, { itt, statsn: take(c), byte2: pick([0, 0, 1, 5, 255]) }));
     } else if (x < 0.65 && awaiting.size) {
       const c = pick([...awaiting.keys()]);
       const s = inv.sessionOf(c)!;
