@@ -8,9 +8,9 @@ import { Conn, conn, connLive, sess, SF_CLOSING } from "./records";
 import { OP_LOGIN_RSP } from "./pdu";
 import { loginResponse, loginTimer, loginTransportLost, fail } from "./login";
 import { discoveryTimeout } from "./discovery";
-import { ffpPdu, ffpDataIn, sessionDropped, keepalivePing, keepaliveLost } from "./ffp";
+import { ffpPdu, ffpDataIn, sessionLost, keepalivePing, keepaliveLost } from "./ffp";
 import { dataInPiece, dataInEnd } from "./scsi";
-import { sessionFinish, closingDone } from "./logout";
+import { sessionEnd, sessionClosed } from "./logout";
 import { CT_NONE, CT_CONNECT, CT_LOGIN, CT_LOGOUT, CT_GRACE, CT_TEXT, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
 import { framerFeed, framerOnPdu } from "./framer";
 import { sessionGone } from "./lifecycle";
@@ -45,11 +45,11 @@ export function connData(ci: i32, src: usize, len: u32): void {
 function protocolError(c: Conn, err: i32): void {
   const st = c.state;
   const s = sess(c.sess);
-  if (s.flags & SF_CLOSING) { closingDone(s); return; }
+  if (s.flags & SF_CLOSING) { sessionClosed(s); return; }
   if (st == S4_IN_LOGIN || st == S2_XPT_WAIT) { fail(s, L_PROTOCOL_ERROR, 0); return; }
-  if (st == S6_IN_LOGOUT) { sessionFinish(s, R_PROTOCOL_ERROR, 0, 0); return; }
+  if (st == S6_IN_LOGOUT) { sessionEnd(s, R_PROTOCOL_ERROR, 0, 0); return; }
   act(ACT_EVENT, <u32>s.index, EV_PROTOCOL_ERROR, <u32>(-err), 0, 0);
-  sessionDropped(c, s);
+  sessionLost(c, s);
 }
 
 // The peer's FIN (end) or the socket's end (closed); both end a wait at once.
@@ -58,11 +58,11 @@ export function connLost(ci: i32, connectFailed: bool): void {
   const c = conn(ci);
   const st = c.state;
   const s = sess(c.sess);
-  if (s.flags & SF_CLOSING) { closingDone(s); return; }
+  if (s.flags & SF_CLOSING) { sessionClosed(s); return; }
   if (st == S2_XPT_WAIT) { loginTransportLost(c, true); return; }
   if (st == S4_IN_LOGIN) { loginTransportLost(c, connectFailed); return; }
-  if (st == S6_IN_LOGOUT) { sessionFinish(s, R_CONNECTION_LOST_BEFORE_RESPONSE, 0, 0); return; }
-  if (st == S5_LOGGED_IN || st == S7_LOGOUT_REQUESTED) { sessionDropped(c, s); return; }
+  if (st == S6_IN_LOGOUT) { sessionEnd(s, R_CONNECTION_LOST_BEFORE_RESPONSE, 0, 0); return; }
+  if (st == S5_LOGGED_IN || st == S7_LOGOUT_REQUESTED) { sessionLost(c, s); return; }
   sessionGone(s);
 }
 
@@ -74,8 +74,8 @@ export function connTimer(ci: i32): void {
   if (kind == CT_NONE) return;                          // stale: cancelled after it fired
   c.timerKind = CT_NONE;                                // it fired: nothing left to cancel
   if (kind == CT_CONNECT || kind == CT_LOGIN) loginTimer(c);
-  else if (kind == CT_LOGOUT) sessionFinish(s, R_TIMEOUT, 0, 0);   // T17
-  else if (kind == CT_GRACE) closingDone(s);
+  else if (kind == CT_LOGOUT) sessionEnd(s, R_TIMEOUT, 0, 0);   // T17
+  else if (kind == CT_GRACE) sessionClosed(s);
   else if (kind == CT_TEXT) discoveryTimeout(c);
   else if (kind == CT_KEEPALIVE) keepalivePing(c, s);
   else if (kind == CT_KEEPALIVE_WAIT) keepaliveLost(c, s);

@@ -4,13 +4,11 @@
 import { S_OK, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_TIMEOUT, ACT_TEXT, TEXT_TARGET_NAME, TEXT_TARGET_ADDRESS, TAG_NONE } from "./codes";
 import { act, txAlloc } from "./actions";
 import { TX, be32, snGt } from "./mem";
-import { Conn, Session, op, sess, nextItt, NONE, TEXT_CAP } from "./records";
+import { Conn, Session, op, sess, nextItt, NONE, TEXT_CAP, STEP_NONE, STEP_SEND_TARGETS } from "./records";
 import { pduBegin, pduData, pduEnd, stamp } from "./send";
 import { wStart, wKey, wStr, wEnd, wLen, addressTag, addrLen } from "./text";
 import { armConn, cancelConn, CT_TEXT } from "./timers";
 import { logoutSend } from "./logout";
-
-export const LG_DISCOVERY_TEXT: u32 = 8;
 
 export function sendTargetsRequest(c: Conn, s: Session): void {
   store<u32>(s.carry, 0);
@@ -23,7 +21,7 @@ export function sendTargetsRequest(c: Conn, s: Session): void {
 // the text timer bounds the wait. ttt 0xFFFFFFFF: SendTargets=All; otherwise an empty request
 // that asks for the rest of an answer.
 function textRequest(c: Conn, s: Session, ttt: u32): void {
-  c.step = LG_DISCOVERY_TEXT;
+  c.step = STEP_SEND_TARGETS;
   armConn(c, CT_TEXT, s.loginMs);
   if (snGt(s.cmdSN, s.maxCmdSN)) { s.textPending = 1; s.textTtt = ttt; return; }
   s.textPending = 0;
@@ -44,7 +42,7 @@ export function discoveryWindowMoved(c: Conn, s: Session): void {
 // the session's carry until the next response completes it.
 export function textResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u32): void {
   const o = s.op;
-  if (c.step != LG_DISCOVERY_TEXT || s.textPending || be32(p + 16) != c.itt || o == NONE) return;
+  if (c.step != STEP_SEND_TARGETS || s.textPending || be32(p + 16) != c.itt || o == NONE) return;
   const held = load<u32>(s.carry);
   const at = txAlloc(held + dsl);
   if (at < 0) { discoveryTimeout(c); return; }
@@ -53,7 +51,7 @@ export function textResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
   const all = TX + at, n = held + dsl;
   let end = n;
   while (end > 0 && load<u8>(all + end - 1) != 0) end--;
-  if (n - end > TEXT_CAP) { op(<i32>o).hr = VDS_E_ISCSI_LOGIN_FAILED; c.step = 0; cancelConn(c); logoutSend(s); return; }
+  if (n - end > TEXT_CAP) { op(<i32>o).hr = VDS_E_ISCSI_LOGIN_FAILED; c.step = STEP_NONE; cancelConn(c); logoutSend(s); return; }
   memory.copy(s.carry + 4, all + end, n - end);
   store<u32>(s.carry, n - end);
   emitPairs(<i32>o, all, end);
@@ -63,7 +61,7 @@ export function textResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
     textRequest(c, s, be32(p + 20));
     return;
   }
-  c.step = 0;
+  c.step = STEP_NONE;
   cancelConn(c);
   op(<i32>o).hr = S_OK;
   logoutSend(s);
@@ -72,7 +70,7 @@ export function textResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
 export function discoveryTimeout(c: Conn): void {
   const s = sess(c.sess);
   if (s.op != NONE) op(<i32>s.op).hr = VDS_E_TIMEOUT;
-  c.step = 0;
+  c.step = STEP_NONE;
   logoutSend(s);
 }
 

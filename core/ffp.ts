@@ -12,8 +12,9 @@ import { OP_NOP_IN, OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_TEXT_RSP, OP_DATA_IN,
 import { scsiPump, scsiResponse, scsiRejected, r2t, tmfResponse, dataInHeader, taskTimer } from "./scsi";
 import { pduBegin, pduEnd, stamp } from "./send";
 import { armConn, armSession, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
-import { logoutSend, logoutResponse, sessionFinish } from "./logout";
+import { logoutSend, logoutResponse, sessionEnd } from "./logout";
 import { textResponse, discoveryWindowMoved } from "./discovery";
+import { connTo, sessTo, CE_TARGET_ASKS, CE_LOST, SE_FAILED } from "./fsm";
 import { sessionGone, opSessionEnded } from "./lifecycle";
 
 // StatSN and the command window, from every target PDU after login. An unsolicited NOP-In and
@@ -35,8 +36,7 @@ export function sequence(c: Conn, s: Session, p: usize, op: u32): void {
 // operation holds the session. The drain is the session's own, so it never touches an
 // operation's accounting; a logout operation that holds it still gets its outcome.
 function targetWantsLogout(c: Conn, s: Session, limitMs: u32): void {
-  if (c.state != S5_LOGGED_IN) return;                  // T12/T14: already on its way out
-  c.state = S7_LOGOUT_REQUESTED;
+  if (!connTo(c, CE_TARGET_ASKS)) return;               // T12/T14: already on its way out
   s.flags |= SF_ASKED;
   if (s.tasks == 0 || limitMs == 0) { logoutSend(s); return; }
   if (s.lstate == LS_NONE || s.lstate == LS_PENDING) s.lstate = LS_DRAINING;
@@ -52,18 +52,14 @@ export function askedLimit(si: i32): void {
   if (s.lstate == LS_DRAINING) logoutSend(s);
 }
 
-// AsyncEvent 2/3, a lost transport: no Logout is sent; the connection is gone (T15) and so is
-// the session.
-export function sessionDropped(c: Conn, s: Session): void {
-  c.state = S8_CLEANUP_WAIT;
-  s.state = Q4_FAILED;                                  // N5
+// The connection failed outside our teardown (transport lost, AsyncEvent 2/3, a protocol error,
+// task management that gave up): no Logout is sent; T15 (T16 from S7), N5. A session that was
+// waiting for its Logout in an operation ends there as lost before the response.
+export function sessionLost(c: Conn, s: Session): void {
+  connTo(c, CE_LOST);
+  sessTo(s, SE_FAILED);
   const o = s.op;
-  if (o != NONE && (s.lstate == LS_PENDING || s.lstate == LS_DRAINING)) {
-    act(ACT_SESSION_RESULT, o, <u32>s.index, R_CONNECTION_LOST_BEFORE_RESPONSE, VDS_E_ISCSI_LOGOUT_FAILED, 0, 0, s.drained, s.aborted);
-    sessionGone(s);
-    opSessionEnded(<i32>o, false);
-    return;
-  }
+  if (o != NONE && (s.lstate == LS_PENDING || s.lstate == LS_DRAINING)) { sessionEnd(s, R_CONNECTION_LOST_BEFORE_RESPONSE, 0, 0); return; }
   act(ACT_EVENT, <u32>s.index, EV_CONNECTION_LOST, 0, 0, 0);
   sessionGone(s);
   if (o != NONE && op(<i32>o).type == ASYNC_DISCOVER) opSessionEnded(<i32>o, false); // ends with its recorded hr
@@ -85,7 +81,7 @@ export function keepalivePing(c: Conn, s: Session): void {
 
 export function keepaliveLost(c: Conn, s: Session): void {
   act(ACT_EVENT, <u32>s.index, EV_KEEPALIVE_TIMEOUT, 0, 0, 0);
-  sessionDropped(c, s);
+  sessionLost(c, s);
 }
 
 export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): void {
@@ -96,12 +92,12 @@ export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): vo
   if (op == OP_LOGOUT_RSP) {
     // Our Logout's answer, carrying the StatSN we expect next; anything else is an error.
     if (st == S6_IN_LOGOUT && be32(p + 24) == expected) logoutResponse(c, s, p);
-    else sessionFinish(s, R_PROTOCOL_ERROR, 0, 0);
+    else sessionEnd(s, R_PROTOCOL_ERROR, 0, 0);
     return;
   }
   if (st == S6_IN_LOGOUT) {
     // A Reject of our Logout (its header comes back as the data) will never be answered.
-    if (op == OP_REJECT && dsl >= 48 && be32(data + 16) == c.itt) sessionFinish(s, R_PROTOCOL_ERROR, 0, 0);
+    if (op == OP_REJECT && dsl >= 48 && be32(data + 16) == c.itt) sessionEnd(s, R_PROTOCOL_ERROR, 0, 0);
     return;                                             // answer nothing after our Logout
   }
   if (s.textPending && op != OP_TEXT_RSP) discoveryWindowMoved(c, s);
@@ -123,8 +119,8 @@ export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): vo
     if (ev == 1) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_LOGOUT_REQUEST, p1, p2, p3); targetWantsLogout(c, s, p3 * 1000); }
     else if (ev == 2) {
       act(ACT_EVENT, <u32>s.index, EV_ASYNC_DROP_CONNECTION, p1, p2, p3);
-      if (p1 == c.cid) sessionDropped(c, s);
-    } else if (ev == 3) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_DROP_ALL, p1, p2, p3); sessionDropped(c, s); }
+      if (p1 == c.cid) sessionLost(c, s);
+    } else if (ev == 3) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_DROP_ALL, p1, p2, p3); sessionLost(c, s); }
     else if (ev == 4) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_RENEGOTIATE, p1, p2, p3); targetWantsLogout(c, s, p3 * 1000); }
     else act(ACT_EVENT, <u32>s.index, EV_ASYNC_OTHER, ev, p1, p3);
     return;
@@ -132,7 +128,7 @@ export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): vo
   if (op == OP_REJECT) {
     const reason = <u32>load<u8>(p, 2);
     act(ACT_EVENT, <u32>s.index, EV_REJECT, reason, 0, 0);
-    if (dsl >= 48 && !scsiRejected(s, reason, data)) { sessionDropped(c, s); return; }
+    if (dsl >= 48 && !scsiRejected(s, reason, data)) { sessionLost(c, s); return; }
     // 0x0C: the target waits for our Logout and takes no command before it.
     if (reason == 0x0C) targetWantsLogout(c, s, 0);
     return;
@@ -140,7 +136,7 @@ export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): vo
   if (op == OP_TEXT_RSP && (s.flags & SF_DISCOVERY)) { textResponse(c, s, p, data, dsl); return; }
   if (op == OP_SCSI_RSP) { if (!scsiResponse(c, s, p, data, dsl)) scsiBroken(c, s); return; }
   if (op == OP_R2T) { if (!r2t(c, s, p)) scsiBroken(c, s); return; }
-  if (op == OP_TMF_RSP) { if (!tmfResponse(s, p)) sessionDropped(c, s); return; }
+  if (op == OP_TMF_RSP) { if (!tmfResponse(s, p)) sessionLost(c, s); return; }
   // Anything else is ignored, never answered.
 }
 
@@ -154,13 +150,13 @@ export function ffpDataIn(c: Conn, s: Session, p: usize): void {
 export function taskTimerFired(ti: i32): void {
   if (ti < 0 || ti >= taskCap()) return;
   const si = task(ti).sess;
-  if (!taskTimer(ti)) { const s = sess(si); sessionDropped(conn(<i32>s.conn), s); }
+  if (!taskTimer(ti)) { const s = sess(si); sessionLost(conn(<i32>s.conn), s); }
 }
 
 // A Data-In, R2T or SCSI Response for an ITT we do not have, out of order or out of bounds:
 // the session cannot be trusted with data any more and is dropped; its commands end session-lost.
 function scsiBroken(c: Conn, s: Session): void {
-  if (c.state == S6_IN_LOGOUT) { sessionFinish(s, R_PROTOCOL_ERROR, 0, 0); return; }
+  if (c.state == S6_IN_LOGOUT) { sessionEnd(s, R_PROTOCOL_ERROR, 0, 0); return; }
   act(ACT_EVENT, <u32>s.index, EV_PROTOCOL_ERROR, <u32>(-ERR_BAD_FIELD), 0, 0);
-  sessionDropped(c, s);
+  sessionLost(c, s);
 }

@@ -8,7 +8,8 @@ import { pduInit, decodeBhs, encodeBhs } from "./pdu";
 import { framerReset, framerFeed, framerConsumed, framerReserved, framerCut } from "./framer";
 import { DATA_SEGMENT_MAX, RX_CAP, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN, TIMER_SESSION, ERR_NO_SLOT,
   ERR_BAD_FIELD, ERR_BAD_CONN, ACT_MORE } from "./codes";
-import { recordsInit, connCap, sessionCap, taskCap, conn, connAlloc, connFree, connLive, sess, sessLive, targetAlloc, NONE, FL_RAW } from "./records";
+import { connNewRaw, connRelease, RAW_STATE, FSM_LOG, fsmLogCount, fsmLogCap, fsmRows, fsmRow } from "./fsm";
+import { recordsInit, connCap, sessionCap, taskCap, conn, connLive, sess, sessLive, targetAlloc, NONE, FL_RAW } from "./records";
 import { sessionParam as keyValue } from "./keys";
 import { loginStart, loginTransportUp, chapAnswer as chapAnswerIn, chapExpected as chapExpectedIn } from "./login";
 import { logoutStart, opCancel, opDeadline, opDrainDeadline, opStatus, opPercent, opTotal, settle } from "./operation";
@@ -42,6 +43,12 @@ export function actCap(): u32 { return <u32>ACT_CAP; }
 export function actWords(): u32 { return <u32>ACT_WORDS; }
 export function fieldsPtr(): usize { return FIELDS; }
 export function fieldsCap(): u32 { return FIELDS_CAP; }
+// The state machines' table and the log of transitions taken (core/fsm.ts), for tests and docs.
+export function transitionRows(): i32 { return fsmRows(); }
+export function transitionRow(i: i32, field: i32): u32 { return fsmRow(i, field); }
+export function transitionLogPtr(): usize { return FSM_LOG; }
+export function transitionLogCap(): u32 { return fsmLogCap(); }
+export function transitionLogCount(): u32 { return fsmLogCount(); }
 
 // A session's connection (not a raw framing one) that is still in use.
 @inline function sessionConn(c: i32): bool { return connLive(c) && conn(c).sess >= 0; }
@@ -57,15 +64,13 @@ export function fieldsCap(): u32 { return FIELDS_CAP; }
 export function crc(len: u32): u32 { return crc32c(RX, len); }
 export function decode(): i32 { return decodeBhs(RX); }
 export function encode(): i32 { return encodeBhs(TX); }
-const RAW_STATE: u32 = 99;
 @inline function rawLive(c: i32): bool { return connLive(c) && conn(c).state == RAW_STATE; }
 // limit: the MaxRecvDataSegmentLength to frame against; above MAX_RECV_DSL a data segment is cut
 // to its first MAX_RECV_DSL bytes, as on a session in full feature.
 export function rawOpen(flags: u32, limit: u32): i32 {
   if (limit > DATA_SEGMENT_MAX) return ERR_BAD_FIELD;     // refused, never clamped
-  const c = connAlloc(-1);
+  const c = connNewRaw();
   if (c == null) return ERR_NO_SLOT;
-  c.state = RAW_STATE;
   framerReset(c, flags | FL_RAW, limit);
   return c.index;
 }
@@ -73,7 +78,7 @@ export function rawFeed(c: i32, len: u32): i32 { return rawLive(c) ? framerFeed(
 export function rawChecksum(c: i32): u32 { return rawLive(c) ? conn(c).rxSum : 0; }
 export function rawCount(c: i32): u32 { return rawLive(c) ? conn(c).rxCount : 0; }
 export function rawPending(c: i32): u32 { return rawLive(c) ? conn(c).rxHave : 0; }
-export function rawClose(c: i32): void { if (rawLive(c)) connFree(conn(c)); }
+export function rawClose(c: i32): void { if (rawLive(c)) connRelease(conn(c)); }
 
 // ---- diagnostics, counted since init() over every connection (docs/core.md)
 // PDUs received with a reserved bit or byte set: ignored (RFC 7143 §11), not an error.

@@ -4,25 +4,28 @@
 // accounting that follows, once per entry call.
 import { ACT_CLOSE, ACT_SESSION_GONE, ACT_OP_DONE, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE, T_SESSION_LOST } from "./codes";
 import { act } from "./actions";
-import { Conn, Session, conn, op, connFree, sessFree, markDirty, NONE, FL_STOPPED, SF_ASK_TIMER } from "./records";
+import { Conn, Session, conn, op, markDirty, NONE, FL_STOPPED, SF_ASK_TIMER } from "./records";
 import { sessionTasksEnd } from "./tasks";
 import { cancelConn, cancelOpTimers, cancelSession } from "./timers";
+import { connRelease, sessRelease } from "./fsm";
 
 export function closeConn(c: Conn): void {
   if (c.state == 0) return;
   cancelConn(c);
   c.rxFlags |= FL_STOPPED;             // late bytes of this socket are ignored
   act(ACT_CLOSE, <u32>c.index);
-  connFree(c);
+  connRelease(c);
 }
 
+// The release of a session, however it ended: commands still live end session-lost, its
+// connection closes, its record goes. Whoever calls it has reported the end already.
 export function sessionGone(s: Session): void {
   sessionTasksEnd(s, T_SESSION_LOST, false);
   if (s.flags & SF_ASK_TIMER) { s.flags &= ~SF_ASK_TIMER; cancelSession(s); }
   if (s.conn != NONE) closeConn(conn(<i32>s.conn));
   s.conn = NONE;
   act(ACT_SESSION_GONE, <u32>s.index);
-  sessFree(s);
+  sessRelease(s);
 }
 
 export function opFinish(o: i32, hr: u32): void {

@@ -14,7 +14,8 @@ import { S_OK, E_INVALIDARG, E_OUTOFMEMORY, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_OPER
   DATA_SEGMENT_MAX, K_TARGET_PORTAL_GROUP_TAG, TAG_NONE } from "./codes";
 import { act, txAlloc } from "./actions";
 import { TX, RX, IO, IO_CAP, be16, be32, put16 } from "./mem";
-import { Conn, Session, Operation, conn, sess, op, opAlloc, sessAlloc, sessFree, connAlloc, targetLive, nextItt,
+import { Conn, Session, Operation, conn, sess, op, opAlloc, targetLive, nextItt, STEP_SEC_NONE, STEP_SEC_OFFER,
+  STEP_CHAP_A, STEP_CHAP_WAIT_HASH, STEP_CHAP_R, STEP_CHAP_WAIT_VERIFY, STEP_OPERATIONAL,
   strPtr, strLen, strData, NONE, STR_SIZE, STR_INITIATOR, STR_TARGET, STR_CHAP_USER, STR_CHAP_TARGET_USER,
   SF_HDIGEST, SF_DDIGEST, SF_DISCOVERY, SF_HD_ON, SF_DD_ON, PEER_R_CAP, TEXT_CAP } from "./records";
 import { findKey, valIs, valNum, valBinary, valPtr, valLen, bytesEq, wStart, wKey, wStr, wBytes, wDec, wHex,
@@ -23,16 +24,11 @@ import { pduBegin, pduData, pduEnd, stamp } from "./send";
 import { armConn, cancelConn, CT_CONNECT, CT_LOGIN, CT_KEEPALIVE } from "./timers";
 import { framerReset, framerSetDigests, framerStream } from "./framer";
 import { closeConn, sessionGone, opFinish } from "./lifecycle";
+import { connNew, connTo, sessNew, sessTo, sessRelease, CE_CONNECT, CE_UP, CE_LOGIN_OK, CE_LOGIN_FAILED, CE_LOST,
+  SE_LOGGED_IN } from "./fsm";
 import { keysOffer, keysAnswer, keysAnswerProposals, keysReset, keysSettle, setSessionParam } from "./keys";
 import { sendTargetsRequest } from "./discovery";
 
-const LG_SEC_NONE: u32 = 1;
-const LG_SEC_OFFER: u32 = 2;
-const LG_CHAP_A: u32 = 3;
-const LG_CHAP_WAIT_HASH: u32 = 4;
-const LG_CHAP_R: u32 = 5;
-const LG_CHAP_WAIT_VERIFY: u32 = 6;
-const LG_OPERATIONAL: u32 = 7;
 
 const MAX_REDIRECTS: u32 = 3;
 const DATA_CAP: u32 = 2048;
@@ -48,9 +44,9 @@ export function loginStart(target: i32, auth: u32, flags: u32, connectMs: u32, l
   const o = r.index;
   if (!discovery && !targetLive(target)) { opFinish(o, E_INVALIDARG); return o; }
   if (auth > AUTH_MUTUAL_CHAP || !durationOk(connectMs, false) || !durationOk(loginMs, false)) { opFinish(o, E_INVALIDARG); return o; }
-  const s = sessAlloc();
+  const s = sessNew();
   if (s == null) { act(ACT_LOGIN_STATUS, <u32>o, 0, L_OUT_OF_RESOURCES); opFinish(o, E_OUTOFMEMORY); return o; }
-  if (!readParams(s, ioLen)) { sessFree(s); opFinish(o, E_INVALIDARG); return o; }
+  if (!readParams(s, ioLen)) { sessRelease(s); opFinish(o, E_INVALIDARG); return o; }
   s.target = discovery ? NONE : <u32>target;
   s.auth = auth;
   // Session flags keep the caller's digest requests (bits 0-1) and CHAP_A choices (bits 8-11).
@@ -128,7 +124,7 @@ function mapStatus(st: u32): u32 {
 }
 
 function loginBegin(r: Operation, s: Session): void {
-  const c = connAlloc(s.index);
+  const c = connNew(s.index);
   if (c == null) { act(ACT_LOGIN_STATUS, <u32>r.index, 0, L_OUT_OF_RESOURCES); sessionGone(s); opFinish(r.index, VDS_E_ISCSI_LOGIN_FAILED); return; }
   s.conn = <u32>c.index; s.op = <u32>r.index; r.sess = <u32>s.index;
   keysReset(s);
@@ -139,7 +135,7 @@ function loginBegin(r: Operation, s: Session): void {
 function connectTo(c: Conn, s: Session, at: u32, len: u32): void {
   store<u32>(s.carry, 0);
   framerReset(c, 0, MAX_RECV_DSL);
-  c.state = S2_XPT_WAIT;
+  connTo(c, CE_CONNECT);                               // T1
   act(ACT_CONNECT, <u32>c.index, at, len, <u32>s.index, s.op);
   armConn(c, CT_CONNECT, s.connectMs);
 }
@@ -148,7 +144,7 @@ export function loginTransportUp(c: Conn): void {
   if (c.state != S2_XPT_WAIT) return;
   const s = sess(c.sess);
   cancelConn(c);
-  c.state = S4_IN_LOGIN;                               // T4
+  connTo(c, CE_UP);                                    // T4
   armConn(c, CT_LOGIN, s.loginMs);
   const chap = s.auth != AUTH_NONE;
   const p = begin(c, s, 0, 1, !chap);
@@ -160,7 +156,7 @@ export function loginTransportUp(c: Conn): void {
   }
   // Only the method the caller asked for is offered: no downgrade to None when CHAP is required.
   wKey("AuthMethod"); wStr(chap ? "CHAP" : "None"); wEnd();
-  finish(c, p, chap ? LG_SEC_OFFER : LG_SEC_NONE);
+  finish(c, p, chap ? STEP_SEC_OFFER : STEP_SEC_NONE);
 }
 
 // Login Request header for this connection: CSG/NSG/T as given, data written after it.
@@ -186,7 +182,7 @@ function sendOperational(c: Conn, s: Session): void {
   wKey("HeaderDigest"); wStr(s.flags & SF_HDIGEST ? "CRC32C" : "None"); wEnd();
   wKey("DataDigest"); wStr(s.flags & SF_DDIGEST ? "CRC32C" : "None"); wEnd();
   keysOffer((s.flags & SF_DISCOVERY) != 0);
-  finish(c, p, LG_OPERATIONAL);
+  finish(c, p, STEP_OPERATIONAL);
 }
 
 // An empty Login Request that asks to move on (the target answered T=0).
@@ -229,21 +225,21 @@ export function loginResponse(c: Conn, p: usize, body: usize, bodyLen: u32): voi
   if (transit && nsg == 3 && s.tsih == 0) { fail(s, L_PROTOCOL_ERROR, 0); return; }
   if (!portalGroup(s, data, dsl)) return;
   const step = c.step;
-  if (step == LG_SEC_NONE) {
+  if (step == STEP_SEC_NONE) {
     if (findKey(data, dsl, "AuthMethod") && !valIs("None")) { fail(s, L_AUTH_FAILED, 0); return; }
     afterSecurity(c, s, transit, nsg);
-  } else if (step == LG_SEC_OFFER) {
+  } else if (step == STEP_SEC_OFFER) {
     if (!findKey(data, dsl, "AuthMethod") || !valIs("CHAP")) { fail(s, L_DOWNGRADE_REFUSED, 0); return; }
     if (transit && nsg != 0) { fail(s, L_DOWNGRADE_REFUSED, 0); return; }
     const q = begin(c, s, 0, 1, false);
     wKey("CHAP_A"); writeAlgorithms(s.flags); wEnd();
-    finish(c, q, LG_CHAP_A);
-  } else if (step == LG_CHAP_A) {
+    finish(c, q, STEP_CHAP_A);
+  } else if (step == STEP_CHAP_A) {
     chapChallenge(c, s, data, dsl);
-  } else if (step == LG_CHAP_R) {
+  } else if (step == STEP_CHAP_R) {
     if (s.auth == AUTH_MUTUAL_CHAP) { chapMutual(c, s, data, dsl, transit, nsg); return; }
     afterSecurity(c, s, transit, nsg);
-  } else if (step == LG_OPERATIONAL) {
+  } else if (step == STEP_OPERATIONAL) {
     operationalAnswer(c, s, data, dsl, transit, nsg);
   } else {
     fail(s, L_PROTOCOL_ERROR, 0);
@@ -285,13 +281,13 @@ function chapChallenge(c: Conn, s: Session, data: usize, dsl: u32): void {
   // is sent after the target's, so a target challenge equal to ours is refused outright.
   if (s.auth == AUTH_MUTUAL_CHAP && bytesEq(TX + at, <u32>n, s.random + 16, 16)) { fail(s, L_MUTUAL_AUTH_FAILED, 0); return; }
   s.chapAlg = <u32>alg;
-  c.step = LG_CHAP_WAIT_HASH;
+  c.step = STEP_CHAP_WAIT_HASH;
   act(ACT_CHAP_ANSWER, <u32>c.index, <u32>alg, <u32>id, <u32>at, <u32>n);
 }
 
 // The host answers ACT_CHAP_ANSWER with the digest in RX.
 export function chapAnswer(c: Conn, len: u32): void {
-  if (c.state != S4_IN_LOGIN || c.step != LG_CHAP_WAIT_HASH) return;
+  if (c.state != S4_IN_LOGIN || c.step != STEP_CHAP_WAIT_HASH) return;
   const s = sess(c.sess);
   if (len != hashLen(s.chapAlg)) { fail(s, L_AUTH_FAILED, 0); return; }
   const p = begin(c, s, 0, 1, true);
@@ -301,7 +297,7 @@ export function chapAnswer(c: Conn, len: u32): void {
     wKey("CHAP_I"); wDec(<u32>load<u8>(s.random, 8)); wEnd();
     wKey("CHAP_C"); wHex(s.random + 16, 16); wEnd();
   }
-  finish(c, p, LG_CHAP_R);
+  finish(c, p, STEP_CHAP_R);
 }
 
 function chapMutual(c: Conn, s: Session, data: usize, dsl: u32, transit: bool, nsg: u32): void {
@@ -313,7 +309,7 @@ function chapMutual(c: Conn, s: Session, data: usize, dsl: u32, transit: bool, n
   if (n <= 0) { fail(s, L_MUTUAL_AUTH_FAILED, 0); return; }
   store<u32>(s.peerR, <u32>n);
   s.chapNext = (transit ? 0x80 : 0) | nsg;
-  c.step = LG_CHAP_WAIT_VERIFY;
+  c.step = STEP_CHAP_WAIT_VERIFY;
   const at = txAlloc(16);
   if (at < 0) { fail(s, L_INITIATOR_ERROR, 0); return; }
   memory.copy(TX + at, s.random + 16, 16);
@@ -322,7 +318,7 @@ function chapMutual(c: Conn, s: Session, data: usize, dsl: u32, transit: bool, n
 
 // The host answers ACT_CHAP_VERIFY with the digest the target should have sent, in RX.
 export function chapExpected(c: Conn, len: u32): void {
-  if (c.state != S4_IN_LOGIN || c.step != LG_CHAP_WAIT_VERIFY) return;
+  if (c.state != S4_IN_LOGIN || c.step != STEP_CHAP_WAIT_VERIFY) return;
   const s = sess(c.sess);
   if (!bytesEq(RX, len, s.peerR + 4, load<u32>(s.peerR))) { fail(s, L_MUTUAL_AUTH_FAILED, 0); return; }
   afterSecurity(c, s, (s.chapNext & 0x80) != 0, s.chapNext & 3);
@@ -347,7 +343,7 @@ function operationalAnswer(c: Conn, s: Session, data: usize, dsl: u32, transit: 
   // Not done yet: ask to move on, answering whatever the target proposed.
   const q = begin(c, s, 1, 3, true);
   keysAnswerProposals(data, dsl, discovery);
-  finish(c, q, LG_OPERATIONAL);
+  finish(c, q, STEP_OPERATIONAL);
 }
 
 // T5 (S4->S5), N1 (Q1->Q3), whichever path the target took to get here: digests the caller
@@ -356,8 +352,8 @@ function fullFeature(c: Conn, s: Session): void {
   const f0 = s.flags;
   if (((f0 & SF_HDIGEST) && !(f0 & SF_HD_ON)) || ((f0 & SF_DDIGEST) && !(f0 & SF_DD_ON))) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
   cancelConn(c);
-  c.state = S5_LOGGED_IN;
-  s.state = Q3_LOGGED_IN;
+  connTo(c, CE_LOGIN_OK);                              // T5
+  sessTo(s, SE_LOGGED_IN);                             // N1
   const f = s.flags;
   setSessionParam(s, K_HEADER_DIGEST, (f & SF_HD_ON) ? 1 : 0);
   setSessionParam(s, K_DATA_DIGEST, (f & SF_DD_ON) ? 1 : 0);
@@ -384,8 +380,9 @@ function redirect(c: Conn, s: Session, data: usize, dsl: u32): void {
   if (at < 0) { fail(s, L_INITIATOR_ERROR, 0); return; }
   memory.copy(TX + at, valPtr, len);
   act(ACT_TEXT, s.op, TEXT_REDIRECT, <u32>at, len, tag);
-  closeConn(c);                                        // T7
-  const c2 = connAlloc(s.index);
+  connTo(c, CE_LOGIN_FAILED);                          // T7
+  closeConn(c);
+  const c2 = connNew(s.index);
   if (c2 == null) { fail(s, L_OUT_OF_RESOURCES, 0); return; }
   s.conn = <u32>c2.index;
   connectTo(c2, s, <u32>at, len);                      // T1 towards the new address
@@ -394,6 +391,8 @@ function redirect(c: Conn, s: Session, data: usize, dsl: u32): void {
 // Login failed: T7 (or T2), the session is discarded, the operation ends.
 export function fail(s: Session, reason: u32, status: u32, detail: u32 = 0): void {
   const o = s.op;
+  // T2 or T7; a discovery session already in full feature loses its connection (T15/T16/T17).
+  if (s.conn != NONE) { const c = conn(<i32>s.conn); if (!connTo(c, CE_LOGIN_FAILED)) connTo(c, CE_LOST); }
   if (o != NONE) act(ACT_LOGIN_STATUS, o, status, reason, detail);
   sessionGone(s);
   if (o != NONE) {

@@ -11,7 +11,7 @@ import { Operation, Session, sessionCap, opCap, targetCap, op, opLive, opAlloc, 
   takeSessionsDirty, markSessionsDirty, LS_DRAINING, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY, SF_CLOSING, SF_ASKED } from "./records";
 import { armOp, armDrain, drainFired } from "./timers";
 import { opFinish } from "./lifecycle";
-import { logoutSend, sessionFinish, closingDone } from "./logout";
+import { logoutSend, sessionEnd, sessionClosed } from "./logout";
 import { durationOk, cancelLogin, deadlineLogin } from "./login";
 
 function progress(r: Operation): void {
@@ -193,7 +193,7 @@ export function opDeadline(o: i32): void {
     const s = sess(i);
     if (s.state == 0 || s.op != <u32>o || s.lstate != LS_SENT) continue;
     // A session whose Response 0 arrived is logged out, whatever happens during its grace.
-    if (s.flags & SF_CLOSING) closingDone(s); else sessionFinish(s, R_TIMEOUT, 0, 0);
+    if (s.flags & SF_CLOSING) sessionClosed(s); else sessionEnd(s, R_TIMEOUT, 0, 0);
   }
   if (r.type != 0 && r.done >= r.total) opFinish(o, aggregate(r));
 }

@@ -17,7 +17,7 @@ export const NONE: u32 = 0xFFFFFFFF;
   sess: i32;
   expStatSN: u32;
   timerKind: u32;      // what the connection timer means now (CT_*)
-  step: u32;           // login step
+  step: u32;           // STEP_*: where a login (S4) or a discovery's text exchange (S5) stands
   itt: u32;            // ITT of the request we await
   cid: u32;
   rxHave: u32;         // framer: bytes held in rxBuf
@@ -37,6 +37,16 @@ export const NONE: u32 = 0xFFFFFFFF;
   dinResidual: u32;
   dinOffset: u32;      // where the next payload byte goes in the task's buffer
 }
+// One numbering for the steps of a connection's exchanges: login (S4), then discovery (S5).
+export const STEP_NONE: u32 = 0;
+export const STEP_SEC_NONE: u32 = 1;
+export const STEP_SEC_OFFER: u32 = 2;
+export const STEP_CHAP_A: u32 = 3;
+export const STEP_CHAP_WAIT_HASH: u32 = 4;
+export const STEP_CHAP_R: u32 = 5;
+export const STEP_CHAP_WAIT_VERIFY: u32 = 6;
+export const STEP_OPERATIONAL: u32 = 7;
+export const STEP_SEND_TARGETS: u32 = 8;
 export const FL_HDIGEST: u32 = 1;
 export const FL_DDIGEST: u32 = 2;
 export const FL_STOPPED: u32 = 4;
@@ -62,12 +72,13 @@ export function connAlloc(s: i32): Conn | null {
     const at = changetype<usize>(r) + offsetof<Conn>("state");
     memory.fill(at, 0, CONN_SIZE - offsetof<Conn>("state"));
     r.gen++;
-    r.state = S1_FREE; r.sess = s; r.itt = NONE; r.cid = 1; r.rxLimit = MAX_RECV_DSL;
+    r.sess = s; r.itt = NONE; r.cid = 1; r.rxLimit = MAX_RECV_DSL;
     return r;
   }
   return null;
 }
-export function connFree(r: Conn): void { r.state = 0; r.timerKind = 0; }
+// The state is fsm.ts's: it sets the first state at once (connNew) and 0 on release.
+export function connFree(r: Conn): void { r.timerKind = 0; }
 
 // ---- sessions
 @unmanaged export class Session {
@@ -152,7 +163,7 @@ export function sessAlloc(): Session | null {
     if (r.state != 0) continue;
     const at = changetype<usize>(r) + offsetof<Session>("state");
     memory.fill(at, 0, SESS_SIZE - offsetof<Session>("state"));
-    r.state = Q1_FREE; r.conn = NONE; r.target = NONE; r.op = NONE; r.portalTag = TAG_NONE;
+    r.conn = NONE; r.target = NONE; r.op = NONE; r.portalTag = TAG_NONE;
     r.cmdSN = 1; r.expCmdSN = 1; r.maxCmdSN = 1; r.nextItt = 1;
     r.logoutMs = 15000; r.graceMs = 1000; r.tmfMs = TMF_DEFAULT_MS;
     store<u32>(r.carry, 0);
@@ -160,7 +171,6 @@ export function sessAlloc(): Session | null {
   }
   return null;
 }
-export function sessFree(r: Session): void { r.state = 0; }
 
 export function strPtr(r: Session, which: u32): usize { return r.strs + <usize>which * STR_SIZE; }
 export function strLen(r: Session, which: u32): u32 { return load<u16>(strPtr(r, which)); }
@@ -182,7 +192,7 @@ export function nextItt(r: Session): u32 {
   gen: u32;            // bumped at every ITT it takes: part of the ITT, so a stale ITT never matches
   serial: u32;         // bumped at every allocation: with the slot, the handle the host holds (taskRef)
   endedItt: u32;       // the ITT of the last aborted command this slot held: its late answers are dropped
-  state: u32;          // 0 free, TS_*
+  stage: u32;          // 0 free, TS_* (a task has stages; connections and sessions have states, fsm.ts)
   sess: i32;
   itt: u32;
   cmdSN: u32;
@@ -222,11 +232,11 @@ let nTasks: i32 = 0;
 export function taskAlloc(s: i32): Task | null {
   for (let i = 0; i < nTasks; i++) {
     const r = task(i);
-    if (r.state != 0) continue;
-    const at = changetype<usize>(r) + offsetof<Task>("state");
-    memory.fill(at, 0, TASK_SIZE - offsetof<Task>("state"));
+    if (r.stage != 0) continue;
+    const at = changetype<usize>(r) + offsetof<Task>("stage");
+    memory.fill(at, 0, TASK_SIZE - offsetof<Task>("stage"));
     r.gen++; r.serial++;
-    r.state = TS_QUEUED; r.sess = s; r.abortItt = NONE;
+    r.stage = TS_QUEUED; r.sess = s; r.abortItt = NONE;
     memory.fill(r.cdb, 0, 16);
     sess(s).held++;
     return r;
@@ -236,9 +246,9 @@ export function taskAlloc(s: i32): Task | null {
 // The record goes back to the pool; an aborted command leaves its ITT behind, so an answer the
 // target still sends for it is recognised as late, not as a stranger.
 export function taskFree(r: Task): void {
-  if (r.state == 0) return;
-  if (r.state == TS_ABORTING) r.endedItt = r.itt;
-  r.state = 0;
+  if (r.stage == 0) return;
+  if (r.stage == TS_ABORTING) r.endedItt = r.itt;
+  r.stage = 0;
   const s = sess(r.sess);
   if (s.held) s.held--;
 }
@@ -250,7 +260,7 @@ export function taskByItt(s: i32, itt: u32): Task | null {
   const i = <i32>(itt & 0xFFF);
   if (i >= nTasks) return null;
   const r = task(i);
-  return r.state != 0 && r.sess == s && r.itt == itt ? r : null;
+  return r.stage != 0 && r.sess == s && r.itt == itt ? r : null;
 }
 // An ITT that belonged to an aborted command whose record is gone.
 export function ittWasAborted(itt: u32): bool {
@@ -265,7 +275,7 @@ export function taskByRef(ref: u32): Task | null {
   const i = <i32>(ref & 0xFFF);
   if (i >= nTasks) return null;
   const r = task(i);
-  return r.state != 0 && taskRef(r) == ref ? r : null;
+  return r.stage != 0 && taskRef(r) == ref ? r : null;
 }
 
 // ---- operations (the IVdsAsync behind a handle)

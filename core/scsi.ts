@@ -111,7 +111,7 @@ export function scsiPump(s: Session): void {
     let best: Task | null = null;
     for (let i = 0; i < taskCap(); i++) {
       const t = task(i);
-      if (t.state == TS_QUEUED && t.sess == s.index && (best == null || t.seq < best.seq)) best = t;
+      if (t.stage == TS_QUEUED && t.sess == s.index && (best == null || t.seq < best.seq)) best = t;
     }
     if (best == null) return;
     sendCommand(c, s, best);
@@ -131,7 +131,7 @@ function sendCommand(c: Conn, s: Session, t: Task): void {
   memory.copy(p + 32, t.cdb, 16);
   t.cmdSN = s.cmdSN;
   s.cmdSN++;
-  t.state = TS_SENT;
+  t.stage = TS_SENT;
   if (imm) pduEndWithPayload(t, 0, imm); else pduEnd(0);
 }
 
@@ -150,10 +150,10 @@ export function dataInHeader(c: Conn, s: Session, p: usize): bool {
   const itt = be32(p + 16);
   const t = taskByItt(s.index, itt);
   if (t == null) return stranger(s, <u32>load<u8>(p) & 0x3F, itt);
-  if (t.state == TS_ABORTING) return true;
+  if (t.stage == TS_ABORTING) return true;
   const dsl = be24(p + 5);
   const off = be32(p + 40);
-  if (t.state != TS_SENT || !(t.flags & TF_READ) || be32(p + 36) != t.expDataSN || off != t.dataIn || <u64>off + <u64>dsl > <u64>t.edtl) return false;
+  if (t.stage != TS_SENT || !(t.flags & TF_READ) || be32(p + 36) != t.expDataSN || off != t.dataIn || <u64>off + <u64>dsl > <u64>t.edtl) return false;
   t.expDataSN++;
   c.dinTask = t.index; c.dinOffset = off;
   c.dinB1 = <u32>load<u8>(p, 1); c.dinStatus = <u32>load<u8>(p, 3); c.dinResidual = be32(p + 44);
@@ -190,9 +190,9 @@ export function r2t(c: Conn, s: Session, p: usize): bool {
   const itt = be32(p + 16);
   const t = taskByItt(s.index, itt);
   if (t == null) return stranger(s, <u32>load<u8>(p) & 0x3F, itt);
-  if (t.state == TS_ABORTING) return true;
+  if (t.stage == TS_ABORTING) return true;
   const off = be32(p + 40), len = be32(p + 44);
-  if (t.state != TS_SENT || !(t.flags & TF_WRITE) || be32(p + 36) != t.r2tSN || len == 0 || <u64>off + <u64>len > <u64>t.edtl) return false;
+  if (t.stage != TS_SENT || !(t.flags & TF_WRITE) || be32(p + 36) != t.r2tSN || len == 0 || <u64>off + <u64>len > <u64>t.edtl) return false;
   t.r2tSN++;
   // RFC 7143 §13.13: a burst is at most MaxBurstLength; we offer MaxOutstandingR2T=1, so a
   // second R2T while the first is still being answered breaks the negotiation too. Either ends
@@ -215,7 +215,7 @@ export function dataOutPump(): bool {
     const t = task(i);
     if (t.burstAt == t.burstEnd) continue;
     const s = sess(t.sess);
-    const st = t.state == TS_SENT && s.conn != NONE ? conn(<i32>s.conn).state : 0;
+    const st = t.stage == TS_SENT && s.conn != NONE ? conn(<i32>s.conn).state : 0;
     // Nothing goes out after our Logout, nor for a command that ended.
     if (st != S5_LOGGED_IN && st != S7_LOGOUT_REQUESTED) { t.burstAt = t.burstEnd; continue; }
     const c = conn(<i32>s.conn);
@@ -239,8 +239,8 @@ export function scsiResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
   const itt = be32(p + 16);
   const t = taskByItt(s.index, itt);
   if (t == null) return stranger(s, <u32>load<u8>(p) & 0x3F, itt);
-  if (t.state == TS_ABORTING) { taskRelease(t); return true; }   // the target's last word on it
-  if (t.state != TS_SENT) return false;
+  if (t.stage == TS_ABORTING) { taskRelease(t); return true; }   // the target's last word on it
+  if (t.stage != TS_SENT) return false;
   const response = <u32>load<u8>(p, 2), status = <u32>load<u8>(p, 3);
   let senseAt: u32 = 0, senseLen: u32 = 0;
   if (dsl >= 2) {
@@ -267,7 +267,7 @@ export function scsiResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
       t.flags |= TF_RETRIED;
       t.dataIn = 0; t.expDataSN = 0; t.r2tSN = 0; t.burstAt = 0; t.burstEnd = 0;
       t.gen++; t.itt = taskItt(t);
-      t.state = TS_QUEUED;
+      t.stage = TS_QUEUED;
       scsiPump(s);
       return true;
     }
@@ -301,7 +301,7 @@ function tmfAnswered(s: Session, itt: u32, response: u32): bool {
   let t: Task | null = null;
   for (let i = 0; i < taskCap() && t == null; i++) {
     const r = task(i);
-    if (r.state == TS_ABORTING && r.sess == s.index && r.abortItt == itt && r.tmf != TMF_NONE) t = r;
+    if (r.stage == TS_ABORTING && r.sess == s.index && r.abortItt == itt && r.tmf != TMF_NONE) t = r;
   }
   if (t == null) return true;                           // an answer to nothing we wait for
   if (response != 0) return tmfFailed(s, t, response);
@@ -327,9 +327,9 @@ function lunReset(s: Session, lunHi: u32, itt: u32): void {
   act(ACT_EVENT, <u32>s.index, EV_LUN_RESET, lunNumber(lunHi), 0, 0);
   for (let i = 0; i < taskCap(); i++) {
     const t = task(i);
-    if (t.state == 0 || t.sess != s.index || t.lunHi != lunHi) continue;
-    if (t.state == TS_ABORTING) taskRelease(t);
-    else if (t.state == TS_SENT) taskEnd(t, T_LUN_RESET, 0, false);
+    if (t.stage == 0 || t.sess != s.index || t.lunHi != lunHi) continue;
+    if (t.stage == TS_ABORTING) taskRelease(t);
+    else if (t.stage == TS_SENT) taskEnd(t, T_LUN_RESET, 0, false);
   }
 }
 function lunNumber(w: u32): u32 { return (w >> 16) & 0x3FFF; }
@@ -345,7 +345,7 @@ function tmfSend(t: Task, fn: u32): void {
   if (fn == TMF_LUN_RESET) {
     for (let i = 0; i < taskCap(); i++) {
       const r = task(i);
-      if (r.state != TS_ABORTING || r.sess != s.index || r.tmf != TMF_LUN_RESET || r.lunHi != t.lunHi) continue;
+      if (r.stage != TS_ABORTING || r.sess != s.index || r.tmf != TMF_LUN_RESET || r.lunHi != t.lunHi) continue;
       t.abortItt = r.abortItt; t.tmf = TMF_LUN_RESET; cancelTask(t);
       return;
     }
@@ -365,8 +365,8 @@ function tmfSend(t: Task, fn: u32): void {
 // The caller gave up (aborted), its time ran out or the target broke a rule for it: a command
 // not sent yet just ends; a sent one ends for its caller now and is aborted on the wire.
 function taskStop(t: Task, reason: u32, detail: u32): void {
-  if (t.state != TS_QUEUED && t.state != TS_SENT) return;
-  const sent = t.state == TS_SENT;
+  if (t.stage != TS_QUEUED && t.stage != TS_SENT) return;
+  const sent = t.stage == TS_SENT;
   taskEnd(t, reason, detail, sent);
   if (sent) tmfSend(t, TMF_ABORT);
 }
@@ -375,8 +375,8 @@ function taskStop(t: Task, reason: u32, detail: u32): void {
 export function taskTimer(ti: i32): bool {
   if (ti < 0 || ti >= taskCap()) return true;
   const t = task(ti);
-  if (t.state == TS_QUEUED || t.state == TS_SENT) { taskStop(t, T_TIMEOUT, 0); return true; }
-  if (t.state == TS_ABORTING && t.tmf != TMF_NONE) return tmfFailed(sess(t.sess), t, 256);
+  if (t.stage == TS_QUEUED || t.stage == TS_SENT) { taskStop(t, T_TIMEOUT, 0); return true; }
+  if (t.stage == TS_ABORTING && t.tmf != TMF_NONE) return tmfFailed(sess(t.sess), t, 256);
   return true;
 }
 export function taskAbort(ref: u32): void {

@@ -11,14 +11,14 @@ import { cancelTask } from "./timers";
 // The caller's end of a task: reported once, with how the target answered when it did. The
 // record is freed now, or kept ABORTING while the target still owes an answer (keep).
 function finish(t: Task, reason: u32, status: u32, response: u32, flags: u32, residual: u32, senseAt: u32, senseLen: u32, keep: bool): void {
-  if (t.state == TS_ABORTING) {                        // already ended for its caller
+  if (t.stage == TS_ABORTING) {                        // already ended for its caller
     if (!keep) { if (t.tmf != TMF_NONE) cancelTask(t); taskFree(t); }
     return;
   }
   const s = sess(t.sess);
   cancelTask(t);
   act(ACT_TASK_DONE, taskRef(t), reason, status, response, flags, residual, senseAt, senseLen);
-  if (keep) t.state = TS_ABORTING; else taskFree(t);
+  if (keep) t.stage = TS_ABORTING; else taskFree(t);
   if (s.tasks) s.tasks--;
   if (s.lstate != LS_NONE) {
     if (reason == T_ABORTED_BY_LOGOUT) s.aborted++;
@@ -44,7 +44,7 @@ export function taskEnd(t: Task, reason: u32, detail: u32, keep: bool): void {
 
 // The target's last word on a task ended for its caller: the record goes back to the pool.
 export function taskRelease(t: Task): void {
-  if (t.state != TS_ABORTING) return;
+  if (t.stage != TS_ABORTING) return;
   if (t.tmf != TMF_NONE) cancelTask(t);
   taskFree(t);
 }
@@ -54,7 +54,7 @@ export function taskRelease(t: Task): void {
 export function sessionTasksEnd(s: Session, reason: u32, keepSent: bool): void {
   for (let i = 0; i < taskCap(); i++) {
     const t = task(i);
-    if (t.state == 0 || t.sess != s.index) continue;
-    taskEnd(t, reason, 0, keepSent && t.state != TS_QUEUED);
+    if (t.stage == 0 || t.sess != s.index) continue;
+    taskEnd(t, reason, 0, keepSent && t.stage != TS_QUEUED);
   }
 }

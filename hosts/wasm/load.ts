@@ -15,6 +15,11 @@ export interface CoreExports {
   actWords(): number;
   fieldsPtr(): number;
   fieldsCap(): number;
+  transitionRows(): number;
+  transitionRow(i: number, field: number): number;
+  transitionLogPtr(): number;
+  transitionLogCap(): number;
+  transitionLogCount(): number;
   crc(len: number): number;
   crcBlocks(len: number, block: number): number;
   decode(): number;

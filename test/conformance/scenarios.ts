@@ -291,6 +291,32 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     s.feed(c, s.pdu(0x26, 0x80, { itt: s.itt(sentOn(acts, c)), statsn: s.statSN(c) }));
     lost(s, c);
   },
+  // With a command in flight, the session drains first: its Logout goes out when the command ends.
+  'event-async-logout-request-drains': (s) => {
+    const t = s.d.target(), { c, session } = login(s, t);
+    const cmd = s.d.command(session, A.CDB_TEST_UNIT_READY);
+    s.record('testUnitReady()', cmd.acts);
+    async(s, c, 1, 0, 0, 5);
+    const after = s.feed(c, s.pdu(0x21, 0x80, { itt: commandItt(cmd.acts), statsn: s.statSN(c) }));
+    s.feed(c, s.pdu(0x26, 0x80, { itt: s.itt(sentOn(after, c)), statsn: s.statSN(c) }));
+    lost(s, c);
+  },
+  // ... for Parameter3 seconds at most: then the Logout goes out and the command ends aborted-by-logout.
+  'event-async-logout-request-limit': (s) => {
+    const t = s.d.target(), { c, session } = login(s, t);
+    s.record('testUnitReady()', s.d.command(session, A.CDB_TEST_UNIT_READY).acts);
+    async(s, c, 1, 0, 0, 2);
+    const sent = fire(s, (A.TIMER_SESSION << 16) | session);
+    s.feed(c, s.pdu(0x26, 0x80, { itt: s.itt(sentOn(sent, c)), statsn: s.statSN(c) }));
+    lost(s, c);
+  },
+  // T16: the connection is lost while the session drains at the target's request.
+  'event-async-logout-request-then-lost': (s) => {
+    const t = s.d.target(), { c, session } = login(s, t);
+    s.record('testUnitReady()', s.d.command(session, A.CDB_TEST_UNIT_READY).acts);
+    async(s, c, 1, 0, 0, 5);
+    lost(s, c);
+  },
   // AsyncEvent 2 for our CID and for another, 3, 4 (Parameter3 = 5 s), and a vendor-specific 255.
   ...Object.fromEntries(([
     ['event-async-drop-connection', 2, 1, 2, 0],

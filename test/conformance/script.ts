@@ -4,6 +4,7 @@
 // duration in a coarse bucket, and each connection's state change with the RFC 7143 §8.1
 // transition it was. Randomness is the driver's fixed bytes, so a transcript is the same on
 // every run and every runtime.
+import { TransitionLog } from './transitions.ts';
 import { type Action, Driver, ittOf, targetPdu } from '../helpers/driver.ts';
 import { CODE, hrName, LOGIN_RESULT_NAMES, REASON_NAMES, TASK_END_NAMES } from '../../hosts/codes.ts';
 
@@ -58,46 +59,12 @@ export function describePdu(b: Uint8Array): string {
   return f.join(' ') + text;
 }
 
-// (state before, state after) -> RFC 7143 §8.1.3 initiator transition.
-function transition(from: number, to: number, acts: Action[]): string {
-  const reason = acts.find((a) => a.kind === 'session-result')?.reason;
-  const t = (from === 1 || from === 0) && to === 2
-    ? 'T1'
-    : from === 2 && to === 4
-    ? 'T4'
-    : from === 4 && to === 5
-    ? 'T5'
-    : from === 2 && to === 0
-    ? 'T2'
-    : from === 4 && to === 0
-    ? 'T7'
-    : from === 6 && to === 1
-    ? 'T13'
-    : from === 5 && to === 6
-    ? (acts.some((a) =>
-        a.kind === 'event' &&
-        (a.event === CODE.EV_ASYNC_LOGOUT_REQUEST || a.event === CODE.EV_REJECT ||
-          a.event === CODE.EV_ASYNC_RENEGOTIATE)
-      )
-      ? 'T11+T10'
-      : 'T9')
-    : from === 5 && to === 0
-    ? 'T15'
-    : from === 6 && to === 0
-    ? (reason === CODE.R_CONNECTION_LOST_BEFORE_RESPONSE ? 'T15' : 'T17')
-    : from === 4 && to === 2
-    ? 'T7+T1'
-    : from === 1 && to === 0
-    ? 'cleanup'
-    : '';
-  return t;
-}
-
 export class Script {
   readonly d = new Driver();
   readonly lines: string[] = [];
   readonly transitions = new Set<string>();
   private states = new Map<number, number>();
+  private log = new TransitionLog(this.d.c.core);
   private sn = new Map<number, number>();
   timers: number[] = [];
   /** The StatSN the scripted target starts each connection at. */
@@ -110,12 +77,16 @@ export class Script {
   record(call: string, acts: Action[], fed: string[] = []): Action[] {
     this.lines.push(`> ${call}`, ...fed);
     for (const a of acts) this.lines.push(...this.describe(a));
+    const taken = this.log.take();
+    for (const t of taken) this.transitions.add(t.name);
     const conns = new Set<number>([...this.states.keys(), ...acts.flatMap((a) => ('conn' in a ? [a.conn] : []))]);
     for (const c of conns) {
       const before = this.states.get(c) ?? 0, after = this.d.connState(c);
       if (before === after) continue;
-      const t = transition(before, after, acts);
-      if (t) this.transitions.add(t);
+      // The core's own names for what this connection went through in this call; a released
+      // record is named only when nothing else happened.
+      const names = taken.filter((x) => x.machine === 'connection' && x.index === c).map((x) => x.name);
+      const t = (names.filter((n) => n !== 'cleanup').join('+')) || names.join('+');
       this.lines.push(`  conn ${c}: ${STATES[before]} -> ${STATES[after] ?? after}${t ? ` (${t})` : ''}`);
       if (after === 0) this.states.delete(c);
       else this.states.set(c, after);
