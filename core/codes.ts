@@ -18,9 +18,10 @@ export const VDS_E_ISCSI_SESSION_NOT_FOUND: u32 = 0x8004270A;
 export const VDS_E_ISCSI_LOGOUT_INCOMPLETE: u32 = 0x80042710;
 
 // ---- async output types (VDS_ASYNC_OUTPUT_TYPE)
-export const ASYNC_LOGINTOTARGET: u32 = 60;
-export const ASYNC_LOGOUTFROMTARGET: u32 = 61;
-export const ASYNC_DISCOVER: u32 = 1000;
+// The comment is the name a handle prints (VDS_ASYNCOUT_<NAME> in Windows' own headers).
+export const ASYNC_LOGINTOTARGET: u32 = 60; // LoginToTarget
+export const ASYNC_LOGOUTFROMTARGET: u32 = 61; // LogoutFromTarget
+export const ASYNC_DISCOVER: u32 = 1000; // Discover
 
 // ---- framing errors: negative results of feed(), one per kind of bad peer input
 export const ERR_UNKNOWN_OPCODE: i32 = -1;
@@ -136,18 +137,7 @@ export const PE_SHORT_DATA: u32 = 3;       // GOOD status with fewer Data-In byt
 export const TD_UNDERFLOW: u32 = 2;
 export const TD_OVERFLOW: u32 = 4;
 
-// ---- SCSI commands the core builds (command(kind, ...)); CDB_RAW takes the CDB from IO
-export const CDB_RAW: u32 = 0;
-export const CDB_TEST_UNIT_READY: u32 = 1;
-export const CDB_INQUIRY: u32 = 2;         // a = VPD page + 1 (0: standard data), b = allocation length
-export const CDB_READ_CAPACITY_10: u32 = 3;
-export const CDB_READ_CAPACITY_16: u32 = 4;
-export const CDB_REPORT_LUNS: u32 = 5;     // b = allocation length
-export const CDB_READ: u32 = 6;            // lba (hi, lo), blocks, blockSize
-export const CDB_WRITE: u32 = 7;           // lba (hi, lo), blocks, blockSize, a = FUA
-export const CDB_SYNCHRONIZE_CACHE: u32 = 8;
-
-// ---- command() flags for CDB_RAW: the data direction
+// ---- command(): the direction of the command's data (the host builds the CDB, hosts/scsi/cdb.ts)
 export const DIR_NONE: u32 = 0;
 export const DIR_READ: u32 = 1;
 export const DIR_WRITE: u32 = 2;

@@ -172,12 +172,12 @@ export function chapExpected(c: i32, len: u32): i32 {
 }
 
 // ---- SCSI commands (docs/io.md)
-// Starts a command of `kind` (CDB_* in codes.ts) on session s. Returns the task's reference
-// (the `task` of its actions; its end comes as ACT_TASK_DONE, maybe in this same call) or a
-// negative ERR_*.
-export function command(s: i32, kind: u32, lun: u32, lbaHi: u32, lbaLo: u32, count: u32, size: u32, extra: u32, timeoutMs: u32): i32 {
+// Starts a SCSI command on session s: the CDB is IO[0, cdbLen), its data goes `dir` (DIR_*),
+// edtl bytes of it. Returns the task's reference (the `task` of its actions; its end comes as
+// ACT_TASK_DONE, maybe in this same call) or a negative ERR_*.
+export function command(s: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32, timeoutMs: u32): i32 {
   beginCall();
-  const t = sessLive(s) ? scsiCommand(s, kind, lun, lbaHi, lbaLo, count, size, extra, timeoutMs) : ERR_BAD_CONN;
+  const t = sessLive(s) ? scsiCommand(s, lun, dir, edtl, cdbLen, timeoutMs) : ERR_BAD_CONN;
   done();
   return t;
 }

@@ -6,8 +6,7 @@
 import { ACT_DATA_IN, ACT_EVENT, EV_UNIT_ATTENTION, EV_TASK_MANAGEMENT_FAILED, EV_LUN_RESET, EV_LATE_PDU_DROPPED,
   ERR_NO_SLOT, ERR_SESSION_FULL, ERR_BAD_FIELD, ERR_BAD_CONN, S5_LOGGED_IN, S7_LOGOUT_REQUESTED, Q3_LOGGED_IN,
   K_IMMEDIATE_DATA, K_FIRST_BURST_LENGTH, K_MAX_RECV_DSL_TARGET, K_MAX_BURST_LENGTH,
-  CDB_RAW, CDB_TEST_UNIT_READY, CDB_INQUIRY, CDB_READ_CAPACITY_10, CDB_READ_CAPACITY_16, CDB_REPORT_LUNS, CDB_READ,
-  CDB_WRITE, CDB_SYNCHRONIZE_CACHE, DIR_READ, DIR_WRITE, T_LOGGING_OUT, T_TARGET_FAILURE, T_TIMEOUT,
+  DIR_NONE, DIR_READ, DIR_WRITE, T_LOGGING_OUT, T_TARGET_FAILURE, T_TIMEOUT,
   T_ABORTED, T_PROTOCOL_ERROR, T_REJECTED, T_LUN_RESET, TD_UNDERFLOW, PE_R2T_BEYOND_BURST, PE_R2T_OUTSTANDING,
   PE_SHORT_DATA } from "./codes";
 import { act, txAlloc, roomToSend } from "./actions";
@@ -25,53 +24,14 @@ import { OP_SCSI_CMD, OP_TMF_REQ } from "./pdu";
 // LUN, single level (SAM-5 §4.7): peripheral addressing below 256, flat space up to 16383.
 function lunWord(lun: u32): u32 { return lun < 256 ? lun << 16 : (0x4000 | lun) << 16; }
 
-function cdbPut(t: Task, at: u32, v: u32, bytes: u32): void {
-  for (let k: u32 = 0; k < bytes; k++) store<u8>(t.cdb + at + k, <u8>(v >> ((bytes - 1 - k) * 8)));
-}
-
-// Fills the CDB, direction and transfer length for `kind`; false when the arguments cannot be.
-function buildCdb(t: Task, kind: u32, lbaHi: u32, lbaLo: u32, count: u32, size: u32, extra: u32): bool {
-  const c = t.cdb;
-  if (kind == CDB_TEST_UNIT_READY) { t.cdbLen = 6; return true; }
-  if (kind == CDB_INQUIRY) {
-    if (count == 0 || count > 0xFFFF || extra > 256) return false;
-    store<u8>(c, 0x12);
-    if (extra) { store<u8>(c, 1, 1); store<u8>(c, <u8>(extra - 1), 2); }
-    cdbPut(t, 3, count, 2);
-    t.cdbLen = 6; t.flags |= TF_READ; t.edtl = count; return true;
-  }
-  if (kind == CDB_READ_CAPACITY_10) { store<u8>(c, 0x25); t.cdbLen = 10; t.flags |= TF_READ; t.edtl = 8; return true; }
-  if (kind == CDB_READ_CAPACITY_16) {
-    store<u8>(c, 0x9E); store<u8>(c, 0x10, 1); cdbPut(t, 10, 32, 4);
-    t.cdbLen = 16; t.flags |= TF_READ; t.edtl = 32; return true;
-  }
-  if (kind == CDB_REPORT_LUNS) {
-    if (count < 16) return false;
-    store<u8>(c, 0xA0); cdbPut(t, 6, count, 4);
-    t.cdbLen = 12; t.flags |= TF_READ; t.edtl = count; return true;
-  }
-  if (kind == CDB_READ || kind == CDB_WRITE) {
-    if (count == 0 || size == 0 || <u64>count * <u64>size > 0xFFFFFFFF) return false;
-    const write = kind == CDB_WRITE;
-    const fua: u32 = write && extra ? 0x08 : 0;
-    if (lbaHi == 0 && count <= 0xFFFF) {                 // READ(10) / WRITE(10)
-      store<u8>(c, write ? 0x2A : 0x28); store<u8>(c, <u8>fua, 1);
-      cdbPut(t, 2, lbaLo, 4); cdbPut(t, 7, count, 2); t.cdbLen = 10;
-    } else {                                             // READ(16) / WRITE(16)
-      store<u8>(c, write ? 0x8A : 0x88); store<u8>(c, <u8>fua, 1);
-      cdbPut(t, 2, lbaHi, 4); cdbPut(t, 6, lbaLo, 4); cdbPut(t, 10, count, 4); t.cdbLen = 16;
-    }
-    t.flags |= write ? TF_WRITE : TF_READ; t.edtl = count * size; return true;
-  }
-  if (kind == CDB_SYNCHRONIZE_CACHE) { store<u8>(c, 0x35); t.cdbLen = 10; return true; }
-  if (kind == CDB_RAW) {
-    if (count == 0 || count > 16 || extra > DIR_WRITE) return false;
-    memory.copy(c, IO, count);
-    t.cdbLen = count; t.edtl = size;
-    if (extra == DIR_READ) t.flags |= TF_READ; else if (extra == DIR_WRITE) t.flags |= TF_WRITE;
-    return size == 0 || extra != 0;
-  }
-  return false;
+// The CDB (6 to 16 bytes, in IO) the host built for the command, the direction of its data and
+// the Expected Data Transfer Length; false when they cannot go together.
+function takeCdb(t: Task, dir: u32, edtl: u32, cdbLen: u32): bool {
+  if (cdbLen < 6 || cdbLen > 16 || dir > DIR_WRITE || (edtl != 0) != (dir != DIR_NONE)) return false;
+  memory.copy(t.cdb, IO, cdbLen);
+  t.cdbLen = cdbLen; t.edtl = edtl;
+  if (dir == DIR_READ) t.flags |= TF_READ; else if (dir == DIR_WRITE) t.flags |= TF_WRITE;
+  return true;
 }
 
 // The most task records one session may hold (commands in flight and aborted ones the target
@@ -82,14 +42,14 @@ export function scsiInit(limit: u32): void { perSession = limit; }
 
 // Returns the task's reference (a command refused for a leaving session ends at once, in this
 // call), or a negative ERR_*.
-export function scsiCommand(si: i32, kind: u32, lun: u32, lbaHi: u32, lbaLo: u32, count: u32, size: u32, extra: u32, timeoutMs: u32): i32 {
+export function scsiCommand(si: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32, timeoutMs: u32): i32 {
   const s = sess(si);
   if (s.state != Q3_LOGGED_IN || s.conn == NONE) return ERR_BAD_CONN;
   if (lun > 16383 || timeoutMs > 0x7FFFFFFF) return ERR_BAD_FIELD;
   if (s.held >= perSession) return ERR_SESSION_FULL;
   const t = taskAlloc(si);
   if (t == null) return ERR_NO_SLOT;
-  if (!buildCdb(t, kind, lbaHi, lbaLo, count, size, extra)) { taskFree(t); return ERR_BAD_FIELD; }
+  if (!takeCdb(t, dir, edtl, cdbLen)) { taskFree(t); return ERR_BAD_FIELD; }
   t.lunHi = lunWord(lun); t.lunLo = 0;
   t.itt = taskItt(t); t.seq = s.taskSeq++; t.timeoutMs = timeoutMs;
   s.tasks++;

@@ -5,6 +5,9 @@ import { type AsyncOperation, newOperation, type OperationControl } from './asyn
 import { Session } from './session.ts';
 import {
   CODE,
+  CONNECTION_STATE_NAMES,
+  type ConnectionState,
+  EVENT_NAMES,
   type EventType,
   HR,
   hrName,
@@ -69,15 +72,7 @@ export type Auth =
     algorithms?: ChapAlgorithm[];
   };
 /** Where a session stands (RFC 7143 §8.1 connection states). */
-export type SessionState =
-  | 'free'
-  | 'xpt-wait'
-  | 'in-login'
-  | 'logged-in'
-  | 'in-logout'
-  | 'logout-requested'
-  | 'cleanup-wait'
-  | 'unknown';
+export type SessionState = ConnectionState | 'unknown';
 const ALGORITHM_BITS: Record<ChapAlgorithm, number> = {
   md5: CODE.LOGIN_CHAP_MD5,
   sha1: CODE.LOGIN_CHAP_SHA1,
@@ -196,11 +191,6 @@ interface SessionEntry {
   disk?: Session;
 }
 
-const EVENT_NAMES = Object.fromEntries(
-  Object.entries(CODE).filter(([k]) => k.startsWith('EV_')).map((
-    [k, v],
-  ) => [v, k.slice(3).toLowerCase().replaceAll('_', '-')]),
-) as Record<number, EventType>;
 const AUTH_CODES = { none: CODE.AUTH_NONE, chap: CODE.AUTH_CHAP, 'mutual-chap': CODE.AUTH_MUTUAL_CHAP } as const;
 const enc = new TextEncoder();
 /** A caller's duration or count for the core: undefined -> the default; anything that is not a
@@ -222,6 +212,8 @@ export class Adapter {
   private closed = false;
   private closing?: Promise<void>;
   private logins = new Set<AsyncOperation<LoginOutput>>();
+  /** Running logouts by core operation: their output and every handle over them (joins add one). */
+  private logouts = new Map<number, { output: LogoutOutput; controls: OperationControl[] }>();
   private report: Report;
 
   constructor(private host: Host, private opts: AdapterOptions = {}) {
@@ -237,7 +229,7 @@ export class Adapter {
     this.name = opts.initiatorName ?? `iqn.2026-11.dev.iscsi-adapter:${this.id.slice(0, 8)}`;
     this.engine = new Engine(host, {
       sessionGone: (s) => this.sessions.delete(s),
-      event: (s, code, p1, p2, p3) => {
+      event: ({ session: s, event: code, p1, p2, p3 }) => {
         const sess = this.sessions.get(s);
         const e: AdapterEvent = {
           type: EVENT_NAMES[code],
@@ -350,9 +342,9 @@ export class Adapter {
         const sink = this.loginSink(control, output, portal ?? undefined, a, target, portalTag);
         return {
           ...sink,
-          done: (hr, late) => {
+          done: (a) => {
             this.logins.delete(handle);
-            sink.done(hr, late);
+            sink.done(a);
           },
         };
       },
@@ -371,7 +363,7 @@ export class Adapter {
     return {
       portal,
       secrets: auth?.secret !== undefined ? { secret: auth.secret, targetSecret: auth.targetSecret } : undefined,
-      loggedIn: (s, tsih) => {
+      loggedIn: ({ session: s, tsih }) => {
         output.sessionId = newGuid(this.host.random);
         output.tsih = tsih;
         output.result = 'ok';
@@ -381,7 +373,7 @@ export class Adapter {
         this.sessions.set(s, { id: output.sessionId, target: target!, portal: output.portal, tsih });
         target!.portals.add(output.portal);
       },
-      loginStatus: (status, reason, detail) => {
+      loginStatus: ({ status, reason, detail }) => {
         output.status = status;
         output.statusClass = status >> 8;
         output.statusDetail = status & 0xff;
@@ -392,8 +384,8 @@ export class Adapter {
           }`;
         }
       },
-      text: (kind, value) => {
-        if (kind === CODE.TEXT_REDIRECT) {
+      text: (a, value) => {
+        if (a.textKind === CODE.TEXT_REDIRECT) {
           output.redirects.push(value);
           output.portal = value;
         }
@@ -401,8 +393,8 @@ export class Adapter {
       transportError: (text) => {
         output.error = text;
       },
-      progress: (p) => control.progress(p),
-      done: (hr, late) => control.finish(hr, late),
+      progress: (a) => control.progress(a.percent),
+      done: (a) => control.finish(a.hr, a.lateCancel),
     };
   }
 
@@ -447,7 +439,7 @@ export class Adapter {
         return {
           portal: portal ?? undefined,
           secrets: a?.secret !== undefined ? { secret: a.secret, targetSecret: a.targetSecret } : undefined,
-          text: (kind, value, tag) => {
+          text: ({ textKind: kind, tag }, value) => {
             if (kind === CODE.TEXT_TARGET_NAME) {
               const entry = this.learnTarget(value);
               last = { out: { id: entry.id, name: entry.name, portals: [], portalGroupTags: {} }, entry };
@@ -464,14 +456,14 @@ export class Adapter {
               }
             }
           },
-          loginStatus: (status, reason) => {
+          loginStatus: ({ status, reason }) => {
             output.result = LOGIN_RESULT_NAMES[reason] as LoginResult;
             if (status) output.status = status;
           },
           transportError: (text) => {
             output.error = text;
           },
-          done: (hr, late) => control.finish(hr, late),
+          done: (a) => control.finish(a.hr, a.lateCancel),
         };
       },
     );
@@ -505,35 +497,38 @@ export class Adapter {
         const output: LogoutOutput = { targetId: entry?.id, targetName: entry?.name, sessions: [] };
         let control: OperationControl;
         [handle, control] = this.operation(CODE.ASYNC_LOGOUTFROMTARGET, output, op);
-        const shared = [control];
+        // Every handle over this operation: its own, and those of callers who join it.
+        const holders = { output, controls: [control] };
+        this.logouts.set(op, holders);
         return {
-          shared,
-          sessionResult: (s, reason, hr, t2w, t2r, drained, aborted) => {
-            const sess = this.sessions.get(s);
+          sessionResult: (a) => {
+            const sess = this.sessions.get(a.session);
             output.sessions.push({
               sessionId: sess?.id ?? '',
               portal: sess?.portal ?? '',
               tsih: sess?.tsih ?? 0,
-              hr,
-              hrName: hrName(hr),
-              reason: REASON_NAMES[reason] as SessionReason,
-              time2Wait: t2w,
-              time2Retain: t2r,
-              commandsDrained: drained,
-              commandsAborted: aborted,
+              hr: a.hr,
+              hrName: hrName(a.hr),
+              reason: REASON_NAMES[a.reason] as SessionReason,
+              time2Wait: a.time2Wait,
+              time2Retain: a.time2Retain,
+              commandsDrained: a.commandsDrained,
+              commandsAborted: a.commandsAborted,
             });
           },
-          progress: (p) => shared.forEach((h) => h.progress(p)),
-          done: (hr, late) => shared.forEach((h) => h.finish(hr, late)),
-          output,
-        } as OpSink & { shared: OperationControl[]; output: LogoutOutput };
+          progress: (a) => holders.controls.forEach((h) => h.progress(a.percent)),
+          done: (a) => {
+            this.logouts.delete(op);
+            holders.controls.forEach((h) => h.finish(a.hr, a.lateCancel));
+          },
+        };
       },
       // The core joined a running logout: a second handle over the same operation and output.
-      (op, sink) => {
-        const { shared, output } = sink as OpSink & { shared: OperationControl[]; output: LogoutOutput };
+      (op) => {
+        const holders = this.logouts.get(op)!;
         let control: OperationControl;
-        [handle, control] = this.operation(CODE.ASYNC_LOGOUTFROMTARGET, output, op);
-        shared.push(control);
+        [handle, control] = this.operation(CODE.ASYNC_LOGOUTFROMTARGET, holders.output, op);
+        holders.controls.push(control);
       },
     );
     return handle;
@@ -564,7 +559,7 @@ export class Adapter {
         id: s.id,
         portal: s.portal,
         tsih: s.tsih,
-        state: (STATE_NAMES[this.engine.core.sessionConnState(slot)] ?? 'unknown') as SessionState,
+        state: CONNECTION_STATE_NAMES[this.engine.core.sessionConnState(slot)] ?? 'unknown',
       })),
     }));
   }
@@ -610,13 +605,4 @@ export class Adapter {
   }
 }
 
-const STATE_NAMES: Record<number, string> = {
-  [CODE.S1_FREE]: 'free',
-  [CODE.S2_XPT_WAIT]: 'xpt-wait',
-  [CODE.S4_IN_LOGIN]: 'in-login',
-  [CODE.S5_LOGGED_IN]: 'logged-in',
-  [CODE.S6_IN_LOGOUT]: 'in-logout',
-  [CODE.S7_LOGOUT_REQUESTED]: 'logout-requested',
-  [CODE.S8_CLEANUP_WAIT]: 'cleanup-wait',
-};
 export { HR };

@@ -1,6 +1,6 @@
 // The IVdsAsync handle: queryStatus / wait / cancel over what the core reported. Every number
 // here comes from the core; the handle only remembers it and wakes waiters.
-import { HR, hrName, SUCCEEDED } from './codes.ts';
+import { HR, hrName, OPERATION_TYPE_NAMES, SUCCEEDED } from './codes.ts';
 import type { TimerHandle } from './types.ts';
 import { deliver, type Report, rethrowLater } from './deliver.ts';
 import { failureText } from './explain.ts';
@@ -35,7 +35,6 @@ export interface OperationControl {
 let controlOf: <T>(op: AsyncOperation<T>) => OperationControl;
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom'), DENO_INSPECT = Symbol.for('Deno.customInspect');
-const TYPE_NAMES: Record<number, string> = { 60: 'LoginToTarget', 61: 'LogoutFromTarget', 1000: 'Discover' };
 
 export class AsyncOperation<T> {
   static {
@@ -91,7 +90,7 @@ export class AsyncOperation<T> {
 
   /** What console.log shows: the operation's type, whether it is done, and its result. */
   [INSPECT](): string {
-    return `AsyncOperation ${TYPE_NAMES[this.type] ?? this.type} { ${
+    return `AsyncOperation ${OPERATION_TYPE_NAMES[this.type] ?? this.type} { ${
       this.#done ? `done, ${hrName(this.#hr)}` : `running, ${this.#pct}%`
     } }`;
   }

@@ -115,15 +115,6 @@ export const CODE = {
   PE_SHORT_DATA: 3,
   TD_UNDERFLOW: 2,
   TD_OVERFLOW: 4,
-  CDB_RAW: 0,
-  CDB_TEST_UNIT_READY: 1,
-  CDB_INQUIRY: 2,
-  CDB_READ_CAPACITY_10: 3,
-  CDB_READ_CAPACITY_16: 4,
-  CDB_REPORT_LUNS: 5,
-  CDB_READ: 6,
-  CDB_WRITE: 7,
-  CDB_SYNCHRONIZE_CACHE: 8,
   DIR_NONE: 0,
   DIR_READ: 1,
   DIR_WRITE: 2,
@@ -294,3 +285,129 @@ export const LOGIN_RESULT_NAMES: Record<number, string> = {
   15: 'negotiation-failed',
   16: 'portal-group-mismatch',
 };
+/** Events (ACT_EVENT), as names. */
+export const EVENT_NAMES: Record<number, EventType> = {
+  1: 'async-logout-request',
+  2: 'async-drop-connection',
+  3: 'async-drop-all',
+  4: 'async-renegotiate',
+  5: 'reject',
+  6: 'nop-answered',
+  7: 'session-logged-out',
+  8: 'protocol-error',
+  9: 'connection-lost',
+  10: 'async-other',
+  11: 'keepalive-timeout',
+  12: 'unit-attention',
+  13: 'task-management-failed',
+  14: 'lun-reset',
+  15: 'late-pdu-dropped',
+};
+/** Connection states (RFC 7143 §8.1), as names. */
+export const CONNECTION_STATE_NAMES: Record<number, ConnectionState> = {
+  1: 'free',
+  2: 'xpt-wait',
+  4: 'in-login',
+  5: 'logged-in',
+  6: 'in-logout',
+  7: 'logout-requested',
+  8: 'cleanup-wait',
+};
+export type ConnectionState = 'free' | 'xpt-wait' | 'in-login' | 'logged-in' | 'in-logout' | 'logout-requested' | 'cleanup-wait';
+/** Operation types (VDS_ASYNC_OUTPUT_TYPE and ours), as names. */
+export const OPERATION_TYPE_NAMES: Record<number, string> = {
+  60: 'LoginToTarget',
+  61: 'LogoutFromTarget',
+  1000: 'Discover',
+};
+/** The numeric surface of core/index.ts, generated from its `export function`s. */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  /** Sizes the tables (records.ts) once, before any other call: `sessions` sessions and `tasks`
+   *  SCSI commands in flight, of which one session may hold `perSession` (0: half of them).
+   *  Memory grows now and never again; the host makes its views after.
+   *  Returns 0, or ERR_BAD_FIELD when the limits are out of range or the memory cannot grow. */
+  init(sessions: number, tasks: number, perSession: number): number;
+  maxSessions(): number;
+  maxTasks(): number;
+  rxPtr(): number;
+  rxCap(): number;
+  txPtr(): number;
+  txCap(): number;
+  ioPtr(): number;
+  ioCap(): number;
+  actPtr(): number;
+  actCap(): number;
+  actWords(): number;
+  fieldsPtr(): number;
+  fieldsCap(): number;
+  /** The state machines' table and the log of transitions taken (core/fsm.ts), for tests and docs. */
+  transitionRows(): number;
+  transitionRow(i: number, field: number): number;
+  transitionLogPtr(): number;
+  transitionLogCap(): number;
+  transitionLogCount(): number;
+  /** ---- codec, digests and raw framing (tests, benchmarks, fixtures) */
+  crc(len: number): number;
+  decode(): number;
+  encode(): number;
+  /** limit: the MaxRecvDataSegmentLength to frame against; above MAX_RECV_DSL a data segment is cut
+   *  to its first MAX_RECV_DSL bytes, as on a session in full feature. */
+  rawOpen(flags: number, limit: number): number;
+  rawFeed(c: number, len: number): number;
+  rawChecksum(c: number): number;
+  rawCount(c: number): number;
+  rawPending(c: number): number;
+  rawClose(c: number): void;
+  /** ---- diagnostics, counted since init() over every connection (docs/core.md)
+   *  PDUs received with a reserved bit or byte set: ignored (RFC 7143 §11), not an error. */
+  reservedIgnored(): number;
+  /** PDUs whose data segment was longer than MAX_RECV_DSL: handed on with its first MAX_RECV_DSL bytes. */
+  dataSegmentsCut(): number;
+  /** ---- targets and sessions (read-only views for the host's queries) */
+  targetNew(): number;
+  targetSessions(t: number): number;
+  sessionState(s: number): number;
+  sessionTsih(s: number): number;
+  sessionConnState(s: number): number;
+  sessionParam(s: number, k: number): number;
+  connState(c: number): number;
+  connSession(c: number): number;
+  /** ---- user requests
+   *  LoginToTarget or discovery (flags: LOGIN_* in codes.ts; parameters as TLVs in IO).
+   *  Returns the operation slot, or ERR_NO_SLOT. */
+  login(target: number, auth: number, flags: number, connectMs: number, loginMs: number, ioLen: number): number;
+  logout(target: number, logoutMs: number, concurrency: number, deadlineMs: number, graceMs: number, policy: number, drainMs: number): number;
+  cancel(o: number): number;
+  status(o: number): number;
+  percent(o: number): number;
+  total(o: number): number;
+  actions(): number;
+  /** ---- transport and timer events */
+  up(c: number): number;
+  /** Frames RX[0, len) for connection c. consumed() then says how many bytes were taken: fewer
+   *  than len only when the action queue filled up; the host drains it and feeds the rest. */
+  data(c: number, len: number): number;
+  consumed(): number;
+  lost(c: number, connectFailed: number): number;
+  timer(id: number): number;
+  chapAnswer(c: number, len: number): number;
+  chapExpected(c: number, len: number): number;
+  /** ---- SCSI commands (docs/io.md)
+   *  Starts a SCSI command on session s: the CDB is IO[0, cdbLen), its data goes `dir` (DIR_*),
+   *  edtl bytes of it. Returns the task's reference (the `task` of its actions; its end comes as
+   *  ACT_TASK_DONE, maybe in this same call) or a negative ERR_*. */
+  command(s: number, lun: number, dir: number, edtl: number, cdbLen: number, timeoutMs: number): number;
+  /** The caller gave up on the task `ref` names: it ends now (aborted), and a sent one is aborted
+   *  on the wire. A reference to a command that already ended does nothing. */
+  abortTask(ref: number): number;
+  /** The host asks for the rest of what an earlier call could not queue (after ACT_MORE). */
+  more(): number;
+  sessionTasks(s: number): number;
+  /** The data digest of PAYLOAD[0, len) (a Data-Out's bytes and padding, which the host copied in). */
+  payloadDigest(len: number): number;
+  payloadPtr(): number;
+  payloadCap(): number;
+  /** XOR of the CRC32C of each `block`-byte block in RX[0..len): the digest loop with one call per batch. */
+  crcBlocks(len: number, block: number): number;
+}

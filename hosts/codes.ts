@@ -1,14 +1,26 @@
 import { HR, type HRName } from './codes.generated.ts';
 export {
   CODE,
+  CONNECTION_STATE_NAMES,
+  EVENT_NAMES,
   HR,
   KEY_NAMES,
   LOGIN_RESULT_NAMES,
+  OPERATION_TYPE_NAMES,
   readAction,
   REASON_NAMES,
   TASK_END_NAMES,
 } from './codes.generated.ts';
-export type { Action, ActionKind, EventType, LoginResult, SessionReason, TaskEnd } from './codes.generated.ts';
+export type {
+  Action,
+  ActionKind,
+  ConnectionState,
+  CoreExports,
+  EventType,
+  LoginResult,
+  SessionReason,
+  TaskEnd,
+} from './codes.generated.ts';
 export type { HRName };
 
 const NAMES = new Map<number, HRName>(Object.entries(HR).map(([k, v]) => [v >>> 0, k as HRName]));

@@ -8,37 +8,30 @@ import { chapDigest } from './chap.ts';
 import { parsePortal, type Portal } from './ids.ts';
 import { transportText } from './explain.ts';
 
-/** What an operation's owner hears from the core. */
+type Of<K extends Action['kind']> = Extract<Action, { kind: K }>;
+/** What an operation's owner hears from the core: the core's actions, as they were decoded. */
 export interface OpSink {
   portal?: Portal;
   secrets?: { secret: string; targetSecret?: string };
-  progress?(pct: number): void;
-  sessionResult?(
-    s: number,
-    reason: number,
-    hr: number,
-    t2w: number,
-    t2r: number,
-    drained: number,
-    aborted: number,
-  ): void;
-  loggedIn?(s: number, tsih: number): void;
-  loginStatus?(status: number, reason: number, detail: number): void;
-  /** `tag`: an address's portal group tag, CODE.TAG_NONE when it came without one. */
-  text?(kind: number, value: string, tag: number): void;
+  progress?(a: Of<'progress'>): void;
+  sessionResult?(a: Of<'session-result'>): void;
+  loggedIn?(a: Of<'logged-in'>): void;
+  loginStatus?(a: Of<'login-status'>): void;
+  /** `value`: the text's bytes as a string. */
+  text?(a: Of<'text'>, value: string): void;
   /** The OS's words for a connect that failed, before the core hears of it. */
   transportError?(text: string): void;
-  done(hr: number, lateCancel: number): void;
+  done(a: Of<'op-done'>): void;
 }
 /** What a SCSI command's owner hears: where its data lives, and how it ended. */
 export interface TaskSink {
   /** Read: where Data-In lands. Write: where Data-Out comes from. */
   buffer: Uint8Array;
-  done(reason: number, status: number, response: number, flags: number, residual: number, sense: Uint8Array): void;
+  done(a: Of<'task-done'>): void;
 }
 export interface EngineEvents {
   sessionGone(s: number): void;
-  event(s: number, code: number, p1: number, p2: number, p3: number): void;
+  event(a: Of<'event'>): void;
 }
 
 interface ConnEntry {
@@ -74,18 +67,18 @@ export class Engine {
   startOp(
     run: (core: CoreExports) => number,
     start: (op: number) => OpSink,
-    join?: (op: number, sink: OpSink) => void,
+    join?: (op: number) => void,
   ): number {
     const op = run(this.core);
     if (op < 0) {
       // Every operation slot is busy: there is no operation to report through, so the handle
       // is born finished, as the other up-front failures are.
-      start(op).done(HR.E_OUTOFMEMORY, HR.VDS_E_CANCEL_TOO_LATE);
+      start(op).done({ kind: 'op-done', op, hr: HR.E_OUTOFMEMORY, lateCancel: HR.VDS_E_CANCEL_TOO_LATE });
       return op;
     }
     const acts = this.take(this.core.actions());
     const joined = acts.some((a) => a.kind === 'joined' && a.op === op);
-    if (joined && join && this.ops.has(op)) join(op, this.ops.get(op)!);
+    if (joined && join && this.ops.has(op)) join(op);
     else this.ops.set(op, start(op));
     this.performAll(acts);
     return op;
@@ -226,19 +219,11 @@ export class Engine {
       case 'op-done': {
         const sink = this.ops.get(a.op);
         this.ops.delete(a.op);
-        sink?.done(a.hr, a.lateCancel);
+        sink?.done(a);
         break;
       }
       case 'session-result':
-        this.ops.get(a.op)?.sessionResult?.(
-          a.session,
-          a.reason,
-          a.hr,
-          a.time2Wait,
-          a.time2Retain,
-          a.commandsDrained,
-          a.commandsAborted,
-        );
+        this.ops.get(a.op)?.sessionResult?.(a);
         break;
       case 'data-in': {
         const t = this.tasks.get(a.task);
@@ -251,11 +236,11 @@ export class Engine {
       case 'task-done': {
         const t = this.tasks.get(a.task);
         this.tasks.delete(a.task);
-        t?.done(a.reason, a.status, a.response, a.flags, a.residual, a.bytes);
+        t?.done(a);
         break;
       }
       case 'event':
-        this.events.event(a.session, a.event, a.p1, a.p2, a.p3);
+        this.events.event(a);
         break;
       case 'chap-answer':
         this.chap(a.conn, a.algorithm, a.identifier, a.bytes, false);
@@ -264,19 +249,19 @@ export class Engine {
         this.chap(a.conn, a.algorithm, a.identifier, a.bytes, true);
         break;
       case 'logged-in':
-        this.ops.get(a.op)?.loggedIn?.(a.session, a.tsih);
+        this.ops.get(a.op)?.loggedIn?.(a);
         break;
       case 'text':
-        this.ops.get(a.op)?.text?.(a.textKind, dec.decode(a.bytes), a.tag);
+        this.ops.get(a.op)?.text?.(a, dec.decode(a.bytes));
         break;
       case 'progress':
-        this.ops.get(a.op)?.progress?.(a.percent);
+        this.ops.get(a.op)?.progress?.(a);
         break;
       case 'session-gone':
         this.events.sessionGone(a.session);
         break;
       case 'login-status':
-        this.ops.get(a.op)?.loginStatus?.(a.status, a.reason, a.detail);
+        this.ops.get(a.op)?.loginStatus?.(a);
         break;
       case 'joined':
         break; // handled by startOp, before anything else acts

@@ -3,6 +3,8 @@
 import type { Engine } from './engine.ts';
 import { CODE, TASK_END_NAMES } from './codes.ts';
 import { type CommandEndReason, commandError, ScsiError } from './scsi/errors.ts';
+import * as command from './scsi/cdb.ts';
+import type { Command } from './scsi/cdb.ts';
 import { capacity10, capacity16, inquiryData, lunList, serialNumber } from './scsi/data.ts';
 
 export interface CommandOptions {
@@ -59,33 +61,33 @@ export class Session {
 
   /** TEST UNIT READY: resolves when the unit is ready, rejects with ScsiError (sense decoded) when not. */
   testUnitReady(lun = 0, opts: CommandOptions = {}): Promise<void> {
-    return this.run(CODE.CDB_TEST_UNIT_READY, lun, 0n, 0, 0, 0, new Uint8Array(0), opts).then((r) => void ok(r));
+    return this.run(command.testUnitReady(), lun, new Uint8Array(0), opts).then((r) => void ok(r));
   }
 
   /** REPORT LUNS: the logical unit numbers the target offers on this session. */
   async reportLuns(opts: CommandOptions = {}): Promise<number[]> {
     const buf = new Uint8Array(4096);
-    return lunList(took(buf, ok(await this.run(CODE.CDB_REPORT_LUNS, 0, 0n, buf.length, 0, 0, buf, opts))));
+    return lunList(took(buf, ok(await this.run(command.reportLuns(buf.length), 0, buf, opts))));
   }
 
   /** Standard INQUIRY, plus the unit serial number (VPD page 0x80) when the target has it. */
   async inquiry(lun = 0, opts: CommandOptions = {}): Promise<Inquiry> {
     const std = new Uint8Array(96);
-    const data = inquiryData(took(std, ok(await this.run(CODE.CDB_INQUIRY, lun, 0n, std.length, 0, 0, std, opts))));
+    const data = inquiryData(took(std, ok(await this.run(command.inquiry(std.length), lun, std, opts))));
     // The unit serial number page (0x80) is optional: a target without it answers CHECK CONDITION.
     const vpd = new Uint8Array(252);
-    const serial = await this.run(CODE.CDB_INQUIRY, lun, 0n, vpd.length, 0, 0x80 + 1, vpd, opts);
+    const serial = await this.run(command.inquiry(vpd.length, 0x80), lun, vpd, opts);
     return serial.status === 0 ? { ...data, serial: serialNumber(took(vpd, serial)) } : data;
   }
 
   /** READ CAPACITY (16), falling back to (10) for a target that does not know it. */
   async readCapacity(lun = 0, opts: CommandOptions = {}): Promise<Capacity> {
     const b16 = new Uint8Array(32);
-    const ask16 = () => this.run(CODE.CDB_READ_CAPACITY_16, lun, 0n, 0, 0, 0, b16, opts);
+    const ask16 = () => this.run(command.readCapacity16(), lun, b16, opts);
     let r16 = await ask16();
     if (r16.status !== 0) {
       const b10 = new Uint8Array(8);
-      const cap = capacity10(took(b10, ok(await this.run(CODE.CDB_READ_CAPACITY_10, lun, 0n, 0, 0, 0, b10, opts))));
+      const cap = capacity10(took(b10, ok(await this.run(command.readCapacity10(), lun, b10, opts))));
       if (cap.blocks <= 0xffffffffn) return this.learn(lun, cap);
       // A last LBA of 0xFFFFFFFF says only that the capacity does not fit (10) (SBC-3): (16) is
       // the one way to learn it, and its first failure may have been passing (BUSY, becoming
@@ -117,7 +119,7 @@ export class Session {
         throw new RangeError(`into holds ${opts.into.length} bytes; ${want} are needed`);
       }
       const buf = opts.into ? opts.into.subarray(0, want) : new Uint8Array(want);
-      return took(buf, ok(await this.run(CODE.CDB_READ, lun, BigInt(lba), blocks, size, 0, buf, opts)));
+      return took(buf, ok(await this.run(command.read(BigInt(lba), blocks, size), lun, buf, opts)));
     });
   }
 
@@ -135,13 +137,13 @@ export class Session {
       if (data.length === 0 || data.length % size) {
         throw new RangeError(`data is ${data.length} bytes, not a whole number of ${size}-byte blocks`);
       }
-      ok(await this.run(CODE.CDB_WRITE, lun, BigInt(lba), data.length / size, size, opts.fua ? 1 : 0, data, opts));
+      ok(await this.run(command.write(BigInt(lba), data.length / size, size, opts.fua), lun, data, opts));
     });
   }
 
   /** SYNCHRONIZE CACHE (10) over the whole unit: resolves once the target says its cache is on the medium. */
   synchronizeCache(lun = 0, opts: CommandOptions = {}): Promise<void> {
-    return this.run(CODE.CDB_SYNCHRONIZE_CACHE, lun, 0n, 0, 0, 0, new Uint8Array(0), opts).then((r) => void ok(r));
+    return this.run(command.synchronizeCache(), lun, new Uint8Array(0), opts).then((r) => void ok(r));
   }
 
   /** Any CDB: `dataIn` bytes to read, or `dataOut` to write. Resolves with the status whatever it is. */
@@ -159,9 +161,8 @@ export class Session {
         : undefined) ??
       (opts.dataIn !== undefined ? checkCount(opts.dataIn, 'dataIn') : undefined);
     if (bad) return rejectWith(bad);
-    const dir = opts.dataOut ? CODE.DIR_WRITE : opts.dataIn ? CODE.DIR_READ : CODE.DIR_NONE;
     const buf = opts.dataOut ?? new Uint8Array(opts.dataIn ?? 0);
-    const r = await this.run(CODE.CDB_RAW, lun, 0n, cdb.length, buf.length, dir, buf, opts, cdb);
+    const r = await this.run(command.raw(cdb, opts.dataIn, opts.dataOut?.length), lun, buf, opts);
     return {
       status: r.status,
       data: opts.dataIn ? took(buf, r) : undefined,
@@ -185,17 +186,7 @@ export class Session {
   }
 
   /** One command through the core; resolves with how the target answered, rejects when it did not. */
-  private run(
-    kind: number,
-    lun: number,
-    lba: bigint,
-    count: number,
-    size: number,
-    extra: number,
-    buffer: Uint8Array,
-    opts: CommandOptions,
-    cdb?: Uint8Array,
-  ): Promise<Ended> {
+  private run(cmd: Command, lun: number, buffer: Uint8Array, opts: CommandOptions): Promise<Ended> {
     const bad = checkLun(lun) ??
       (opts.timeoutMs === undefined ? undefined : checkCount(opts.timeoutMs, 'timeoutMs', 0));
     if (bad) return rejectWith(bad);
@@ -205,25 +196,16 @@ export class Session {
       let ended = false;
       const onAbort = () => this.engine.abortTask(t);
       const t = this.engine.startTask((core) => {
-        if (cdb) this.engine.io().set(cdb);
-        return core.command(
-          this.slot,
-          kind,
-          lun,
-          Number(lba >> 32n),
-          Number(lba & 0xffffffffn),
-          count,
-          size,
-          extra,
-          opts.timeoutMs ?? TIMEOUT_MS,
-        );
+        this.engine.io().set(cmd.cdb);
+        return core.command(this.slot, lun, cmd.dir, cmd.edtl, cmd.cdb.length, opts.timeoutMs ?? TIMEOUT_MS);
       }, {
         buffer,
-        done: (reason, status, response, flags, residual, sense) => {
+        done: (a) => {
           ended = true;
           opts.signal?.removeEventListener('abort', onAbort);
-          if (reason !== CODE.T_COMPLETED) reject(commandError(TASK_END_NAMES[reason] as CommandEndReason, response));
-          else resolve({ status, residual, flags, sense });
+          if (a.reason !== CODE.T_COMPLETED) {
+            reject(commandError(TASK_END_NAMES[a.reason] as CommandEndReason, a.response));
+          } else resolve({ status: a.status, residual: a.residual, flags: a.flags, sense: a.bytes });
         },
       });
       if (t === CODE.ERR_BAD_FIELD) reject(new RangeError("the command's arguments are out of range"));

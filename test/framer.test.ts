@@ -3,6 +3,7 @@ import { freshCore, rng } from './helpers/core.ts';
 import { makeStream } from './helpers/stream.ts';
 import { JsFramer } from './helpers/js-framer.ts';
 import { CODE } from '../hosts/codes.ts';
+import * as cdb from '../hosts/scsi/cdb.ts';
 import { all, Driver, find, ittOf, targetPdu } from './helpers/driver.ts';
 import { crc32c } from '../target/crc32c.ts';
 
@@ -457,7 +458,7 @@ describe('long PDUs on a session in full feature', () => {
         const { d, c, s } = loggedIn(digests);
         const probe = response(0, 20477, digests);
         for (const cuts of [[], ...probe.cuts.map((x) => [x])]) {
-          const { t, acts } = d.command(s, CODE.CDB_TEST_UNIT_READY);
+          const { t, acts } = d.command(s, cdb.testUnitReady());
           const itt = ittOf(find(acts, 'send')!.bytes);
           const done = find(feedCut(d, c, response(itt, 20477, digests).bytes, cuts), 'task-done');
           expect([cuts[0], done?.task, done?.reason, done?.status, [...(done?.bytes ?? [])]]).toEqual([
@@ -475,10 +476,10 @@ describe('long PDUs on a session in full feature', () => {
 
   it('a SenseLength past the part kept is cut to it; past the whole segment it is a protocol error', () => {
     const { d, c, s } = loggedIn(false);
-    let itt = ittOf(find(d.command(s, CODE.CDB_TEST_UNIT_READY).acts, 'send')!.bytes);
+    let itt = ittOf(find(d.command(s, cdb.testUnitReady()).acts, 'send')!.bytes);
     const cut = find(d.data(c, response(itt, 20000, false, 12000).bytes), 'task-done')!;
     expect([cut.status, cut.bytes.length, [...cut.bytes.subarray(0, sense.length)]]).toEqual([2, M - 2, [...sense]]);
-    const { t, acts } = d.command(s, CODE.CDB_TEST_UNIT_READY);
+    const { t, acts } = d.command(s, cdb.testUnitReady());
     itt = ittOf(find(acts, 'send')!.bytes);
     const out = d.data(c, response(itt, 20000, false, 19999).bytes);
     expect(find(out, 'task-done')).toMatchObject({ task: t, reason: CODE.T_SESSION_LOST });

@@ -4,6 +4,7 @@
 import { all, find } from '../helpers/driver.ts';
 import type { Action } from '../helpers/driver.ts';
 import { CODE } from '../../hosts/codes.ts';
+import * as cdb from '../../hosts/scsi/cdb.ts';
 import { Script } from './script.ts';
 
 const A = CODE;
@@ -294,7 +295,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   // With a command in flight, the session drains first: its Logout goes out when the command ends.
   'event-async-logout-request-drains': (s) => {
     const t = s.d.target(), { c, session } = login(s, t);
-    const cmd = s.d.command(session, A.CDB_TEST_UNIT_READY);
+    const cmd = s.d.command(session, cdb.testUnitReady());
     s.record('testUnitReady()', cmd.acts);
     async(s, c, 1, 0, 0, 5);
     const after = s.feed(c, s.pdu(0x21, 0x80, { itt: commandItt(cmd.acts), statsn: s.statSN(c) }));
@@ -304,7 +305,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   // ... for Parameter3 seconds at most: then the Logout goes out and the command ends aborted-by-logout.
   'event-async-logout-request-limit': (s) => {
     const t = s.d.target(), { c, session } = login(s, t);
-    s.record('testUnitReady()', s.d.command(session, A.CDB_TEST_UNIT_READY).acts);
+    s.record('testUnitReady()', s.d.command(session, cdb.testUnitReady()).acts);
     async(s, c, 1, 0, 0, 2);
     const sent = fire(s, (A.TIMER_SESSION << 16) | session);
     s.feed(c, s.pdu(0x26, 0x80, { itt: s.itt(sentOn(sent, c)), statsn: s.statSN(c) }));
@@ -313,7 +314,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   // T16: the connection is lost while the session drains at the target's request.
   'event-async-logout-request-then-lost': (s) => {
     const t = s.d.target(), { c, session } = login(s, t);
-    s.record('testUnitReady()', s.d.command(session, A.CDB_TEST_UNIT_READY).acts);
+    s.record('testUnitReady()', s.d.command(session, cdb.testUnitReady()).acts);
     async(s, c, 1, 0, 0, 5);
     lost(s, c);
   },
@@ -472,7 +473,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   // ---- SCSI I/O
   'io-read-data-in-with-status': (s) => {
     const t = s.d.target(), { c, session } = login(s, t);
-    const { acts } = s.d.command(session, A.CDB_READ, { lba: 8, count: 2, size: 512 });
+    const { acts } = s.d.command(session, cdb.read(8n, 2, 512));
     s.record('read(lba 8, 2 blocks)', acts);
     const itt = commandItt(acts);
     const d1 = s.pdu(0x25, 0x00, { itt, statsn: s.statSN(c, false) }, 'a'.repeat(512));
@@ -485,7 +486,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   'io-write-immediate-then-r2t': (s) => {
     const t = s.d.target(),
       { c, session } = login(s, t, { keys: 'HeaderDigest=None\0DataDigest=None\0FirstBurstLength=1024\0' });
-    const { acts } = s.d.command(session, A.CDB_WRITE, { lba: 0, count: 6, size: 512 });
+    const { acts } = s.d.command(session, cdb.write(0n, 6, 512));
     s.record('write(lba 0, 6 blocks)', acts);
     const itt = commandItt(acts);
     const r2t = s.pdu(0x31, 0x80, { itt, statsn: s.statSN(c, false), ttt: 5 });
@@ -496,20 +497,20 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   'io-check-condition-with-sense': (s) => {
     const t = s.d.target(), { c, session } = login(s, t);
-    const { acts } = s.d.command(session, A.CDB_TEST_UNIT_READY);
+    const { acts } = s.d.command(session, cdb.testUnitReady());
     s.record('testUnitReady()', acts);
     s.feed(c, checkCondition(s, c, commandItt(acts), 5, 0x21));
   },
   'io-unit-attention-retried-once': (s) => {
     const t = s.d.target(), { c, session } = login(s, t);
-    const { acts } = s.d.command(session, A.CDB_TEST_UNIT_READY);
+    const { acts } = s.d.command(session, cdb.testUnitReady());
     s.record('testUnitReady()', acts);
     const again = s.feed(c, checkCondition(s, c, commandItt(acts), 6, 0x29));
     s.feed(c, s.pdu(0x21, 0x80, { itt: commandItt(again), statsn: s.statSN(c) }));
   },
   'io-data-in-bad-offset-drops-session': (s) => {
     const t = s.d.target(), { c, session } = login(s, t);
-    const { acts } = s.d.command(session, A.CDB_READ, { lba: 0, count: 2, size: 512 });
+    const { acts } = s.d.command(session, cdb.read(0n, 2, 512));
     s.record('read(lba 0, 2 blocks)', acts);
     const d = s.pdu(0x25, 0x00, { itt: commandItt(acts), statsn: s.statSN(c, false) }, 'a'.repeat(512));
     new DataView(d.buffer).setUint32(40, 512);
@@ -521,13 +522,13 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   'io-command-timeout-abort-task': (s) => {
     const t = s.d.target(), { session } = login(s, t);
-    const { t: task, acts } = s.d.command(session, A.CDB_TEST_UNIT_READY, { timeout: 5000 });
+    const { t: task, acts } = s.d.command(session, cdb.testUnitReady(), { timeout: 5000 });
     s.record('testUnitReady(timeout 5000)', acts);
     fire(s, (A.TIMER_TASK << 16) | (task & 0xfff)); // a task timer is per slot; the reference carries more
   },
   'io-logout-drain-waits-for-command': (s) => {
     const t = s.d.target(), { c, session } = login(s, t);
-    const cmd = s.d.command(session, A.CDB_TEST_UNIT_READY);
+    const cmd = s.d.command(session, cdb.testUnitReady());
     s.record('testUnitReady()', cmd.acts);
     logout(s, t);
     const after = s.feed(c, s.pdu(0x21, 0x80, { itt: commandItt(cmd.acts), statsn: s.statSN(c) }));
@@ -536,7 +537,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   'io-logout-drain-deadline': (s) => {
     const t = s.d.target(), { c, session } = login(s, t);
-    s.record('testUnitReady()', s.d.command(session, A.CDB_TEST_UNIT_READY).acts);
+    s.record('testUnitReady()', s.d.command(session, cdb.testUnitReady()).acts);
     const { acts } = logout(s, t, { drain: 200 });
     const sent = fire(s, all(acts, 'arm').find((a) => a.timer >> 16 === A.TIMER_DRAIN)!.timer);
     answer(s, c, sent);
@@ -544,14 +545,14 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   'io-logout-abort': (s) => {
     const t = s.d.target(), { c, session } = login(s, t);
-    s.record('testUnitReady()', s.d.command(session, A.CDB_TEST_UNIT_READY).acts);
+    s.record('testUnitReady()', s.d.command(session, cdb.testUnitReady()).acts);
     const { acts } = logout(s, t, { policy: A.INFLIGHT_ABORT });
     answer(s, c, acts);
     lost(s, c);
   },
   'io-logout-refuse-busy': (s) => {
     const t = s.d.target(), { session } = login(s, t);
-    s.record('testUnitReady()', s.d.command(session, A.CDB_TEST_UNIT_READY).acts);
+    s.record('testUnitReady()', s.d.command(session, cdb.testUnitReady()).acts);
     logout(s, t, { policy: A.INFLIGHT_REFUSE });
   },
   'io-command-queued-behind-closed-window': (s) => {
@@ -560,7 +561,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     new DataView(nop.buffer).setUint32(28, 2);
     new DataView(nop.buffer).setUint32(32, 1);
     s.feed(c, nop, 'NOP-In leaving room for none');
-    s.record('testUnitReady()', s.d.command(session, A.CDB_TEST_UNIT_READY).acts);
+    s.record('testUnitReady()', s.d.command(session, cdb.testUnitReady()).acts);
     const open = s.pdu(0x20, 0x80, { statsn: s.statSN(c, false) });
     new DataView(open.buffer).setUint32(28, 1);
     new DataView(open.buffer).setUint32(32, 4);

@@ -6,7 +6,7 @@
 // every run and every runtime.
 import { TransitionLog } from './transitions.ts';
 import { type Action, Driver, ittOf, targetPdu } from '../helpers/driver.ts';
-import { CODE, hrName, LOGIN_RESULT_NAMES, REASON_NAMES, TASK_END_NAMES } from '../../hosts/codes.ts';
+import { CODE, EVENT_NAMES, hrName, LOGIN_RESULT_NAMES, REASON_NAMES, TASK_END_NAMES } from '../../hosts/codes.ts';
 
 const OPS: Record<number, string> = {
   0x00: 'NOP-Out',
@@ -27,12 +27,11 @@ const OPS: Record<number, string> = {
   0x32: 'Async Message',
   0x3f: 'Reject',
 };
-const STATES: Record<number, string> = { 0: 'free', 1: 'S1', 2: 'S2', 4: 'S4', 5: 'S5', 6: 'S6', 7: 'S7', 8: 'S8' };
-const EVENTS = Object.fromEntries(
-  Object.entries(CODE).filter(([k]) => k.startsWith('EV_')).map((
-    [k, v],
-  ) => [v, k.slice(3).toLowerCase().replaceAll('_', '-')]),
-);
+// A connection state by its RFC 7143 label (S1..S8, from core/codes.ts); 0: the record is free.
+const STATES: Record<number, string> = {
+  0: 'free',
+  ...Object.fromEntries(Object.entries(CODE).filter(([k]) => /^S\d_/.test(k)).map(([k, v]) => [v, k.slice(0, 2)])),
+};
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 const bucket = (ms: number) => (ms < 100 ? '<100 ms' : ms < 1000 ? '<1 s' : ms < 10000 ? '<10 s' : '>=10 s');
 const word = (b: Uint8Array, at: number) => new DataView(b.buffer, b.byteOffset).getUint32(at);
@@ -123,7 +122,7 @@ export class Script {
           } T2W=${a.time2Wait} T2R=${a.time2Retain} drained=${a.commandsDrained} aborted=${a.commandsAborted}`,
         ];
       case 'event':
-        return [`  event ${EVENTS[a.event]} session ${a.session} ${a.p1} ${a.p2} ${a.p3}`];
+        return [`  event ${EVENT_NAMES[a.event]} session ${a.session} ${a.p1} ${a.p2} ${a.p3}`];
       case 'chap-answer':
       case 'chap-verify':
         return [`  ${a.kind} alg=${a.algorithm} id=${a.identifier} challenge=${hex(a.bytes)}`];

@@ -2,6 +2,7 @@
 // use. Time is whatever the test says it is: a timer fires when the test fires it.
 import { freshCore } from './core.ts';
 import { type Action, type ActionKind, CODE, readAction } from '../../hosts/codes.ts';
+import type { Command } from '../../hosts/scsi/cdb.ts';
 
 export type { Action };
 /** The log also records each cancel() answer, which is a return value, not an action. */
@@ -101,23 +102,10 @@ export class Driver {
     );
     return { op, acts: this.drain(this.c.core.actions()) };
   }
-  /** A SCSI command of `kind` (CDB_*): the task slot and what the call queued. */
-  command(
-    s: number,
-    kind: number,
-    a: { lun?: number; lba?: number; count?: number; size?: number; extra?: number; timeout?: number } = {},
-  ) {
-    const t = this.c.core.command(
-      s,
-      kind,
-      a.lun ?? 0,
-      0,
-      a.lba ?? 0,
-      a.count ?? 0,
-      a.size ?? 0,
-      a.extra ?? 0,
-      a.timeout ?? 0,
-    );
+  /** A SCSI command (hosts/scsi/cdb.ts builds them): its reference and what the call queued. */
+  command(s: number, cmd: Command, a: { lun?: number; timeout?: number } = {}) {
+    this.c.io.set(cmd.cdb);
+    const t = this.c.core.command(s, a.lun ?? 0, cmd.dir, cmd.edtl, cmd.cdb.length, a.timeout ?? 0);
     return { t, acts: this.drain(this.c.core.actions()) };
   }
   connState(c: number) {

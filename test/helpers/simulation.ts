@@ -8,6 +8,7 @@ import { type Action, Driver, find, ittOf, targetPdu } from './driver.ts';
 import { rng } from './core.ts';
 import { Invariants } from './invariants.ts';
 import { CODE } from '../../hosts/codes.ts';
+import * as cdb from '../../hosts/scsi/cdb.ts';
 
 export interface SimResult {
   hash: string;
@@ -115,9 +116,8 @@ export function simulate(seed: number, steps = 400): SimResult {
       const [, s] = pick([...loggedIn]);
       // A TEST UNIT READY, or a 512 KiB write: its R2Ts may ask for a burst beyond MaxBurstLength.
       const write = r() < 0.3;
-      const { t, acts } = d.command(s, write ? CODE.CDB_WRITE : CODE.CDB_TEST_UNIT_READY, {
+      const { t, acts } = d.command(s, write ? cdb.write(0n, 1024, 512) : cdb.testUnitReady(), {
         timeout: r() < 0.5 ? 500 : 0,
-        ...(write ? { count: 1024, size: 512 } : {}),
       });
       inv.taskStarted(t);
       track(acts);
