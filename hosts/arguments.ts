@@ -1,7 +1,7 @@
 // The one rule for bad arguments (README, "When something goes wrong"): a value of the wrong
 // JavaScript type throws a TypeError at once; a value of the right type that cannot be used
 // ends the handle at once with E_INVALIDARG, and `output.error` names the argument.
-import type { ChapAlgorithm } from './adapter.ts';
+import type { ChapAlgorithm } from './api.ts';
 import { ISCSI_NAME_RE, parsePortal } from './ids.ts';
 
 /** Auth as it may arrive from JavaScript, before it is checked. */

@@ -1,6 +1,7 @@
-import { Adapter, type AdapterOptions } from '../adapter.ts';
+import { Adapter } from '../adapter.ts';
+import type { AdapterOptions } from '../api.ts';
 import { bunHost } from './host.ts';
-export * from '../api.ts';
+export * from '../exports.ts';
 export { bunHost as host };
 
 /** An adapter whose sockets and timers are bun's own. */

@@ -1,6 +1,7 @@
-import { Adapter, type AdapterOptions } from '../adapter.ts';
+import { Adapter } from '../adapter.ts';
+import type { AdapterOptions } from '../api.ts';
 import { denoHost } from './host.ts';
-export * from '../api.ts';
+export * from '../exports.ts';
 export { denoHost as host };
 
 /** An adapter whose sockets and timers are deno's own. */

@@ -1,0 +1,24 @@
+// What every runtime entry exports besides createAdapter (public types in api.ts).
+export { CODE, FAILED, HR, hrHex, hrName, LOGIN_RESULT_NAMES, REASON_NAMES, SUCCEEDED } from './codes.ts';
+export { AsyncOperation, IscsiError, type WaitResult } from './async-operation.ts';
+export { Adapter } from './adapter.ts';
+export type {
+  AdapterEvent,
+  AdapterOptions,
+  Auth,
+  ChapAlgorithm,
+  DiscoveredTarget,
+  DiscoverOutput,
+  InflightPolicy,
+  LoginOutput,
+  LoginRequest,
+  LogoutOptions,
+  LogoutOutput,
+  SessionOutcome,
+  SessionState,
+} from './api.ts';
+export type { EventType, LoginResult, SessionReason, TaskEnd } from './codes.ts';
+export type { Conn, ConnHandlers, Host, Runtime } from './types.ts';
+export { type Capacity, type CommandOptions, type Inquiry, type RawResult, Session } from './session.ts';
+export { type CommandEndReason, ScsiError } from './scsi/errors.ts';
+export { decodeSense, type Sense } from './scsi/sense.ts';
