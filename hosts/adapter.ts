@@ -31,7 +31,7 @@ import type {
 } from './api.ts';
 import { deliver, type Report, rethrowLater } from './deliver.ts';
 import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText } from './ids.ts';
-import { type AnyAuth, loginProblem, numberProblem } from './arguments.ts';
+import { type AnyAuth, authProblem, loginProblem, numberProblem, portalProblem } from './arguments.ts';
 
 const ALGORITHM_BITS: Record<ChapAlgorithm, number> = {
   md5: CODE.LOGIN_CHAP_MD5,
@@ -275,13 +275,9 @@ export class Adapter {
   ): AsyncOperation<DiscoverOutput> {
     if (typeof portalText_ !== 'string') throw new TypeError('portal must be a string: host[:port]');
     const a = opts.auth as AnyAuth | undefined;
-    const problem = this.closed
-      ? 'the adapter is closed'
-      : !parsePortal(portalText_)
-      ? `portal is not host[:port] with a port from 1 to 65535: ${portalText_}`
-      : loginProblem('iqn.2000-01.discovery:x', portalText_, a) ??
-        numberProblem('connectTimeoutMs', opts.connectTimeoutMs, 1) ??
-        numberProblem('timeoutMs', opts.timeoutMs, 1);
+    const problem = this.closed ? 'the adapter is closed' : portalProblem(portalText_) ?? authProblem(a) ??
+      numberProblem('connectTimeoutMs', opts.connectTimeoutMs, 1) ??
+      numberProblem('timeoutMs', opts.timeoutMs, 1);
     const portal = problem ? null : parsePortal(portalText_);
     const output: DiscoverOutput = {
       portal: portal ? portalText(portal) : portalText_,
@@ -345,10 +341,11 @@ export class Adapter {
    *  The final HRESULT is the contract's aggregate; `output.sessions` has each session's outcome.
    *  A call while one for the same target runs joins it. */
   logoutFromTarget(target: string, opts: LogoutOptions = {}): AsyncOperation<LogoutOutput> {
-    return this.logoutNow(this.closed ? '(closed)' : target, opts);
+    // A closed adapter answers as for a malformed id (E_INVALIDARG, adapter-closed).
+    return this.logoutNow(this.closed ? -2 : this.resolve(target), opts);
   }
-  private logoutNow(target: string, opts: LogoutOptions): AsyncOperation<LogoutOutput> {
-    const slot = this.resolve(target);
+  /** `slot`: the target's, or resolve()'s -1 (unknown) / -2 (malformed). */
+  private logoutNow(slot: number, opts: LogoutOptions): AsyncOperation<LogoutOutput> {
     const entry = this.targets.get(slot);
     const o = { ...this.opts, ...opts };
     let handle!: AsyncOperation<LogoutOutput>;
@@ -447,7 +444,7 @@ export class Adapter {
       // A login that had already completed when it was cancelled is a session like the others.
       for (let round = 0; round < 3 && this.sessions.size; round++) {
         const busy = [...new Set([...this.sessions.values()].map((s) => s.target))];
-        await Promise.all(busy.map((t) => this.logoutNow(t.id, opts).wait()));
+        await Promise.all(busy.map((t) => this.logoutNow(t.slot, opts).wait()));
       }
       await this.engine.dispose();
     })();

@@ -21,7 +21,16 @@ export function loginProblem(target: string, portal: string, auth: AnyAuth | und
   if (!ISCSI_NAME_RE.test(target) && !/^[0-9a-f-]{36}$/i.test(target)) {
     return `target is not an iSCSI name (iqn./eui./naa.): ${target}`;
   }
-  if (!parsePortal(portal)) return `portal is not host[:port] with a port from 1 to 65535: ${portal}`;
+  return portalProblem(portal) ?? authProblem(auth);
+}
+
+/** What is wrong with a portal, or undefined. */
+export function portalProblem(portal: string): string | undefined {
+  return parsePortal(portal) ? undefined : `portal is not host[:port] with a port from 1 to 65535: ${portal}`;
+}
+
+/** What is wrong with an auth, or undefined (none given is fine). */
+export function authProblem(auth: AnyAuth | undefined): string | undefined {
   if (!auth) return undefined;
   if (!METHODS.includes(auth.method)) return `auth.method must be one of ${METHODS.join(', ')}`;
   if (auth.method === 'none') return undefined;
