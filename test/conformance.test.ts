@@ -31,6 +31,12 @@ describe('conformance corpus', () => {
       `transitions exercised by ${Object.keys(SCENARIOS).length} scenarios (${runtime}): ${[...ex].sort().join(' ')}`,
     );
     expect(CLAIMED.filter((t) => !ex.has(t))).toEqual([]);
+    // docs/testing.md names the same transitions as the core's table.
+    const doc = readFileSync(new URL('../docs/testing.md', import.meta.url), 'utf8');
+    const listed = /every row of the core's table \(`core\/fsm.ts`\): ([TN\d\s]+)\./.exec(doc)?.[1].split(/\s+/).filter(
+      Boolean,
+    );
+    expect(new Set(listed)).toEqual(new Set(CLAIMED.filter((t) => t !== 'cleanup')));
     expect(Object.keys(SCENARIOS).length).toBeGreaterThanOrEqual(60);
   });
 });
