@@ -48,7 +48,7 @@ export const ACT_CANCEL: u32 = 4;          // fields: timer
 export const ACT_CONNECT: u32 = 5;         // fields: conn at len session op
 export const ACT_OP_DONE: u32 = 6;         // fields: op hr lateCancel
 export const ACT_SESSION_RESULT: u32 = 7;  // fields: op session reason hr time2Wait time2Retain commandsDrained commandsAborted
-export const ACT_EVENT: u32 = 8;           // fields: session event p1 p2 p3
+export const ACT_EVENT: u32 = 8;           // fields: session event p1 p2 p3 p4
 export const ACT_CHAP_ANSWER: u32 = 9;     // fields: conn algorithm identifier at len
 export const ACT_CHAP_VERIFY: u32 = 10;    // fields: conn algorithm identifier at len
 export const ACT_LOGGED_IN: u32 = 11;      // fields: op session tsih conn
@@ -109,7 +109,7 @@ export const EV_NOP_ANSWERED: u32 = 6;
 export const EV_SESSION_LOGGED_OUT: u32 = 7;
 export const EV_PROTOCOL_ERROR: u32 = 8;
 export const EV_CONNECTION_LOST: u32 = 9;
-export const EV_ASYNC_OTHER: u32 = 10;
+export const EV_ASYNC_OTHER: u32 = 10;       // p1 = AsyncEvent, p2..p4 = Parameter1..3
 export const EV_KEEPALIVE_TIMEOUT: u32 = 11;
 export const EV_UNIT_ATTENTION: u32 = 12;   // p1 = ASC, p2 = ASCQ; the command is retried once
 export const EV_TASK_MANAGEMENT_FAILED: u32 = 13; // p1 = function (1 ABORT TASK, 5 LUN RESET), p2 = response (256: no answer in time)

@@ -122,7 +122,7 @@ export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): vo
       if (p1 == c.cid) sessionLost(c, s);
     } else if (ev == 3) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_DROP_ALL, p1, p2, p3); sessionLost(c, s); }
     else if (ev == 4) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_RENEGOTIATE, p1, p2, p3); targetWantsLogout(c, s, p3 * 1000); }
-    else act(ACT_EVENT, <u32>s.index, EV_ASYNC_OTHER, ev, p1, p3);
+    else act(ACT_EVENT, <u32>s.index, EV_ASYNC_OTHER, ev, p1, p2, p3);
     return;
   }
   if (op == OP_REJECT) {

@@ -6,7 +6,6 @@ import { Session } from './session.ts';
 import {
   CODE,
   CONNECTION_STATE_NAMES,
-  EVENT_NAMES,
   HR,
   hrName,
   KEY_NAMES,
@@ -30,6 +29,7 @@ import type {
   SessionState,
 } from './api.ts';
 import { deliver, type Report, rethrowLater } from './deliver.ts';
+import { toEvent } from './events.ts';
 import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText } from './ids.ts';
 import { type AnyAuth, authProblem, loginProblem, numberProblem, portalProblem } from './arguments.ts';
 
@@ -99,16 +99,9 @@ export class Adapter {
     this.name = opts.initiatorName ?? `iqn.2026-11.dev.iscsi-adapter:${this.id.slice(0, 8)}`;
     this.engine = new Engine(host, {
       sessionGone: (s) => this.sessions.delete(s),
-      event: ({ session: s, event: code, p1, p2, p3 }) => {
-        const sess = this.sessions.get(s);
-        const e: AdapterEvent = {
-          type: EVENT_NAMES[code],
-          sessionId: sess?.id,
-          targetId: sess?.target.id,
-          p1,
-          p2,
-          p3,
-        };
+      event: (a) => {
+        const sess = this.sessions.get(a.session);
+        const e = toEvent(a, sess?.id, sess?.target.id);
         for (const f of this.listeners) deliver(this.report, f, e);
       },
     }, { sessions: opts.maxSessions, tasks: opts.maxCommands, perSession: opts.maxCommandsPerSession });

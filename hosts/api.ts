@@ -1,6 +1,6 @@
 // The public types of the adapter: what its calls take and give. Types only, so every file may
 // import them without an import circle; the values are exported by exports.ts.
-import type { ConnectionState, EventType, LoginResult, SessionReason } from './codes.ts';
+import type { ConnectionState, FramingError, LoginResult, SessionReason } from './codes.ts';
 
 export interface AdapterOptions {
   /** Our iSCSI name (default iqn.2026-11.dev.iscsi-adapter:<first 8 hex digits of the adapter id>). */
@@ -136,11 +136,43 @@ export interface DiscoverOutput {
   /** Why, in words: the argument that was wrong, or the OS's error for the connection. */
   error?: string;
 }
-export interface AdapterEvent {
-  type: EventType;
+/** What every event says of where it happened (absent for a session the adapter no longer holds). */
+interface EventPlace {
   sessionId?: string;
   targetId?: string;
-  p1: number;
-  p2: number;
-  p3: number;
 }
+/** Events the target started, and what the adapter did about them (docs/events.md): one shape
+ *  per `type`, so a `switch (e.type)` narrows to its fields. */
+export type AdapterEvent =
+  & EventPlace
+  & (
+    /** AsyncEvent 1: the session logs out by itself once its commands end, within `withinSeconds`. */
+    | { type: 'async-logout-request'; withinSeconds: number }
+    /** AsyncEvent 2: the target drops connection `cid`; for ours the session is gone. */
+    | { type: 'async-drop-connection'; cid: number; time2Wait: number; time2Retain: number }
+    /** AsyncEvent 3: the target drops every connection of the session. */
+    | { type: 'async-drop-all'; time2Wait: number; time2Retain: number }
+    /** AsyncEvent 4: we do not renegotiate, so the session logs out, within `withinSeconds`. */
+    | { type: 'async-renegotiate'; withinSeconds: number }
+    /** Any other AsyncEvent (SCSI async events, vendor-specific), its three parameters as sent. */
+    | { type: 'async-other'; asyncEvent: number; parameter1: number; parameter2: number; parameter3: number }
+    /** A Reject (RFC 7143 §11.17.1 reason code). */
+    | { type: 'reject'; reason: number }
+    /** A NOP-In ping answered with a NOP-Out echoing its Target Transfer Tag. */
+    | { type: 'nop-answered'; targetTransferTag: number }
+    /** A session logged out outside a logoutFromTarget (the target asked for it). */
+    | { type: 'session-logged-out'; reason: SessionReason; time2Wait: number; time2Retain: number }
+    /** Bytes that broke a rule; the session is dropped (`connection-lost` follows). */
+    | { type: 'protocol-error'; error: FramingError }
+    | { type: 'connection-lost' }
+    /** No answer to a NOP-Out ping within keepaliveMs; the session is dropped. */
+    | { type: 'keepalive-timeout' }
+    /** CHECK CONDITION, UNIT ATTENTION: the command is sent again, once. */
+    | { type: 'unit-attention'; asc: number; ascq: number }
+    /** An ABORT TASK or LUN RESET got no good answer (`response` from the target, or none in time). */
+    | { type: 'task-management-failed'; function: 'abort-task' | 'lun-reset'; response: number | 'no-answer' }
+    /** The LUN was reset to end a command whose abort failed; its other commands ended `lun-reset`. */
+    | { type: 'lun-reset'; lun: number }
+    /** An answer for a command whose abort had already finished, dropped. */
+    | { type: 'late-pdu-dropped'; opcode: number }
+  );

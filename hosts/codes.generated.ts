@@ -206,7 +206,7 @@ export type Action =
   | { kind: 'connect'; conn: number; session: number; op: number; bytes: Uint8Array }
   | { kind: 'op-done'; op: number; hr: number; lateCancel: number }
   | { kind: 'session-result'; op: number; session: number; reason: number; hr: number; time2Wait: number; time2Retain: number; commandsDrained: number; commandsAborted: number }
-  | { kind: 'event'; session: number; event: number; p1: number; p2: number; p3: number }
+  | { kind: 'event'; session: number; event: number; p1: number; p2: number; p3: number; p4: number }
   | { kind: 'chap-answer'; conn: number; algorithm: number; identifier: number; bytes: Uint8Array }
   | { kind: 'chap-verify'; conn: number; algorithm: number; identifier: number; bytes: Uint8Array }
   | { kind: 'logged-in'; op: number; session: number; tsih: number; conn: number }
@@ -231,7 +231,7 @@ export function readAction(w: Uint32Array, tx: Uint8Array): Action {
     case 5: return { kind: 'connect', conn: w[1], session: w[4], op: w[5], bytes: tx.slice(w[2], w[2] + w[3]) };
     case 6: return { kind: 'op-done', op: w[1], hr: w[2], lateCancel: w[3] };
     case 7: return { kind: 'session-result', op: w[1], session: w[2], reason: w[3], hr: w[4], time2Wait: w[5], time2Retain: w[6], commandsDrained: w[7], commandsAborted: w[8] };
-    case 8: return { kind: 'event', session: w[1], event: w[2], p1: w[3], p2: w[4], p3: w[5] };
+    case 8: return { kind: 'event', session: w[1], event: w[2], p1: w[3], p2: w[4], p3: w[5], p4: w[6] };
     case 9: return { kind: 'chap-answer', conn: w[1], algorithm: w[2], identifier: w[3], bytes: tx.slice(w[4], w[4] + w[5]) };
     case 10: return { kind: 'chap-verify', conn: w[1], algorithm: w[2], identifier: w[3], bytes: tx.slice(w[4], w[4] + w[5]) };
     case 11: return { kind: 'logged-in', op: w[1], session: w[2], tsih: w[3], conn: w[4] };
@@ -303,6 +303,23 @@ export const EVENT_NAMES: Record<number, EventType> = {
   14: 'lun-reset',
   15: 'late-pdu-dropped',
 };
+/** Why the framer refused bytes (ERR_*, negative), as names. */
+export const FRAMING_ERROR_NAMES: Record<number, FramingError> = {
+  [-1]: 'unknown-opcode',
+  [-2]: 'dsl-too-large',
+  [-3]: 'ahs-too-large',
+  [-4]: 'header-digest',
+  [-5]: 'data-digest',
+  [-6]: 'reserved-not-zero',
+  [-7]: 'bad-final-bit',
+  [-8]: 'framing-stopped',
+  [-10]: 'bad-conn',
+  [-11]: 'not-initiator-pdu',
+  [-12]: 'bad-field',
+  [-13]: 'no-slot',
+  [-14]: 'session-full',
+};
+export type FramingError = 'unknown-opcode' | 'dsl-too-large' | 'ahs-too-large' | 'header-digest' | 'data-digest' | 'reserved-not-zero' | 'bad-final-bit' | 'framing-stopped' | 'bad-conn' | 'not-initiator-pdu' | 'bad-field' | 'no-slot' | 'session-full';
 /** Connection states (RFC 7143 §8.1), as names. */
 export const CONNECTION_STATE_NAMES: Record<number, ConnectionState> = {
   1: 'free',

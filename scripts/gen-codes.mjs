@@ -108,6 +108,11 @@ ${login.map(([n, v]) => `  ${v}: '${n.slice(2).toLowerCase().replaceAll('_', '-'
 export const EVENT_NAMES: Record<number, EventType> = {
 ${group(/^EV_/).map(([n, v]) => `  ${v}: '${dash(n.slice(3))}',`).join('\n')}
 };
+/** Why the framer refused bytes (ERR_*, negative), as names. */
+export const FRAMING_ERROR_NAMES: Record<number, FramingError> = {
+${group(/^ERR_/).map(([n, v]) => `  [${v}]: '${dash(n.slice(4))}',`).join('\n')}
+};
+export type FramingError = ${group(/^ERR_/).map(([n]) => `'${dash(n.slice(4))}'`).join(' | ')};
 /** Connection states (RFC 7143 §8.1), as names. */
 export const CONNECTION_STATE_NAMES: Record<number, ConnectionState> = {
 ${connStates.map(([n, v]) => `  ${v}: '${dash(n.replace(/^S\d_/, ''))}',`).join('\n')}

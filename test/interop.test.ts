@@ -2,7 +2,7 @@
 // as users meet them (docs/login.md, docs/logout.md, docs/events.md, docs/io.md). Each quirk has its own
 // switch and test.
 import { describe, expect, it } from 'vitest';
-import { createAdapter, hrName, ScsiError } from 'iscsi-adapter';
+import { type AdapterEvent, createAdapter, hrName, ScsiError } from 'iscsi-adapter';
 import { startTarget, type TargetSpec } from 'iscsi-adapter/target';
 import { until } from './helpers/env.ts';
 
@@ -140,11 +140,15 @@ describe('full feature against quirky targets', () => {
           dataDigest: digests,
         });
         expect(hrName(r.hr)).toBe('S_OK');
-        const seen: string[] = [];
-        adapter.on((e) => seen.push(`${e.type} ${e.p1}`));
+        const seen: AdapterEvent[] = [];
+        adapter.on((e) => seen.push(e));
         const disk = adapter.session(r.output.sessionId!)!;
-        await until(() => seen.includes('async-other 255'), 2000, 'the 12 KiB Async Message');
-        expect(seen).toEqual(['nop-answered 22136', 'async-other 255']); // the 64 KiB NOP-In (TTT 0x5678) came first
+        await until(() => seen.some((e) => e.type === 'async-other'), 2000, 'the 12 KiB Async Message');
+        // the 64 KiB NOP-In (TTT 0x5678) came first
+        expect(seen.map(({ sessionId: _, targetId: __, ...e }) => e)).toEqual([
+          { type: 'nop-answered', targetTransferTag: 0x5678 },
+          { type: 'async-other', asyncEvent: 255, parameter1: 0, parameter2: 0, parameter3: 0 },
+        ]);
         await until(() => target.received.some((p) => p.opcode === 0x00), 2000, 'the NOP-Out answering the ping');
         const answer = target.received.find((p) => p.opcode === 0x00)!;
         expect([be32(answer.bhs, 20), answer.dataLength]).toEqual([0x5678, 0]);

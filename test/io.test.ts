@@ -1,7 +1,15 @@
 // SCSI I/O on a session (docs/io.md) against the built-in target: commands, data both ways,
 // errors, and LogoutFromTarget with commands in flight under each policy.
 import { describe, expect, it } from 'vitest';
-import { type Adapter, createAdapter, hrName, IscsiError, ScsiError, type Session } from 'iscsi-adapter';
+import {
+  type Adapter,
+  type AdapterEvent,
+  createAdapter,
+  hrName,
+  IscsiError,
+  ScsiError,
+  type Session,
+} from 'iscsi-adapter';
 import { type RunningTarget, startTarget, type TargetSpec } from 'iscsi-adapter/target';
 import { until } from './helpers/env.ts';
 
@@ -82,10 +90,16 @@ describe('errors a command can end with', () => {
 
   it('a UNIT ATTENTION is surfaced as an event and the command is sent again, once', async () => {
     const env = await disk({ fault: 'unit-attention' });
-    const seen: string[] = [];
-    env.adapter.on((e) => seen.push(`${e.type} ${e.p1}`));
+    const seen: AdapterEvent[] = [];
+    env.adapter.on((e) => seen.push(e));
     expect(await env.disk.readCapacity()).toEqual({ blocks: 16384n, blockSize: 512 });
-    expect(seen).toEqual(['unit-attention 41']); // ASC 0x29: power on or reset
+    expect(seen).toEqual([{
+      type: 'unit-attention',
+      asc: 0x29,
+      ascq: 0,
+      sessionId: env.disk.id,
+      targetId: expect.any(String),
+    }]); // power on or reset
     expect(env.target.received.filter((p) => p.opcode === 0x01)).toHaveLength(2);
     await done(env);
   });

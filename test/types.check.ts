@@ -19,3 +19,14 @@ createAdapter().loginToTarget({ target: 'iqn.2026-11.x:y', portal: 'h' })._finis
 createAdapter().logoutFromTarget('iqn.2026-11.x:y', { inflight: 'ignore' });
 
 export const ok: Auth = { method: 'mutual-chap', user: 'u', secret: 's', targetUser: 't', targetSecret: 'x' };
+
+// An event narrows by its type: its own fields are there, another type's are not.
+export function eventFields(e: AdapterEvent): number {
+  if (e.type === 'unit-attention') return e.asc + e.ascq;
+  if (e.type === 'async-logout-request') {
+    // @ts-expect-error a unit attention's field on a logout request
+    return e.asc;
+  }
+  // @ts-expect-error the positional parameters are gone
+  return e.p1;
+}

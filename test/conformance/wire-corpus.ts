@@ -49,7 +49,12 @@ export async function runWireScenario(name: string, deps: WireDeps): Promise<str
   const order = new Map<string, number>();
   const who = (id?: string) => (id && order.has(id) ? `#${order.get(id)}` : '?');
   const events: string[] = [];
-  adapter.on((e) => events.push(`event ${e.type} session ${who(e.sessionId)} ${e.p1} ${e.p2} ${e.p3}`));
+  // An event as `type session #n field=value...`, its fields in the order the library gives them.
+  adapter.on(({ type, sessionId, targetId: _, ...fields }) =>
+    events.push(
+      `event ${type} session ${who(sessionId)}${Object.entries(fields).map(([k, v]) => ` ${k}=${v}`).join('')}`,
+    )
+  );
   const ctx: WireCtx = {
     adapter,
     portal: proxy.portal,
