@@ -11,8 +11,9 @@ export interface ConnHandlers {
 }
 
 export interface Conn {
-  /** The host keeps its own copy and writes it in order; false = above the high-water mark. */
-  write(bytes: Uint8Array): boolean;
+  /** Writes in order; the host keeps the bytes (or its own copy) until written. No backpressure
+   *  is asked of a host: the core bounds what one call can queue (docs/core.md, "Pausing"). */
+  write(bytes: Uint8Array): void;
   /** Abortive and idempotent. */
   close(): void;
 }

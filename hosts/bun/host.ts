@@ -63,10 +63,9 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
   });
   return {
     write(b) {
-      if (closed) return false;
+      if (closed) return;
       queue.push(b.slice());
       if (queue.length === 1) flush();
-      return queue.length < 64;
     },
     close() {
       if (closed) return;

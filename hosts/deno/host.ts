@@ -59,10 +59,9 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
   })();
   return {
     write(b) {
-      if (closed) return false;
+      if (closed) return;
       queue.push(b.slice());
       writing ??= pump();
-      return queue.length < 64;
     },
     close: () => closeOnce(),
   };

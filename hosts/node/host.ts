@@ -13,7 +13,9 @@ function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
     let connected = false;
     let error: Error | undefined;
     const conn: Conn = {
-      write: (b) => sock.write(b),
+      write: (b) => {
+        sock.write(b);
+      },
       close: () => {
         sock.destroy();
       },
