@@ -77,22 +77,24 @@ function step(machine: u32, from: u32, ev: u32): i32 {
   return -1;
 }
 
+// The state `from` takes under event ev in `machine` (logged), or -1 when the table has no such row.
+function next(machine: u32, index: i32, from: u32, ev: u32): i32 {
+  const r = step(machine, from, ev);
+  if (r < 0) return -1;
+  const to = unchecked(ROWS[r + 3]);
+  log(machine, index, from, to, unchecked(ROWS[r + 4]));
+  return <i32>to;
+}
 // Takes connection c through event ev; false (and no change) when its state does not take it.
 export function connTo(c: Conn, ev: u32): bool {
-  const r = step(MC, c.state, ev);
-  if (r < 0) return false;
-  const to = unchecked(ROWS[r + 3]);
-  log(MC, c.index, c.state, to, unchecked(ROWS[r + 4]));
-  c.state = to;
-  return true;
+  const to = next(MC, c.index, c.state, ev);
+  if (to >= 0) c.state = <u32>to;
+  return to >= 0;
 }
 export function sessTo(s: Session, ev: u32): bool {
-  const r = step(MS, s.state, ev);
-  if (r < 0) return false;
-  const to = unchecked(ROWS[r + 3]);
-  log(MS, s.index, s.state, to, unchecked(ROWS[r + 4]));
-  s.state = to;
-  return true;
+  const to = next(MS, s.index, s.state, ev);
+  if (to >= 0) s.state = <u32>to;
+  return to >= 0;
 }
 
 // Records are made in their first state and released from whatever state they reached.
