@@ -46,4 +46,16 @@ export type Fault =
   | 'capacity-16-busy-once' // the first READ CAPACITY (16) ends BUSY
   | 'capacity-16-not-ready' // every READ CAPACITY (16) ends CHECK CONDITION, NOT READY / BECOMING READY
   | 'reserved-bits' // after login every PDU has its reserved bits and bytes set; a SCSI Response echoes the LUN
-  | 'long-pdus'; // after login a 64 KiB NOP-In ping and a 12 KiB Async Message; every READ ends CHECK CONDITION with a 20 KiB data segment
+  | 'long-pdus' // after login a 64 KiB NOP-In ping and a 12 KiB Async Message; every READ ends CHECK CONDITION with a 20 KiB data segment
+  // Hostile targets (test/hostile-target.test.ts): each breaks one rule, on the SCSI path.
+  | 'r2t-oversize' // the first write that needs more than MaxBurstLength gets one R2T of MaxBurstLength + 512 bytes
+  | 'r2t-together' // declares MaxRecvDataSegmentLength=512 and ImmediateData=No; holds the R2Ts of writes until faultArg (default 32) wait, then sends them in one socket write, and their SCSI Responses likewise once all their data is in
+  | 'reject-command' // the first SCSI command is answered by a Reject carrying its header, reason faultArg (default 0x05)
+  | 'slow-async-logout' // every SCSI command is answered faultArg ms late (default 300); the first READ or WRITE brings AsyncEvent 1 with Parameter3 = 2 at once
+  | 'short-read' // a READ gets half its data, then GOOD with neither residual bit and a residual count of 0
+  // Instead of answering the first READ (other commands are answered):
+  | 'garbage' // 4 KiB of pseudo-random bytes (xorshift32, seed faultArg, default 1)
+  | 'unknown-opcode' // a PDU with opcode 0x38 (reserved)
+  | 'r2t-unknown-itt' // an R2T for ITT 0xDEADBEEF, which no command has
+  | 'data-in-out-of-bounds' // its data without status, then a Data-In of 512 bytes at BufferOffset = the transfer length
+  | 'huge-dsl'; // a SCSI Response header for it declaring a DataSegmentLength of 0xFFFFFF, and nothing after

@@ -10,6 +10,12 @@ export interface ScsiIo {
   send(bhs: Uint8Array, data?: Uint8Array): void;
   /** The initiator's MaxRecvDataSegmentLength, and the session's MaxBurstLength. */
   limits(): { dataIn: number; burst: number };
+  /** Runs fn after ms, unless the connection has left Full Feature Phase by then. */
+  later(ms: number, fn: () => void): void;
+  /** What fn sends goes out in one socket write. */
+  together(fn: () => void): void;
+  /** Bytes as they are, nothing fixed up (no length, no digest). */
+  raw(bytes: Uint8Array): void;
 }
 export const SCSI_FAULTS = [
   'stall',
@@ -20,7 +26,25 @@ export const SCSI_FAULTS = [
   'capacity-16-busy-once',
   'capacity-16-not-ready',
   'long-pdus',
+  'r2t-oversize',
+  'r2t-together',
+  'reject-command',
+  'slow-async-logout',
+  'short-read',
+  'garbage',
+  'unknown-opcode',
+  'r2t-unknown-itt',
+  'data-in-out-of-bounds',
+  'huge-dsl',
 ] as const;
+/** Faults that answer the first READ with bytes that break the session instead of its data. */
+const HOSTILE_READ: readonly string[] = [
+  'garbage',
+  'unknown-opcode',
+  'r2t-unknown-itt',
+  'data-in-out-of-bounds',
+  'huge-dsl',
+];
 export type ScsiFault = typeof SCSI_FAULTS[number] | undefined;
 
 const put32 = (b: Uint8Array, o: number, v: number) => new DataView(b.buffer, b.byteOffset).setUint32(o, v >>> 0);
@@ -37,10 +61,17 @@ interface Write {
   r2tsn: number;
 }
 
-export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
+/** `arg`: the target's faultArg, for the faults that take one. */
+export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number) {
   const writes = new Map<number, Write>();
   let attention = fault === 'unit-attention';
   let ttt = 1;
+  let oversized = false; // 'r2t-oversize' played
+  let rejected = false; // 'reject-command' played
+  let asked = false; // 'slow-async-logout' sent its AsyncEvent
+  let hostile = HOSTILE_READ.includes(fault ?? '');
+  const held: Write[] = []; // 'r2t-together': writes waiting for their R2T,
+  const written: number[] = []; // ... and those waiting for their SCSI Response
   // Under the capacity faults the unit claims 2^33 blocks, more than READ CAPACITY (10) can say.
   const bigCapacity = fault === 'capacity-16-busy-once' || fault === 'capacity-16-not-ready';
   let capacity16Busy = fault === 'capacity-16-busy-once';
@@ -82,27 +113,33 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
   // Data-In in pieces of the initiator's MaxRecvDataSegmentLength; GOOD rides on the last one,
   // with the residual as RFC 7143 §11.4.5.1 has it: U for the part of the buffer left unused,
   // O for the data the buffer had no room for, so an initiator can tell a short answer from a cut one.
-  const dataIn = (itt: number, lunBytes: Uint8Array, data: Uint8Array, edtl: number) => {
+  // 'short-read' (short): half the data, then GOOD with no residual at all.
+  const dataIn = (itt: number, lunBytes: Uint8Array, data: Uint8Array, edtl: number, short = false) => {
     const most = io.limits().dataIn;
-    const n = Math.min(data.length, edtl);
+    const n = short ? Math.floor(Math.min(data.length, edtl) / 2) : Math.min(data.length, edtl);
     let sn = 0;
     for (let at = 0; at < n || (n === 0 && at === 0); at += most) {
       const piece = data.subarray(at, Math.min(n, at + most));
       const last = at + most >= n;
-      const residual = last ? (edtl > n ? 0x02 : data.length > edtl ? 0x04 : 0) : 0;
+      const residual = !last || short ? 0 : edtl > n ? 0x02 : data.length > edtl ? 0x04 : 0;
       const h = io.header(0x25, last ? 0x80 | 0x01 | residual : 0, itt, last);
       h.set(lunBytes, 8);
       put32(h, 20, 0xffffffff);
       put32(h, 36, sn++);
       put32(h, 40, at + (fault === 'bad-offset' && sn === 2 ? 512 : 0));
-      if (last) put32(h, 44, Math.abs(edtl - data.length));
+      if (last && !short) put32(h, 44, Math.abs(edtl - data.length));
       io.send(h, piece);
       if (n === 0) break;
     }
   };
 
   const r2t = (w: Write) => {
-    const len = Math.min(io.limits().burst, w.length - w.got);
+    const burst = io.limits().burst;
+    let len = Math.min(burst, w.length - w.got);
+    if (fault === 'r2t-oversize' && !oversized && w.length - w.got > burst) {
+      oversized = true;
+      len = Math.min(burst + 512, w.length - w.got);
+    }
     const h = io.header(0x31, 0x80, w.itt, false);
     h.set(w.lun, 8);
     put32(h, 20, ttt++);
@@ -122,8 +159,83 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
     return undefined;
   };
 
+  // An Asynchronous Message: event 1 asks for a logout within Parameter3 seconds.
+  const asyncEvent = (event: number, p3: number) => {
+    const h = io.header(0x32, 0x80, 0xffffffff, true);
+    h[36] = event;
+    h[42] = p3 >> 8;
+    h[43] = p3;
+    io.send(h);
+  };
+
+  // What the hostile faults send instead of answering a READ.
+  const breakRead = (itt: number, lunBytes: Uint8Array, edtl: number) => {
+    if (fault === 'garbage') {
+      let x = (arg ?? 1) >>> 0 || 1;
+      const junk = new Uint8Array(4096);
+      for (let i = 0; i < junk.length; i++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        x >>>= 0;
+        junk[i] = x & 0xff;
+      }
+      return io.raw(junk);
+    }
+    if (fault === 'unknown-opcode') return io.send(io.header(0x38, 0x80, 0xffffffff, false));
+    if (fault === 'r2t-unknown-itt') {
+      const h = io.header(0x31, 0x80, 0xdeadbeef, false);
+      h.set(lunBytes, 8);
+      put32(h, 20, ttt++);
+      put32(h, 44, 512);
+      return io.send(h);
+    }
+    if (fault === 'data-in-out-of-bounds') {
+      const most = io.limits().dataIn;
+      const dataIn = (b1: number, sn: number, at: number, n: number) => {
+        const h = io.header(0x25, b1, itt, (b1 & 0x01) !== 0);
+        h.set(lunBytes, 8);
+        put32(h, 20, 0xffffffff);
+        put32(h, 36, sn);
+        put32(h, 40, at);
+        io.send(h, new Uint8Array(n));
+      };
+      let at = 0, sn = 0;
+      for (; at < edtl; at += most) dataIn(0, sn++, at, Math.min(most, edtl - at));
+      return dataIn(0x81, sn, edtl, 512); // in order, but past the end of the buffer
+    }
+    // 'huge-dsl': a SCSI Response header whose data segment would be 16 MiB - 1; none follows.
+    const h = io.header(0x21, 0x80, itt, true);
+    h[5] = h[6] = h[7] = 0xff;
+    io.raw(h);
+  };
+
   /** A SCSI Command PDU (and its immediate data). */
   function command(bhs: Uint8Array, immediate: Uint8Array) {
+    const itt = be32(bhs, 16);
+    const op = bhs[32];
+    const readOrWrite = op === 0x28 || op === 0x88 || op === 0x2a || op === 0x8a;
+    if (fault === 'reject-command' && !rejected) {
+      rejected = true;
+      const h = io.header(0x3f, 0x80, 0xffffffff, true);
+      h[2] = arg ?? 0x05;
+      return io.send(h, bhs);
+    }
+    if (fault === 'slow-async-logout') {
+      if (readOrWrite && !asked) {
+        asked = true;
+        asyncEvent(1, 2);
+      }
+      return io.later(arg ?? 300, () => answer(bhs, immediate));
+    }
+    if (hostile && (op === 0x28 || op === 0x88)) {
+      hostile = false;
+      return breakRead(itt, bhs.slice(8, 16), be32(bhs, 20));
+    }
+    answer(bhs, immediate);
+  }
+
+  function answer(bhs: Uint8Array, immediate: Uint8Array) {
     const itt = be32(bhs, 16), edtl = be32(bhs, 20);
     const lunBytes = bhs.slice(8, 16);
     const lunNo = ((lunBytes[0] & 0x3f) << 8) | lunBytes[1];
@@ -195,7 +307,7 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
         if (cdb[0] === 0x28 || cdb[0] === 0x88) {
           if (fault === 'check-condition' || fault === 'long-pdus') return check(itt, 3, 0x11);
           if (fault === 'descriptor-sense') return respond(itt, 0x02, descriptorSense(3, 0x11, 0, BigInt(lba)));
-          return dataIn(itt, lunBytes, lun.read(offset, length), edtl);
+          return dataIn(itt, lunBytes, lun.read(offset, length), edtl, fault === 'short-read');
         }
         const w: Write = { itt, lun: lunBytes, offset, length, got: 0, burstEnd: 0, r2tsn: 0 };
         if (immediate.length) {
@@ -204,7 +316,11 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
         }
         if (w.got >= length) return respond(itt, 0);
         writes.set(itt, w);
-        return r2t(w);
+        if (fault !== 'r2t-together') return r2t(w);
+        held.push(w);
+        if (held.length < (arg ?? 32)) return;
+        io.together(() => held.splice(0).forEach(r2t));
+        return;
       }
       default:
         return check(itt, 5, 0x20);
@@ -221,7 +337,11 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault) {
     if (!(bhs[1] & 0x80)) return;
     if (w.got < w.length) return r2t(w);
     writes.delete(w.itt);
-    respond(w.itt, 0);
+    if (fault !== 'r2t-together') return respond(w.itt, 0);
+    // Nothing goes back before every write of the batch has all its data.
+    written.push(w.itt);
+    if (written.length < (arg ?? 32)) return;
+    io.together(() => written.splice(0).forEach((itt) => respond(itt, 0)));
   }
 
   /** Task management: ABORT TASK forgets the task and answers Function Complete. */

@@ -115,6 +115,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
     let chapState: { id: number; challenge: Uint8Array } | undefined;
     let authed = false;
     const lunOfTask = new Map<number, Uint8Array>(); // 'reserved-bits': ITT -> LUN, for the echo
+    let batch: Uint8Array[] | undefined; // writes gathered for one socket write (ScsiIo.together)
     sock.on('close', () => {
       sockets.delete(sock);
       if (ffp) {
@@ -159,7 +160,8 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       if (extra) parts.push(extra);
       const all = Buffer.concat(parts);
       if (!split) {
-        sock.write(all);
+        if (batch) batch.push(all);
+        else sock.write(all);
         return;
       }
       let i = 0;
@@ -210,11 +212,31 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       ffp = true;
       live++;
       if (spec) {
-        scsi = scsiHandler(lunOf(spec), {
-          header,
-          send: (bhs, data) => send(bhs, data),
-          limits: () => ({ dataIn: dataInMax, burst }),
-        }, (SCSI_FAULTS as readonly string[]).includes(spec.fault ?? '') ? spec.fault as ScsiFault : undefined);
+        scsi = scsiHandler(
+          lunOf(spec),
+          {
+            header,
+            send: (bhs, data) => send(bhs, data),
+            limits: () => ({ dataIn: dataInMax, burst }),
+            later: (ms, fn) =>
+              later(ms, () => {
+                if (ffp && !sock.destroyed) fn();
+              }),
+            together: (fn) => {
+              batch = [];
+              try {
+                fn();
+              } finally {
+                const all = Buffer.concat(batch);
+                batch = undefined;
+                sock.write(all);
+              }
+            },
+            raw: (bytes) => void sock.write(bytes),
+          },
+          (SCSI_FAULTS as readonly string[]).includes(spec.fault ?? '') ? spec.fault as ScsiFault : undefined,
+          spec.faultArg,
+        );
       }
       hd = hdPending;
       dd = ddPending;
@@ -390,6 +412,8 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         if (f === 'first-burst-reject' && k === 'FirstBurstLength') answer = 'Reject';
         if (f === 'first-burst-not-understood' && k === 'FirstBurstLength') answer = 'NotUnderstood';
         if (f === 'out-of-range' && k === 'MaxRecvDataSegmentLength') answer = '4294967808';
+        if (f === 'r2t-together' && k === 'MaxRecvDataSegmentLength') answer = '512';
+        if (f === 'r2t-together' && k === 'ImmediateData') answer = 'No';
         if (f === 'hex-numbers' && /^\d+$/.test(v)) {
           answer = '0x' + Number(k === 'MaxRecvDataSegmentLength' ? 8192 : v).toString(16);
         }
