@@ -18,7 +18,7 @@ import { pduBegin, pduEnd, pduEndWithPayload, stamp } from "./send";
 import { sessionParam } from "./keys";
 import { taskEnd, taskAnswered, taskRelease } from "./tasks";
 import { armTask, cancelTask } from "./timers";
-import { OP_SCSI_CMD, OP_TMF_REQ } from "./pdu";
+import { OP_SCSI_CMD, OP_TMF_REQ, OP_DATA_OUT } from "./pdu";
 
 // ---- starting a command
 // LUN, single level (SAM-5 §4.7): peripheral addressing below 256, flat space up to 16383.
@@ -247,6 +247,12 @@ export function scsiRejected(s: Session, reason: u32, hdr: usize): bool {
     return true;
   }
   if (op == OP_TMF_REQ) return tmfAnswered(s, itt, 255);
+  // A rejected Data-Out leaves its command short of data the target will not ask for again at
+  // ErrorRecoveryLevel 0: it ends rejected, and is aborted on the wire as the target may hold it.
+  if (op == OP_DATA_OUT) {
+    const t = taskByItt(s.index, itt);
+    if (t != null) taskStop(t, T_REJECTED, reason);
+  }
   return true;
 }
 

@@ -99,6 +99,9 @@ export class Adapter {
     this.name = opts.initiatorName ?? `iqn.2026-11.dev.iscsi-adapter:${this.id.slice(0, 8)}`;
     this.engine = new Engine(host, {
       sessionGone: (s) => this.sessions.delete(s),
+      // A defect of ours, not the target's: said where the caller asked, else on stderr; the
+      // affected connection has already ended, and the process goes on.
+      internalError: (err) => (opts.onCallbackError ?? ((e) => console.error('iscsi-adapter: internal error', e)))(err),
       event: (a) => {
         const sess = this.sessions.get(a.session);
         const e = toEvent(a, sess?.id, sess?.target.id);

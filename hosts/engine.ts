@@ -32,6 +32,9 @@ export interface TaskSink {
 export interface EngineEvents {
   sessionGone(s: number): void;
   event(a: Of<'event'>): void;
+  /** An error of our own (never a target's doing) met while handling a socket; the connection
+   *  was closed and the core told, so its commands and operations have ended. */
+  internalError(err: unknown): void;
 }
 
 interface ConnEntry {
@@ -321,6 +324,24 @@ export class Engine {
     }
   }
 
+  /** Nothing thrown while handling a socket escapes into the runtime's socket callback (Bun
+   *  would swallow it, Node and Deno would crash): the connection is closed, the core told. */
+  private guard(c: number, current: () => boolean, fn: () => unknown): void {
+    try {
+      fn();
+    } catch (err) {
+      if (current()) {
+        const e = this.conns.get(c)!;
+        this.conns.delete(c);
+        e.conn?.close();
+        try {
+          this.drain(this.core.lost(c, 0));
+        } catch { /* reported below */ }
+      }
+      this.events.internalError(err);
+    }
+  }
+
   private connect(c: number, op: number, portal: Portal | null | undefined): void {
     const entry: ConnEntry = { op, portal: portal ?? undefined, connecting: new AbortController() };
     this.conns.set(c, entry);
@@ -330,13 +351,9 @@ export class Engine {
     }
     const current = () => this.conns.get(c) === entry;
     const attempt = this.host.connect({ ...portal, signal: entry.connecting!.signal }, {
-      onData: (chunk) => this.feed(c, chunk, current),
-      onEnd: () => {
-        if (current()) this.drain(this.core.lost(c, 0));
-      },
-      onClose: () => {
-        if (current()) this.drain(this.core.lost(c, 0));
-      },
+      onData: (chunk) => this.guard(c, current, () => this.feed(c, chunk, current)),
+      onEnd: () => this.guard(c, current, () => current() && this.drain(this.core.lost(c, 0))),
+      onClose: () => this.guard(c, current, () => current() && this.drain(this.core.lost(c, 0))),
     });
     // Tracked until it settles: a connect the core gave up on is aborted, or closed on arrival.
     const settled = attempt.then((conn) => {

@@ -50,6 +50,7 @@ export type Fault =
   // Hostile targets (test/hostile-target.test.ts): each breaks one rule, on the SCSI path.
   | 'r2t-oversize' // the first write that needs more than MaxBurstLength gets one R2T of MaxBurstLength + 512 bytes
   | 'r2t-together' // declares MaxRecvDataSegmentLength=512 and ImmediateData=No; holds the R2Ts of writes until faultArg (default 32) wait, then sends them in one socket write, and their SCSI Responses likewise once all their data is in
+  | 'reject-data-out' // the first Data-Out is answered by a Reject (reason 0x02, data digest error) carrying its header
   | 'reject-command' // the first SCSI command is answered by a Reject carrying its header, reason faultArg (default 0x05)
   | 'slow-async-logout' // every SCSI command is answered faultArg ms late (default 300); the first READ or WRITE brings AsyncEvent 1 with Parameter3 = 2 at once
   | 'short-read' // a READ gets half its data, then GOOD with neither residual bit and a residual count of 0

@@ -29,6 +29,7 @@ export const SCSI_FAULTS = [
   'r2t-oversize',
   'r2t-together',
   'reject-command',
+  'reject-data-out',
   'slow-async-logout',
   'short-read',
   'garbage',
@@ -67,7 +68,7 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
   let attention = fault === 'unit-attention';
   let ttt = 1;
   let oversized = false; // 'r2t-oversize' played
-  let rejected = false; // 'reject-command' played
+  let rejected = false; // 'reject-command' or 'reject-data-out' played
   let asked = false; // 'slow-async-logout' sent its AsyncEvent
   let hostile = HOSTILE_READ.includes(fault ?? '');
   const held: Write[] = []; // 'r2t-together': writes waiting for their R2T,
@@ -331,6 +332,12 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
   function dataOut(bhs: Uint8Array, data: Uint8Array) {
     const w = writes.get(be32(bhs, 16));
     if (!w) return;
+    if (fault === 'reject-data-out' && !rejected) {
+      rejected = true;
+      const h = io.header(0x3f, 0x80, 0xffffffff, true);
+      h[2] = 0x02;
+      return io.send(h, bhs);
+    }
     const at = be32(bhs, 40);
     lun.write(w.offset + at, data);
     w.got = Math.max(w.got, at + data.length);

@@ -3,7 +3,16 @@
 // breach concerns one command only, and no byte from the peer throws out of a socket callback.
 // Each scenario is one fault of the built-in target (target/faults.ts).
 import { describe, expect, it } from 'vitest';
-import { type Adapter, type AdapterEvent, createAdapter, hrName, IscsiError, type Session } from 'iscsi-adapter';
+import {
+  Adapter,
+  type AdapterEvent,
+  createAdapter,
+  type Host,
+  host,
+  hrName,
+  IscsiError,
+  type Session,
+} from 'iscsi-adapter';
 import { type ReceivedPdu, type RunningTarget, startTarget, type TargetSpec } from 'iscsi-adapter/target';
 import { runtime, sleep, until } from './helpers/env.ts';
 
@@ -240,6 +249,30 @@ describe('Reject of a SCSI Command (RFC 7143 §11.17)', () => {
     await done(env);
   });
 
+  it('a rejected Data-Out ends its write rejected with the reason named, and aborts it; the session goes on', async () => {
+    const env = await disk({ fault: 'reject-data-out' });
+    await env.disk.readCapacity();
+    const err = await within(
+      failure(env.disk.write(0, 0, pattern(256 << 10, 5), { timeoutMs: 0 })),
+      3000,
+      'the write whose Data-Out was rejected',
+      env.top,
+    );
+    expect(err).toBeInstanceOf(IscsiError);
+    expect(err.reason).toBe('rejected');
+    expect(err.message).toBe(`${REJECTED} (reason 0x02, data digest error)`);
+    // The target may still hold the write: it is aborted by name (ITT, CmdSN).
+    const write = commands(env.target).find((p) => p.bhs[32] === 0x2a)!;
+    await until(() => tmfs(env.target).length === 1, 3000, 'ABORT TASK');
+    const tmf = tmfs(env.target)[0].bhs;
+    expect([tmf[0], tmf[1], be32(tmf, 20), be32(tmf, 32)]).toEqual([0x42, 0x81, itt(write), be32(write.bhs, 24)]);
+    expect(eventsOf(env, env.id)).toEqual(['reject reason=2']);
+    const data = pattern(64 << 10, 6);
+    await env.disk.write(0, 10, data);
+    expect(firstDifference(await env.disk.read(0, 10, 128), data)).toBe(-1);
+    await done(env);
+  });
+
   it('reason 0x0C (waiting for logout): the command ends rejected and the session logs out', async () => {
     const env = await disk({ fault: 'reject-command', faultArg: 0x0c });
     const err = await within(
@@ -406,4 +439,43 @@ describe('hostile bytes after login drop that session only, and never throw', ()
       await done(env);
     });
   }
+});
+
+describe('an error of our own while handling a socket', () => {
+  it('closes that connection, ends its session, reaches onCallbackError, and never the runtime', async () => {
+    const top = watchTopLevel();
+    const target = await startTarget({ targets: [{ name: T, fault: 'nop-ping' }] });
+    // A host whose socket write throws once armed: the NOP-Out answering the target's ping is
+    // written while the core handles the ping, inside the socket's data callback.
+    let armed = false;
+    const broken: Host = {
+      ...host,
+      connect: (o, h) =>
+        host.connect(o, h).then((c) => ({
+          write: (b: Uint8Array) => {
+            if (armed) throw new Error('write refused by a broken host');
+            c.write(b);
+          },
+          close: () => c.close(),
+        })),
+    };
+    const errors: unknown[] = [];
+    const adapter = new Adapter(broken, { onCallbackError: (e) => errors.push(e) });
+    const events: AdapterEvent[] = [];
+    adapter.on((e) => events.push(e));
+    armed = false;
+    const out = await adapter.loginToTarget({ target: T, portal: target.portal }).result();
+    armed = true;
+    await until(() => errors.length > 0, 3000, 'the internal error');
+    expect(String(errors[0])).toBe('Error: write refused by a broken host');
+    await until(() => events.some((e) => e.type === 'connection-lost'), 3000, 'the session to end');
+    expect(events.filter((e) => e.sessionId === out.sessionId).map((e) => e.type)).toEqual(['connection-lost']);
+    expect(adapter.queryTargets()[0].sessions).toEqual([]);
+    await adapter.close();
+    expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
+    await target.close();
+    await sleep(10);
+    top.stop();
+    expect(top.seen).toEqual([]);
+  });
 });
