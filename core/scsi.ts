@@ -239,7 +239,9 @@ export function scsiResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
   const itt = be32(p + 16);
   const t = taskByItt(s.index, itt);
   if (t == null) return stranger(s, <u32>load<u8>(p) & 0x3F, itt);
-  if (t.state == TS_ABORTING) { taskRelease(t); return true; }   // the target's last word on it
+  // The target's last word on a task ended for its caller, unless a LUN RESET is out for it: the
+  // reset's answer is matched through this record, and it must still end the LUN's other commands.
+  if (t.state == TS_ABORTING) { if (t.tmf != TMF_LUN_RESET) taskRelease(t); return true; }
   if (t.state != TS_SENT) return false;
   const response = <u32>load<u8>(p, 2), status = <u32>load<u8>(p, 3);
   let senseAt: u32 = 0, senseLen: u32 = 0;
