@@ -179,11 +179,16 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       ffp = true;
       live++;
       if (spec) {
-        scsi = scsiHandler(lunOf(spec), {
-          header,
-          send: (bhs, data) => send(bhs, data),
-          limits: () => ({ dataIn: dataInMax, burst }),
-        }, (SCSI_FAULTS as readonly string[]).includes(spec.fault ?? '') ? spec.fault as ScsiFault : undefined);
+        scsi = scsiHandler(
+          lunOf(spec),
+          {
+            header,
+            send: (bhs, data) => send(bhs, data),
+            limits: () => ({ dataIn: dataInMax, burst }),
+          },
+          (SCSI_FAULTS as readonly string[]).includes(spec.fault ?? '') ? spec.fault as ScsiFault : undefined,
+          spec.faultArg,
+        );
       }
       hd = hdPending;
       dd = ddPending;
