@@ -199,7 +199,9 @@ export function scsiResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
   const itt = be32(p + 16);
   const t = taskByItt(s.index, itt);
   if (t == null) return stranger(s, <u32>load<u8>(p) & 0x3F, itt);
-  if (t.stage == TS_ABORTING) { taskRelease(t); return true; }   // the target's last word on it
+  // The target's last word on a task ended for its caller, unless a LUN RESET is out for it: the
+  // reset's answer is matched through this record, and it must still end the LUN's other commands.
+  if (t.stage == TS_ABORTING) { if (t.tmf != TMF_LUN_RESET) taskRelease(t); return true; }
   if (t.stage != TS_SENT) return false;
   const response = <u32>load<u8>(p, 2), status = <u32>load<u8>(p, 3);
   let senseAt: u32 = 0, senseLen: u32 = 0;
@@ -243,7 +245,8 @@ export function scsiRejected(s: Session, reason: u32, hdr: usize): bool {
   const op = <u32>load<u8>(hdr) & 0x3F, itt = be32(hdr + 16);
   if (op == OP_SCSI_CMD) {
     const t = taskByItt(s.index, itt);
-    if (t != null) taskEnd(t, T_REJECTED, reason, false);
+    // A LUN RESET out for it is matched through its record: that answer still ends it.
+    if (t != null && !(t.stage == TS_ABORTING && t.tmf == TMF_LUN_RESET)) taskEnd(t, T_REJECTED, reason, false);
     return true;
   }
   if (op == OP_TMF_REQ) return tmfAnswered(s, itt, 255);
@@ -295,7 +298,8 @@ function lunReset(s: Session, lunHi: u32, itt: u32): void {
     const t = task(i);
     if (t.stage == 0 || t.sess != s.index || t.lunHi != lunHi) continue;
     if (t.stage == TS_ABORTING) taskRelease(t);
-    else if (t.stage == TS_SENT) taskEnd(t, T_LUN_RESET, 0, false);
+    // Ended, and its ITT remembered like an aborted one's: a late answer for it is dropped.
+    else if (t.stage == TS_SENT) { taskEnd(t, T_LUN_RESET, 0, true); taskRelease(t); }
   }
 }
 function lunNumber(w: u32): u32 { return (w >> 16) & 0x3FFF; }

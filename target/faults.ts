@@ -38,6 +38,13 @@ export type Fault =
   | 'redirect-junk' // like 'redirect', with 48 junk bytes after the response in the same write
   | 'reject-logout' // answers the Logout with a Reject carrying its header, and no FIN
   | 'stall' // never answers a SCSI command (answers ABORT TASK)
+  // The next three hold every SCSI command on a LUN unanswered until a LOGICAL UNIT RESET of that
+  // LUN, which they answer Function complete; commands after the reset are answered as usual.
+  | 'stall-reject-abort' // answers ABORT TASK with TMF response faultArg (default 255, function rejected)
+  | 'late-answer' // answers ABORT TASK with faultArg (default 0); once a TMF Response ended a task named by an ABORT TASK, that task's SCSI Response (GOOD) follows
+  | 'answer-rejected-abort' // answers ABORT TASK with 255, then at once the named task's SCSI Response (GOOD), before any LUN RESET
+  | 'stall-silent' // never answers a SCSI command nor a task management request (Logout and NOP-Out still are)
+  | 'stall-after-data' // a READ gets its first 1024 bytes in two Data-In (DataSN 0 and 1, no status), then nothing; ABORT TASK answered
   | 'bad-offset' // the second Data-In of a read carries a BufferOffset 512 bytes off
   | 'check-condition' // every READ ends CHECK CONDITION, MEDIUM ERROR / UNRECOVERED READ ERROR
   | 'descriptor-sense' // like 'check-condition', in descriptor format with the LBA in an Information descriptor

@@ -37,6 +37,11 @@ export const SCSI_FAULTS = [
   'r2t-unknown-itt',
   'data-in-out-of-bounds',
   'huge-dsl',
+  'stall-reject-abort',
+  'late-answer',
+  'answer-rejected-abort',
+  'stall-silent',
+  'stall-after-data',
 ] as const;
 /** Faults that answer the first READ with bytes that break the session instead of its data. */
 const HOSTILE_READ: readonly string[] = [
@@ -65,13 +70,19 @@ interface Write {
 /** `arg`: the target's faultArg, for the faults that take one. */
 export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number) {
   const writes = new Map<number, Write>();
+  // Task management faults: commands held unanswered (ITT -> LUN number) until a LOGICAL UNIT
+  // RESET of their LUN; the LUNs reset so far answer as usual; the held tasks an ABORT TASK named.
+  const holding = fault === 'stall-reject-abort' || fault === 'late-answer' || fault === 'answer-rejected-abort';
+  const held = new Map<number, number>();
+  const reset = new Set<number>();
+  const named = new Set<number>();
   let attention = fault === 'unit-attention';
   let ttt = 1;
   let oversized = false; // 'r2t-oversize' played
   let rejected = false; // 'reject-command' or 'reject-data-out' played
   let asked = false; // 'slow-async-logout' sent its AsyncEvent
   let hostile = HOSTILE_READ.includes(fault ?? '');
-  const held: Write[] = []; // 'r2t-together': writes waiting for their R2T,
+  const batched: Write[] = []; // 'r2t-together': writes waiting for their R2T,
   const written: number[] = []; // ... and those waiting for their SCSI Response
   // Under the capacity faults the unit claims 2^33 blocks, more than READ CAPACITY (10) can say.
   const bigCapacity = fault === 'capacity-16-busy-once' || fault === 'capacity-16-not-ready';
@@ -241,7 +252,24 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
     const lunBytes = bhs.slice(8, 16);
     const lunNo = ((lunBytes[0] & 0x3f) << 8) | lunBytes[1];
     const cdb = bhs.subarray(32, 48);
-    if (fault === 'stall') return;
+    if (fault === 'stall' || fault === 'stall-silent') return;
+    if (holding && !reset.has(lunNo)) {
+      held.set(itt, lunNo);
+      return;
+    }
+    if (fault === 'stall-after-data' && (cdb[0] === 0x28 || cdb[0] === 0x88)) {
+      const { lba, count } = blocksOf(cdb)!;
+      const first = lun.read(lba * lun.blockSize, Math.min(count * lun.blockSize, 1024));
+      for (let sn = 0; sn * 512 < first.length; sn++) {
+        const h = io.header(0x25, 0, itt, false);
+        h.set(lunBytes, 8);
+        put32(h, 20, 0xffffffff);
+        put32(h, 36, sn);
+        put32(h, 40, sn * 512);
+        io.send(h, first.subarray(sn * 512, sn * 512 + 512));
+      }
+      return;
+    }
     if (lunNo !== 0 && cdb[0] !== 0xa0 && cdb[0] !== 0x12) return check(itt, 5, 0x25);
     if (attention && cdb[0] !== 0x12 && cdb[0] !== 0xa0) {
       attention = false;
@@ -318,9 +346,9 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
         if (w.got >= length) return respond(itt, 0);
         writes.set(itt, w);
         if (fault !== 'r2t-together') return r2t(w);
-        held.push(w);
-        if (held.length < (arg ?? 32)) return;
-        io.together(() => held.splice(0).forEach(r2t));
+        batched.push(w);
+        if (batched.length < (arg ?? 32)) return;
+        io.together(() => batched.splice(0).forEach(r2t));
         return;
       }
       default:
@@ -351,11 +379,39 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
     io.together(() => written.splice(0).forEach((itt) => respond(itt, 0)));
   }
 
-  /** Task management: ABORT TASK forgets the task and answers Function Complete. */
+  /** Task management: ABORT TASK forgets the task and answers Function Complete, unless a
+   *  fault says otherwise (the task management faults above). */
   function taskManagement(bhs: Uint8Array) {
-    writes.delete(be32(bhs, 20));
-    const h = io.header(0x22, 0x80, be32(bhs, 16), true);
-    io.send(h);
+    if (fault === 'stall-silent') return;
+    const fn = bhs[1] & 0x7f, rtt = be32(bhs, 20);
+    const lunNo = ((bhs[8] & 0x3f) << 8) | bhs[9];
+    const answer = (response: number) => {
+      const h = io.header(0x22, 0x80, be32(bhs, 16), true);
+      h[2] = response;
+      io.send(h);
+    };
+    if (!holding) {
+      writes.delete(rtt);
+      return answer(0);
+    }
+    if (fn === 5) { // LOGICAL UNIT RESET: every task on the LUN ends, and the LUN answers again
+      const late = [...held].filter(([itt, l]) => l === lunNo && named.has(itt)).map(([itt]) => itt);
+      for (const [itt, l] of held) if (l === lunNo) held.delete(itt);
+      reset.add(lunNo);
+      answer(0);
+      if (fault === 'late-answer') { for (const itt of late) respond(itt, 0); }
+      return;
+    }
+    if (fn !== 1) return answer(0);
+    named.add(rtt);
+    if (fault === 'answer-rejected-abort') {
+      answer(255);
+      if (held.delete(rtt)) respond(rtt, 0);
+      return;
+    }
+    const response = arg ?? (fault === 'late-answer' ? 0 : 255);
+    answer(response);
+    if (response === 0 && held.delete(rtt) && fault === 'late-answer') respond(rtt, 0);
   }
 
   return { command, dataOut, taskManagement };
