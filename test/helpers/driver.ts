@@ -1,7 +1,9 @@
 // Drives the Wasm core directly, with no sockets and no clock: the sans-I/O surface the hosts
-// use. Time is whatever the test says it is: a timer fires when the test fires it.
+// use, through the engine's own loop (hosts/core-loop.ts). Time is whatever the test says it is:
+// a timer fires when the test fires it.
 import { freshCore } from './core.ts';
-import { type Action, type ActionKind, CODE, readAction } from '../../hosts/codes.ts';
+import { type Action, type ActionKind, CODE } from '../../hosts/codes.ts';
+import { CoreLoop, writeParams } from '../../hosts/core-loop.ts';
 import type { Command } from '../../hosts/scsi/cdb.ts';
 
 export type { Action };
@@ -12,21 +14,23 @@ const enc = new TextEncoder();
 export class Driver {
   readonly c = freshCore();
   log: Logged[] = [];
+  private answer: Action[] = [];
+  // An overflowed queue is a core defect: here it fails the test instead of being carried out.
+  private loop = new CoreLoop(this.c.core, this.c, (a) => {
+    this.log.push(a);
+    this.answer.push(a);
+  }, () => {
+    throw new Error('action queue overflowed');
+  });
 
-  /** The whole answer to a call: when the core says it has more (ACT_MORE, last in a batch), the
-   *  next batch is asked for at once, as the engine does. */
+  /** Every action one call queued, `more` followed as the engine follows it. */
   private drain(n: number): Action[] {
-    const out: Action[] = [];
-    for (;;) {
-      if (n < 0) throw new Error('action queue overflowed');
-      const w = this.c.actWords;
-      const batch: Action[] = [];
-      for (let i = 0; i < n; i++) batch.push(readAction(this.c.act.subarray(i * w, i * w + w), this.c.tx));
-      this.log.push(...batch);
-      out.push(...batch);
-      if (batch.at(-1)?.kind !== 'more') return out;
-      n = this.c.core.more();
-    }
+    return this.collect(() => this.loop.drain(n));
+  }
+  private collect(run: () => void): Action[] {
+    this.answer = [];
+    run();
+    return this.answer;
   }
   target(): number {
     return this.c.core.targetNew();
@@ -39,12 +43,7 @@ export class Driver {
     ];
     if (keepaliveMs) params.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.of(keepaliveMs).buffer)]);
     if (auth) params.push([CODE.P_CHAP_USER, enc.encode('alice')], [CODE.P_CHAP_TARGET_USER, enc.encode('tgt')]);
-    let at = 0;
-    for (const [tag, b] of params) {
-      this.c.io.set([tag, 0, b.length, 0], at);
-      this.c.io.set(b, at + 4);
-      at += 4 + b.length;
-    }
+    const at = writeParams(this.c.io, params);
     const op = this.c.core.login(target, auth, flags, 1000, 2000, at);
     return { op, acts: this.drain(this.c.core.actions()) };
   }
@@ -54,15 +53,7 @@ export class Driver {
   /** Feeds bytes as one socket chunk, as the engine does: when the core pauses, the rest is
    *  fed after its actions are drained (returned together). */
   data(c: number, bytes: Uint8Array): Action[] {
-    const out: Action[] = [];
-    for (let at = 0; at < bytes.length;) {
-      const part = bytes.subarray(at, Math.min(bytes.length, at + this.c.rx.length));
-      this.c.rx.set(part);
-      const n = this.c.core.data(c, part.length);
-      at += this.c.core.consumed();
-      out.push(...this.drain(n));
-    }
-    return out;
+    return this.collect(() => this.loop.feed(c, bytes));
   }
   /** One data() call, no re-feeding: what the core consumed and queued. */
   dataOnce(c: number, bytes: Uint8Array): { consumed: number; acts: Action[] } {
