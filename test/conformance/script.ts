@@ -5,7 +5,7 @@
 // transition it was. Randomness is the driver's fixed bytes, so a transcript is the same on
 // every run and every runtime.
 import { TransitionLog } from './transitions.ts';
-import { type Action, Driver, ittOf, targetPdu } from '../helpers/driver.ts';
+import { type Action, Driver, ittOf, type LoginOpts, targetPdu } from '../helpers/driver.ts';
 import { CODE, EVENT_NAMES, hrName, LOGIN_RESULT_NAMES, REASON_NAMES, TASK_END_NAMES } from '../../hosts/codes.ts';
 
 const OPS: Record<number, string> = {
@@ -57,6 +57,9 @@ export function describePdu(b: Uint8Array): string {
     : '';
   return f.join(' ') + text;
 }
+
+/** A PDU the scripted target sent, as the transcript writes it. */
+const fedLines = (pdu: Uint8Array) => [`  <- ${describePdu(pdu)}`, `     ${hex(pdu.subarray(0, 48))}`];
 
 export class Script {
   readonly d = new Driver();
@@ -152,6 +155,17 @@ export class Script {
   }
 
   // ---- the scripted target's side
+  /** The driver's login (driver.ts loggedIn), each of its calls written down; the target starts
+   *  the connection at firstStatSN and goes on from where the login left it. */
+  loggedIn(t: number, o: LoginOpts = {}): { c: number; session: number } {
+    const r = this.d.loggedIn(
+      t,
+      { statSN: this.firstStatSN, ...o },
+      (call, acts, pdu) => this.record(call, acts, pdu ? fedLines(pdu) : []),
+    );
+    this.sn.set(r.c, r.statSN);
+    return { c: r.c, session: r.s };
+  }
   /** The next StatSN this connection's target uses (advance: it takes one). */
   statSN(c: number, advance = true): number {
     const v = this.sn.get(c) ?? this.firstStatSN;
@@ -160,7 +174,7 @@ export class Script {
   }
   /** A target PDU fed to the core as one socket chunk (or in pieces of `split` bytes). */
   feed(c: number, pdu: Uint8Array, what?: string, split = 0): Action[] {
-    const fed = [`  <- ${describePdu(pdu)}`, `     ${hex(pdu.subarray(0, 48))}`];
+    const fed = fedLines(pdu);
     if (!split) return this.record(what ?? 'data', this.d.data(c, pdu), fed);
     const out: Action[] = [];
     for (let at = 0; at < pdu.length; at += split) {

@@ -11,6 +11,23 @@ export type { Action };
 export type Logged = Action | { kind: 'cancel-answer'; op: number; hr: number };
 const enc = new TextEncoder();
 
+/** Where loggedIn()'s logins differ, and nothing else. */
+export interface LoginOpts {
+  keepaliveMs?: number;
+  /** Digests we ask for; the target's final response grants them. */
+  digests?: { header?: boolean; data?: boolean };
+  /** The StatSN of the target's first Login Response on this connection. */
+  statSN?: number;
+  tsih?: number;
+  /** The final response's keys, when they are not the answer to `digests`. */
+  keys?: string;
+  /** The final response's Status: non-zero refuses the login at its last step. */
+  status?: number;
+}
+/** Each call of a login, as it happens: what called (as transcripts write it), what it queued,
+ *  and the target's PDU it fed (for data). */
+export type LoginStep = (call: string, acts: Action[], fed?: Uint8Array) => void;
+
 export class Driver {
   readonly c = freshCore();
   log: Logged[] = [];
@@ -46,6 +63,37 @@ export class Driver {
     const at = writeParams(this.c.io, params);
     const op = this.c.core.login(target, auth, flags, 1000, 2000, at);
     return { op, acts: this.drain(this.c.core.actions()) };
+  }
+  /** A login to `target` through security (AuthMethod=None) and operational negotiation, the
+   *  target answering each request once. `s` is the session, or -1 when the final response did
+   *  not log in; `statSN` is the next StatSN the target would use on `c`. */
+  loggedIn(target: number, o: LoginOpts = {}, step?: LoginStep): { op: number; c: number; s: number; statSN: number } {
+    const header = o.digests?.header ?? false, data = o.digests?.data ?? false;
+    const flags = (header ? CODE.LOGIN_HEADER_DIGEST : 0) | (data ? CODE.LOGIN_DATA_DIGEST : 0);
+    const { op, acts } = this.login(target, flags, 0, o.keepaliveMs ?? 0);
+    step?.('login()', acts);
+    const c = find(acts, 'connect')!.conn;
+    const up = this.up(c);
+    step?.(`up(${c})`, up);
+    let statSN = o.statSN ?? 1;
+    const security = targetPdu(
+      0x23,
+      0x81,
+      { itt: ittOf(find(up, 'send')!.bytes), statsn: statSN++ },
+      'AuthMethod=None\0',
+    );
+    const operational = this.data(c, security);
+    step?.('data', operational, security);
+    const keys = o.keys ?? `HeaderDigest=${header ? 'CRC32C' : 'None'}\0DataDigest=${data ? 'CRC32C' : 'None'}\0`;
+    const final = targetPdu(0x23, o.status ? 0x00 : 0x87, {
+      itt: ittOf(find(operational, 'send')!.bytes),
+      statsn: statSN++,
+      tsih: o.tsih ?? 7,
+      status: o.status,
+    }, keys);
+    const done = this.data(c, final);
+    step?.('data', done, final);
+    return { op, c, s: find(done, 'logged-in')?.session ?? -1, statSN };
   }
   up(c: number) {
     return this.drain(this.c.core.up(c));
