@@ -32,8 +32,11 @@ function logout(s: Script, t: number, o: Parameters<Script['d']['logout']>[1] = 
 }
 const sentOn = (acts: Action[], c: number) => all(acts, 'send').find((a) => a.conn === c)!.bytes;
 /** The target's Logout Response to the Logout sent on c (fields to override). */
+const logoutResponse = (s: Script, c: number, acts: Action[], f: Parameters<Script['pdu']>[2] = {}) =>
+  s.pdu(0x26, 0x80, { itt: s.itt(sentOn(acts, c)), statsn: s.statSN(c), ...f });
+/** ... fed to the core (in pieces of `split` bytes). */
 function answer(s: Script, c: number, acts: Action[], f: Parameters<Script['pdu']>[2] = {}, split = 0): Action[] {
-  return s.feed(c, s.pdu(0x26, 0x80, { itt: s.itt(sentOn(acts, c)), statsn: s.statSN(c), ...f }), undefined, split);
+  return s.feed(c, logoutResponse(s, c, acts, f), undefined, split);
 }
 const fire = (s: Script, id: number) => s.record(`timer(${id.toString(16)})`, s.d.timer(id));
 const lost = (s: Script, c: number) => s.record(`lost(${c})`, s.d.lost(c, 0));
@@ -96,11 +99,11 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     answer(s, c, acts, {}, 1);
     lost(s, c);
   },
+  // The target writes its response and closes at once: the host sees both before acting.
   'logout-response-and-fin-together': (s) => {
     const t = s.d.target(), { c } = s.loggedIn(t);
     const { acts } = logout(s, t);
-    answer(s, c, acts);
-    lost(s, c);
+    s.feedThenFin(c, logoutResponse(s, c, acts));
   },
   'logout-nop-in-during-logout-unanswered': (s) => {
     const t = s.d.target(), { c } = s.loggedIn(t);

@@ -184,6 +184,11 @@ export class Script {
     }
     return out;
   }
+  /** A target PDU and then the target's FIN as one step: both reached the host before it could
+   *  act in between, so data() and lost() follow each other with no other call. */
+  feedThenFin(c: number, pdu: Uint8Array): Action[] {
+    return this.record(`data, then FIN (lost(${c}))`, [...this.d.data(c, pdu), ...this.d.lost(c, 0)], fedLines(pdu));
+  }
   pdu = targetPdu;
   itt = ittOf;
 }
