@@ -5,7 +5,7 @@ import { all, find } from '../helpers/driver.ts';
 import type { Action } from '../helpers/driver.ts';
 import { CODE } from '../../hosts/codes.ts';
 import * as cdb from '../../hosts/scsi/cdb.ts';
-import { Script } from './script.ts';
+import { Script, timerName } from './script.ts';
 
 const A = CODE;
 // Logins that vary a step of the exchange (the rest log in through s.loggedIn).
@@ -38,7 +38,7 @@ const logoutResponse = (s: Script, c: number, acts: Action[], f: Parameters<Scri
 function answer(s: Script, c: number, acts: Action[], f: Parameters<Script['pdu']>[2] = {}, split = 0): Action[] {
   return s.feed(c, logoutResponse(s, c, acts, f), undefined, split);
 }
-const fire = (s: Script, id: number) => s.record(`timer(${id.toString(16)})`, s.d.timer(id));
+const fire = (s: Script, id: number) => s.record(`timer(${timerName(id)})`, s.d.timer(id));
 const lost = (s: Script, c: number) => s.record(`lost(${c})`, s.d.lost(c, 0));
 const armedFor = (acts: Action[], c: number) =>
   find(acts, 'arm') && all(acts, 'arm').find((a) => (a.timer & 0xffff) === c && a.timer >> 16 === A.TIMER_CONN)!.timer;
