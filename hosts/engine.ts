@@ -3,7 +3,8 @@
 import type { Conn, Host } from './types.ts';
 import { type CoreExports, instantiateCore } from './wasm/load.ts';
 import { type CoreViews, coreViews } from './wasm/views.ts';
-import { type Action, HR, readAction } from './codes.ts';
+import { type Action, HR } from './codes.ts';
+import { CoreLoop, writeParams } from './core-loop.ts';
 import { chapDigest } from './chap.ts';
 import { parsePortal, type Portal } from './ids.ts';
 import { transportText } from './explain.ts';
@@ -49,6 +50,7 @@ const dec = new TextDecoder();
 export class Engine {
   readonly core: CoreExports;
   private v: CoreViews;
+  private loop: CoreLoop;
   private conns = new Map<number, ConnEntry>();
   private timers = new Map<number, { cancel(): void }>();
   private ops = new Map<number, OpSink>();
@@ -62,6 +64,7 @@ export class Engine {
   ) {
     this.core = instantiateCore(limits.sessions, limits.tasks, limits.perSession);
     this.v = coreViews(this.core);
+    this.loop = new CoreLoop(this.core, this.v, (a) => this.perform(a));
   }
 
   /** Runs an entry point that returns an operation slot. A new operation gets the sink from
@@ -79,11 +82,11 @@ export class Engine {
       start(op).done({ kind: 'op-done', op, hr: HR.E_OUTOFMEMORY, lateCancel: HR.VDS_E_CANCEL_TOO_LATE });
       return op;
     }
-    const acts = this.take(this.core.actions());
+    const acts = this.loop.take(this.core.actions());
     const joined = acts.some((a) => a.kind === 'joined' && a.op === op);
     if (joined && join && this.ops.has(op)) join(op);
     else this.ops.set(op, start(op));
-    this.performAll(acts);
+    this.loop.performAll(acts);
     return op;
   }
 
@@ -91,9 +94,9 @@ export class Engine {
    *  Returns the task's reference, or the core's negative error (nothing was started). */
   startTask(run: (core: CoreExports) => number, sink: TaskSink): number {
     const t = run(this.core);
-    const acts = this.take(this.core.actions());
+    const acts = this.loop.take(this.core.actions());
     if (t >= 0) this.tasks.set(t, sink);
-    this.performAll(acts);
+    this.loop.performAll(acts);
     return t;
   }
   /** The core ignores a reference to a command that already ended, whatever reused its slot. */
@@ -117,18 +120,7 @@ export class Engine {
 
   /** Writes TLV parameters into the core's IO region; returns the byte length. */
   params(list: [number, Uint8Array][]): number {
-    let at = 0;
-    const io = this.v.io;
-    for (const [tag, bytes] of list) {
-      if (at + 4 + bytes.length > io.length) throw new RangeError('login parameters too long');
-      io[at] = tag & 0xff;
-      io[at + 1] = tag >> 8;
-      io[at + 2] = bytes.length & 0xff;
-      io[at + 3] = bytes.length >> 8;
-      io.set(bytes, at + 4);
-      at += 4 + bytes.length;
-    }
-    return at;
+    return writeParams(this.v.io, list);
   }
 
   /** Closes every socket still open and tells the core each is lost, so every operation still
@@ -161,31 +153,8 @@ export class Engine {
     return this.timers.size;
   }
 
-  /** Decodes the queue before acting on any of it: acting may call the core again. A queue
-   *  that overflowed (a core defect; peer input cannot cause it) still holds its first actCap
-   *  actions, which are carried out: throwing here would throw out of a socket callback. */
-  private take(n: number): Action[] {
-    if (n < 0) n = this.core.actCap();
-    const out: Action[] = [];
-    const w = this.v.actWords;
-    for (let i = 0; i < n; i++) out.push(readAction(this.v.act.subarray(i * w, i * w + w), this.v.tx));
-    return out;
-  }
   private drain(n: number): void {
-    this.performAll(this.take(n));
-  }
-  /** ACT_MORE: the core had more to send than one call may queue (Data-Out for a long R2T); it
-   *  comes last in its batch, and the next batch is asked for here, one at a time. */
-  private performAll(acts: Action[]): void {
-    for (;;) {
-      let more = false;
-      for (const a of acts) {
-        if (a.kind === 'more') more = true;
-        else this.perform(a);
-      }
-      if (!more) return;
-      acts = this.take(this.core.more());
-    }
+    this.loop.drain(n);
   }
 
   private perform(a: Action): void {
@@ -269,7 +238,7 @@ export class Engine {
       case 'joined':
         break; // handled by startOp, before anything else acts
       case 'more':
-        break; // handled by performAll, once the rest of its batch is done
+        break; // followed by the loop (core-loop.ts), once the rest of its batch is done
     }
   }
 
@@ -311,19 +280,6 @@ export class Engine {
     this.drain(verify ? this.core.chapExpected(c, digest.length) : this.core.chapAnswer(c, digest.length));
   }
 
-  /** One socket chunk: copied into RX once and framed in one call; only when the core paused
-   *  (its action queue filled) is the rest copied in again after draining. */
-  private feed(c: number, chunk: Uint8Array, current: () => boolean): void {
-    const cap = this.v.rx.length;
-    for (let at = 0; at < chunk.length && current();) {
-      const part = chunk.subarray(at, Math.min(chunk.length, at + cap));
-      this.v.rx.set(part);
-      const n = this.core.data(c, part.length);
-      at += this.core.consumed();
-      this.drain(n);
-    }
-  }
-
   /** Nothing thrown while handling a socket escapes into the runtime's socket callback (Bun
    *  would swallow it, Node and Deno would crash): the connection is closed, the core told. */
   private guard(c: number, current: () => boolean, fn: () => unknown): void {
@@ -351,7 +307,7 @@ export class Engine {
     }
     const current = () => this.conns.get(c) === entry;
     const attempt = this.host.connect({ ...portal, signal: entry.connecting!.signal }, {
-      onData: (chunk) => this.guard(c, current, () => this.feed(c, chunk, current)),
+      onData: (chunk) => this.guard(c, current, () => this.loop.feed(c, chunk, current)),
       onEnd: () => this.guard(c, current, () => current() && this.drain(this.core.lost(c, 0))),
       onClose: () => this.guard(c, current, () => current() && this.drain(this.core.lost(c, 0))),
     });

@@ -421,15 +421,7 @@ describe('long PDUs on a session in full feature', () => {
   /** A logged-in session, digests as asked, on the test's own clock. */
   function loggedIn(digests: boolean) {
     const d = new Driver();
-    const flags = digests ? CODE.LOGIN_HEADER_DIGEST | CODE.LOGIN_DATA_DIGEST : 0;
-    const { acts } = d.login(d.target(), flags);
-    const c = find(acts, 'connect')!.conn;
-    const sec = find(d.up(c), 'send')!.bytes;
-    const opReq =
-      find(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: 1 }, 'AuthMethod=None\0')), 'send')!.bytes;
-    const keys = digests ? 'HeaderDigest=CRC32C\0DataDigest=CRC32C\0' : 'HeaderDigest=None\0DataDigest=None\0';
-    const s = find(d.data(c, targetPdu(0x23, 0x87, { itt: ittOf(opReq), statsn: 2, tsih: 9 }, keys)), 'logged-in')!
-      .session;
+    const { c, s } = d.loggedIn(d.target(), { digests: { header: digests, data: digests } });
     return { d, c, s };
   }
   const sense = Uint8Array.of(0x70, 0, 3, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x11, 0, 0, 0, 0, 0);

@@ -6,20 +6,6 @@ import { CODE, HR } from '../hosts/codes.ts';
 const A = CODE;
 const text = (b: Uint8Array) => new TextDecoder().decode(b.subarray(48));
 
-/** T1, T4 and T5: a session in Full Feature Phase; returns its connection and session. */
-function loggedIn(d: Driver, t: number): { c: number; s: number } {
-  const { acts } = d.login(t);
-  const c = find(acts, 'connect')!.conn;
-  const sec = find(d.up(c), 'send')!.bytes;
-  const op1 =
-    find(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: 1 }, 'AuthMethod=None\0')), 'send')!.bytes;
-  const done = d.data(
-    c,
-    targetPdu(0x23, 0x87, { itt: ittOf(op1), statsn: 2, tsih: 9 }, 'HeaderDigest=None\0DataDigest=None\0'),
-  );
-  return { c, s: find(done, 'logged-in')!.session };
-}
-
 describe('connection state machine (initiator side)', () => {
   it('T1 S1->S2 on login, T4 S2->S4 on transport up, T5 S4->S5 on the final Login Response', () => {
     const d = new Driver();
@@ -77,7 +63,7 @@ describe('connection state machine (initiator side)', () => {
   it('T9 S5->S6 sends the Immediate Logout; T13 S6->S1 on Response 0, closed at FIN', () => {
     const d = new Driver();
     const t = d.target();
-    const { c, s } = loggedIn(d, t);
+    const { c, s } = d.loggedIn(t);
     const { op, acts } = d.logout(t);
     const lo = find(acts, 'send')!.bytes;
     expect([...lo.subarray(0, 2)]).toEqual([0x46, 0x80]);
@@ -94,8 +80,8 @@ describe('connection state machine (initiator side)', () => {
   it('T17 S6->S8: Response 3 ends that session with its Time2Wait and Time2Retain', () => {
     const d = new Driver();
     const t = d.target();
-    const one = loggedIn(d, t);
-    loggedIn(d, t);
+    const one = d.loggedIn(t);
+    d.loggedIn(t);
     const { acts } = d.logout(t);
     const r3 = d.data(
       one.c,
@@ -114,7 +100,7 @@ describe('connection state machine (initiator side)', () => {
   it('T17 by the clock: the logout timer ends a session that never answered', () => {
     const d = new Driver();
     const t = d.target();
-    const one = loggedIn(d, t);
+    const one = d.loggedIn(t);
     const { op, acts } = d.logout(t);
     const to = d.timer(find(acts, 'arm')!.timer);
     expect(find(to, 'session-result')).toMatchObject({ session: one.s, reason: A.R_TIMEOUT });
@@ -124,7 +110,7 @@ describe('connection state machine (initiator side)', () => {
 
   it('T11 S5->S7 then T10 S7->S6 on AsyncEvent 1, and nothing answered after the Logout', () => {
     const d = new Driver();
-    const one = loggedIn(d, d.target());
+    const one = d.loggedIn(d.target());
     const a1 = d.data(one.c, targetPdu(0x32, 0x80, { statsn: 3, w36: 0x01000000, w40: 5 }));
     expect(find(a1, 'event')).toMatchObject({ event: A.EV_ASYNC_LOGOUT_REQUEST, p1: 0, p2: 0, p3: 5 });
     expect(find(a1, 'send')!.bytes[0]).toBe(0x46);
@@ -135,7 +121,7 @@ describe('connection state machine (initiator side)', () => {
 
   it('T15 S5->S8 on AsyncEvent 3, with no Logout sent', () => {
     const d = new Driver();
-    const two = loggedIn(d, d.target());
+    const two = d.loggedIn(d.target());
     const a3 = d.data(two.c, targetPdu(0x32, 0x80, { statsn: 3, w36: 0x03000000 }));
     expect(all(a3, 'send')).toEqual([]);
     expect(find(a3, 'event')!.event).toBe(A.EV_ASYNC_DROP_ALL);
@@ -144,7 +130,7 @@ describe('connection state machine (initiator side)', () => {
 
   it('a NOP-In ping in S5 is answered, with StatSN at the 32-bit wrap', () => {
     const d = new Driver();
-    const { c } = loggedIn(d, d.target());
+    const { c } = d.loggedIn(d.target());
     const out = d.data(c, targetPdu(0x20, 0x80, { ttt: 0xabc, statsn: 0xffffffff }));
     const nop = find(out, 'send')!.bytes;
     expect(nop[0]).toBe(0x40);
@@ -172,8 +158,8 @@ describe('connection state machine (initiator side)', () => {
     const run = () => {
       const d = new Driver();
       const t = d.target();
-      const { c } = loggedIn(d, t);
-      loggedIn(d, t);
+      const { c } = d.loggedIn(t);
+      d.loggedIn(t);
       const { acts } = d.logout(t, { conc: 1 });
       d.data(c, targetPdu(0x26, 0x80, { itt: ittOf(find(acts, 'send')!.bytes) }));
       d.lost(c, 0);

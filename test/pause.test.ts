@@ -1,17 +1,8 @@
 // Peer bytes can never overflow the core's action queue: framing pauses (llhttp's PAUSED) and
 // the host feeds the rest of the chunk after draining (docs/core.md, "Pausing").
 import { describe, expect, it } from 'vitest';
-import { all, Driver, find, ittOf, targetPdu } from './helpers/driver.ts';
+import { all, Driver, targetPdu } from './helpers/driver.ts';
 
-function loggedIn(d: Driver): number {
-  const { acts } = d.login(d.target());
-  const c = find(acts, 'connect')!.conn;
-  const sec = find(d.up(c), 'send')!.bytes;
-  const op1 =
-    find(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: 1 }, 'AuthMethod=None\0')), 'send')!.bytes;
-  d.data(c, targetPdu(0x23, 0x87, { itt: ittOf(op1), statsn: 2, tsih: 9 }, 'HeaderDigest=None\0DataDigest=None\0'));
-  return c;
-}
 function pings(n: number): Uint8Array {
   const out = new Uint8Array(n * 48);
   for (let i = 0; i < n; i++) out.set(targetPdu(0x20, 0x80, { ttt: 0x10000 + i, statsn: 3 }), i * 48);
@@ -21,7 +12,7 @@ function pings(n: number): Uint8Array {
 describe('pausing on a full action queue', () => {
   it('one data() call over 256 KiB of pings stops early, says how much it took, and queues no overflow', () => {
     const d = new Driver();
-    const c = loggedIn(d);
+    const { c } = d.loggedIn(d.target());
     const chunk = pings(Math.floor(d.c.rx.length / 48));
     const { consumed, acts } = d.dataOnce(c, chunk);
     expect(consumed).toBeGreaterThan(0);
@@ -32,7 +23,7 @@ describe('pausing on a full action queue', () => {
 
   it('feeding the rest after each drain answers every ping of 1 MiB once, in order', () => {
     const d = new Driver();
-    const c = loggedIn(d);
+    const { c } = d.loggedIn(d.target());
     const n = Math.floor((1 << 20) / 48);
     const sends = all(d.data(c, pings(n)), 'send');
     expect(sends).toHaveLength(n);

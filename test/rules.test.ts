@@ -26,11 +26,6 @@ function finalResponse(
 ) {
   return d.data(c, targetPdu(0x23, 0x87, { itt: ittOf(opReq), statsn: 2, tsih: 9, ...f }, keys));
 }
-function loggedIn(d: Driver, t: number) {
-  const { c, opReq } = toOperational(d, t);
-  return { c, s: find(finalResponse(d, c, opReq), 'logged-in')!.session };
-}
-
 describe('the final Login Response', () => {
   it('a TSIH of zero fails the login (protocol-error)', () => {
     const d = new Driver();
@@ -95,7 +90,7 @@ describe('sequence numbers', () => {
   it('a Logout Response whose StatSN is not the one we expect is a protocol error', () => {
     const d = new Driver();
     const t = d.target();
-    const { c, s } = loggedIn(d, t);
+    const { c, s } = d.loggedIn(t);
     const { acts } = d.logout(t, { timeout: 600_000 });
     const out = d.data(c, targetPdu(0x26, 0x80, { itt: ittOf(find(acts, 'send')!.bytes), statsn: 7 }));
     expect(find(out, 'session-result')).toMatchObject({ session: s, reason: A.R_PROTOCOL_ERROR });
@@ -165,7 +160,7 @@ describe('logout edge cases', () => {
   it('a deadline during the FIN grace reports the session logged out, with its Time2Wait and Time2Retain', () => {
     const d = new Driver();
     const t = d.target();
-    const { c, s } = loggedIn(d, t);
+    const { c, s } = d.loggedIn(t);
     const { op, acts } = d.logout(t, { deadline: 100, grace: 600_000 });
     const deadline = all(acts, 'arm').find((a) => a.ms === 100)!.timer;
     d.data(c, targetPdu(0x26, 0x80, { itt: ittOf(find(acts, 'send')!.bytes), statsn: 3, w40: 0x00050007 }));
@@ -183,15 +178,7 @@ describe('logout edge cases', () => {
   it('a session waiting behind the concurrency cap sends no keepalive ping, and keeps its timer', () => {
     const d = new Driver();
     const t = d.target();
-    const sessions = [0, 1].map(() => {
-      const { acts } = d.login(t, 0, 0, 1000);
-      const c = find(acts, 'connect')!.conn;
-      const sec = find(d.up(c), 'send')!.bytes;
-      const opReq =
-        find(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: 1 }, 'AuthMethod=None\0')), 'send')!.bytes;
-      finalResponse(d, c, opReq);
-      return c;
-    });
+    const sessions = [0, 1].map(() => d.loggedIn(t, { keepaliveMs: 1000 }).c);
     const { acts } = d.logout(t, { conc: 1 });
     const waiting = sessions.find((c) => !all(acts, 'send').some((a) => a.conn === c))!;
     const out = d.timer((CODE.TIMER_CONN << 16) | waiting); // its keepalive interval ran out
@@ -202,9 +189,9 @@ describe('logout edge cases', () => {
   it('a logout that joins a running one also takes the sessions that logged in since it began', () => {
     const d = new Driver();
     const t = d.target();
-    loggedIn(d, t);
+    d.loggedIn(t);
     const first = d.logout(t, { conc: 1, timeout: 600_000 });
-    const late = loggedIn(d, t); // logs in while the logout runs
+    const late = d.loggedIn(t); // logs in while the logout runs
     const again = d.logout(t);
     expect(again.op).toBe(first.op);
     expect(find(again.acts, 'joined')).toBeDefined();

@@ -5,41 +5,20 @@ import { all, find } from '../helpers/driver.ts';
 import type { Action } from '../helpers/driver.ts';
 import { CODE } from '../../hosts/codes.ts';
 import * as cdb from '../../hosts/scsi/cdb.ts';
-import { Script } from './script.ts';
+import { Script, timerName } from './script.ts';
 
 const A = CODE;
-type Opts = { keys?: string; flags?: number; keepalive?: number; tsih?: number };
-
-/** A login to target t through security (None) and operational negotiation; the connection and session. */
-function login(s: Script, t: number, o: Opts = {}): { c: number; session: number } {
-  const { c, op } = operationalRequest(s, o.flags ?? 0, t, o.keepalive ?? 0);
-  const done = s.feed(
-    c,
-    s.pdu(
-      0x23,
-      0x87,
-      { itt: s.itt(op), statsn: s.statSN(c), tsih: o.tsih ?? 7 },
-      o.keys ?? 'HeaderDigest=None\0DataDigest=None\0',
-    ),
-  );
-  return { c, session: find(done, 'logged-in')?.session ?? -1 };
-}
+// Logins that vary a step of the exchange (the rest log in through s.loggedIn).
 /** A login as far as its first Login Request (security stage): the connection and that request. */
-function firstRequest(
-  s: Script,
-  flags = 0,
-  auth = 0,
-  t = s.d.target(),
-  keepalive = 0,
-): { c: number; first: Uint8Array } {
-  const { acts } = s.d.login(t, flags, auth, keepalive);
+function firstRequest(s: Script, flags = 0, auth = 0): { c: number; first: Uint8Array } {
+  const { acts } = s.d.login(s.d.target(), flags, auth);
   s.record('login()', acts);
   const c = find(acts, 'connect')!.conn;
   return { c, first: find(s.record(`up(${c})`, s.d.up(c)), 'send')!.bytes };
 }
 /** ... and on to its operational Login Request, the target having answered AuthMethod=None. */
-function operationalRequest(s: Script, flags = 0, t = s.d.target(), keepalive = 0): { c: number; op: Uint8Array } {
-  const { c, first } = firstRequest(s, flags, 0, t, keepalive);
+function operationalRequest(s: Script): { c: number; op: Uint8Array } {
+  const { c, first } = firstRequest(s);
   return {
     c,
     op: find(s.feed(c, s.pdu(0x23, 0x81, { itt: s.itt(first), statsn: s.statSN(c) }, 'AuthMethod=None\0')), 'send')!
@@ -53,10 +32,13 @@ function logout(s: Script, t: number, o: Parameters<Script['d']['logout']>[1] = 
 }
 const sentOn = (acts: Action[], c: number) => all(acts, 'send').find((a) => a.conn === c)!.bytes;
 /** The target's Logout Response to the Logout sent on c (fields to override). */
+const logoutResponse = (s: Script, c: number, acts: Action[], f: Parameters<Script['pdu']>[2] = {}) =>
+  s.pdu(0x26, 0x80, { itt: s.itt(sentOn(acts, c)), statsn: s.statSN(c), ...f });
+/** ... fed to the core (in pieces of `split` bytes). */
 function answer(s: Script, c: number, acts: Action[], f: Parameters<Script['pdu']>[2] = {}, split = 0): Action[] {
-  return s.feed(c, s.pdu(0x26, 0x80, { itt: s.itt(sentOn(acts, c)), statsn: s.statSN(c), ...f }), undefined, split);
+  return s.feed(c, logoutResponse(s, c, acts, f), undefined, split);
 }
-const fire = (s: Script, id: number) => s.record(`timer(${id.toString(16)})`, s.d.timer(id));
+const fire = (s: Script, id: number) => s.record(`timer(${timerName(id)})`, s.d.timer(id));
 const lost = (s: Script, c: number) => s.record(`lost(${c})`, s.d.lost(c, 0));
 const armedFor = (acts: Action[], c: number) =>
   find(acts, 'arm') && all(acts, 'arm').find((a) => (a.timer & 0xffff) === c && a.timer >> 16 === A.TIMER_CONN)!.timer;
@@ -83,19 +65,19 @@ function checkCondition(s: Script, c: number, itt: number, key: number, asc: num
 export const SCENARIOS: Record<string, (s: Script) => void> = {
   // ---- LogoutFromTarget: one session, the target behaving
   'logout-one-session-ok': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const { acts } = logout(s, t);
     answer(s, c, acts);
     lost(s, c);
   },
   'logout-grace-runs-out': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const { acts } = logout(s, t);
     const after = answer(s, c, acts);
     fire(s, find(after, 'arm')!.timer);
   },
   'logout-window-closed-still-immediate': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const nop = s.pdu(0x20, 0x80, { statsn: s.statSN(c, false) });
     new DataView(nop.buffer).setUint32(28, 5);
     new DataView(nop.buffer).setUint32(32, 4);
@@ -106,25 +88,25 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   'logout-statsn-at-wrap': (s) => {
     s.firstStatSN = 0xfffffffe; // the target's StatSN crosses 2^32 during the login
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const { acts } = logout(s, t);
     answer(s, c, acts);
     lost(s, c);
   },
   'logout-response-in-one-byte-pieces': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const { acts } = logout(s, t);
     answer(s, c, acts, {}, 1);
     lost(s, c);
   },
+  // The target writes its response and closes at once: the host sees both before acting.
   'logout-response-and-fin-together': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const { acts } = logout(s, t);
-    answer(s, c, acts);
-    lost(s, c);
+    s.feedThenFin(c, logoutResponse(s, c, acts));
   },
   'logout-nop-in-during-logout-unanswered': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const { acts } = logout(s, t);
     s.feed(c, s.pdu(0x20, 0x80, { ttt: 0x77, statsn: s.statSN(c, false) }), 'NOP-In ping after our Logout');
     answer(s, c, acts);
@@ -142,7 +124,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
       (p: Uint8Array) => ((p[0] |= 0xc0), (p[1] |= 0x7f), (p[3] = 1), (p[10] = 1), p),
     ],
   ].map(([name, spoil]) => [name as string, (s: Script) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const { acts } = logout(s, t);
     const withData = name === 'logout-response-with-data-segment';
     const pdu = s.pdu(0x26, 0x80, { itt: s.itt(sentOn(acts, c)), statsn: s.statSN(c) }, withData ? 'x' : '');
@@ -150,23 +132,23 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     if (name === 'logout-response-reserved-byte-set') lost(s, c);
   }])),
   ...Object.fromEntries([1, 2, 3].map((code) => [`logout-response-${code}`, (s: Script) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const { acts } = logout(s, t);
     answer(s, c, acts, { byte2: code, w40: 0x00020014 });
   }])),
   // ---- single-session faults
   'logout-no-response-times-out': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const { acts } = logout(s, t);
     fire(s, armedFor(acts, c)!);
   },
   'logout-fin-instead-of-response': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     logout(s, t);
     lost(s, c);
   },
   'logout-late-response-before-timer': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const { acts } = logout(s, t);
     s.record('(time passes, less than the logout timeout)', []);
     answer(s, c, acts);
@@ -174,7 +156,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   'logout-header-digest-error': (s) => {
     const t = s.d.target(),
-      { c } = login(s, t, { flags: A.LOGIN_HEADER_DIGEST, keys: 'HeaderDigest=CRC32C\0DataDigest=None\0' });
+      { c } = s.loggedIn(t, { digests: { header: true } });
     const { acts } = logout(s, t);
     const pdu = s.pdu(0x26, 0x80, { itt: s.itt(sentOn(acts, c)), statsn: s.statSN(c) });
     const withDigest = new Uint8Array(52);
@@ -183,7 +165,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   // ---- several sessions
   'logout-three-sessions-ok': (s) => {
-    const t = s.d.target(), conns = [login(s, t).c, login(s, t).c, login(s, t).c];
+    const t = s.d.target(), conns = [s.loggedIn(t).c, s.loggedIn(t).c, s.loggedIn(t).c];
     const { acts } = logout(s, t);
     for (const c of conns) {
       answer(s, c, acts);
@@ -191,7 +173,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     }
   },
   'logout-mixed-outcomes-incomplete': (s) => {
-    const t = s.d.target(), a = login(s, t).c, b = login(s, t).c, c = login(s, t).c;
+    const t = s.d.target(), a = s.loggedIn(t).c, b = s.loggedIn(t).c, c = s.loggedIn(t).c;
     const { acts } = logout(s, t);
     answer(s, a, acts);
     lost(s, a);
@@ -199,13 +181,13 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     fire(s, armedFor(acts, c)!);
   },
   'logout-all-fail': (s) => {
-    const t = s.d.target(), a = login(s, t).c, b = login(s, t).c;
+    const t = s.d.target(), a = s.loggedIn(t).c, b = s.loggedIn(t).c;
     logout(s, t);
     lost(s, a);
     lost(s, b);
   },
   'logout-concurrency-cap-one': (s) => {
-    const t = s.d.target(), a = login(s, t).c, b = login(s, t).c;
+    const t = s.d.target(), a = s.loggedIn(t).c, b = s.loggedIn(t).c;
     const { acts } = logout(s, t, { conc: 1 });
     answer(s, a, acts);
     const next = lost(s, a);
@@ -221,7 +203,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   // ---- the handle
   'handle-progress-while-running': (s) => {
-    const t = s.d.target(), a = login(s, t).c, b = login(s, t).c;
+    const t = s.d.target(), a = s.loggedIn(t).c, b = s.loggedIn(t).c;
     const { op, acts } = logout(s, t);
     s.note(`status ${s.d.c.core.status(op).toString(16)} percent ${s.d.c.core.percent(op)}`);
     answer(s, a, acts);
@@ -231,45 +213,45 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     lost(s, b);
   },
   'handle-cancel-before-send': (s) => {
-    const t = s.d.target(), a = login(s, t).c;
-    login(s, t);
+    const t = s.d.target(), a = s.loggedIn(t).c;
+    s.loggedIn(t);
     const { op, acts } = logout(s, t, { conc: 1 });
     s.record(`cancel(${op})`, s.d.cancel(op));
     answer(s, a, acts);
     lost(s, a);
   },
   'handle-cancel-after-every-logout-sent': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const { op, acts } = logout(s, t);
     s.record(`cancel(${op}) answers ${s.d.c.core.cancel(op).toString(16)}`, []);
     answer(s, c, acts);
     lost(s, c);
   },
   'handle-cancel-after-completion': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const { op, acts } = logout(s, t);
     answer(s, c, acts);
     lost(s, c);
     s.record(`cancel(${op}) answers ${s.d.c.core.cancel(op).toString(16)}`, []);
   },
   'handle-deadline': (s) => {
-    const t = s.d.target(), a = login(s, t).c;
-    login(s, t);
+    const t = s.d.target(), a = s.loggedIn(t).c;
+    s.loggedIn(t);
     const { acts } = logout(s, t, { conc: 1, deadline: 500, timeout: 600000 });
     fire(s, all(acts, 'arm').find((x) => x.timer >> 16 === A.TIMER_OP)!.timer);
     s.note(`conn ${a} after the deadline: ${s.d.connState(a)}`);
   },
   'handle-join-one-logout-each': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const { acts } = logout(s, t);
     logout(s, t);
     answer(s, c, acts);
     lost(s, c);
   },
   'handle-join-takes-later-sessions': (s) => {
-    const t = s.d.target(), a = login(s, t).c;
+    const t = s.d.target(), a = s.loggedIn(t).c;
     const first = logout(s, t, { conc: 1 });
-    const b = login(s, t).c;
+    const b = s.loggedIn(t).c;
     logout(s, t);
     answer(s, a, first.acts);
     const next = lost(s, a);
@@ -278,8 +260,8 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   'handle-join-cancel-needs-every-caller': (s) => {
     const t = s.d.target();
-    login(s, t);
-    login(s, t);
+    s.loggedIn(t);
+    s.loggedIn(t);
     const { op } = logout(s, t, { conc: 1 });
     logout(s, t);
     s.record(`cancel(${op}) answers ${s.d.c.core.cancel(op).toString(16)}`, []);
@@ -287,14 +269,14 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   // ---- events the target starts
   'event-async-logout-request': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const acts = async(s, c, 1, 0, 0, 5);
     s.feed(c, s.pdu(0x26, 0x80, { itt: s.itt(sentOn(acts, c)), statsn: s.statSN(c) }));
     lost(s, c);
   },
   // With a command in flight, the session drains first: its Logout goes out when the command ends.
   'event-async-logout-request-drains': (s) => {
-    const t = s.d.target(), { c, session } = login(s, t);
+    const t = s.d.target(), { c, session } = s.loggedIn(t);
     const cmd = s.d.command(session, cdb.testUnitReady());
     s.record('testUnitReady()', cmd.acts);
     async(s, c, 1, 0, 0, 5);
@@ -304,7 +286,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   // ... for Parameter3 seconds at most: then the Logout goes out and the command ends aborted-by-logout.
   'event-async-logout-request-limit': (s) => {
-    const t = s.d.target(), { c, session } = login(s, t);
+    const t = s.d.target(), { c, session } = s.loggedIn(t);
     s.record('testUnitReady()', s.d.command(session, cdb.testUnitReady()).acts);
     async(s, c, 1, 0, 0, 2);
     const sent = fire(s, (A.TIMER_SESSION << 16) | session);
@@ -313,7 +295,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   // T16: the connection is lost while the session drains at the target's request.
   'event-async-logout-request-then-lost': (s) => {
-    const t = s.d.target(), { c, session } = login(s, t);
+    const t = s.d.target(), { c, session } = s.loggedIn(t);
     s.record('testUnitReady()', s.d.command(session, cdb.testUnitReady()).acts);
     async(s, c, 1, 0, 0, 5);
     lost(s, c);
@@ -326,21 +308,21 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     ['event-async-renegotiate', 4, 0, 0, 5],
     ['event-async-vendor-255', 255, 1, 2, 3],
   ] as const).map(([name, event, p1, p2, p3]) => [name, (s: Script) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     async(s, c, event, p1, p2, p3);
   }])),
   'event-reject-waiting-for-logout': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     const rj = s.pdu(0x3f, 0x80, { statsn: s.statSN(c) }, 'x'.repeat(48));
     rj[2] = 0x0c;
     s.feed(c, rj);
   },
   'event-nop-in-ping-answered': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     s.feed(c, s.pdu(0x20, 0x80, { ttt: 0xabc, statsn: s.statSN(c, false) }));
   },
   'event-keepalive-ping-and-loss': (s) => {
-    const t = s.d.target(), { c } = login(s, t, { keepalive: 2000 });
+    const t = s.d.target(), { c } = s.loggedIn(t, { keepaliveMs: 2000 });
     const ping = fire(s, (A.TIMER_CONN << 16) | c);
     s.feed(c, s.pdu(0x20, 0x80, { itt: s.itt(find(ping, 'send')!.bytes), statsn: s.statSN(c, false) }));
     fire(s, (A.TIMER_CONN << 16) | c);
@@ -348,7 +330,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   // ---- login
   'login-none': (s) => {
-    login(s, s.d.target());
+    s.loggedIn(s.d.target());
   },
   ...Object.fromEntries(
     [['login-chap', A.AUTH_CHAP], ['login-mutual-chap', A.AUTH_MUTUAL_CHAP]].map((
@@ -415,10 +397,10 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     ['login-unoffered-digest', 'HeaderDigest=CRC32C\0DataDigest=None\0'],
     ['login-result-function-broken', 'HeaderDigest=None\0DataDigest=None\0MaxBurstLength=1048576\0'],
   ].map(([name, keys]) => [name, (s: Script) => {
-    login(s, s.d.target(), { keys });
+    s.loggedIn(s.d.target(), { keys });
   }])),
   'login-tsih-zero': (s) => {
-    login(s, s.d.target(), { tsih: 0 });
+    s.loggedIn(s.d.target(), { tsih: 0 });
   },
   'login-key-split-c-bit': (s) => {
     const { c, op } = operationalRequest(s);
@@ -472,7 +454,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   // ---- SCSI I/O
   'io-read-data-in-with-status': (s) => {
-    const t = s.d.target(), { c, session } = login(s, t);
+    const t = s.d.target(), { c, session } = s.loggedIn(t);
     const { acts } = s.d.command(session, cdb.read(8n, 2, 512));
     s.record('read(lba 8, 2 blocks)', acts);
     const itt = commandItt(acts);
@@ -485,7 +467,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   'io-write-immediate-then-r2t': (s) => {
     const t = s.d.target(),
-      { c, session } = login(s, t, { keys: 'HeaderDigest=None\0DataDigest=None\0FirstBurstLength=1024\0' });
+      { c, session } = s.loggedIn(t, { keys: 'HeaderDigest=None\0DataDigest=None\0FirstBurstLength=1024\0' });
     const { acts } = s.d.command(session, cdb.write(0n, 6, 512));
     s.record('write(lba 0, 6 blocks)', acts);
     const itt = commandItt(acts);
@@ -496,20 +478,20 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     s.feed(c, s.pdu(0x21, 0x80, { itt, statsn: s.statSN(c) }));
   },
   'io-check-condition-with-sense': (s) => {
-    const t = s.d.target(), { c, session } = login(s, t);
+    const t = s.d.target(), { c, session } = s.loggedIn(t);
     const { acts } = s.d.command(session, cdb.testUnitReady());
     s.record('testUnitReady()', acts);
     s.feed(c, checkCondition(s, c, commandItt(acts), 5, 0x21));
   },
   'io-unit-attention-retried-once': (s) => {
-    const t = s.d.target(), { c, session } = login(s, t);
+    const t = s.d.target(), { c, session } = s.loggedIn(t);
     const { acts } = s.d.command(session, cdb.testUnitReady());
     s.record('testUnitReady()', acts);
     const again = s.feed(c, checkCondition(s, c, commandItt(acts), 6, 0x29));
     s.feed(c, s.pdu(0x21, 0x80, { itt: commandItt(again), statsn: s.statSN(c) }));
   },
   'io-data-in-bad-offset-drops-session': (s) => {
-    const t = s.d.target(), { c, session } = login(s, t);
+    const t = s.d.target(), { c, session } = s.loggedIn(t);
     const { acts } = s.d.command(session, cdb.read(0n, 2, 512));
     s.record('read(lba 0, 2 blocks)', acts);
     const d = s.pdu(0x25, 0x00, { itt: commandItt(acts), statsn: s.statSN(c, false) }, 'a'.repeat(512));
@@ -517,17 +499,17 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     s.feed(c, d);
   },
   'io-r2t-unknown-itt-drops-session': (s) => {
-    const t = s.d.target(), { c } = login(s, t);
+    const t = s.d.target(), { c } = s.loggedIn(t);
     s.feed(c, s.pdu(0x31, 0x80, { itt: 0x80001005, statsn: s.statSN(c, false), ttt: 1 }));
   },
   'io-command-timeout-abort-task': (s) => {
-    const t = s.d.target(), { session } = login(s, t);
+    const t = s.d.target(), { session } = s.loggedIn(t);
     const { t: task, acts } = s.d.command(session, cdb.testUnitReady(), { timeout: 5000 });
     s.record('testUnitReady(timeout 5000)', acts);
     fire(s, (A.TIMER_TASK << 16) | (task & 0xfff)); // a task timer is per slot; the reference carries more
   },
   'io-logout-drain-waits-for-command': (s) => {
-    const t = s.d.target(), { c, session } = login(s, t);
+    const t = s.d.target(), { c, session } = s.loggedIn(t);
     const cmd = s.d.command(session, cdb.testUnitReady());
     s.record('testUnitReady()', cmd.acts);
     logout(s, t);
@@ -536,7 +518,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     lost(s, c);
   },
   'io-logout-drain-deadline': (s) => {
-    const t = s.d.target(), { c, session } = login(s, t);
+    const t = s.d.target(), { c, session } = s.loggedIn(t);
     s.record('testUnitReady()', s.d.command(session, cdb.testUnitReady()).acts);
     const { acts } = logout(s, t, { drain: 200 });
     const sent = fire(s, all(acts, 'arm').find((a) => a.timer >> 16 === A.TIMER_DRAIN)!.timer);
@@ -544,19 +526,19 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     lost(s, c);
   },
   'io-logout-abort': (s) => {
-    const t = s.d.target(), { c, session } = login(s, t);
+    const t = s.d.target(), { c, session } = s.loggedIn(t);
     s.record('testUnitReady()', s.d.command(session, cdb.testUnitReady()).acts);
     const { acts } = logout(s, t, { policy: A.INFLIGHT_ABORT });
     answer(s, c, acts);
     lost(s, c);
   },
   'io-logout-refuse-busy': (s) => {
-    const t = s.d.target(), { session } = login(s, t);
+    const t = s.d.target(), { session } = s.loggedIn(t);
     s.record('testUnitReady()', s.d.command(session, cdb.testUnitReady()).acts);
     logout(s, t, { policy: A.INFLIGHT_REFUSE });
   },
   'io-command-queued-behind-closed-window': (s) => {
-    const t = s.d.target(), { c, session } = login(s, t);
+    const t = s.d.target(), { c, session } = s.loggedIn(t);
     const nop = s.pdu(0x20, 0x80, { statsn: s.statSN(c, false) });
     new DataView(nop.buffer).setUint32(28, 2);
     new DataView(nop.buffer).setUint32(32, 1);
@@ -569,7 +551,7 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   },
   // ---- the adapter closing with sessions open
   'close-with-sessions-open': (s) => {
-    const t = s.d.target(), a = login(s, t).c, b = login(s, t).c;
+    const t = s.d.target(), a = s.loggedIn(t).c, b = s.loggedIn(t).c;
     const { acts } = logout(s, t, { timeout: 500, grace: 50 });
     answer(s, a, acts);
     lost(s, a);

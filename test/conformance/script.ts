@@ -1,11 +1,11 @@
 // A scenario's script: drives the core through the test driver with a scripted target, and
 // writes down, line by line, everything that crossed the boundary: every PDU either way (its
-// decoded fields, then its header in hex), every event and result by name, every timer with its
-// duration in a coarse bucket, and each connection's state change with the RFC 7143 §8.1
-// transition it was. Randomness is the driver's fixed bytes, so a transcript is the same on
+// decoded fields, then its header in hex), every event and result by name, every timer by name
+// with its duration in a coarse bucket, and each connection's state change with the RFC 7143
+// §8.1 transition it was. Randomness is the driver's fixed bytes, so a transcript is the same on
 // every run and every runtime.
 import { TransitionLog } from './transitions.ts';
-import { type Action, Driver, ittOf, targetPdu } from '../helpers/driver.ts';
+import { type Action, Driver, ittOf, type LoginOpts, targetPdu } from '../helpers/driver.ts';
 import { CODE, EVENT_NAMES, hrName, LOGIN_RESULT_NAMES, REASON_NAMES, TASK_END_NAMES } from '../../hosts/codes.ts';
 
 const OPS: Record<number, string> = {
@@ -32,6 +32,18 @@ const STATES: Record<number, string> = {
   0: 'free',
   ...Object.fromEntries(Object.entries(CODE).filter(([k]) => /^S\d_/.test(k)).map(([k, v]) => [v, k.slice(0, 2)])),
 };
+// A timer by what its id says (kind << 16 | slot, core/timers.ts). A connection's one timer keeps
+// its meaning (connect, login, keepalive, logout, grace) in the core, not in its id: the
+// transcript names only its connection rather than guess.
+const TIMERS: Record<number, (slot: number) => string> = {
+  [CODE.TIMER_CONN]: (n) => `conn ${n}`,
+  [CODE.TIMER_OP]: (n) => `operation ${n} deadline`,
+  [CODE.TIMER_TASK]: (n) => `task ${n}`,
+  [CODE.TIMER_DRAIN]: (n) => `operation ${n} drain`,
+  [CODE.TIMER_SESSION]: (n) => `session ${n} logout-limit`,
+};
+export const timerName = (id: number): string =>
+  TIMERS[id >>> 16]?.(id & 0xffff) ?? `0x${id.toString(16)} (unknown kind)`;
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 const bucket = (ms: number) => (ms < 100 ? '<100 ms' : ms < 1000 ? '<1 s' : ms < 10000 ? '<10 s' : '>=10 s');
 const word = (b: Uint8Array, at: number) => new DataView(b.buffer, b.byteOffset).getUint32(at);
@@ -57,6 +69,9 @@ export function describePdu(b: Uint8Array): string {
     : '';
   return f.join(' ') + text;
 }
+
+/** A PDU the scripted target sent, as the transcript writes it. */
+const fedLines = (pdu: Uint8Array) => [`  <- ${describePdu(pdu)}`, `     ${hex(pdu.subarray(0, 48))}`];
 
 export class Script {
   readonly d = new Driver();
@@ -106,9 +121,9 @@ export class Script {
         ];
       case 'arm':
         this.timers.push(a.timer);
-        return [`  timer ${a.timer.toString(16)} armed (${bucket(a.ms)})`];
+        return [`  timer ${timerName(a.timer)} armed (${bucket(a.ms)})`];
       case 'cancel':
-        return [`  timer ${a.timer.toString(16)} cancelled`];
+        return [`  timer ${timerName(a.timer)} cancelled`];
       case 'connect':
         return [`  connect conn ${a.conn}${a.bytes.length ? ` to ${new TextDecoder().decode(a.bytes)}` : ''}`];
       case 'close':
@@ -152,6 +167,17 @@ export class Script {
   }
 
   // ---- the scripted target's side
+  /** The driver's login (driver.ts loggedIn), each of its calls written down; the target starts
+   *  the connection at firstStatSN and goes on from where the login left it. */
+  loggedIn(t: number, o: LoginOpts = {}): { c: number; session: number } {
+    const r = this.d.loggedIn(
+      t,
+      { statSN: this.firstStatSN, ...o },
+      (call, acts, pdu) => this.record(call, acts, pdu ? fedLines(pdu) : []),
+    );
+    this.sn.set(r.c, r.statSN);
+    return { c: r.c, session: r.s };
+  }
   /** The next StatSN this connection's target uses (advance: it takes one). */
   statSN(c: number, advance = true): number {
     const v = this.sn.get(c) ?? this.firstStatSN;
@@ -160,7 +186,7 @@ export class Script {
   }
   /** A target PDU fed to the core as one socket chunk (or in pieces of `split` bytes). */
   feed(c: number, pdu: Uint8Array, what?: string, split = 0): Action[] {
-    const fed = [`  <- ${describePdu(pdu)}`, `     ${hex(pdu.subarray(0, 48))}`];
+    const fed = fedLines(pdu);
     if (!split) return this.record(what ?? 'data', this.d.data(c, pdu), fed);
     const out: Action[] = [];
     for (let at = 0; at < pdu.length; at += split) {
@@ -169,6 +195,11 @@ export class Script {
       );
     }
     return out;
+  }
+  /** A target PDU and then the target's FIN as one step: both reached the host before it could
+   *  act in between, so data() and lost() follow each other with no other call. */
+  feedThenFin(c: number, pdu: Uint8Array): Action[] {
+    return this.record(`data, then FIN (lost(${c}))`, [...this.d.data(c, pdu), ...this.d.lost(c, 0)], fedLines(pdu));
   }
   pdu = targetPdu;
   itt = ittOf;

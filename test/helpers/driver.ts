@@ -1,7 +1,9 @@
 // Drives the Wasm core directly, with no sockets and no clock: the sans-I/O surface the hosts
-// use. Time is whatever the test says it is: a timer fires when the test fires it.
+// use, through the engine's own loop (hosts/core-loop.ts). Time is whatever the test says it is:
+// a timer fires when the test fires it.
 import { freshCore } from './core.ts';
-import { type Action, type ActionKind, CODE, readAction } from '../../hosts/codes.ts';
+import { type Action, type ActionKind, CODE } from '../../hosts/codes.ts';
+import { CoreLoop, writeParams } from '../../hosts/core-loop.ts';
 import type { Command } from '../../hosts/scsi/cdb.ts';
 
 export type { Action };
@@ -9,24 +11,43 @@ export type { Action };
 export type Logged = Action | { kind: 'cancel-answer'; op: number; hr: number };
 const enc = new TextEncoder();
 
+/** Where loggedIn()'s logins differ, and nothing else. */
+export interface LoginOpts {
+  keepaliveMs?: number;
+  /** Digests we ask for; the target's final response grants them. */
+  digests?: { header?: boolean; data?: boolean };
+  /** The StatSN of the target's first Login Response on this connection. */
+  statSN?: number;
+  tsih?: number;
+  /** The final response's keys, when they are not the answer to `digests`. */
+  keys?: string;
+  /** The final response's Status: non-zero refuses the login at its last step. */
+  status?: number;
+}
+/** Each call of a login, as it happens: what called (as transcripts write it), what it queued,
+ *  and the target's PDU it fed (for data). */
+export type LoginStep = (call: string, acts: Action[], fed?: Uint8Array) => void;
+
 export class Driver {
   readonly c = freshCore();
   log: Logged[] = [];
+  private answer: Action[] = [];
+  // An overflowed queue is a core defect: here it fails the test instead of being carried out.
+  private loop = new CoreLoop(this.c.core, this.c, (a) => {
+    this.log.push(a);
+    this.answer.push(a);
+  }, () => {
+    throw new Error('action queue overflowed');
+  });
 
-  /** The whole answer to a call: when the core says it has more (ACT_MORE, last in a batch), the
-   *  next batch is asked for at once, as the engine does. */
+  /** Every action one call queued, `more` followed as the engine follows it. */
   private drain(n: number): Action[] {
-    const out: Action[] = [];
-    for (;;) {
-      if (n < 0) throw new Error('action queue overflowed');
-      const w = this.c.actWords;
-      const batch: Action[] = [];
-      for (let i = 0; i < n; i++) batch.push(readAction(this.c.act.subarray(i * w, i * w + w), this.c.tx));
-      this.log.push(...batch);
-      out.push(...batch);
-      if (batch.at(-1)?.kind !== 'more') return out;
-      n = this.c.core.more();
-    }
+    return this.collect(() => this.loop.drain(n));
+  }
+  private collect(run: () => void): Action[] {
+    this.answer = [];
+    run();
+    return this.answer;
   }
   target(): number {
     return this.c.core.targetNew();
@@ -39,14 +60,40 @@ export class Driver {
     ];
     if (keepaliveMs) params.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.of(keepaliveMs).buffer)]);
     if (auth) params.push([CODE.P_CHAP_USER, enc.encode('alice')], [CODE.P_CHAP_TARGET_USER, enc.encode('tgt')]);
-    let at = 0;
-    for (const [tag, b] of params) {
-      this.c.io.set([tag, 0, b.length, 0], at);
-      this.c.io.set(b, at + 4);
-      at += 4 + b.length;
-    }
+    const at = writeParams(this.c.io, params);
     const op = this.c.core.login(target, auth, flags, 1000, 2000, at);
     return { op, acts: this.drain(this.c.core.actions()) };
+  }
+  /** A login to `target` through security (AuthMethod=None) and operational negotiation, the
+   *  target answering each request once. `s` is the session, or -1 when the final response did
+   *  not log in; `statSN` is the next StatSN the target would use on `c`. */
+  loggedIn(target: number, o: LoginOpts = {}, step?: LoginStep): { op: number; c: number; s: number; statSN: number } {
+    const header = o.digests?.header ?? false, data = o.digests?.data ?? false;
+    const flags = (header ? CODE.LOGIN_HEADER_DIGEST : 0) | (data ? CODE.LOGIN_DATA_DIGEST : 0);
+    const { op, acts } = this.login(target, flags, 0, o.keepaliveMs ?? 0);
+    step?.('login()', acts);
+    const c = find(acts, 'connect')!.conn;
+    const up = this.up(c);
+    step?.(`up(${c})`, up);
+    let statSN = o.statSN ?? 1;
+    const security = targetPdu(
+      0x23,
+      0x81,
+      { itt: ittOf(find(up, 'send')!.bytes), statsn: statSN++ },
+      'AuthMethod=None\0',
+    );
+    const operational = this.data(c, security);
+    step?.('data', operational, security);
+    const keys = o.keys ?? `HeaderDigest=${header ? 'CRC32C' : 'None'}\0DataDigest=${data ? 'CRC32C' : 'None'}\0`;
+    const final = targetPdu(0x23, o.status ? 0x00 : 0x87, {
+      itt: ittOf(find(operational, 'send')!.bytes),
+      statsn: statSN++,
+      tsih: o.tsih ?? 7,
+      status: o.status,
+    }, keys);
+    const done = this.data(c, final);
+    step?.('data', done, final);
+    return { op, c, s: find(done, 'logged-in')?.session ?? -1, statSN };
   }
   up(c: number) {
     return this.drain(this.c.core.up(c));
@@ -54,15 +101,7 @@ export class Driver {
   /** Feeds bytes as one socket chunk, as the engine does: when the core pauses, the rest is
    *  fed after its actions are drained (returned together). */
   data(c: number, bytes: Uint8Array): Action[] {
-    const out: Action[] = [];
-    for (let at = 0; at < bytes.length;) {
-      const part = bytes.subarray(at, Math.min(bytes.length, at + this.c.rx.length));
-      this.c.rx.set(part);
-      const n = this.c.core.data(c, part.length);
-      at += this.c.core.consumed();
-      out.push(...this.drain(n));
-    }
-    return out;
+    return this.collect(() => this.loop.feed(c, bytes));
   }
   /** One data() call, no re-feeding: what the core consumed and queued. */
   dataOnce(c: number, bytes: Uint8Array): { consumed: number; acts: Action[] } {

@@ -79,29 +79,25 @@ export function simulate(seed: number, steps = 400): SimResult {
   for (step = 0; step < steps; step++) {
     const x = r();
     if (x < 0.2 && loggedIn.size < 24) {
-      const { op, acts } = d.login(pick(targets));
-      inv.opStarted(op, false);
-      track(acts);
-      ops.push(op);
-      const c = find(acts, 'connect')!.conn;
-      sn.set(c, 10);
+      const t = pick(targets);
+      // The login's operation is open from its first call: its end may come in any later one.
+      const started = (acts: Action[]) => {
+        const connect = find(acts, 'connect');
+        if (connect) {
+          inv.opStarted(connect.op, false);
+          ops.push(connect.op);
+        }
+        return track(acts);
+      };
       if (r() < 0.1) {
-        track(d.lost(c, 1));
+        const c = find(started(d.login(t).acts), 'connect')!.conn;
+        track(d.lost(c, 1)); // the connect failed
         continue;
       }
-      const sec = find(track(d.up(c)), 'send')!.bytes;
-      const next = track(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: take(c) }, 'AuthMethod=None\0')));
-      const opReq = find(next, 'send')!.bytes;
-      const bad = r() < 0.1;
-      feed(
-        c,
-        targetPdu(0x23, bad ? 0x00 : 0x87, {
-          itt: ittOf(opReq),
-          statsn: take(c),
-          tsih: step + 1,
-          status: bad ? 0x0201 : 0,
-        }, 'HeaderDigest=None\0'),
-      );
+      // Refused at the last step, or logged in; each connection's StatSN starts at 10.
+      const status = r() < 0.1 ? 0x0201 : 0;
+      const { c, statSN } = d.loggedIn(t, { statSN: 10, tsih: step + 1, status }, (_call, acts) => started(acts));
+      sn.set(c, statSN);
     } else if (x < 0.3) {
       const before = new Set(ops);
       const { op, acts } = d.logout(pick(targets), {

@@ -1,0 +1,82 @@
+// The one way anything talks to the core's action queue: the engine and the test driver both go
+// through it, so what the tests drive is the loop that runs under a socket. What each action
+// means is the caller's `perform`; nothing here decides anything about iSCSI.
+import type { CoreExports } from './wasm/load.ts';
+import type { CoreViews } from './wasm/views.ts';
+import { type Action, readAction } from './codes.ts';
+
+const always = () => true;
+
+export class CoreLoop {
+  constructor(
+    private core: CoreExports,
+    private v: CoreViews,
+    /** Every action, in order, `more` included (it is followed here, after the rest of its batch). */
+    private perform: (a: Action) => void,
+    /** Told when the queue overflowed, before its first actCap actions are carried out. */
+    private overflowed?: () => void,
+  ) {}
+
+  /** Decodes the queue before acting on any of it: acting may call the core again, which starts
+   *  a fresh queue. A queue that overflowed (a core defect; peer input cannot cause it) still
+   *  holds its first actCap actions, which are carried out: throwing here would throw out of a
+   *  socket callback. */
+  take(n: number): Action[] {
+    if (n < 0) {
+      this.overflowed?.();
+      n = this.core.actCap();
+    }
+    const out: Action[] = [];
+    const w = this.v.actWords;
+    for (let i = 0; i < n; i++) out.push(readAction(this.v.act.subarray(i * w, i * w + w), this.v.tx));
+    return out;
+  }
+
+  /** ACT_MORE: the core had more to send than one call may queue (Data-Out for a long R2T); it
+   *  comes last in its batch, and the next batch is asked for once the rest is carried out. */
+  performAll(acts: Action[]): void {
+    for (;;) {
+      let more = false;
+      for (const a of acts) {
+        if (a.kind === 'more') more = true;
+        this.perform(a);
+      }
+      if (!more) return;
+      acts = this.take(this.core.more());
+    }
+  }
+
+  drain(n: number): void {
+    this.performAll(this.take(n));
+  }
+
+  /** One socket chunk: copied into RX once and framed in one call; only when the core paused
+   *  (its action queue filled) is the rest copied in again, after draining. `live` says whether
+   *  the socket is still the connection's: once acting closed it, the rest is not the core's. */
+  feed(c: number, chunk: Uint8Array, live: () => boolean = always): void {
+    const cap = this.v.rx.length;
+    for (let at = 0; at < chunk.length && live();) {
+      const part = chunk.subarray(at, Math.min(chunk.length, at + cap));
+      this.v.rx.set(part);
+      const n = this.core.data(c, part.length);
+      at += this.core.consumed();
+      this.drain(n);
+    }
+  }
+}
+
+/** Writes TLV parameters (tag and length little-endian, 16 bits each) into the core's IO region;
+ *  returns the byte length. */
+export function writeParams(io: Uint8Array, list: [number, Uint8Array][]): number {
+  let at = 0;
+  for (const [tag, bytes] of list) {
+    if (at + 4 + bytes.length > io.length) throw new RangeError('login parameters too long');
+    io[at] = tag & 0xff;
+    io[at + 1] = tag >> 8;
+    io[at + 2] = bytes.length & 0xff;
+    io[at + 3] = bytes.length >> 8;
+    io.set(bytes, at + 4);
+    at += 4 + bytes.length;
+  }
+  return at;
+}
