@@ -11,9 +11,10 @@ export interface Command {
   edtl: number;
 }
 
-function put(b: Uint8Array, at: number, v: number | bigint, bytes: number): void {
-  let x = BigInt(v);
-  for (let k = bytes - 1; k >= 0; k--, x >>= 8n) b[at + k] = Number(x & 0xffn);
+// Big-endian, at most 4 bytes of a number (LBAs, 8 bytes, go as two words): this is on the path of
+// every read and write, so no BigInt arithmetic per byte.
+function put(b: Uint8Array, at: number, v: number, bytes: number): void {
+  for (let k = bytes - 1; k >= 0; k--, v = Math.floor(v / 256)) b[at + k] = v & 0xff;
 }
 const none = (cdb: Uint8Array): Command => ({ cdb, dir: CODE.DIR_NONE, edtl: 0 });
 const reading = (cdb: Uint8Array, edtl: number): Command => ({ cdb, dir: CODE.DIR_READ, edtl });
@@ -57,10 +58,11 @@ function transfer(write: boolean, lba: bigint, blocks: number, blockSize: number
   c[0] = short ? (write ? 0x2a : 0x28) : (write ? 0x8a : 0x88);
   c[1] = fua ? 0x08 : 0;
   if (short) {
-    put(c, 2, lba, 4);
+    put(c, 2, Number(lba), 4);
     put(c, 7, blocks, 2);
   } else {
-    put(c, 2, lba, 8);
+    put(c, 2, Number(lba >> 32n), 4);
+    put(c, 6, Number(lba & 0xffffffffn), 4);
     put(c, 10, blocks, 4);
   }
   return { cdb: c, dir: write ? CODE.DIR_WRITE : CODE.DIR_READ, edtl };

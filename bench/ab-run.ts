@@ -1,0 +1,101 @@
+// npm run bench:ab -- --base COMMIT [--rounds N] [--seconds S]: this tree against COMMIT, in one
+// run, under Node, rounds alternating so both see the same machine: PDU framing (bench/pdu.ts)
+// and sequential reads from one tgtd LUN (bench/read.ts, 32 in flight). The medians go to the
+// `ab` section of bench/RESULTS.md with the command. A single figure on this machine swings by
+// up to 2x; the ratio of medians over alternating rounds is what says "no regression".
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { startTgtd } from '../test/peers/tgtd.ts';
+import { machineLine, writeSection } from '../scripts/results.mjs';
+
+const argv = process.argv.slice(2);
+const opt = (name: string, def: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : def);
+const base = opt('base', '');
+if (!base) {
+  console.error('usage: npm run bench:ab -- --base COMMIT [--rounds N] [--seconds S]');
+  process.exit(2);
+}
+const rounds = Number(opt('rounds', '3')), seconds = Number(opt('seconds', '3'));
+const sh = (cmd: string, args: string[], cwd?: string) =>
+  execFileSync(cmd, args, { encoding: 'utf8', cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
+
+// The base tree, as committed, beside this one (its own sources, our node_modules).
+const dir = 'build/ab-base';
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
+sh('sh', ['-c', `git archive ${base} | tar -x -C ${dir}`]);
+symlinkSync(`${process.cwd()}/node_modules`, `${dir}/node_modules`);
+const bundle = (root: string, src: string, out: string) =>
+  sh('node_modules/.bin/esbuild', [
+    `${root}/${src}`,
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    `--outfile=${out}`,
+    '--log-level=warning',
+  ]);
+const trees = { base: dir, head: '.' } as const;
+for (const [name, root] of Object.entries(trees)) {
+  bundle(root, 'bench/pdu.ts', `build/ab-${name}-pdu.mjs`);
+  bundle(root, 'bench/read.ts', `build/ab-${name}-read.mjs`);
+}
+const json = (out: string) => out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows: string[] = [];
+const row = (what: string, unit: string, scale: number, r: Record<string, number[]>) => {
+  const [b, h] = [median(r.base), median(r.head)];
+  const fmt = (x: number) => (x / scale).toFixed(scale === 1e6 ? 1 : 0);
+  rows.push(
+    `| ${what} | ${r.base.map(fmt).join(', ')} | ${r.head.map(fmt).join(', ')} | ${fmt(b)} -> ${fmt(h)} ${unit} | ${
+      (h / b).toFixed(2)
+    }× |`,
+  );
+  console.log(rows.at(-1));
+};
+
+// Framing: wasm rows only, PDUs/s per stream.
+const pdu: Record<string, Record<string, number[]>> = {};
+for (let i = 0; i < rounds; i++) {
+  for (const name of i % 2 ? ['head', 'base'] : ['base', 'head']) {
+    for (const r of json(sh('node', [`build/ab-${name}-pdu.mjs`, '--seconds', String(seconds / 3)]))) {
+      if (r.impl !== 'wasm') continue;
+      ((pdu[r.stream] ??= { base: [], head: [] })[name] ??= []).push(r.pdusPerSec);
+    }
+  }
+}
+for (const [stream, r] of Object.entries(pdu)) row(`framing, ${stream} stream`, 'M PDUs/s', 1e6, r);
+
+// Reads from tgtd.
+const T = 'iqn.2026-11.dev.bench:ab';
+const tgtd = await startTgtd([{ tid: 1, name: T }]);
+try {
+  for (const block of [4096, 65536, 262144]) {
+    const r: Record<string, number[]> = { base: [], head: [] };
+    for (let i = 0; i < rounds; i++) {
+      for (const name of i % 2 ? ['head', 'base'] : ['base', 'head']) {
+        const args = ['--portal', tgtd.portals[0], '--target', T, '--block-bytes', String(block), '--queue', '32'];
+        const out = json(sh('node', [`build/ab-${name}-read.mjs`, ...args, '--seconds', String(seconds)]));
+        r[name].push(out.at(-1).bytesPerSec);
+      }
+    }
+    row(`read ${block / 1024} KiB, 32 in flight`, 'MiB/s', 2 ** 20, r);
+  }
+} finally {
+  await tgtd.stop();
+}
+rmSync(dir, { recursive: true, force: true });
+const head = sh('git', ['rev-parse', '--short', 'HEAD']).trim();
+writeSection(
+  'ab',
+  `## This tree against an earlier commit (Node)
+
+Command: \`npm run bench:ab -- --base ${base} --rounds ${rounds} --seconds ${seconds}\`, run on ${
+    new Date().toISOString().slice(0, 10)
+  } with HEAD ${head} and uncommitted changes, if any. Rounds alternate base and head; each cell lists every round.
+${machineLine()}
+
+| measurement | base (${base}) | head | median | head/base |
+|---|---|---|---|---|
+${rows.join('\n')}
+`,
+);
