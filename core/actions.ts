@@ -26,7 +26,8 @@ export function roomForPdu(): bool { return actLen + PDU_ACTS <= ACT_CAP && txLe
 // Room for one more generated PDU (a Data-Out header) that still leaves a peer PDU's worst case.
 export function roomToSend(): bool { return actLen + 1 + PDU_ACTS <= ACT_CAP && txLen + 56 + PDU_TX <= TX_CAP; }
 
-export function act(kind: u32, a: u32 = 0, b: u32 = 0, c: u32 = 0, d: u32 = 0, e: u32 = 0, f: u32 = 0, g: u32 = 0, h: u32 = 0): void {
+export function act(kind: u32, a: u32 = 0, b: u32 = 0, c: u32 = 0, d: u32 = 0, e: u32 = 0, f: u32 = 0, g: u32 = 0,
+    h: u32 = 0): void {
   if (actLen >= ACT_CAP) { overflow = true; return; }
   const p = ACT + <usize>actLen * ACT_BYTES;
   store<u32>(p, kind); store<u32>(p, a, 4); store<u32>(p, b, 8); store<u32>(p, c, 12);

@@ -47,7 +47,8 @@ export const ACT_ARM: u32 = 3;             // fields: timer ms
 export const ACT_CANCEL: u32 = 4;          // fields: timer
 export const ACT_CONNECT: u32 = 5;         // fields: conn at len session op
 export const ACT_OP_DONE: u32 = 6;         // fields: op hr lateCancel
-export const ACT_SESSION_RESULT: u32 = 7;  // fields: op session reason hr time2Wait time2Retain commandsDrained commandsAborted
+export const ACT_SESSION_RESULT: u32 = 7;  // fields: op session reason hr time2Wait time2Retain commandsDrained
+                                           // commandsAborted
 export const ACT_EVENT: u32 = 8;           // fields: session event p1 p2 p3 p4
 export const ACT_CHAP_ANSWER: u32 = 9;     // fields: conn algorithm identifier at len
 export const ACT_CHAP_VERIFY: u32 = 10;    // fields: conn algorithm identifier at len
@@ -112,9 +113,12 @@ export const EV_CONNECTION_LOST: u32 = 9;
 export const EV_ASYNC_OTHER: u32 = 10;       // p1 = AsyncEvent, p2..p4 = Parameter1..3
 export const EV_KEEPALIVE_TIMEOUT: u32 = 11;
 export const EV_UNIT_ATTENTION: u32 = 12;   // p1 = ASC, p2 = ASCQ; the command is retried once
-export const EV_TASK_MANAGEMENT_FAILED: u32 = 13; // p1 = function (1 ABORT TASK, 5 LUN RESET), p2 = response (256: no answer in time)
-export const EV_LUN_RESET: u32 = 14;        // p1 = LUN: the target reset it after an abort failed; its commands ended lun-reset
-export const EV_LATE_PDU_DROPPED: u32 = 15; // p1 = opcode: an answer for a command whose abort had already finished, dropped
+export const EV_TASK_MANAGEMENT_FAILED: u32 = 13; // p1 = function (1 ABORT TASK, 5 LUN RESET), p2 = response
+                                                  // (256: no answer in time)
+export const EV_LUN_RESET: u32 = 14;        // p1 = LUN: the target reset it after an abort failed;
+                                            // its commands ended lun-reset
+export const EV_LATE_PDU_DROPPED: u32 = 15; // p1 = opcode: an answer for a command whose abort had already
+                                            // finished, dropped
 
 // ---- how a SCSI command ended for its caller (ACT_TASK_DONE reason); status is valid for T_COMPLETED
 export const T_COMPLETED: u32 = 0;
@@ -131,7 +135,8 @@ export const T_LUN_RESET: u32 = 9;         // the LUN was reset to end a command
 // ---- ACT_TASK_DONE response for T_PROTOCOL_ERROR: which rule the target broke
 export const PE_R2T_BEYOND_BURST: u32 = 1; // an R2T asked for more than MaxBurstLength
 export const PE_R2T_OUTSTANDING: u32 = 2;  // an R2T came while the previous one was still being answered
-export const PE_SHORT_DATA: u32 = 3;       // GOOD status with fewer Data-In bytes than the transfer length less the residual
+export const PE_SHORT_DATA: u32 = 3;       // GOOD status with fewer Data-In bytes than the transfer length
+                                           // less the residual
 
 // ---- ACT_TASK_DONE flags: the residual as the target reported it (SCSI Response / Data-In byte 1)
 export const TD_UNDERFLOW: u32 = 2;
@@ -169,7 +174,8 @@ export const P_CHAP_TARGET_USER: u32 = 4;
 export const P_RANDOM: u32 = 5;
 export const P_KEEPALIVE_MS: u32 = 7;     // u32 little-endian; 0 = no NOP-Out keepalive
 export const P_TMF_MS: u32 = 8;           // u32 little-endian: how long a task management request waits for its answer
-export const P_PORTAL_GROUP_TAG: u32 = 9; // u32 little-endian: the tag discovery reported for this portal; absent = not checked
+export const P_PORTAL_GROUP_TAG: u32 = 9; // u32 little-endian: the tag discovery reported for this portal;
+                                          // absent = not checked
 
 // ---- connection states (RFC 7143 §8.1) and session states (§8.3)
 export const S1_FREE: u32 = 1;
@@ -195,10 +201,12 @@ export const DEFAULT_SESSIONS: i32 = 1024;   // init(): sessions an adapter hold
 export const DEFAULT_TASKS: i32 = 2048;      // init(): SCSI commands in flight across the adapter
 export const MAX_TASKS: i32 = 4096;          // the most init() takes: a task's slot is 12 bits of its ITT
 export const MAX_SESSIONS_LIMIT: i32 = 60000; // the most init() takes: timer ids carry a 16-bit slot
-export const DATA_SEGMENT_MAX: u32 = 262144;  // MaxRecvDataSegmentLength we declare on normal sessions (Data-In is streamed)
+export const DATA_SEGMENT_MAX: u32 = 262144;  // MaxRecvDataSegmentLength we declare on normal sessions
+                                              // (Data-In is streamed)
 export const MAX_RECV_DSL: u32 = 8192;
 export const RX_CAP: u32 = 262144;
-export const TMF_DEFAULT_MS: u32 = 15000;     // a task management request's wait for its answer (open-iscsi's abort_timeout)
+export const TMF_DEFAULT_MS: u32 = 15000;     // a task management request's wait for its answer
+                                              // (open-iscsi's abort_timeout)
 export const DISCOVERY_GRACE_MS: u32 = 100;   // how long a discovery session waits for FIN after its Logout
 
 // ---- flags for rawOpen (framing with no session: tests, benchmarks, fixtures)

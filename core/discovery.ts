@@ -1,7 +1,8 @@
 // Discovery (RFC 7143 §4.3, Appendix C): SendTargets=All over a discovery session, answers
 // handed to the host as texts, then a proper Logout. The operation ends when the session does,
 // with the result recorded here in op.hr.
-import { S_OK, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_TIMEOUT, ACT_TEXT, TEXT_TARGET_NAME, TEXT_TARGET_ADDRESS, TAG_NONE } from "./codes";
+import { S_OK, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_TIMEOUT, ACT_TEXT, TEXT_TARGET_NAME, TEXT_TARGET_ADDRESS,
+  TAG_NONE } from "./codes";
 import { act, txAlloc } from "./actions";
 import { TX, be32, snGt } from "./mem";
 import { Conn, Session, op, sess, nextItt, NONE, TEXT_CAP, STEP_NONE, STEP_SEND_TARGETS } from "./records";
@@ -51,7 +52,9 @@ export function textResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
   const all = TX + at, n = held + dsl;
   let end = n;
   while (end > 0 && load<u8>(all + end - 1) != 0) end--;
-  if (n - end > TEXT_CAP) { op(<i32>o).hr = VDS_E_ISCSI_LOGIN_FAILED; c.step = STEP_NONE; cancelConn(c); logoutSend(s); return; }
+  if (n - end > TEXT_CAP) {
+    op(<i32>o).hr = VDS_E_ISCSI_LOGIN_FAILED; c.step = STEP_NONE; cancelConn(c); logoutSend(s); return;
+  }
   memory.copy(s.carry + 4, all + end, n - end);
   store<u32>(s.carry, n - end);
   emitPairs(<i32>o, all, end);

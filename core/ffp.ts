@@ -3,12 +3,14 @@
 import { ACT_EVENT, EV_ASYNC_LOGOUT_REQUEST, EV_ASYNC_DROP_CONNECTION, EV_ASYNC_DROP_ALL,
   EV_ASYNC_RENEGOTIATE, EV_ASYNC_OTHER, EV_REJECT, EV_NOP_ANSWERED, EV_CONNECTION_LOST, EV_KEEPALIVE_TIMEOUT,
   ACT_SESSION_RESULT, VDS_E_ISCSI_LOGOUT_FAILED, R_CONNECTION_LOST_BEFORE_RESPONSE, R_PROTOCOL_ERROR, ASYNC_DISCOVER,
-  S5_LOGGED_IN, S6_IN_LOGOUT, S7_LOGOUT_REQUESTED, S8_CLEANUP_WAIT, Q4_FAILED, EV_PROTOCOL_ERROR, ERR_BAD_FIELD } from "./codes";
+  S5_LOGGED_IN, S6_IN_LOGOUT, S7_LOGOUT_REQUESTED, S8_CLEANUP_WAIT, Q4_FAILED, EV_PROTOCOL_ERROR,
+  ERR_BAD_FIELD } from "./codes";
 import { act } from "./actions";
 import { be16, be32, snGt } from "./mem";
 import { Conn, Session, op, conn, sess, task, taskCap, nextItt, NONE, LS_NONE, LS_PENDING, LS_DRAINING, SF_DISCOVERY,
   SF_ASKED, SF_ASK_TIMER } from "./records";
-import { OP_NOP_IN, OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_TEXT_RSP, OP_DATA_IN, OP_R2T, OP_SCSI_RSP, OP_TMF_RSP } from "./pdu";
+import { OP_NOP_IN, OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_TEXT_RSP, OP_DATA_IN, OP_R2T, OP_SCSI_RSP,
+  OP_TMF_RSP } from "./pdu";
 import { scsiPump, scsiResponse, scsiRejected, r2t, tmfResponse, dataInHeader, taskTimer } from "./scsi";
 import { pduBegin, pduEnd, stamp } from "./send";
 import { armConn, armSession, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
@@ -21,8 +23,11 @@ import { sessionGone, opSessionEnded } from "./lifecycle";
 // an R2T carry the next StatSN without advancing it; a Data-In carries one only with its S bit.
 export function sequence(c: Conn, s: Session, p: usize, op: u32): void {
   const statsn = be32(p + 24);
-  if ((op == OP_NOP_IN && be32(p + 16) == 0xFFFFFFFF) || op == OP_R2T) { if (snGt(statsn, c.expStatSN)) c.expStatSN = statsn; }
-  else if (op != OP_DATA_IN || (<u32>load<u8>(p, 1) & 0x01)) { if (!snGt(c.expStatSN, statsn + 1)) c.expStatSN = statsn + 1; }
+  if ((op == OP_NOP_IN && be32(p + 16) == 0xFFFFFFFF) || op == OP_R2T) {
+    if (snGt(statsn, c.expStatSN)) c.expStatSN = statsn;
+  } else if (op != OP_DATA_IN || (<u32>load<u8>(p, 1) & 0x01)) {
+    if (!snGt(c.expStatSN, statsn + 1)) c.expStatSN = statsn + 1;
+  }
   // RFC 7143 §4.2.2.1: ignored unless sane (MaxCmdSN >= ExpCmdSN - 1); each moves only forward.
   const exp = be32(p + 28), max = be32(p + 32);
   if (snGt(exp - 1, max)) return;
@@ -59,7 +64,9 @@ export function sessionLost(c: Conn, s: Session): void {
   connTo(c, CE_LOST);
   sessTo(s, SE_FAILED);
   const o = s.op;
-  if (o != NONE && (s.lstate == LS_PENDING || s.lstate == LS_DRAINING)) { sessionEnd(s, R_CONNECTION_LOST_BEFORE_RESPONSE, 0, 0); return; }
+  if (o != NONE && (s.lstate == LS_PENDING || s.lstate == LS_DRAINING)) {
+    sessionEnd(s, R_CONNECTION_LOST_BEFORE_RESPONSE, 0, 0); return;
+  }
   act(ACT_EVENT, <u32>s.index, EV_CONNECTION_LOST, 0, 0, 0);
   sessionGone(s);
   if (o != NONE && op(<i32>o).type == ASYNC_DISCOVER) opSessionEnded(<i32>o, false); // ends with its recorded hr
@@ -116,13 +123,17 @@ export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): vo
     const ev = <u32>load<u8>(p, 36);
     const p1 = be16(p + 38), p2 = be16(p + 40), p3 = be16(p + 42);
     // Parameter3: the seconds the target gives us to log out (event 1) or renegotiate (event 4).
-    if (ev == 1) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_LOGOUT_REQUEST, p1, p2, p3); targetWantsLogout(c, s, p3 * 1000); }
-    else if (ev == 2) {
+    if (ev == 1) {
+      act(ACT_EVENT, <u32>s.index, EV_ASYNC_LOGOUT_REQUEST, p1, p2, p3);
+      targetWantsLogout(c, s, p3 * 1000);
+    } else if (ev == 2) {
       act(ACT_EVENT, <u32>s.index, EV_ASYNC_DROP_CONNECTION, p1, p2, p3);
       if (p1 == c.cid) sessionLost(c, s);
     } else if (ev == 3) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_DROP_ALL, p1, p2, p3); sessionLost(c, s); }
-    else if (ev == 4) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_RENEGOTIATE, p1, p2, p3); targetWantsLogout(c, s, p3 * 1000); }
-    else act(ACT_EVENT, <u32>s.index, EV_ASYNC_OTHER, ev, p1, p2, p3);
+    else if (ev == 4) {
+      act(ACT_EVENT, <u32>s.index, EV_ASYNC_RENEGOTIATE, p1, p2, p3);
+      targetWantsLogout(c, s, p3 * 1000);
+    } else act(ACT_EVENT, <u32>s.index, EV_ASYNC_OTHER, ev, p1, p2, p3);
     return;
   }
   if (op == OP_REJECT) {

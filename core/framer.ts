@@ -18,7 +18,8 @@ import { be24, be32, pad4 } from "./mem";
 import { checkBhs, reservedSet, opFromTarget, opKnown, OP_DATA_IN } from "./pdu";
 import { crc32c, crcUpdate } from "./crc32c";
 import { roomForPdu } from "./actions";
-import { Conn, FL_HDIGEST, FL_DDIGEST, FL_STOPPED, FL_RAW, FL_ANY_DIR, FL_STREAM, FL_PAYLOAD, FL_SKIP } from "./records";
+import { Conn, FL_HDIGEST, FL_DDIGEST, FL_STOPPED, FL_RAW, FL_ANY_DIR, FL_STREAM, FL_PAYLOAD,
+  FL_SKIP } from "./records";
 
 // (connection, BHS, data segment, its length): one complete PDU whose digests and BHS rules held.
 // The length is at most MAX_RECV_DSL: a longer segment comes with its first MAX_RECV_DSL bytes
@@ -59,9 +60,13 @@ export function framerSetDigests(c: Conn, hd: bool, dd: bool): void {
 // From full feature on: Data-In streamed, data segments up to `limit` for it.
 export function framerStream(c: Conn, limit: u32): void { c.rxFlags |= FL_STREAM; c.rxLimit = limit; }
 
-@inline function streamed(c: Conn, p: usize): bool { return (c.rxFlags & FL_STREAM) != 0 && (<u32>load<u8>(p) & 0x3F) == OP_DATA_IN; }
+@inline function streamed(c: Conn, p: usize): bool {
+  return (c.rxFlags & FL_STREAM) != 0 && (<u32>load<u8>(p) & 0x3F) == OP_DATA_IN;
+}
 @inline function long(c: Conn, p: usize): bool { return be24(p + 5) > MAX_RECV_DSL && !streamed(c, p); }
-@inline function headerLength(c: Conn, p: usize): u32 { return 48 + (<u32>load<u8>(p, 4) << 2) + (c.rxFlags & FL_HDIGEST ? 4 : 0); }
+@inline function headerLength(c: Conn, p: usize): u32 {
+  return 48 + (<u32>load<u8>(p, 4) << 2) + (c.rxFlags & FL_HDIGEST ? 4 : 0);
+}
 
 // What must be in hand before the PDU at p can be handled in place: its header alone when its
 // payload is streamed, else all of it. A negative ERR_* when the peer broke a limit.

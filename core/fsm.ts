@@ -54,7 +54,9 @@ const ROWS: StaticArray<u32> = [
 ];
 const ROW: i32 = 5;
 export function fsmRows(): i32 { return ROWS.length / ROW; }
-export function fsmRow(i: i32, field: i32): u32 { return i >= 0 && i < fsmRows() && field >= 0 && field < ROW ? unchecked(ROWS[i * ROW + field]) : 0; }
+export function fsmRow(i: i32, field: i32): u32 {
+  return i >= 0 && i < fsmRows() && field >= 0 && field < ROW ? unchecked(ROWS[i * ROW + field]) : 0;
+}
 
 // The log: the last LOG_CAP transitions, as [machine << 24 | record index, from, to, id]; a
 // reader keeps the count it saw and reads what came after it.

@@ -9,7 +9,8 @@ import { framerReset, framerFeed, framerConsumed, framerReserved, framerCut } fr
 import { DATA_SEGMENT_MAX, RX_CAP, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN, TIMER_SESSION, ERR_NO_SLOT,
   ERR_BAD_FIELD, ERR_BAD_CONN, ACT_MORE } from "./codes";
 import { connNewRaw, connRelease, RAW_STATE, FSM_LOG, fsmLogCount, fsmLogCap, fsmRows, fsmRow } from "./fsm";
-import { recordsInit, connCap, sessionCap, taskCap, conn, connLive, sess, sessLive, targetAlloc, NONE, FL_RAW } from "./records";
+import { recordsInit, connCap, sessionCap, taskCap, conn, connLive, sess, sessLive, targetAlloc, NONE,
+  FL_RAW } from "./records";
 import { sessionParam as keyValue } from "./keys";
 import { loginStart, loginTransportUp, chapAnswer as chapAnswerIn, chapExpected as chapExpectedIn } from "./login";
 import { logoutStart, opCancel, opDeadline, opDrainDeadline, opStatus, opPercent, opTotal, settle } from "./operation";
@@ -112,7 +113,8 @@ export function login(target: i32, auth: u32, flags: u32, connectMs: u32, loginM
   done();
   return o;
 }
-export function logout(target: i32, logoutMs: u32, concurrency: u32, deadlineMs: u32, graceMs: u32, policy: u32, drainMs: u32): i32 {
+export function logout(target: i32, logoutMs: u32, concurrency: u32, deadlineMs: u32, graceMs: u32, policy: u32,
+    drainMs: u32): i32 {
   beginCall();
   const o = logoutStart(target, logoutMs, concurrency, deadlineMs, graceMs, policy, drainMs);
   done();

@@ -2,8 +2,10 @@
 // and the negotiated values per session. A target answer that its result function forbids
 // (a Minimum key answered above our offer, an OR key turned off, ...) fails the login.
 import { K_COUNT, K_INITIAL_R2T, K_IMMEDIATE_DATA, K_MAX_RECV_DSL_TARGET, K_DEFAULT_TIME2WAIT, K_DEFAULT_TIME2RETAIN,
-  K_FIRST_BURST_LENGTH, K_MAX_BURST_LENGTH, K_TARGET_PORTAL_GROUP_TAG, K_HEADER_DIGEST, K_DATA_DIGEST, MAX_RECV_DSL, DATA_SEGMENT_MAX } from "./codes";
-import { findKey, valIs, valNum, wKey, wStr, wDec, wEnd, wBytes, pairStart, pairNext, keyIs, keyPtr, keyLen } from "./text";
+  K_FIRST_BURST_LENGTH, K_MAX_BURST_LENGTH, K_TARGET_PORTAL_GROUP_TAG, K_HEADER_DIGEST, K_DATA_DIGEST, MAX_RECV_DSL,
+  DATA_SEGMENT_MAX } from "./codes";
+import { findKey, valIs, valNum, wKey, wStr, wDec, wEnd, wBytes, pairStart, pairNext, keyIs, keyPtr,
+  keyLen } from "./text";
 import { Session } from "./records";
 
 const MIN: u32 = 1;       // result = min(offer, answer): answer must not exceed the offer
@@ -13,7 +15,9 @@ const AND: u32 = 4;       // boolean AND: an offered No must stay No
 const DECL: u32 = 5;      // declarative: the target states its own value
 const BOOL: u32 = 8;      // flag: value is Yes/No
 
-export function sessionParam(s: Session, k: u32): u32 { return k < K_COUNT ? load<u32>(s.keys + (<usize>k << 2)) : 0xFFFFFFFF; }
+export function sessionParam(s: Session, k: u32): u32 {
+  return k < K_COUNT ? load<u32>(s.keys + (<usize>k << 2)) : 0xFFFFFFFF;
+}
 export function setSessionParam(s: Session, k: u32, v: u32): void { store<u32>(s.keys + (<usize>k << 2), v); }
 
 // One row per key, indexed by K_*: the name on the wire, its result function, what we offer and
@@ -23,7 +27,9 @@ const NAME: StaticArray<string> = [
   "DefaultTime2Wait", "DefaultTime2Retain", "MaxOutstandingR2T", "DataPDUInOrder", "DataSequenceInOrder",
   "ErrorRecoveryLevel", "TargetPortalGroupTag",
 ];
-const KIND: StaticArray<u32> = [MIN, OR | BOOL, AND | BOOL, DECL, MIN, MIN, MAX, MIN, MIN, OR | BOOL, OR | BOOL, MIN, DECL];
+const KIND: StaticArray<u32> = [
+  MIN, OR | BOOL, AND | BOOL, DECL, MIN, MIN, MAX, MIN, MIN, OR | BOOL, OR | BOOL, MIN, DECL
+];
 // MaxRecvDataSegmentLength is ours, declared (the target's comes back); Time2Retain 0: nothing to keep after a logout.
 const OFFER: StaticArray<u32> = [1, 1, 1, MAX_RECV_DSL, 262144, 65536, 2, 0, 1, 1, 1, 0, 0];
 const DEFAULT: StaticArray<u32> = [1, 1, 1, 8192, 262144, 65536, 2, 20, 1, 1, 1, 0, 0];
@@ -35,7 +41,8 @@ const HIGH: StaticArray<u32> = [65535, 1, 1, 16777215, 16777215, 16777215, 3600,
 @inline function offer(k: u32): u32 { return unchecked(OFFER[k]); }
 @inline function rfcDefault(k: u32): u32 { return unchecked(DEFAULT[k]); }
 @inline function forDiscovery(k: u32): bool {
-  return k == K_MAX_RECV_DSL_TARGET || k == K_DEFAULT_TIME2WAIT || k == K_DEFAULT_TIME2RETAIN || k == K_TARGET_PORTAL_GROUP_TAG;
+  return k == K_MAX_RECV_DSL_TARGET || k == K_DEFAULT_TIME2WAIT || k == K_DEFAULT_TIME2RETAIN ||
+    k == K_TARGET_PORTAL_GROUP_TAG;
 }
 
 export function keysReset(s: Session): void {
@@ -48,7 +55,8 @@ export function keysOffer(discovery: bool): void {
     if (discovery && !forDiscovery(k)) continue;
     wKey(key(k));
     // A normal session streams Data-In, so it declares the larger data segment.
-    if (kind(k) & BOOL) wStr(offer(k) ? "Yes" : "No"); else wDec(k == K_MAX_RECV_DSL_TARGET && !discovery ? DATA_SEGMENT_MAX : offer(k));
+    if (kind(k) & BOOL) wStr(offer(k) ? "Yes" : "No");
+    else wDec(k == K_MAX_RECV_DSL_TARGET && !discovery ? DATA_SEGMENT_MAX : offer(k));
     wEnd();
   }
 }

@@ -2,7 +2,8 @@
 // slot or finishes an operation, so each is released exactly once whatever path got there.
 // A session's end inside an operation is only recorded here; settle() (operation.ts) does the
 // accounting that follows, once per entry call.
-import { ACT_CLOSE, ACT_SESSION_GONE, ACT_OP_DONE, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE, T_SESSION_LOST } from "./codes";
+import { ACT_CLOSE, ACT_SESSION_GONE, ACT_OP_DONE, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE,
+  T_SESSION_LOST } from "./codes";
 import { act } from "./actions";
 import { Conn, Session, conn, op, markDirty, NONE, FL_STOPPED, SF_ASK_TIMER } from "./records";
 import { sessionTasksEnd } from "./tasks";

@@ -6,8 +6,8 @@ import { S_OK, E_INVALIDARG, E_OUTOFMEMORY, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_OPER
   TEXT_REDIRECT, K_HEADER_DIGEST, K_DATA_DIGEST, LOGIN_CHAP_MD5, ASYNC_DISCOVER, ASYNC_LOGINTOTARGET, AUTH_NONE,
   AUTH_MUTUAL_CHAP, MAX_RECV_DSL, S2_XPT_WAIT, S4_IN_LOGIN, S5_LOGGED_IN, Q3_LOGGED_IN,
   LOGIN_DISCOVERY, LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST, LOGIN_CHAP_SHA1, LOGIN_CHAP_SHA256, LOGIN_CHAP_SHA3_256,
-  P_INITIATOR_NAME, P_TARGET_NAME, P_CHAP_USER, P_CHAP_TARGET_USER, P_RANDOM, P_KEEPALIVE_MS, P_TMF_MS, P_PORTAL_GROUP_TAG,
-  DISCOVERY_GRACE_MS,
+  P_INITIATOR_NAME, P_TARGET_NAME, P_CHAP_USER, P_CHAP_TARGET_USER, P_RANDOM, P_KEEPALIVE_MS, P_TMF_MS,
+  P_PORTAL_GROUP_TAG, DISCOVERY_GRACE_MS,
   L_AUTH_FAILED, L_AUTHZ_FAILED, L_NOT_FOUND, L_OUT_OF_RESOURCES, L_TARGET_ERROR, L_INITIATOR_ERROR,
   L_DOWNGRADE_REFUSED, L_MUTUAL_AUTH_FAILED, L_TIMEOUT, L_CONNECT_FAILED, L_PROTOCOL_ERROR,
   L_TRANSPORT_LOST, L_TOO_MANY_REDIRECTS, L_CANCELLED, L_NEGOTIATION_FAILED, L_PORTAL_GROUP_MISMATCH, ERR_NO_SLOT,
@@ -43,15 +43,17 @@ export function loginStart(target: i32, auth: u32, flags: u32, connectMs: u32, l
   if (r == null) return ERR_NO_SLOT;
   const o = r.index;
   if (!discovery && !targetLive(target)) { opFinish(o, E_INVALIDARG); return o; }
-  if (auth > AUTH_MUTUAL_CHAP || !durationOk(connectMs, false) || !durationOk(loginMs, false)) { opFinish(o, E_INVALIDARG); return o; }
+  if (auth > AUTH_MUTUAL_CHAP || !durationOk(connectMs, false) || !durationOk(loginMs, false)) {
+    opFinish(o, E_INVALIDARG); return o;
+  }
   const s = sessNew();
   if (s == null) { act(ACT_LOGIN_STATUS, <u32>o, 0, L_OUT_OF_RESOURCES); opFinish(o, E_OUTOFMEMORY); return o; }
   if (!readParams(s, ioLen)) { sessRelease(s); opFinish(o, E_INVALIDARG); return o; }
   s.target = discovery ? NONE : <u32>target;
   s.auth = auth;
   // Session flags keep the caller's digest requests (bits 0-1) and CHAP_A choices (bits 8-11).
-  s.flags = (flags & (LOGIN_HEADER_DIGEST | LOGIN_DATA_DIGEST | LOGIN_CHAP_MD5 | LOGIN_CHAP_SHA1 | LOGIN_CHAP_SHA256 | LOGIN_CHAP_SHA3_256)) |
-    (discovery ? SF_DISCOVERY : 0);
+  s.flags = (flags & (LOGIN_HEADER_DIGEST | LOGIN_DATA_DIGEST | LOGIN_CHAP_MD5 | LOGIN_CHAP_SHA1 | LOGIN_CHAP_SHA256 |
+    LOGIN_CHAP_SHA3_256)) | (discovery ? SF_DISCOVERY : 0);
   s.connectMs = connectMs; s.loginMs = loginMs;
   // A discovery succeeds only once its SendTargets answer is complete (discovery.ts). tgtd never
   // sends FIN after a discovery Logout; its answer is in hand by then, so the wait for FIN is
@@ -125,7 +127,10 @@ function mapStatus(st: u32): u32 {
 
 function loginBegin(r: Operation, s: Session): void {
   const c = connNew(s.index);
-  if (c == null) { act(ACT_LOGIN_STATUS, <u32>r.index, 0, L_OUT_OF_RESOURCES); sessionGone(s); opFinish(r.index, VDS_E_ISCSI_LOGIN_FAILED); return; }
+  if (c == null) {
+    act(ACT_LOGIN_STATUS, <u32>r.index, 0, L_OUT_OF_RESOURCES); sessionGone(s);
+    opFinish(r.index, VDS_E_ISCSI_LOGIN_FAILED); return;
+  }
   s.conn = <u32>c.index; s.op = <u32>r.index; r.sess = <u32>s.index;
   keysReset(s);
   connectTo(c, s, 0, 0);
@@ -251,7 +256,8 @@ export function loginResponse(c: Conn, p: usize, body: usize, bodyLen: u32): voi
 // reported for this portal means we reached another portal group than we were told of, so the
 // login stops there. A tag that is no 16-bit number fails like any other out-of-range answer.
 function portalGroup(s: Session, data: usize, dsl: u32): bool {
-  if (!findKey(data, dsl, "TargetPortalGroupTag") || valIs("Reject") || valIs("Irrelevant") || valIs("NotUnderstood")) return true;
+  if (!findKey(data, dsl, "TargetPortalGroupTag") || valIs("Reject") || valIs("Irrelevant") ||
+      valIs("NotUnderstood")) return true;
   const v = valNum();
   if (v < 0 || v > 0xFFFF) { fail(s, L_NEGOTIATION_FAILED, 0); return false; }
   if (s.portalTag != TAG_NONE && <u32>v != s.portalTag) { fail(s, L_PORTAL_GROUP_MISMATCH, 0, <u32>v); return false; }
@@ -268,7 +274,9 @@ function afterSecurity(c: Conn, s: Session, transit: bool, nsg: u32): void {
 function chapChallenge(c: Conn, s: Session, data: usize, dsl: u32): void {
   if (!findKey(data, dsl, "CHAP_A")) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
   const alg = valNum();
-  if (alg < 5 || alg > 8 || !(offered(s.flags) & (<u32>1 << <u32>(alg - 5)))) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
+  if (alg < 5 || alg > 8 || !(offered(s.flags) & (<u32>1 << <u32>(alg - 5)))) {
+    fail(s, L_NEGOTIATION_FAILED, 0); return;
+  }
   if (!findKey(data, dsl, "CHAP_I")) { fail(s, L_PROTOCOL_ERROR, 0); return; }
   const id = valNum();
   if (id < 0 || id > 255) { fail(s, L_PROTOCOL_ERROR, 0); return; }
@@ -279,7 +287,9 @@ function chapChallenge(c: Conn, s: Session, data: usize, dsl: u32): void {
   if (n <= 0) { fail(s, L_PROTOCOL_ERROR, 0); return; }
   // RFC 7143 §12.1.3: a challenge one side sent is never used back in the other direction. Ours
   // is sent after the target's, so a target challenge equal to ours is refused outright.
-  if (s.auth == AUTH_MUTUAL_CHAP && bytesEq(TX + at, <u32>n, s.random + 16, 16)) { fail(s, L_MUTUAL_AUTH_FAILED, 0); return; }
+  if (s.auth == AUTH_MUTUAL_CHAP && bytesEq(TX + at, <u32>n, s.random + 16, 16)) {
+    fail(s, L_MUTUAL_AUTH_FAILED, 0); return;
+  }
   s.chapAlg = <u32>alg;
   c.step = STEP_CHAP_WAIT_HASH;
   act(ACT_CHAP_ANSWER, <u32>c.index, <u32>alg, <u32>id, <u32>at, <u32>n);
@@ -301,7 +311,8 @@ export function chapAnswer(c: Conn, len: u32): void {
 }
 
 function chapMutual(c: Conn, s: Session, data: usize, dsl: u32, transit: bool, nsg: u32): void {
-  if (!findKey(data, dsl, "CHAP_N") || !bytesEq(valPtr, valLen, strData(s, STR_CHAP_TARGET_USER), strLen(s, STR_CHAP_TARGET_USER))) {
+  if (!findKey(data, dsl, "CHAP_N") ||
+      !bytesEq(valPtr, valLen, strData(s, STR_CHAP_TARGET_USER), strLen(s, STR_CHAP_TARGET_USER))) {
     fail(s, L_MUTUAL_AUTH_FAILED, 0); return;
   }
   if (!findKey(data, dsl, "CHAP_R")) { fail(s, L_MUTUAL_AUTH_FAILED, 0); return; }
@@ -350,7 +361,9 @@ function operationalAnswer(c: Conn, s: Session, data: usize, dsl: u32, transit: 
 // asked for are required, not hoped for.
 function fullFeature(c: Conn, s: Session): void {
   const f0 = s.flags;
-  if (((f0 & SF_HDIGEST) && !(f0 & SF_HD_ON)) || ((f0 & SF_DDIGEST) && !(f0 & SF_DD_ON))) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
+  if (((f0 & SF_HDIGEST) && !(f0 & SF_HD_ON)) || ((f0 & SF_DDIGEST) && !(f0 & SF_DD_ON))) {
+    fail(s, L_NEGOTIATION_FAILED, 0); return;
+  }
   cancelConn(c);
   connTo(c, CE_LOGIN_OK);                              // T5
   sessTo(s, SE_LOGGED_IN);                             // N1

@@ -7,7 +7,8 @@ import { S_OK, VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_TIMEOUT, ACT_SESSION_RESULT, ACT
   R_RESPONSE_3_CLEANUP_FAILED, R_CONNECTION_LOST_BEFORE_RESPONSE, T_ABORTED_BY_LOGOUT } from "./codes";
 import { act } from "./actions";
 import { be16, be32 } from "./mem";
-import { Conn, Session, conn, op, nextItt, NONE, LS_SENT, LS_FINISHED, SF_CLOSING, SF_DISCOVERY, SF_ASK_TIMER, FL_STOPPED } from "./records";
+import { Conn, Session, conn, op, nextItt, NONE, LS_SENT, LS_FINISHED, SF_CLOSING, SF_DISCOVERY, SF_ASK_TIMER,
+  FL_STOPPED } from "./records";
 import { pduBegin, pduEnd, stamp } from "./send";
 import { armConn, cancelConn, cancelSession, CT_LOGOUT, CT_GRACE } from "./timers";
 import { sessionGone, opSessionEnded } from "./lifecycle";
@@ -51,7 +52,8 @@ export function logoutResponse(c: Conn, s: Session, p: usize): void {
     return;
   }
   if (resp <= 3) {
-    sessionEnd(s, resp == 1 ? R_RESPONSE_1_CID_NOT_FOUND : resp == 2 ? R_RESPONSE_2_RECOVERY_UNSUPPORTED : R_RESPONSE_3_CLEANUP_FAILED, t2w, t2r);
+    sessionEnd(s, resp == 1 ? R_RESPONSE_1_CID_NOT_FOUND : resp == 2 ? R_RESPONSE_2_RECOVERY_UNSUPPORTED
+      : R_RESPONSE_3_CLEANUP_FAILED, t2w, t2r);
     return;
   }
   sessionEnd(s, R_PROTOCOL_ERROR, t2w, t2r);
@@ -72,8 +74,10 @@ export function sessionEnd(s: Session, reason: u32, t2w: u32, t2r: u32): void {
   s.lstate = LS_FINISHED;
   const timedOut = o != NONE && op(<i32>o).timedOut != 0;
   const hr = ok ? S_OK : reason == R_TIMEOUT && timedOut ? VDS_E_TIMEOUT : VDS_E_ISCSI_LOGOUT_FAILED;
-  if (o != NONE && op(<i32>o).type == ASYNC_LOGOUTFROMTARGET) act(ACT_SESSION_RESULT, o, <u32>s.index, reason, hr, t2w, t2r, s.drained, s.aborted);
-  else if (!(s.flags & SF_DISCOVERY)) act(ACT_EVENT, <u32>s.index, EV_SESSION_LOGGED_OUT, reason, t2w, t2r); // a discovery session is no one's
+  if (o != NONE && op(<i32>o).type == ASYNC_LOGOUTFROMTARGET)
+    act(ACT_SESSION_RESULT, o, <u32>s.index, reason, hr, t2w, t2r, s.drained, s.aborted);
+  else if (!(s.flags & SF_DISCOVERY))
+    act(ACT_EVENT, <u32>s.index, EV_SESSION_LOGGED_OUT, reason, t2w, t2r); // a discovery session is no one's
   sessionGone(s);
   if (o != NONE) opSessionEnded(<i32>o, ok);
 }

@@ -8,7 +8,8 @@ export const TX: usize = memory.data(<i32>TX_CAP, 16);     // bytes and strings 
 export const IO_CAP: u32 = 4096;
 export const IO: usize = memory.data(<i32>IO_CAP, 16);     // host -> core parameters (TLV)
 export const PAYLOAD_CAP: u32 = 262144 + 4;
-export const PAYLOAD: usize = memory.data(<i32>PAYLOAD_CAP, 16); // a Data-Out's bytes, copied in only to compute its data digest
+export const PAYLOAD: usize = memory.data(<i32>PAYLOAD_CAP, 16); // a Data-Out's bytes, copied in only to compute its
+                                                                 // data digest
 export const FIELDS_CAP: u32 = 32;
 export const FIELDS: usize = memory.data(<i32>FIELDS_CAP * 4, 16); // decoded / to-encode BHS fields (u32 each)
 

@@ -5,10 +5,12 @@ import { S_OK, ACT_PROGRESS, ACT_SESSION_RESULT, ACT_JOINED, ASYNC_LOGOUTFROMTAR
   VDS_E_OPERATION_PENDING, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE, VDS_E_TIMEOUT,
   VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_ISCSI_LOGOUT_INCOMPLETE, VDS_E_ISCSI_SESSION_NOT_FOUND,
   VDS_E_OBJECT_NOT_FOUND, E_INVALIDARG,
-  Q3_LOGGED_IN, S5_LOGGED_IN, R_CANCELLED_BEFORE_SEND, R_TIMEOUT, R_BUSY, INFLIGHT_DRAIN, INFLIGHT_REFUSE } from "./codes";
+  Q3_LOGGED_IN, S5_LOGGED_IN, R_CANCELLED_BEFORE_SEND, R_TIMEOUT, R_BUSY, INFLIGHT_DRAIN,
+  INFLIGHT_REFUSE } from "./codes";
 import { act } from "./actions";
-import { Operation, Session, sessionCap, opCap, targetCap, op, opLive, opAlloc, sess, conn, targetLive, takeDirty, markDirty,
-  takeSessionsDirty, markSessionsDirty, LS_DRAINING, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY, SF_CLOSING, SF_ASKED } from "./records";
+import { Operation, Session, sessionCap, opCap, targetCap, op, opLive, opAlloc, sess, conn, targetLive, takeDirty,
+  markDirty, takeSessionsDirty, markSessionsDirty, LS_DRAINING, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY,
+  SF_CLOSING, SF_ASKED } from "./records";
 import { armOp, armDrain, drainFired } from "./timers";
 import { opFinish } from "./lifecycle";
 import { logoutSend, sessionEnd, sessionClosed } from "./logout";
@@ -83,7 +85,8 @@ function joinableLogoutFor(t: u32): i32 {
 // Returns the operation slot (already finished for the up-front failures), or -1 when no slot is
 // free. Joining a running logout is said explicitly (ACT_JOINED): each session still gets
 // exactly one Logout on the wire.
-export function logoutStart(target: i32, logoutMs: u32, concurrency: u32, deadlineMs: u32, graceMs: u32, policy: u32, drainMs: u32): i32 {
+export function logoutStart(target: i32, logoutMs: u32, concurrency: u32, deadlineMs: u32, graceMs: u32, policy: u32,
+    drainMs: u32): i32 {
   if (targetLive(target)) {
     const running = joinableLogoutFor(<u32>target);
     if (running >= 0) {

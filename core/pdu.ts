@@ -34,7 +34,11 @@ const R_ITT_ONES: u32 = 1;     // the ITT is 0xFFFFFFFF
 const R_NO_DATA: u32 = 2;      // no AHS and no data segment: bytes 4-7 are 0
 const R_REASON: u32 = 4;       // a Logout Request's reason code is 0, 1 or 2
 
-function bytes(from: i32, to: i32): u64 { let m: u64 = 0; for (let i = from; i <= to; i++) m |= (<u64>1) << i; return m; }
+function bytes(from: i32, to: i32): u64 {
+  let m: u64 = 0;
+  for (let i = from; i <= to; i++) m |= (<u64>1) << i;
+  return m;
+}
 const LENGTHS: u64 = (<u64>0xF) << 4;   // bytes 4-7, TotalAHSLength and DataSegmentLength
 
 // res: the reserved bytes, with LENGTHS for a PDU that carries neither AHS nor data: those bytes
@@ -46,7 +50,8 @@ function rule(op: u32, res: u64, target: bool, b1Reserved: u32, b1Set: u32, ittA
   store<u8>(m, <u8>b1Reserved, 1);
   const p = INFO + (<usize>op << 3);
   store<u8>(p, 1); store<u8>(p, target ? 1 : 0, 1);
-  const rules = (ittAllOnes ? R_ITT_ONES : 0) | ((res & LENGTHS) == LENGTHS ? R_NO_DATA : 0) | (op == OP_LOGOUT_REQ ? R_REASON : 0);
+  const rules = (ittAllOnes ? R_ITT_ONES : 0) | ((res & LENGTHS) == LENGTHS ? R_NO_DATA : 0) |
+    (op == OP_LOGOUT_REQ ? R_REASON : 0);
   store<u8>(p, <u8>b1Set, 3); store<u8>(p, <u8>rules, 4);
 }
 
@@ -100,7 +105,8 @@ export function checkBhs(p: usize): i32 {
 export function reservedSet(p: usize): bool {
   const m = MASK + <usize>(load<u8>(p) & 0x3F) * 48;
   return ((load<u64>(p) & load<u64>(m)) | (load<u64>(p, 8) & load<u64>(m, 8)) | (load<u64>(p, 16) & load<u64>(m, 16)) |
-    (load<u64>(p, 24) & load<u64>(m, 24)) | (load<u64>(p, 32) & load<u64>(m, 32)) | (load<u64>(p, 40) & load<u64>(m, 40))) != 0;
+    (load<u64>(p, 24) & load<u64>(m, 24)) | (load<u64>(p, 32) & load<u64>(m, 32)) |
+    (load<u64>(p, 40) & load<u64>(m, 40))) != 0;
 }
 
 // The codec's check: every rule, reserved fields included, as a sender must build the BHS.

@@ -149,7 +149,8 @@ export const LS_DRAINING: u32 = 4;  // in a logout operation, waiting for its co
 const SESS_SIZE: usize = offsetof<Session>();
 // What one session holds beside its record: names, randomness, the target's CHAP_R, text in
 // transit, negotiated keys.
-const SESS_BUFS: usize = 4 * <usize>STR_SIZE + 32 + (<usize>PEER_R_CAP + 4) + (<usize>TEXT_CAP + 4) + <usize>K_COUNT * 4;
+const SESS_BUFS: usize = 4 * <usize>STR_SIZE + 32 + (<usize>PEER_R_CAP + 4) + (<usize>TEXT_CAP + 4) +
+  <usize>K_COUNT * 4;
 let SESSIONS: usize = 0;
 let nSessions: i32 = 0;
 @inline export function sessionCap(): i32 { return nSessions; }

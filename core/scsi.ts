@@ -55,7 +55,9 @@ export function scsiCommand(si: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32,
   s.tasks++;
   const ref = <i32>taskRef(t);
   // A session on its way out takes no new command.
-  if (s.lstate != LS_NONE || conn(<i32>s.conn).state != S5_LOGGED_IN) { taskEnd(t, T_LOGGING_OUT, 0, false); return ref; }
+  if (s.lstate != LS_NONE || conn(<i32>s.conn).state != S5_LOGGED_IN) {
+    taskEnd(t, T_LOGGING_OUT, 0, false); return ref;
+  }
   if (timeoutMs) armTask(t, timeoutMs);
   scsiPump(s);
   return ref;
@@ -113,7 +115,8 @@ export function dataInHeader(c: Conn, s: Session, p: usize): bool {
   if (t.stage == TS_ABORTING) return true;
   const dsl = be24(p + 5);
   const off = be32(p + 40);
-  if (t.stage != TS_SENT || !(t.flags & TF_READ) || be32(p + 36) != t.expDataSN || off != t.dataIn || <u64>off + <u64>dsl > <u64>t.edtl) return false;
+  if (t.stage != TS_SENT || !(t.flags & TF_READ) || be32(p + 36) != t.expDataSN || off != t.dataIn ||
+      <u64>off + <u64>dsl > <u64>t.edtl) return false;
   t.expDataSN++;
   c.dinTask = t.index; c.dinOffset = off;
   c.dinB1 = <u32>load<u8>(p, 1); c.dinStatus = <u32>load<u8>(p, 3); c.dinResidual = be32(p + 44);
@@ -152,7 +155,8 @@ export function r2t(c: Conn, s: Session, p: usize): bool {
   if (t == null) return stranger(s, <u32>load<u8>(p) & 0x3F, itt);
   if (t.stage == TS_ABORTING) return true;
   const off = be32(p + 40), len = be32(p + 44);
-  if (t.stage != TS_SENT || !(t.flags & TF_WRITE) || be32(p + 36) != t.r2tSN || len == 0 || <u64>off + <u64>len > <u64>t.edtl) return false;
+  if (t.stage != TS_SENT || !(t.flags & TF_WRITE) || be32(p + 36) != t.r2tSN || len == 0 ||
+      <u64>off + <u64>len > <u64>t.edtl) return false;
   t.r2tSN++;
   // RFC 7143 §13.13: a burst is at most MaxBurstLength; we offer MaxOutstandingR2T=1, so a
   // second R2T while the first is still being answered breaks the negotiation too. Either ends

@@ -4,13 +4,14 @@
 // session's end frees it.
 import { ACT_TASK_DONE, T_COMPLETED, T_ABORTED_BY_LOGOUT } from "./codes";
 import { act } from "./actions";
-import { Task, Session, taskCap, task, taskFree, taskRef, TMF_NONE, sess, markDirty, markSessionsDirty, NONE, TS_QUEUED, TS_ABORTING,
-  LS_NONE, LS_DRAINING, LS_PENDING } from "./records";
+import { Task, Session, taskCap, task, taskFree, taskRef, TMF_NONE, sess, markDirty, markSessionsDirty, NONE, TS_QUEUED,
+  TS_ABORTING, LS_NONE, LS_DRAINING, LS_PENDING } from "./records";
 import { cancelTask } from "./timers";
 
 // The caller's end of a task: reported once, with how the target answered when it did. The
 // record is freed now, or kept ABORTING while the target still owes an answer (keep).
-function finish(t: Task, reason: u32, status: u32, response: u32, flags: u32, residual: u32, senseAt: u32, senseLen: u32, keep: bool): void {
+function finish(t: Task, reason: u32, status: u32, response: u32, flags: u32, residual: u32, senseAt: u32,
+    senseLen: u32, keep: bool): void {
   if (t.stage == TS_ABORTING) {                        // already ended for its caller
     if (!keep) { if (t.tmf != TMF_NONE) cancelTask(t); taskFree(t); }
     return;
@@ -33,7 +34,8 @@ function finish(t: Task, reason: u32, status: u32, response: u32, flags: u32, re
 }
 
 // The target answered: status, iSCSI response, residual flags and count, sense in TX.
-export function taskAnswered(t: Task, status: u32, response: u32, flags: u32, residual: u32, senseAt: u32, senseLen: u32): void {
+export function taskAnswered(t: Task, status: u32, response: u32, flags: u32, residual: u32, senseAt: u32,
+    senseLen: u32): void {
   finish(t, T_COMPLETED, status, response, flags, residual, senseAt, senseLen, false);
 }
 // Ended without an answer (reason T_*; detail goes in the response field). keep: the target may

@@ -108,7 +108,10 @@ let wCap: u32 = 0;
 let wOk: bool = true;
 export function wStart(base: usize, cap: u32): void { wBase = base; wLen = 0; wCap = cap; wOk = true; }
 export function wOkay(): bool { return wOk; }
-export function wByte(b: u32): void { if (wLen >= wCap) { wOk = false; return; } store<u8>(wBase + wLen, <u8>b); wLen++; }
+export function wByte(b: u32): void {
+  if (wLen >= wCap) { wOk = false; return; }
+  store<u8>(wBase + wLen, <u8>b); wLen++;
+}
 export function wStr(s: string): void { for (let k = 0; k < s.length; k++) wByte(<u32>s.charCodeAt(k)); }
 export function wBytes(p: usize, n: u32): void { for (let k: u32 = 0; k < n; k++) wByte(load<u8>(p + k)); }
 export function wDec(n: u32): void {

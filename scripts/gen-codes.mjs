@@ -19,13 +19,17 @@ const connStates = group(/^S\d_/);
 const keys = [...src.matchAll(/^export const (K_[A-Z0-9_]+): u32 = (\d+); \/\/ (\w+)$/gm)].map((
   [, , v, name],
 ) => [name, Number(v)]);
-// Actions: `export const ACT_NAME: u32 = N; // fields: a b c` -> a typed record decoder.
-const actions = [...src.matchAll(/^export const ACT_([A-Z_]+): u32 = (\d+);\s*\/\/ fields: ([\w ]+)$/gm)]
-  .map(([, name, v, fields]) => ({
+// Actions: `export const ACT_NAME: u32 = N; // fields: a b c` -> a typed record decoder. A long list
+// goes on in indented `// d e` lines below (core/ keeps to 120 columns, test/core-style.test.ts).
+const actionLine = /^export const ACT_([A-Z_]+): u32 = (\d+);\s*\/\/ fields: ([\w ]+)$((?:\n +\/\/ [\w ]+$)*)/gm;
+const actions = [...src.matchAll(actionLine)].map(([, name, v, first, more]) => {
+  const fields = `${first} ${more.replaceAll('//', ' ')}`.trim();
+  return {
     kind: name.toLowerCase().replaceAll('_', '-'),
     code: Number(v),
-    fields: fields.trim() === 'none' ? [] : fields.trim().split(/\s+/),
-  }));
+    fields: fields === 'none' ? [] : fields.split(/\s+/),
+  };
+});
 if (actions.length !== group(/^ACT_/).length) {
   throw new Error('every ACT_ in core/codes.ts needs a "// fields: ..." comment');
 }
@@ -46,11 +50,13 @@ const actionCases = actions.map(({ kind, code, fields }) => {
   return `    case ${code}: return { kind: '${kind}'${parts.map((f) => `, ${f}`).join('')} };`;
 }).join('\n');
 // The module surface: every `export function` of core/index.ts, numbers in and out, with the
-// comment above it. The host never writes this list by hand.
+// comment above it. The host never writes this list by hand. A signature may span lines.
 const index = readFileSync(new URL('../core/index.ts', import.meta.url), 'utf8').split('\n');
 const exportsOf = [];
 index.forEach((line, i) => {
-  const m = /^export function (\w+)\(([^)]*)\): (\w+)/.exec(line);
+  const m = line.startsWith('export function ')
+    ? /^export function (\w+)\(([^)]*)\): (\w+)/.exec(index.slice(i).join('\n'))
+    : null;
   if (!m) return;
   const params = m[2].split(',').map((p) => p.trim()).filter(Boolean).map((p) => `${p.split(':')[0].trim()}: number`);
   const doc = [];
