@@ -22,6 +22,8 @@ const PDU_TX: u32 = 3 * MAX_RECV_DSL + 16384;
 
 export function beginCall(): void { actLen = 0; txLen = 0; overflow = false; }
 export function actionCount(): i32 { return overflow ? -1 : actLen; }
+// The actions queued whatever happened: after an overflow, those that made it in.
+export function actionsQueued(): i32 { return actLen; }
 export function roomForPdu(): bool { return actLen + PDU_ACTS <= ACT_CAP && txLen + PDU_TX <= TX_CAP; }
 // Room for one more generated PDU (a Data-Out header) that still leaves a peer PDU's worst case.
 export function roomToSend(): bool { return actLen + 1 + PDU_ACTS <= ACT_CAP && txLen + 56 + PDU_TX <= TX_CAP; }

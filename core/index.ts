@@ -2,7 +2,7 @@
 // actions starts a fresh action queue, does its work, settles the operations it touched and
 // returns how many actions it queued (-1 if the queue overflowed: a core bug).
 import { RX, TX, TX_CAP, IO, IO_CAP, FIELDS, FIELDS_CAP, PAYLOAD, PAYLOAD_CAP } from "./mem";
-import { ACT, ACT_CAP, ACT_WORDS, beginCall, actionCount, act } from "./actions";
+import { ACT, ACT_CAP, ACT_WORDS, beginCall, actionCount, actionsQueued, act } from "./actions";
 import { crcInit, crc32c } from "./crc32c";
 import { pduInit, decodeBhs, encodeBhs } from "./pdu";
 import { framerReset, framerFeed, framerConsumed, framerReserved, framerCut } from "./framer";
@@ -130,6 +130,8 @@ export function status(o: i32): u32 { return opStatus(o); }
 export function percent(o: i32): u32 { return opPercent(o); }
 export function total(o: i32): u32 { return opTotal(o); }
 export function actions(): i32 { return actionCount(); }
+// After a call that overflowed (-1, a core defect): the actions that made it into the queue.
+export function queued(): i32 { return actionsQueued(); }
 
 // ---- transport and timer events
 export function up(c: i32): i32 {

@@ -10,18 +10,26 @@ let curConn: i32 = -1;
 let curAt: u32 = 0;
 let curHd: bool = false;
 let curDd: bool = false;
+let curLost: bool = false;
+// Where a PDU is built when this call's TX is full: its callers write as usual, and nothing is
+// sent (the call is marked overflowed, a core defect the host reports). The room the framer keeps
+// for one PDU's worst case, and the Data-Out pump's own check, make it unreachable today.
+const SCRATCH_CAP: u32 = 48 + 4 + 4096 + 4;
+const SCRATCH: usize = memory.data(<i32>SCRATCH_CAP, 16);
 
-// Returns the BHS pointer (48 zero bytes) or 0 when this call's TX is full; data goes at pduData().
+// Returns where the BHS goes (48 zero bytes); data goes at pduData(), at most dataCap bytes.
 export function pduBegin(c: Conn, dataCap: u32): usize {
   const f = sess(c.sess).flags;
   curHd = (f & SF_HD_ON) != 0; curDd = (f & SF_DD_ON) != 0;
-  const at = txAlloc(48 + 4 + pad4(dataCap) + 4);
-  if (at < 0) return 0;
-  curConn = c.index; curAt = <u32>at;
-  memory.fill(TX + at, 0, 48);
-  return TX + at;
+  const need: u32 = 48 + 4 + pad4(dataCap) + 4;
+  const at = need <= SCRATCH_CAP ? txAlloc(need) : -1;
+  curLost = at < 0;
+  curConn = c.index; curAt = curLost ? 0 : <u32>at;
+  memory.fill(pduAt(), 0, 48);
+  return pduAt();
 }
-export function pduData(): usize { return TX + curAt + 48 + (curHd ? 4 : 0); }
+@inline function pduAt(): usize { return curLost ? SCRATCH : TX + curAt; }
+export function pduData(): usize { return pduAt() + 48 + (curHd ? 4 : 0); }
 
 // The fields every initiator BHS carries: byte 0 (opcode | Immediate), byte 1, the ITT, the
 // word at 20 (TTT, or CID << 16), CmdSN and ExpStatSN.
@@ -31,6 +39,7 @@ export function stamp(p: usize, b0: u32, b1: u32, itt: u32, w20: u32, cmdSN: u32
 }
 
 export function pduEnd(dsl: u32): void {
+  if (curLost) return;
   const p = TX + curAt;
   put24(p + 5, dsl);
   let n: u32 = 48;
@@ -50,6 +59,7 @@ export function pduEnd(dsl: u32): void {
 // host holds: the header (and its digest) is in TX; the host writes it, then those bytes, `pad`
 // zero bytes and, when the digest flag is set, the data digest it asks the core for.
 export function pduEndWithPayload(t: Task, offset: u32, plen: u32): void {
+  if (curLost) return;
   const p = TX + curAt;
   put24(p + 5, plen);
   let n: u32 = 48;

@@ -400,6 +400,8 @@ export interface CoreExports {
   percent(o: number): number;
   total(o: number): number;
   actions(): number;
+  /** After a call that overflowed (-1, a core defect): the actions that made it into the queue. */
+  queued(): number;
   /** ---- transport and timer events */
   up(c: number): number;
   /** Frames RX[0, len) for connection c. consumed() then says how many bytes were taken: fewer

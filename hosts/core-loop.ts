@@ -13,18 +13,18 @@ export class CoreLoop {
     private v: CoreViews,
     /** Every action, in order, `more` included (it is followed here, after the rest of its batch). */
     private perform: (a: Action) => void,
-    /** Told when the queue overflowed, before its first actCap actions are carried out. */
+    /** Told when a call overflowed, before the actions it did queue are carried out. */
     private overflowed?: () => void,
   ) {}
 
   /** Decodes the queue before acting on any of it: acting may call the core again, which starts
-   *  a fresh queue. A queue that overflowed (a core defect; peer input cannot cause it) still
-   *  holds its first actCap actions, which are carried out: throwing here would throw out of a
-   *  socket callback. */
+   *  a fresh queue. A call that overflowed (a core defect; peer input cannot cause it) still
+   *  queued some actions, which are carried out: throwing here would throw out of a socket
+   *  callback. */
   take(n: number): Action[] {
     if (n < 0) {
       this.overflowed?.();
-      n = this.core.actCap();
+      n = this.core.queued();
     }
     const out: Action[] = [];
     const w = this.v.actWords;
