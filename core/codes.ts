@@ -119,6 +119,16 @@ export const EV_LUN_RESET: u32 = 14;        // p1 = LUN: the target reset it aft
                                             // its commands ended lun-reset
 export const EV_LATE_PDU_DROPPED: u32 = 15; // p1 = opcode: an answer for a command whose abort had already
                                             // finished, dropped
+export const EV_SESSION_RECOVERING: u32 = 16; // p1 = cause (RC_*): the connection failed, the session reinstates
+export const EV_SESSION_RECOVERED: u32 = 17;  // p1 = attempts, p2 = new TSIH, p3 = portal index
+export const EV_SESSION_LOST: u32 = 18;       // p1 = attempts: no new session within the replacement time
+
+// ---- why a session started recovering (EV_SESSION_RECOVERING p1)
+export const RC_TRANSPORT: u32 = 1;        // FIN, reset or a socket error outside a logout
+export const RC_PING_TIMEOUT: u32 = 2;     // no answer to a NOP-Out ping in time
+export const RC_TASK_MANAGEMENT: u32 = 3;  // a LUN RESET failed or went unanswered
+export const RC_PROTOCOL_ERROR: u32 = 4;   // the target broke a rule the session cannot go on after
+export const RC_TARGET_DROP: u32 = 5;      // AsyncEvent 2 or 3
 
 // ---- how a SCSI command ended for its caller (ACT_TASK_DONE reason); status is valid for T_COMPLETED
 export const T_COMPLETED: u32 = 0;
@@ -131,6 +141,7 @@ export const T_TARGET_FAILURE: u32 = 6;
 export const T_PROTOCOL_ERROR: u32 = 7;    // the target broke a rule for this command (response: PE_* says which)
 export const T_REJECTED: u32 = 8;          // the target rejected the command (response: the Reject reason)
 export const T_LUN_RESET: u32 = 9;         // the LUN was reset to end a command whose abort failed
+export const T_NOT_REPLAYED: u32 = 10;     // in flight when the connection failed; the caller did not allow a replay
 
 // ---- ACT_TASK_DONE response for T_PROTOCOL_ERROR: which rule the target broke
 export const PE_R2T_BEYOND_BURST: u32 = 1; // an R2T asked for more than MaxBurstLength
@@ -146,6 +157,7 @@ export const TD_OVERFLOW: u32 = 4;
 export const DIR_NONE: u32 = 0;
 export const DIR_READ: u32 = 1;
 export const DIR_WRITE: u32 = 2;
+export const CMD_REPLAY: u32 = 0x10;    // or'ed into the direction: the command may be sent again after a reinstatement
 
 // ---- logout policies for commands in flight
 export const INFLIGHT_DRAIN: u32 = 0;
@@ -176,6 +188,9 @@ export const P_KEEPALIVE_MS: u32 = 7;     // u32 little-endian; 0 = no NOP-Out k
 export const P_TMF_MS: u32 = 8;           // u32 little-endian: how long a task management request waits for its answer
 export const P_PORTAL_GROUP_TAG: u32 = 9; // u32 little-endian: the tag discovery reported for this portal;
                                           // absent = not checked
+export const P_RECOVERY: u32 = 10;        // 4 x u32 LE: replacement ms, first and longest reconnect delay ms, most
+                                          // attempts (0: as many as fit); absent = no recovery
+export const P_PORTALS: u32 = 11;         // the portals to reinstate at, host:port each, NUL between, the login's first
 
 // ---- connection states (RFC 7143 §8.1) and session states (§8.3)
 export const S1_FREE: u32 = 1;
@@ -195,6 +210,8 @@ export const TIMER_OP: u32 = 2;
 export const TIMER_TASK: u32 = 3;
 export const TIMER_DRAIN: u32 = 4;
 export const TIMER_SESSION: u32 = 5;         // a session draining because the target asked it to log out
+export const TIMER_REPLACE: u32 = 6;         // a recovering session's replacement time
+export const TIMER_RECONNECT: u32 = 7;       // a recovering session's next reinstatement attempt
 
 // ---- limits: the tables are sized once by init(); nothing grows while sessions run
 export const DEFAULT_SESSIONS: i32 = 1024;   // init(): sessions an adapter holds unless told otherwise

@@ -2,7 +2,7 @@
 // the login, full-feature and logout handlers below it.
 import { S2_XPT_WAIT, S4_IN_LOGIN, S5_LOGGED_IN, S6_IN_LOGOUT, S7_LOGOUT_REQUESTED,
   R_CONNECTION_LOST_BEFORE_RESPONSE, R_PROTOCOL_ERROR, R_TIMEOUT, ACT_EVENT, EV_PROTOCOL_ERROR,
-  L_PROTOCOL_ERROR } from "./codes";
+  L_PROTOCOL_ERROR, RC_PROTOCOL_ERROR, RC_TRANSPORT } from "./codes";
 import { act } from "./actions";
 import { Conn, conn, connLive, sess, SF_CLOSING } from "./records";
 import { OP_LOGIN_RSP } from "./pdu";
@@ -49,7 +49,7 @@ function protocolError(c: Conn, err: i32): void {
   if (st == S4_IN_LOGIN || st == S2_XPT_WAIT) { fail(s, L_PROTOCOL_ERROR, 0); return; }
   if (st == S6_IN_LOGOUT) { sessionEnd(s, R_PROTOCOL_ERROR, 0, 0); return; }
   act(ACT_EVENT, <u32>s.index, EV_PROTOCOL_ERROR, <u32>(-err), 0, 0);
-  sessionLost(c, s);
+  sessionLost(c, s, RC_PROTOCOL_ERROR);
 }
 
 // The peer's FIN (end) or the socket's end (closed); both end a wait at once.
@@ -62,7 +62,7 @@ export function connLost(ci: i32, connectFailed: bool): void {
   if (st == S2_XPT_WAIT) { loginTransportLost(c, true); return; }
   if (st == S4_IN_LOGIN) { loginTransportLost(c, connectFailed); return; }
   if (st == S6_IN_LOGOUT) { sessionEnd(s, R_CONNECTION_LOST_BEFORE_RESPONSE, 0, 0); return; }
-  if (st == S5_LOGGED_IN || st == S7_LOGOUT_REQUESTED) { sessionLost(c, s); return; }
+  if (st == S5_LOGGED_IN || st == S7_LOGOUT_REQUESTED) { sessionLost(c, s, RC_TRANSPORT); return; }
   sessionGone(s);
 }
 

@@ -1,5 +1,6 @@
 // Full Feature Phase housekeeping (docs/events.md): sequence numbers, NOP-In pings,
 // Asynchronous Messages and Rejects. After our Logout is on the wire nothing is answered (T14).
+import { RC_PING_TIMEOUT, RC_TARGET_DROP, RC_TASK_MANAGEMENT, RC_PROTOCOL_ERROR } from "./codes";
 import { ACT_EVENT, EV_ASYNC_LOGOUT_REQUEST, EV_ASYNC_DROP_CONNECTION, EV_ASYNC_DROP_ALL,
   EV_ASYNC_RENEGOTIATE, EV_ASYNC_OTHER, EV_REJECT, EV_NOP_ANSWERED, EV_CONNECTION_LOST, EV_KEEPALIVE_TIMEOUT,
   ACT_SESSION_RESULT, VDS_E_ISCSI_LOGOUT_FAILED, R_CONNECTION_LOST_BEFORE_RESPONSE, R_PROTOCOL_ERROR, ASYNC_DISCOVER,
@@ -17,6 +18,7 @@ import { armConn, armSession, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
 import { logoutSend, logoutResponse, sessionEnd } from "./logout";
 import { textResponse, discoveryWindowMoved } from "./discovery";
 import { connTo, sessTo, CE_TARGET_ASKS, CE_LOST, SE_FAILED } from "./fsm";
+import { recoverable, recoverStart } from "./recovery";
 import { sessionGone, opSessionEnded } from "./lifecycle";
 
 // StatSN and the command window, from every target PDU after login. An unsolicited NOP-In and
@@ -58,15 +60,17 @@ export function askedLimit(si: i32): void {
 }
 
 // The connection failed outside our teardown (transport lost, AsyncEvent 2/3, a protocol error,
-// task management that gave up): no Logout is sent; T15 (T16 from S7), N5. A session that was
-// waiting for its Logout in an operation ends there as lost before the response.
-export function sessionLost(c: Conn, s: Session): void {
+// task management that gave up; cause RC_*): no Logout is sent; T15 (T16 from S7), N5. A session
+// that was waiting for its Logout in an operation ends there as lost before the response; one
+// whose login asked for recovery is reinstated (recovery.ts); any other ends.
+export function sessionLost(c: Conn, s: Session, cause: u32, waitMs: u32 = 0): void {
   connTo(c, CE_LOST);
   sessTo(s, SE_FAILED);
   const o = s.op;
   if (o != NONE && (s.lstate == LS_PENDING || s.lstate == LS_DRAINING)) {
     sessionEnd(s, R_CONNECTION_LOST_BEFORE_RESPONSE, 0, 0); return;
   }
+  if (recoverable(s)) { recoverStart(c, s, cause, waitMs); return; }
   act(ACT_EVENT, <u32>s.index, EV_CONNECTION_LOST, 0, 0, 0);
   sessionGone(s);
   if (o != NONE && op(<i32>o).type == ASYNC_DISCOVER) opSessionEnded(<i32>o, false); // ends with its recorded hr
@@ -88,7 +92,7 @@ export function keepalivePing(c: Conn, s: Session): void {
 
 export function keepaliveLost(c: Conn, s: Session): void {
   act(ACT_EVENT, <u32>s.index, EV_KEEPALIVE_TIMEOUT, 0, 0, 0);
-  sessionLost(c, s);
+  sessionLost(c, s, RC_PING_TIMEOUT);
 }
 
 export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): void {
@@ -128,8 +132,11 @@ export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): vo
       targetWantsLogout(c, s, p3 * 1000);
     } else if (ev == 2) {
       act(ACT_EVENT, <u32>s.index, EV_ASYNC_DROP_CONNECTION, p1, p2, p3);
-      if (p1 == c.cid) sessionLost(c, s);
-    } else if (ev == 3) { act(ACT_EVENT, <u32>s.index, EV_ASYNC_DROP_ALL, p1, p2, p3); sessionLost(c, s); }
+      if (p1 == c.cid) sessionLost(c, s, RC_TARGET_DROP, p2 * 1000);   // Parameter2: Time2Wait
+    } else if (ev == 3) {
+      act(ACT_EVENT, <u32>s.index, EV_ASYNC_DROP_ALL, p1, p2, p3);
+      sessionLost(c, s, RC_TARGET_DROP, p2 * 1000);
+    }
     else if (ev == 4) {
       act(ACT_EVENT, <u32>s.index, EV_ASYNC_RENEGOTIATE, p1, p2, p3);
       targetWantsLogout(c, s, p3 * 1000);
@@ -139,7 +146,7 @@ export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): vo
   if (op == OP_REJECT) {
     const reason = <u32>load<u8>(p, 2);
     act(ACT_EVENT, <u32>s.index, EV_REJECT, reason, 0, 0);
-    if (dsl >= 48 && !scsiRejected(s, reason, data)) { sessionLost(c, s); return; }
+    if (dsl >= 48 && !scsiRejected(s, reason, data)) { sessionLost(c, s, RC_TASK_MANAGEMENT); return; }
     // 0x0C: the target waits for our Logout and takes no command before it.
     if (reason == 0x0C) targetWantsLogout(c, s, 0);
     return;
@@ -147,7 +154,7 @@ export function ffpPdu(c: Conn, s: Session, p: usize, data: usize, dsl: u32): vo
   if (op == OP_TEXT_RSP && (s.flags & SF_DISCOVERY)) { textResponse(c, s, p, data, dsl); return; }
   if (op == OP_SCSI_RSP) { if (!scsiResponse(c, s, p, data, dsl)) scsiBroken(c, s); return; }
   if (op == OP_R2T) { if (!r2t(c, s, p)) scsiBroken(c, s); return; }
-  if (op == OP_TMF_RSP) { if (!tmfResponse(s, p)) sessionLost(c, s); return; }
+  if (op == OP_TMF_RSP) { if (!tmfResponse(s, p)) sessionLost(c, s, RC_TASK_MANAGEMENT); return; }
   // Anything else is ignored, never answered.
 }
 
@@ -161,7 +168,7 @@ export function ffpDataIn(c: Conn, s: Session, p: usize): void {
 export function taskTimerFired(ti: i32): void {
   if (ti < 0 || ti >= taskCap()) return;
   const si = task(ti).sess;
-  if (!taskTimer(ti)) { const s = sess(si); sessionLost(conn(<i32>s.conn), s); }
+  if (!taskTimer(ti)) { const s = sess(si); sessionLost(conn(<i32>s.conn), s, RC_TASK_MANAGEMENT); }
 }
 
 // A Data-In, R2T or SCSI Response for an ITT we do not have, out of order or out of bounds:
@@ -169,5 +176,5 @@ export function taskTimerFired(ti: i32): void {
 function scsiBroken(c: Conn, s: Session): void {
   if (c.state == S6_IN_LOGOUT) { sessionEnd(s, R_PROTOCOL_ERROR, 0, 0); return; }
   act(ACT_EVENT, <u32>s.index, EV_PROTOCOL_ERROR, <u32>(-ERR_BAD_FIELD), 0, 0);
-  sessionLost(c, s);
+  sessionLost(c, s, RC_PROTOCOL_ERROR);
 }

@@ -22,8 +22,10 @@ export const CE_LOST: u32 = 9;           // transport lost, AsyncEvent 2/3, a pr
 export const SE_LOGGED_IN: u32 = 1;      // its connection reached S5
 export const SE_CLOSED: u32 = 2;         // its close-session logout ended, whatever the response
 export const SE_FAILED: u32 = 3;         // its last connection failed
-// Recovery (session reinstatement) adds its events and rows here: S8 -> S1 once cleaned up (M1),
-// Q4 -> Q3 when a reinstatement succeeds (N4), Q4 -> Q1 when the replacement time runs out (N6).
+export const SE_REINSTATED: u32 = 4;     // a new connection logged it in again (recovery)
+export const SE_GIVEN_UP: u32 = 5;       // recovery ran out of time or attempts
+// Recovery (session reinstatement, recovery.ts): the failed connection is released from S8 and a
+// new one logs in (T1..T5); the session goes Q4 -> Q3 (N4), or Q4 -> Q1 when it is given up (N6).
 
 // Transition ids: machine * 100 + number (0 T: connection, 1 N: session); 0 = the record is
 // released (not an RFC transition, written "cleanup").
@@ -51,6 +53,8 @@ const ROWS: StaticArray<u32> = [
   MS, Q1_FREE, SE_LOGGED_IN, Q3_LOGGED_IN, N + 1,
   MS, Q3_LOGGED_IN, SE_CLOSED, Q1_FREE, N + 3,
   MS, Q3_LOGGED_IN, SE_FAILED, Q4_FAILED, N + 5,
+  MS, Q4_FAILED, SE_REINSTATED, Q3_LOGGED_IN, N + 4,
+  MS, Q4_FAILED, SE_GIVEN_UP, Q1_FREE, N + 6,
 ];
 const ROW: i32 = 5;
 export function fsmRows(): i32 { return ROWS.length / ROW; }

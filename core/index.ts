@@ -6,7 +6,8 @@ import { ACT, ACT_CAP, ACT_WORDS, beginCall, actionCount, actionsQueued, act } f
 import { crcInit, crc32c } from "./crc32c";
 import { pduInit, decodeBhs, encodeBhs } from "./pdu";
 import { framerReset, framerFeed, framerConsumed, framerReserved, framerCut } from "./framer";
-import { DATA_SEGMENT_MAX, RX_CAP, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN, TIMER_SESSION, ERR_NO_SLOT,
+import { DATA_SEGMENT_MAX, RX_CAP, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN, TIMER_SESSION, TIMER_REPLACE,
+  TIMER_RECONNECT, ERR_NO_SLOT,
   ERR_BAD_FIELD, ERR_BAD_CONN, ACT_MORE } from "./codes";
 import { connNewRaw, connRelease, RAW_STATE, FSM_LOG, fsmLogCount, fsmLogCap, fsmRows, fsmRow } from "./fsm";
 import { recordsInit, connCap, sessionCap, taskCap, conn, connLive, sess, sessLive, targetAlloc, NONE,
@@ -16,11 +17,13 @@ import { loginStart, loginTransportUp, chapAnswer as chapAnswerIn, chapExpected 
 import { logoutStart, opCancel, opDeadline, opDrainDeadline, opStatus, opPercent, opTotal, settle } from "./operation";
 import { scsiCommand, scsiInit, taskAbort, dataOutPump } from "./scsi";
 import { taskTimerFired, askedLimit } from "./ffp";
+import { recoveryInit, recoveryAttempt, replaceTimer } from "./recovery";
 import { connInit, connData, connLost, connTimer } from "./conn";
 
 crcInit();
 pduInit();
 connInit();
+recoveryInit();
 
 // Sizes the tables (records.ts) once, before any other call: `sessions` sessions and `tasks`
 // SCSI commands in flight, of which one session may hold `perSession` (0: half of them).
@@ -162,6 +165,8 @@ export function timer(id: u32): i32 {
   else if (kind == TIMER_TASK) taskTimerFired(slot);
   else if (kind == TIMER_DRAIN) opDrainDeadline(slot);
   else if (kind == TIMER_SESSION) askedLimit(slot);
+  else if (kind == TIMER_REPLACE) replaceTimer(slot);
+  else if (kind == TIMER_RECONNECT) recoveryAttempt(slot);
   return done();
 }
 export function chapAnswer(c: i32, len: u32): i32 {

@@ -5,9 +5,9 @@
 import { ACT_CLOSE, ACT_SESSION_GONE, ACT_OP_DONE, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE,
   T_SESSION_LOST } from "./codes";
 import { act } from "./actions";
-import { Conn, Session, conn, op, markDirty, NONE, FL_STOPPED, SF_ASK_TIMER } from "./records";
+import { Conn, Session, conn, op, markDirty, NONE, FL_STOPPED, SF_ASK_TIMER, SF_RECOVERING } from "./records";
 import { sessionTasksEnd } from "./tasks";
-import { cancelConn, cancelOpTimers, cancelSession } from "./timers";
+import { cancelConn, cancelOpTimers, cancelSession, cancelReplace, cancelReconnect } from "./timers";
 import { connRelease, sessRelease } from "./fsm";
 
 export function closeConn(c: Conn): void {
@@ -23,6 +23,7 @@ export function closeConn(c: Conn): void {
 export function sessionGone(s: Session): void {
   sessionTasksEnd(s, T_SESSION_LOST, false);
   if (s.flags & SF_ASK_TIMER) { s.flags &= ~SF_ASK_TIMER; cancelSession(s); }
+  if (s.flags & SF_RECOVERING) { s.flags &= ~SF_RECOVERING; cancelReplace(s); cancelReconnect(s); }
   if (s.conn != NONE) closeConn(conn(<i32>s.conn));
   s.conn = NONE;
   act(ACT_SESSION_GONE, <u32>s.index);

@@ -7,7 +7,7 @@ import { S_OK, E_INVALIDARG, E_OUTOFMEMORY, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_OPER
   AUTH_MUTUAL_CHAP, MAX_RECV_DSL, S2_XPT_WAIT, S4_IN_LOGIN, S5_LOGGED_IN, Q3_LOGGED_IN,
   LOGIN_DISCOVERY, LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST, LOGIN_CHAP_SHA1, LOGIN_CHAP_SHA256, LOGIN_CHAP_SHA3_256,
   P_INITIATOR_NAME, P_TARGET_NAME, P_CHAP_USER, P_CHAP_TARGET_USER, P_RANDOM, P_KEEPALIVE_MS, P_TMF_MS,
-  P_PORTAL_GROUP_TAG, DISCOVERY_GRACE_MS,
+  P_PORTAL_GROUP_TAG, P_RECOVERY, P_PORTALS, DISCOVERY_GRACE_MS,
   L_AUTH_FAILED, L_AUTHZ_FAILED, L_NOT_FOUND, L_OUT_OF_RESOURCES, L_TARGET_ERROR, L_INITIATOR_ERROR,
   L_DOWNGRADE_REFUSED, L_MUTUAL_AUTH_FAILED, L_TIMEOUT, L_CONNECT_FAILED, L_PROTOCOL_ERROR,
   L_TRANSPORT_LOST, L_TOO_MANY_REDIRECTS, L_CANCELLED, L_NEGOTIATION_FAILED, L_PORTAL_GROUP_MISMATCH, ERR_NO_SLOT,
@@ -16,7 +16,8 @@ import { act, txAlloc } from "./actions";
 import { TX, RX, IO, IO_CAP, be16, be32, put16 } from "./mem";
 import { Conn, Session, Operation, conn, sess, op, opAlloc, targetLive, nextItt, STEP_SEC_NONE, STEP_SEC_OFFER,
   STEP_CHAP_A, STEP_CHAP_WAIT_HASH, STEP_CHAP_R, STEP_CHAP_WAIT_VERIFY, STEP_OPERATIONAL,
-  strPtr, strLen, strData, NONE, STR_SIZE, STR_INITIATOR, STR_TARGET, STR_CHAP_USER, STR_CHAP_TARGET_USER,
+  strPtr, strLen, strData, NONE, STR_SIZE, STR_COUNT, STR_PORTALS, SF_RECOVERING, STR_INITIATOR, STR_TARGET,
+  STR_CHAP_USER, STR_CHAP_TARGET_USER,
   SF_HDIGEST, SF_DDIGEST, SF_DISCOVERY, SF_HD_ON, SF_DD_ON, PEER_R_CAP, TEXT_CAP } from "./records";
 import { findKey, valIs, valNum, valBinary, valPtr, valLen, bytesEq, wStart, wKey, wStr, wBytes, wDec, wHex,
   wEnd, wLen, wOkay, addressTag, addrLen } from "./text";
@@ -25,13 +26,35 @@ import { armConn, cancelConn, CT_CONNECT, CT_LOGIN, CT_KEEPALIVE } from "./timer
 import { framerReset, framerSetDigests, framerStream } from "./framer";
 import { closeConn, sessionGone, opFinish } from "./lifecycle";
 import { connNew, connTo, sessNew, sessTo, sessRelease, CE_CONNECT, CE_UP, CE_LOGIN_OK, CE_LOGIN_FAILED, CE_LOST,
-  SE_LOGGED_IN } from "./fsm";
+  SE_LOGGED_IN, SE_REINSTATED } from "./fsm";
 import { keysOffer, keysAnswer, keysAnswerProposals, keysReset, keysSettle, setSessionParam } from "./keys";
 import { sendTargetsRequest } from "./discovery";
 
 
 const MAX_REDIRECTS: u32 = 3;
 const DATA_CAP: u32 = 2048;
+
+// Recovery (recovery.ts, a layer that imports this one) hears how a reinstatement login ended.
+export type Reinstated = (c: Conn, s: Session) => void;
+export type AttemptFailed = (s: Session) => void;
+let onReinstated: Reinstated = (c: Conn, s: Session): void => {};
+let onAttemptFailed: AttemptFailed = (s: Session): void => {};
+export function loginOnRecovery(done: Reinstated, failed: AttemptFailed): void {
+  onReinstated = done; onAttemptFailed = failed;
+}
+
+// A new login for a session whose connection failed, to TX[at, at+len): same ISID, TSIH 0, so the
+// target ends the old session and its tasks (session reinstatement, RFC 7143 §6.3.5). False when
+// no connection record is free.
+export function reinstate(s: Session, at: u32, len: u32): bool {
+  const c = connNew(s.index);
+  if (c == null) return false;
+  s.conn = <u32>c.index; s.tsih = 0; s.redirects = 0;
+  s.flags &= ~(SF_HD_ON | SF_DD_ON);
+  keysReset(s);
+  connectTo(c, s, at, len);
+  return true;
+}
 
 // Durations become host timers: above 2^31-1 ms some runtimes fire at once, so they are refused.
 export function durationOk(ms: u32, zeroOk: bool): bool { return ms <= 0x7FFFFFFF && (zeroOk || ms > 0); }
@@ -66,7 +89,7 @@ export function loginStart(target: i32, auth: u32, flags: u32, connectMs: u32, l
 // Reads the TLV parameter block the host wrote into IO. Returns false on a malformed block.
 function readParams(s: Session, len: u32): bool {
   if (len > IO_CAP) return false;
-  memory.fill(s.strs, 0, 4 * STR_SIZE);
+  memory.fill(s.strs, 0, STR_COUNT * STR_SIZE);
   let i: u32 = 0;
   while (i + 4 <= len) {
     const tag = <u32>load<u16>(IO + i), n = <u32>load<u16>(IO + i + 2);
@@ -85,6 +108,15 @@ function readParams(s: Session, len: u32): bool {
       if (n != 4) return false;
       if (!durationOk(load<u32>(IO + i), true)) return false;
       s.keepaliveMs = load<u32>(IO + i);
+    } else if (tag == P_PORTALS) {
+      if (n > STR_SIZE - 2) return false;
+      const p = strPtr(s, STR_PORTALS);
+      store<u16>(p, <u16>n); memory.copy(p + 2, IO + i, n);
+    } else if (tag == P_RECOVERY) {
+      if (n != 16) return false;
+      const ms = load<u32>(IO + i), lo = load<u32>(IO + i + 4), hi = load<u32>(IO + i + 8);
+      if (!durationOk(ms, false) || !durationOk(lo, false) || !durationOk(hi, false) || lo > hi) return false;
+      s.replaceMs = ms; s.delayMin = lo; s.delayMax = hi; s.attemptsMax = load<u32>(IO + i + 12);
     } else if (tag == P_TMF_MS) {
       if (n != 4 || !durationOk(load<u32>(IO + i), false)) return false;
       s.tmfMs = load<u32>(IO + i);
@@ -366,7 +398,8 @@ function fullFeature(c: Conn, s: Session): void {
   }
   cancelConn(c);
   connTo(c, CE_LOGIN_OK);                              // T5
-  sessTo(s, SE_LOGGED_IN);                             // N1
+  const again = (s.flags & SF_RECOVERING) != 0;
+  sessTo(s, again ? SE_REINSTATED : SE_LOGGED_IN);     // N4, N1
   const f = s.flags;
   setSessionParam(s, K_HEADER_DIGEST, (f & SF_HD_ON) ? 1 : 0);
   setSessionParam(s, K_DATA_DIGEST, (f & SF_DD_ON) ? 1 : 0);
@@ -376,6 +409,7 @@ function fullFeature(c: Conn, s: Session): void {
   keysSettle(s);
   framerStream(c, DATA_SEGMENT_MAX);                   // what we declared as MaxRecvDataSegmentLength
   if (s.keepaliveMs) armConn(c, CT_KEEPALIVE, s.keepaliveMs);
+  if (again) { onReinstated(c, s); return; }
   s.op = NONE;
   act(ACT_LOGGED_IN, <u32>o, <u32>s.index, s.tsih, <u32>c.index);
   opFinish(o, S_OK);
@@ -406,6 +440,13 @@ export function fail(s: Session, reason: u32, status: u32, detail: u32 = 0): voi
   const o = s.op;
   // T2 or T7; a discovery session already in full feature loses its connection (T15/T16/T17).
   if (s.conn != NONE) { const c = conn(<i32>s.conn); if (!connTo(c, CE_LOGIN_FAILED)) connTo(c, CE_LOST); }
+  // A reinstatement attempt that failed: the session waits for the next one.
+  if (s.flags & SF_RECOVERING) {
+    if (s.conn != NONE) closeConn(conn(<i32>s.conn));
+    s.conn = NONE;
+    onAttemptFailed(s);
+    return;
+  }
   if (o != NONE) act(ACT_LOGIN_STATUS, o, status, reason, detail);
   sessionGone(s);
   if (o != NONE) {

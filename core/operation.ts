@@ -6,14 +6,15 @@ import { S_OK, ACT_PROGRESS, ACT_SESSION_RESULT, ACT_JOINED, ASYNC_LOGOUTFROMTAR
   VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_ISCSI_LOGOUT_INCOMPLETE, VDS_E_ISCSI_SESSION_NOT_FOUND,
   VDS_E_OBJECT_NOT_FOUND, E_INVALIDARG,
   Q3_LOGGED_IN, S5_LOGGED_IN, R_CANCELLED_BEFORE_SEND, R_TIMEOUT, R_BUSY, INFLIGHT_DRAIN,
-  INFLIGHT_REFUSE } from "./codes";
+  INFLIGHT_REFUSE, R_CONNECTION_LOST_BEFORE_RESPONSE } from "./codes";
 import { act } from "./actions";
 import { Operation, Session, sessionCap, opCap, targetCap, op, opLive, opAlloc, sess, conn, targetLive, takeDirty,
   markDirty, takeSessionsDirty, markSessionsDirty, LS_DRAINING, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY,
-  SF_CLOSING, SF_ASKED } from "./records";
+  SF_CLOSING, SF_ASKED, SF_RECOVERING } from "./records";
 import { armOp, armDrain, drainFired } from "./timers";
-import { opFinish } from "./lifecycle";
+import { opFinish, sessionGone } from "./lifecycle";
 import { logoutSend, sessionEnd, sessionClosed } from "./logout";
+import { recoveringLoggedOut } from "./recovery";
 import { durationOk, cancelLogin, deadlineLogin } from "./login";
 
 function progress(r: Operation): void {
@@ -122,7 +123,20 @@ function enroll(r: Operation, joining: bool): u32 {
   let n: u32 = 0;
   for (let i = 0; i < sessionCap(); i++) {
     const s = sess(i);
-    if (s.state != Q3_LOGGED_IN || s.target != r.target) continue;
+    if (s.state == 0 || s.target != r.target) continue;
+    // A recovering session is one of the target's sessions: its recovery stops, and as the target
+    // may still hold the old session (until its Time2Retain), it counts as not logged out.
+    if ((s.flags & SF_RECOVERING) && s.op == NONE) {
+      n++;
+      s.drained = 0; s.aborted = 0;
+      recoveringLoggedOut(s);
+      act(ACT_SESSION_RESULT, <u32>r.index, <u32>i, R_CONNECTION_LOST_BEFORE_RESPONSE, VDS_E_ISCSI_LOGOUT_FAILED, 0, 0,
+        0, s.aborted);
+      sessionGone(s);
+      r.done++;
+      continue;
+    }
+    if (s.state != Q3_LOGGED_IN) continue;
     if (s.flags & SF_DISCOVERY) continue;
     if (s.lstate != LS_NONE || s.op != NONE) continue;
     if (s.conn == NONE || conn(<i32>s.conn).state != S5_LOGGED_IN) continue;

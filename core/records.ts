@@ -83,7 +83,7 @@ export function connFree(r: Conn): void { r.timerKind = 0; }
 // ---- sessions
 @unmanaged export class Session {
   index: i32;
-  strs: usize;         // 4 length-prefixed names (public, never secrets), STR_SIZE bytes each
+  strs: usize;         // STR_COUNT length-prefixed names (public, never secrets), STR_SIZE bytes each
   random: usize;       // 32 bytes of host randomness: ISID, CHAP_I, CHAP_C
   peerR: usize;        // the target's CHAP_R (mutual), length-prefixed
   carry: usize;        // text split across responses (C bit): login gathers it whole, discovery a pair
@@ -121,12 +121,21 @@ export function connFree(r: Conn): void { r.timerKind = 0; }
   held: u32;           // task records it holds: commands in flight and aborted ones not yet answered
   tmfMs: u32;          // how long a task management request waits for its answer
   portalTag: u32;      // the TargetPortalGroupTag the target must declare (discovery's), or TAG_NONE: not checked
+  replaceMs: u32;      // recovery (docs/io.md): how long it may take; 0 = none, the session ends with its connection
+  delayMin: u32;       // ... the first and the longest wait between reinstatement attempts,
+  delayMax: u32;
+  attemptsMax: u32;    // ... the most attempts (0: as many as the replacement time allows),
+  attempts: u32;       // ... those made so far,
+  jitter: u32;         // ... and a xorshift32 state, seeded from the host's randomness
+  portalAt: u32;       // the portal (index into STR_PORTALS) of the current connection
 }
 export const STR_SIZE: u32 = 256;
 export const STR_INITIATOR: u32 = 0;
 export const STR_TARGET: u32 = 1;
 export const STR_CHAP_USER: u32 = 2;
 export const STR_CHAP_TARGET_USER: u32 = 3;
+export const STR_PORTALS: u32 = 4;   // NUL-separated host:port texts to reinstate at
+export const STR_COUNT: u32 = 5;
 export const PEER_R_CAP: u32 = 60;
 export const TEXT_CAP: u32 = 4096;
 
@@ -138,6 +147,7 @@ export const SF_DD_ON: u32 = 16;
 export const SF_CLOSING: u32 = 32;  // logged out; waiting for FIN or the grace timer
 export const SF_ASKED: u32 = 64;    // the target asked it to log out: it drains, then logs out on its own
 export const SF_ASK_TIMER: u32 = 128; // ... with TIMER_SESSION armed as the limit
+export const SF_RECOVERING: u32 = 0x1000; // its connection failed; reinstating (TIMER_REPLACE, TIMER_RECONNECT armed)
 // bits 8..11: the CHAP algorithms the caller allows (see login.ts)
 
 export const LS_NONE: u32 = 0;
@@ -149,7 +159,7 @@ export const LS_DRAINING: u32 = 4;  // in a logout operation, waiting for its co
 const SESS_SIZE: usize = offsetof<Session>();
 // What one session holds beside its record: names, randomness, the target's CHAP_R, text in
 // transit, negotiated keys.
-const SESS_BUFS: usize = 4 * <usize>STR_SIZE + 32 + (<usize>PEER_R_CAP + 4) + (<usize>TEXT_CAP + 4) +
+const SESS_BUFS: usize = <usize>STR_COUNT * <usize>STR_SIZE + 32 + (<usize>PEER_R_CAP + 4) + (<usize>TEXT_CAP + 4) +
   <usize>K_COUNT * 4;
 let SESSIONS: usize = 0;
 let nSessions: i32 = 0;
@@ -221,6 +231,7 @@ export const TF_READ: u32 = 1;
 export const TF_WRITE: u32 = 2;
 export const TF_RETRIED: u32 = 4;    // retried once after a UNIT ATTENTION
 export const TF_STATUS: u32 = 8;     // the status came with the last Data-In (S bit)
+export const TF_REPLAY: u32 = 16;    // may be sent again on a reinstated session (CMD_REPLAY)
 export const TMF_NONE: u32 = 0;
 export const TMF_ABORT: u32 = 1;     // function 1, ABORT TASK
 export const TMF_LUN_RESET: u32 = 5; // function 5, LOGICAL UNIT RESET
@@ -376,7 +387,7 @@ export function recordsInit(sessions: i32, tasks: i32): bool {
     const b = sessBufs + <usize>i * SESS_BUFS;
     r.index = i;
     r.strs = b;
-    r.random = b + 4 * <usize>STR_SIZE;
+    r.random = b + <usize>STR_COUNT * <usize>STR_SIZE;
     r.peerR = r.random + 32;
     r.carry = r.peerR + PEER_R_CAP + 4;
     r.keys = r.carry + TEXT_CAP + 4;

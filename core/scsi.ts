@@ -6,13 +6,14 @@
 import { ACT_DATA_IN, ACT_EVENT, EV_UNIT_ATTENTION, EV_TASK_MANAGEMENT_FAILED, EV_LUN_RESET, EV_LATE_PDU_DROPPED,
   ERR_NO_SLOT, ERR_SESSION_FULL, ERR_BAD_FIELD, ERR_BAD_CONN, S5_LOGGED_IN, S7_LOGOUT_REQUESTED, Q3_LOGGED_IN,
   K_IMMEDIATE_DATA, K_FIRST_BURST_LENGTH, K_MAX_RECV_DSL_TARGET, K_MAX_BURST_LENGTH,
-  DIR_NONE, DIR_READ, DIR_WRITE, T_LOGGING_OUT, T_TARGET_FAILURE, T_TIMEOUT,
+  DIR_NONE, DIR_READ, DIR_WRITE, CMD_REPLAY, T_LOGGING_OUT, T_TARGET_FAILURE, T_TIMEOUT,
   T_ABORTED, T_PROTOCOL_ERROR, T_REJECTED, T_LUN_RESET, TD_UNDERFLOW, PE_R2T_BEYOND_BURST, PE_R2T_OUTSTANDING,
   PE_SHORT_DATA } from "./codes";
 import { act, txAlloc, roomToSend } from "./actions";
 import { TX, IO, RX, be16, be24, be32, put32, snGt } from "./mem";
 import { Conn, Session, Task, taskCap, conn, sess, task, taskAlloc, taskFree, taskByItt, taskByRef, taskItt, taskRef,
-  ittWasAborted, nextItt, NONE, LS_NONE, TS_QUEUED, TS_SENT, TS_ABORTING, TF_READ, TF_WRITE, TF_RETRIED, TMF_NONE,
+  ittWasAborted, nextItt, NONE, LS_NONE, SF_RECOVERING, TF_REPLAY, TS_QUEUED, TS_SENT, TS_ABORTING, TF_READ, TF_WRITE,
+  TF_RETRIED, TMF_NONE,
   TMF_ABORT, TMF_LUN_RESET } from "./records";
 import { pduBegin, pduEnd, pduEndWithPayload, stamp } from "./send";
 import { sessionParam } from "./keys";
@@ -26,11 +27,13 @@ function lunWord(lun: u32): u32 { return lun < 256 ? lun << 16 : (0x4000 | lun) 
 
 // The CDB (6 to 16 bytes, in IO) the host built for the command, the direction of its data and
 // the Expected Data Transfer Length; false when they cannot go together.
-function takeCdb(t: Task, dir: u32, edtl: u32, cdbLen: u32): bool {
+function takeCdb(t: Task, how: u32, edtl: u32, cdbLen: u32): bool {
+  const dir = how & ~CMD_REPLAY;
   if (cdbLen < 6 || cdbLen > 16 || dir > DIR_WRITE || (edtl != 0) != (dir != DIR_NONE)) return false;
   memory.copy(t.cdb, IO, cdbLen);
   t.cdbLen = cdbLen; t.edtl = edtl;
   if (dir == DIR_READ) t.flags |= TF_READ; else if (dir == DIR_WRITE) t.flags |= TF_WRITE;
+  if (how & CMD_REPLAY) t.flags |= TF_REPLAY;
   return true;
 }
 
@@ -44,7 +47,9 @@ export function scsiInit(limit: u32): void { perSession = limit; }
 // call), or a negative ERR_*.
 export function scsiCommand(si: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32, timeoutMs: u32): i32 {
   const s = sess(si);
-  if (s.state != Q3_LOGGED_IN || s.conn == NONE) return ERR_BAD_CONN;
+  // A recovering session queues commands until it is reinstated (or given up).
+  const recovering = (s.flags & SF_RECOVERING) != 0;
+  if (!recovering && (s.state != Q3_LOGGED_IN || s.conn == NONE)) return ERR_BAD_CONN;
   if (lun > 16383 || timeoutMs > 0x7FFFFFFF) return ERR_BAD_FIELD;
   if (s.held >= perSession) return ERR_SESSION_FULL;
   const t = taskAlloc(si);
@@ -55,7 +60,7 @@ export function scsiCommand(si: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32,
   s.tasks++;
   const ref = <i32>taskRef(t);
   // A session on its way out takes no new command.
-  if (s.lstate != LS_NONE || conn(<i32>s.conn).state != S5_LOGGED_IN) {
+  if (s.lstate != LS_NONE || (!recovering && conn(<i32>s.conn).state != S5_LOGGED_IN)) {
     taskEnd(t, T_LOGGING_OUT, 0, false); return ref;
   }
   if (timeoutMs) armTask(t, timeoutMs);
@@ -67,6 +72,7 @@ export function scsiCommand(si: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32,
 
 // Sends queued commands of session s, oldest first, while its command window is open.
 export function scsiPump(s: Session): void {
+  if (s.conn == NONE) return;
   const c = conn(<i32>s.conn);
   if (c.state != S5_LOGGED_IN) return;
   while (windowOpen(s)) {

@@ -3,7 +3,8 @@
 // timer, whose meaning is its timerKind; a task has one (its own deadline, then its task
 // management request's); an operation has its deadline and its drain deadline; a session has
 // the limit the target gave when it asked for a logout.
-import { ACT_ARM, ACT_CANCEL, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN, TIMER_SESSION } from "./codes";
+import { ACT_ARM, ACT_CANCEL, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN, TIMER_SESSION, TIMER_REPLACE,
+  TIMER_RECONNECT } from "./codes";
 import { act } from "./actions";
 import { Conn, Task, Session, Operation } from "./records";
 
@@ -47,3 +48,9 @@ export function drainFired(r: Operation): void { r.drainArmed = 2; }
 
 export function armSession(s: Session, ms: u32): void { act(ACT_ARM, id(TIMER_SESSION, s.index), ms); }
 export function cancelSession(s: Session): void { act(ACT_CANCEL, id(TIMER_SESSION, s.index)); }
+
+// A recovering session's two timers: its replacement time and its next attempt.
+export function armReplace(s: Session, ms: u32): void { act(ACT_ARM, id(TIMER_REPLACE, s.index), ms); }
+export function cancelReplace(s: Session): void { act(ACT_CANCEL, id(TIMER_REPLACE, s.index)); }
+export function armReconnect(s: Session, ms: u32): void { act(ACT_ARM, id(TIMER_RECONNECT, s.index), ms); }
+export function cancelReconnect(s: Session): void { act(ACT_CANCEL, id(TIMER_RECONNECT, s.index)); }

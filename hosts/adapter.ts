@@ -58,6 +58,8 @@ interface SessionEntry {
   target: TargetEntry;
   portal: string;
   tsih: number;
+  /** Where it may come back when it recovers, as the core was given them (the login's first). */
+  portals: string[];
   disk?: Session;
 }
 
@@ -104,7 +106,8 @@ export class Adapter {
       internalError: (err) => (opts.onCallbackError ?? ((e) => console.error('iscsi-adapter: internal error', e)))(err),
       event: (a) => {
         const sess = this.sessions.get(a.session);
-        const e = toEvent(a, sess?.id, sess?.target.id);
+        const e = toEvent(a, sess?.id, sess?.target.id, sess?.portals);
+        if (sess && e.type === 'session-recovered') [sess.tsih, sess.portal] = [e.tsih, e.portal];
         for (const f of this.listeners) deliver(this.report, f, e);
       },
     }, { sessions: opts.maxSessions, tasks: opts.maxCommands, perSession: opts.maxCommandsPerSession });
@@ -143,11 +146,21 @@ export class Adapter {
     return GUID_RE.test(target) || ISCSI_NAME_RE.test(target) ? -1 : -2;
   }
 
-  private loginParams(target: string | undefined, a: AnyAuth | undefined, keepaliveMs = 0, portalTag?: number): number {
+  private loginParams(
+    target: string | undefined,
+    a: AnyAuth | undefined,
+    keepaliveMs = 0,
+    portalTag?: number,
+    recovery?: { ms: number[]; portals: string[] },
+  ): number {
     const list: [number, Uint8Array][] = [[CODE.P_INITIATOR_NAME, enc.encode(this.name)], [
       CODE.P_RANDOM,
       this.host.random(32),
     ]];
+    if (recovery) {
+      list.push([CODE.P_RECOVERY, new Uint8Array(Uint32Array.from(recovery.ms).buffer)]);
+      list.push([CODE.P_PORTALS, enc.encode(recovery.portals.join('\0'))]);
+    }
     if (keepaliveMs) list.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.of(keepaliveMs).buffer)]);
     const tmf = this.opts.taskManagementTimeoutMs;
     if (tmf !== undefined) list.push([CODE.P_TMF_MS, new Uint8Array(Uint32Array.of(tmf).buffer)]);
@@ -189,7 +202,29 @@ export class Adapter {
     const flags = (req.headerDigest ? CODE.LOGIN_HEADER_DIGEST : 0) | (req.dataDigest ? CODE.LOGIN_DATA_DIGEST : 0) |
       (a?.algorithms ?? []).reduce((m, alg) => m | (ALGORITHM_BITS[alg] ?? 0), 0);
     const portalTag = valid && portal ? target!.portalTags.get(portalText(portal)) : undefined;
-    const ioLen = this.loginParams(target?.name, valid ? a : undefined, u32Arg(req.keepaliveMs, 0), portalTag);
+    // Recovery: the login's portal first, then the others this adapter knows for the target.
+    const here = portal ? portalText(portal) : '';
+    const portals = [here, ...[...(target?.portals ?? [])].filter((p) => p !== here)];
+    let joined = 0;
+    const fit = portals.filter((p) => (joined += p.length + 1) <= 250);
+    const recovery = valid && (req.recovery ?? this.opts.recovery)
+      ? {
+        ms: [
+          u32Arg(req.replacementTimeoutMs ?? this.opts.replacementTimeoutMs, 120000),
+          u32Arg(req.reconnect?.minDelayMs ?? this.opts.reconnect?.minDelayMs, 250),
+          u32Arg(req.reconnect?.maxDelayMs ?? this.opts.reconnect?.maxDelayMs, 8000),
+          u32Arg(req.reconnect?.maxAttempts ?? this.opts.reconnect?.maxAttempts, 0),
+        ],
+        portals: fit,
+      }
+      : undefined;
+    const ioLen = this.loginParams(
+      target?.name,
+      valid ? a : undefined,
+      u32Arg(req.keepaliveMs, 0),
+      portalTag,
+      recovery,
+    );
     let handle!: AsyncOperation<LoginOutput>;
     this.engine.startOp(
       (core) =>
@@ -205,7 +240,7 @@ export class Adapter {
         let control: OperationControl;
         [handle, control] = this.operation(CODE.ASYNC_LOGINTOTARGET, output, op);
         this.logins.add(handle);
-        const sink = this.loginSink(control, output, portal ?? undefined, a, target, portalTag);
+        const sink = this.loginSink(control, output, portal ?? undefined, a, target, portalTag, fit);
         return {
           ...sink,
           done: (a) => {
@@ -225,6 +260,7 @@ export class Adapter {
     auth: AnyAuth | undefined,
     target?: TargetEntry,
     portalTag?: number,
+    portals: string[] = [],
   ): OpSink {
     return {
       portal,
@@ -236,7 +272,7 @@ export class Adapter {
         output.negotiated = Object.fromEntries(
           KEY_NAMES.map(([name, k]) => [name, this.engine.core.sessionParam(s, k) >>> 0]),
         );
-        this.sessions.set(s, { id: output.sessionId, target: target!, portal: output.portal, tsih });
+        this.sessions.set(s, { id: output.sessionId, target: target!, portal: output.portal, tsih, portals });
         target!.portals.add(output.portal);
       },
       loginStatus: ({ status, reason, detail }) => {
@@ -422,7 +458,9 @@ export class Adapter {
         id: s.id,
         portal: s.portal,
         tsih: s.tsih,
-        state: CONNECTION_STATE_NAMES[this.engine.core.sessionConnState(slot)] ?? 'unknown',
+        state: this.engine.core.sessionState(slot) === CODE.Q4_FAILED
+          ? 'recovering'
+          : CONNECTION_STATE_NAMES[this.engine.core.sessionConnState(slot)] ?? 'unknown',
       })),
     }));
   }

@@ -2,7 +2,19 @@
 // import them without an import circle; the values are exported by exports.ts.
 import type { ConnectionState, FramingError, LoginResult, SessionReason } from './codes.ts';
 
-export interface AdapterOptions {
+/** Session recovery (docs/io.md, "Recovery"): a session whose connection fails outside a logout
+ *  logs in again (same ISID, TSIH 0), sends again what the target had not answered, and is given
+ *  up after `replacementTimeoutMs`. */
+export interface RecoveryOptions {
+  /** Reinstate sessions whose connection fails (default false: the session ends, as before). */
+  recovery?: boolean;
+  /** How long a session may take to come back before its commands fail session-lost (default 120000). */
+  replacementTimeoutMs?: number;
+  /** The wait between attempts doubles from minDelayMs to maxDelayMs (defaults 250 and 8000), give
+   *  or take a quarter; maxAttempts bounds them (default 0: as many as the replacement time allows). */
+  reconnect?: { minDelayMs?: number; maxDelayMs?: number; maxAttempts?: number };
+}
+export interface AdapterOptions extends RecoveryOptions {
   /** Our iSCSI name (default iqn.2026-11.dev.iscsi-adapter:<first 8 hex digits of the adapter id>). */
   initiatorName?: string;
   /** Per-session wait for the Logout Response (default 15000). */
@@ -53,8 +65,8 @@ export type Auth =
     algorithms?: ChapAlgorithm[];
   };
 /** Where a session stands (RFC 7143 §8.1 connection states). */
-export type SessionState = ConnectionState | 'unknown';
-export interface LoginRequest {
+export type SessionState = ConnectionState | 'recovering' | 'unknown';
+export interface LoginRequest extends RecoveryOptions {
   /** A target id (GUID) or an iSCSI name (iqn./eui./naa.). */
   target: string;
   /** host[:port]; the port defaults to 3260. */
@@ -136,6 +148,8 @@ export interface DiscoverOutput {
   /** Why, in words: the argument that was wrong, or the OS's error for the connection. */
   error?: string;
 }
+/** Why a session started recovering. */
+export type RecoveryCause = 'transport' | 'ping-timeout' | 'task-management' | 'protocol-error' | 'target-drop';
 /** What every event says of where it happened (absent for a session the adapter no longer holds). */
 interface EventPlace {
   sessionId?: string;
@@ -175,4 +189,10 @@ export type AdapterEvent =
     | { type: 'lun-reset'; lun: number }
     /** An answer for a command whose abort had already finished, dropped. */
     | { type: 'late-pdu-dropped'; opcode: number }
+    /** The connection failed; the session logs in again (its commands wait, docs/io.md). */
+    | { type: 'session-recovering'; cause: RecoveryCause }
+    /** A new login took the session back after `attempts` tries, at `portal`, with a new TSIH. */
+    | { type: 'session-recovered'; attempts: number; tsih: number; portal: string }
+    /** No new login within the replacement time (or attempts): the session ended, its commands failed. */
+    | { type: 'session-lost'; attempts: number }
   );

@@ -100,6 +100,14 @@ export const CODE = {
   EV_TASK_MANAGEMENT_FAILED: 13,
   EV_LUN_RESET: 14,
   EV_LATE_PDU_DROPPED: 15,
+  EV_SESSION_RECOVERING: 16,
+  EV_SESSION_RECOVERED: 17,
+  EV_SESSION_LOST: 18,
+  RC_TRANSPORT: 1,
+  RC_PING_TIMEOUT: 2,
+  RC_TASK_MANAGEMENT: 3,
+  RC_PROTOCOL_ERROR: 4,
+  RC_TARGET_DROP: 5,
   T_COMPLETED: 0,
   T_SESSION_LOST: 1,
   T_ABORTED_BY_LOGOUT: 2,
@@ -110,6 +118,7 @@ export const CODE = {
   T_PROTOCOL_ERROR: 7,
   T_REJECTED: 8,
   T_LUN_RESET: 9,
+  T_NOT_REPLAYED: 10,
   PE_R2T_BEYOND_BURST: 1,
   PE_R2T_OUTSTANDING: 2,
   PE_SHORT_DATA: 3,
@@ -118,6 +127,7 @@ export const CODE = {
   DIR_NONE: 0,
   DIR_READ: 1,
   DIR_WRITE: 2,
+  CMD_REPLAY: 16,
   INFLIGHT_DRAIN: 0,
   INFLIGHT_ABORT: 1,
   INFLIGHT_REFUSE: 2,
@@ -139,6 +149,8 @@ export const CODE = {
   P_KEEPALIVE_MS: 7,
   P_TMF_MS: 8,
   P_PORTAL_GROUP_TAG: 9,
+  P_RECOVERY: 10,
+  P_PORTALS: 11,
   S1_FREE: 1,
   S2_XPT_WAIT: 2,
   S4_IN_LOGIN: 4,
@@ -154,6 +166,8 @@ export const CODE = {
   TIMER_TASK: 3,
   TIMER_DRAIN: 4,
   TIMER_SESSION: 5,
+  TIMER_REPLACE: 6,
+  TIMER_RECONNECT: 7,
   DEFAULT_SESSIONS: 1024,
   DEFAULT_TASKS: 2048,
   MAX_TASKS: 4096,
@@ -250,8 +264,8 @@ export function readAction(w: Uint32Array, tx: Uint8Array): Action {
 /** The names above, as types: a made-up name does not compile. */
 export type SessionReason = 'logged-out' | 'response-1-cid-not-found' | 'response-2-recovery-unsupported' | 'response-3-cleanup-failed' | 'timeout' | 'connection-lost-before-response' | 'protocol-error' | 'cancelled-before-send' | 'busy';
 export type LoginResult = 'ok' | 'auth-failed' | 'authz-failed' | 'not-found' | 'out-of-resources' | 'target-error' | 'initiator-error' | 'downgrade-refused' | 'mutual-auth-failed' | 'timeout' | 'connect-failed' | 'protocol-error' | 'transport-lost' | 'too-many-redirects' | 'cancelled' | 'negotiation-failed' | 'portal-group-mismatch';
-export type TaskEnd = 'completed' | 'session-lost' | 'aborted-by-logout' | 'logging-out' | 'timeout' | 'aborted' | 'target-failure' | 'protocol-error' | 'rejected' | 'lun-reset';
-export type EventType = 'async-logout-request' | 'async-drop-connection' | 'async-drop-all' | 'async-renegotiate' | 'reject' | 'nop-answered' | 'session-logged-out' | 'protocol-error' | 'connection-lost' | 'async-other' | 'keepalive-timeout' | 'unit-attention' | 'task-management-failed' | 'lun-reset' | 'late-pdu-dropped';
+export type TaskEnd = 'completed' | 'session-lost' | 'aborted-by-logout' | 'logging-out' | 'timeout' | 'aborted' | 'target-failure' | 'protocol-error' | 'rejected' | 'lun-reset' | 'not-replayed';
+export type EventType = 'async-logout-request' | 'async-drop-connection' | 'async-drop-all' | 'async-renegotiate' | 'reject' | 'nop-answered' | 'session-logged-out' | 'protocol-error' | 'connection-lost' | 'async-other' | 'keepalive-timeout' | 'unit-attention' | 'task-management-failed' | 'lun-reset' | 'late-pdu-dropped' | 'session-recovering' | 'session-recovered' | 'session-lost';
 /** How a SCSI command ended (ACT_TASK_DONE reason), as names. */
 export const TASK_END_NAMES: Record<number, string> = {
   0: 'completed',
@@ -264,6 +278,7 @@ export const TASK_END_NAMES: Record<number, string> = {
   7: 'protocol-error',
   8: 'rejected',
   9: 'lun-reset',
+  10: 'not-replayed',
 };
 /** Login results, as names. */
 export const LOGIN_RESULT_NAMES: Record<number, string> = {
@@ -302,6 +317,9 @@ export const EVENT_NAMES: Record<number, EventType> = {
   13: 'task-management-failed',
   14: 'lun-reset',
   15: 'late-pdu-dropped',
+  16: 'session-recovering',
+  17: 'session-recovered',
+  18: 'session-lost',
 };
 /** Why the framer refused bytes (ERR_*, negative), as names. */
 export const FRAMING_ERROR_NAMES: Record<number, FramingError> = {

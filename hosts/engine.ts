@@ -41,6 +41,7 @@ export interface EngineEvents {
 interface ConnEntry {
   conn?: Conn;
   op: number;
+  session: number;
   portal?: Portal;
   connecting?: AbortController;
 }
@@ -55,6 +56,8 @@ export class Engine {
   private timers = new Map<number, { cancel(): void }>();
   private ops = new Map<number, OpSink>();
   private tasks = new Map<number, TaskSink>();
+  /** CHAP secrets of logged-in sessions, for the logins that reinstate them. */
+  private secrets = new Map<number, { secret: string; targetSecret?: string }>();
   private connecting = new Set<Promise<void>>();
 
   constructor(
@@ -186,7 +189,12 @@ export class Engine {
         this.timers.delete(a.timer);
         break;
       case 'connect':
-        this.connect(a.conn, a.op, a.bytes.length ? parsePortal(dec.decode(a.bytes)) : this.ops.get(a.op)?.portal);
+        this.connect(
+          a.conn,
+          a.op,
+          a.session,
+          a.bytes.length ? parsePortal(dec.decode(a.bytes)) : this.ops.get(a.op)?.portal,
+        );
         break;
       case 'op-done': {
         const sink = this.ops.get(a.op);
@@ -220,9 +228,13 @@ export class Engine {
       case 'chap-verify':
         this.chap(a.conn, a.algorithm, a.identifier, a.bytes, true);
         break;
-      case 'logged-in':
-        this.ops.get(a.op)?.loggedIn?.(a);
+      case 'logged-in': {
+        const sink = this.ops.get(a.op);
+        // A session that recovers logs in again with no operation behind it: it keeps its secrets.
+        if (sink?.secrets) this.secrets.set(a.session, sink.secrets);
+        sink?.loggedIn?.(a);
         break;
+      }
       case 'text':
         this.ops.get(a.op)?.text?.(a, dec.decode(a.bytes));
         break;
@@ -230,6 +242,7 @@ export class Engine {
         this.ops.get(a.op)?.progress?.(a);
         break;
       case 'session-gone':
+        this.secrets.delete(a.session);
         this.events.sessionGone(a.session);
         break;
       case 'login-status':
@@ -270,7 +283,8 @@ export class Engine {
 
   // The core asked for a digest over a secret it never sees; it gets back only the digest.
   private chap(c: number, algorithm: number, identifier: number, challenge: Uint8Array, verify: boolean): void {
-    const secrets = this.ops.get(this.conns.get(c)?.op ?? -1)?.secrets;
+    const e = this.conns.get(c);
+    const secrets = this.ops.get(e?.op ?? -1)?.secrets ?? this.secrets.get(e?.session ?? -1);
     const secret = verify ? secrets?.targetSecret : secrets?.secret;
     let digest: Uint8Array = new Uint8Array(0);
     try {
@@ -298,8 +312,8 @@ export class Engine {
     }
   }
 
-  private connect(c: number, op: number, portal: Portal | null | undefined): void {
-    const entry: ConnEntry = { op, portal: portal ?? undefined, connecting: new AbortController() };
+  private connect(c: number, op: number, session: number, portal: Portal | null | undefined): void {
+    const entry: ConnEntry = { op, session, portal: portal ?? undefined, connecting: new AbortController() };
     this.conns.set(c, entry);
     if (!portal) {
       this.drain(this.core.lost(c, 1));

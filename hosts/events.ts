@@ -9,13 +9,21 @@ import {
   REASON_NAMES,
   type SessionReason,
 } from './codes.ts';
-import type { AdapterEvent } from './api.ts';
+import type { AdapterEvent, RecoveryCause } from './api.ts';
 
 type EventAction = Extract<Action, { kind: 'event' }>;
+const CAUSES: Record<number, RecoveryCause> = {
+  [CODE.RC_TRANSPORT]: 'transport',
+  [CODE.RC_PING_TIMEOUT]: 'ping-timeout',
+  [CODE.RC_TASK_MANAGEMENT]: 'task-management',
+  [CODE.RC_PROTOCOL_ERROR]: 'protocol-error',
+  [CODE.RC_TARGET_DROP]: 'target-drop',
+};
 type Body = AdapterEvent extends infer E ? E extends { type: EventType } ? Omit<E, 'sessionId' | 'targetId'> : never
   : never;
 
-function body(a: EventAction): Body {
+/** `portals`: the session's portals as its login gave them to the core (recovered events name one). */
+function body(a: EventAction, portals?: string[]): Body {
   const { p1, p2, p3, p4 } = a;
   switch (a.event) {
     case CODE.EV_ASYNC_LOGOUT_REQUEST:
@@ -53,12 +61,18 @@ function body(a: EventAction): Body {
       return { type: 'lun-reset', lun: p1 };
     case CODE.EV_LATE_PDU_DROPPED:
       return { type: 'late-pdu-dropped', opcode: p1 };
+    case CODE.EV_SESSION_RECOVERING:
+      return { type: 'session-recovering', cause: CAUSES[p1] ?? 'transport' };
+    case CODE.EV_SESSION_RECOVERED:
+      return { type: 'session-recovered', attempts: p1, tsih: p2, portal: portals?.[p3] ?? '' };
+    case CODE.EV_SESSION_LOST:
+      return { type: 'session-lost', attempts: p1 };
     default:
       return { type: EVENT_NAMES[a.event] as 'connection-lost' | 'keepalive-timeout' };
   }
 }
 
 /** The public event for an ACT_EVENT of the session with these ids. */
-export function toEvent(a: EventAction, sessionId?: string, targetId?: string): AdapterEvent {
-  return { ...body(a), sessionId, targetId } as AdapterEvent;
+export function toEvent(a: EventAction, sessionId?: string, targetId?: string, portals?: string[]): AdapterEvent {
+  return { ...body(a, portals), sessionId, targetId } as AdapterEvent;
 }

@@ -150,7 +150,12 @@ export class Session {
   async scsi(
     lun: number,
     cdb: Uint8Array,
-    opts: CommandOptions & { dataIn?: number; dataOut?: Uint8Array } = {},
+    opts: CommandOptions & {
+      dataIn?: number;
+      dataOut?: Uint8Array;
+      /** May it be sent again if a session recovery finds it unanswered? (default false: it ends `not-replayed`) */
+      replay?: boolean;
+    } = {},
   ): Promise<RawResult> {
     const bad = checkLun(lun) ??
       (cdb instanceof Uint8Array && cdb.length >= 6 && cdb.length <= 16
@@ -162,7 +167,7 @@ export class Session {
       (opts.dataIn !== undefined ? checkCount(opts.dataIn, 'dataIn') : undefined);
     if (bad) return rejectWith(bad);
     const buf = opts.dataOut ?? new Uint8Array(opts.dataIn ?? 0);
-    const r = await this.run(command.raw(cdb, opts.dataIn, opts.dataOut?.length), lun, buf, opts);
+    const r = await this.run(command.raw(cdb, opts.dataIn, opts.dataOut?.length), lun, buf, opts, opts.replay ?? false);
     return {
       status: r.status,
       data: opts.dataIn ? took(buf, r) : undefined,
@@ -186,7 +191,8 @@ export class Session {
   }
 
   /** One command through the core; resolves with how the target answered, rejects when it did not. */
-  private run(cmd: Command, lun: number, buffer: Uint8Array, opts: CommandOptions): Promise<Ended> {
+  /** `replay`: after a session recovery (docs/io.md) it may be sent again if it was unanswered. */
+  private run(cmd: Command, lun: number, buffer: Uint8Array, opts: CommandOptions, replay = true): Promise<Ended> {
     const bad = checkLun(lun) ??
       (opts.timeoutMs === undefined ? undefined : checkCount(opts.timeoutMs, 'timeoutMs', 0));
     if (bad) return rejectWith(bad);
@@ -197,7 +203,8 @@ export class Session {
       const onAbort = () => this.engine.abortTask(t);
       const t = this.engine.startTask((core) => {
         this.engine.io().set(cmd.cdb);
-        return core.command(this.slot, lun, cmd.dir, cmd.edtl, cmd.cdb.length, opts.timeoutMs ?? TIMEOUT_MS);
+        const how = cmd.dir | (replay ? CODE.CMD_REPLAY : 0);
+        return core.command(this.slot, lun, how, cmd.edtl, cmd.cdb.length, opts.timeoutMs ?? TIMEOUT_MS);
       }, {
         buffer,
         done: (a) => {

@@ -41,7 +41,8 @@ export type CommandEndReason =
   | 'target-failure'
   | 'protocol-error'
   | 'rejected'
-  | 'lun-reset';
+  | 'lun-reset'
+  | 'not-replayed';
 const EXPLAIN: Record<CommandEndReason, string> = {
   'session-lost': 'the session was lost; a write may or may not have reached the target',
   'aborted-by-logout': 'the logout ended it; a write may or may not have reached the target',
@@ -52,6 +53,8 @@ const EXPLAIN: Record<CommandEndReason, string> = {
   'protocol-error': 'the target broke a rule for this command; it was aborted (ABORT TASK) if still running',
   rejected: 'the target rejected the command (Reject PDU); nothing more comes for it',
   'lun-reset': 'the LUN was reset to end a command whose abort failed; a write may or may not have reached the target',
+  'not-replayed': 'the connection failed while it was unanswered and the session recovered; raw commands are sent ' +
+    'again only with replay: true',
 };
 // The rule a target broke (ACT_TASK_DONE response with protocol-error, PE_* in core/codes.ts).
 const BROKEN: Record<number, string> = {

@@ -8,6 +8,16 @@ import * as cdb from '../../hosts/scsi/cdb.ts';
 import { Script, timerName } from './script.ts';
 
 const A = CODE;
+const RECOVERY = { replaceMs: 120000, minMs: 200, maxMs: 2000, portals: ['192.0.2.1:3260', '192.0.2.2:3260'] };
+/** The reinstatement login on the connection the reconnect timer asked for: security, then the
+ *  final operational response (TSIH 9). Returns the new connection. */
+function relogin(s: Script, acts: Action[]): { c: number; acts: Action[] } {
+  const c = find(acts, 'connect')!.conn;
+  const up = s.record(`up(${c})`, s.d.up(c));
+  const op = s.feed(c, s.pdu(0x23, 0x81, { itt: s_itt(sentOn(up, c)), statsn: s.statSN(c) }, 'AuthMethod=None\0'));
+  const fin = s.pdu(0x23, 0x87, { itt: s_itt(sentOn(op, c)), statsn: s.statSN(c), tsih: 9 }, 'HeaderDigest=None\0');
+  return { c, acts: s.feed(c, fin) };
+}
 // Logins that vary a step of the exchange (the rest log in through s.loggedIn).
 /** A login as far as its first Login Request (security stage): the connection and that request. */
 function firstRequest(s: Script, flags = 0, auth = 0): { c: number; first: Uint8Array } {
@@ -507,6 +517,29 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     const { t: task, acts } = s.d.command(session, cdb.testUnitReady(), { timeout: 5000 });
     s.record('testUnitReady(timeout 5000)', acts);
     fire(s, (A.TIMER_TASK << 16) | (task & 0xfff)); // a task timer is per slot; the reference carries more
+  },
+  // Recovery (docs/io.md): the connection fails with a command in flight; the session logs in
+  // again (same ISID, TSIH 0) at the first portal, the command goes again on the new connection.
+  'recovery-reinstate-and-replay': (s) => {
+    const t = s.d.target(), { c, session } = s.loggedIn(t, { recovery: RECOVERY });
+    const cmd = s.d.command(session, cdb.testUnitReady(), { replay: true });
+    s.record('testUnitReady(replay)', cmd.acts);
+    lost(s, c);
+    const { c: c2, acts } = relogin(s, fire(s, (A.TIMER_RECONNECT << 16) | session));
+    s.feed(c2, s.pdu(0x21, 0x80, { itt: commandItt(acts), statsn: s.statSN(c2) }));
+    logout(s, t);
+  },
+  // ... and when no new login succeeds within its attempts, the session is given up: its command
+  // fails session-lost, once.
+  'recovery-gives-up': (s) => {
+    const t = s.d.target(), { c, session } = s.loggedIn(t, { recovery: { ...RECOVERY, attempts: 2 } });
+    s.record('testUnitReady(replay)', s.d.command(session, cdb.testUnitReady(), { replay: true }).acts);
+    lost(s, c);
+    for (let i = 0; i < 2; i++) {
+      const acts = fire(s, (A.TIMER_RECONNECT << 16) | session);
+      const c2 = find(acts, 'connect')!.conn;
+      s.record(`lost(${c2}, connect failed)`, s.d.lost(c2, 1));
+    }
   },
   'io-logout-drain-waits-for-command': (s) => {
     const t = s.d.target(), { c, session } = s.loggedIn(t);

@@ -41,6 +41,8 @@ const TIMERS: Record<number, (slot: number) => string> = {
   [CODE.TIMER_TASK]: (n) => `task ${n}`,
   [CODE.TIMER_DRAIN]: (n) => `operation ${n} drain`,
   [CODE.TIMER_SESSION]: (n) => `session ${n} logout-limit`,
+  [CODE.TIMER_REPLACE]: (n) => `session ${n} replacement`,
+  [CODE.TIMER_RECONNECT]: (n) => `session ${n} reconnect`,
 };
 export const timerName = (id: number): string =>
   TIMERS[id >>> 16]?.(id & 0xffff) ?? `0x${id.toString(16)} (unknown kind)`;

@@ -23,6 +23,15 @@ export interface LoginOpts {
   keys?: string;
   /** The final response's Status: non-zero refuses the login at its last step. */
   status?: number;
+  /** Recovery (P_RECOVERY, P_PORTALS): reinstate at these portals within replaceMs. */
+  recovery?: { replaceMs: number; minMs: number; maxMs: number; attempts?: number; portals: string[] };
+}
+/** The login parameters recovery adds. */
+export function recoveryParams(r: NonNullable<LoginOpts['recovery']>): [number, Uint8Array][] {
+  return [
+    [CODE.P_RECOVERY, new Uint8Array(Uint32Array.of(r.replaceMs, r.minMs, r.maxMs, r.attempts ?? 0).buffer)],
+    [CODE.P_PORTALS, enc.encode(r.portals.join('\0'))],
+  ];
 }
 /** Each call of a login, as it happens: what called (as transcripts write it), what it queued,
  *  and the target's PDU it fed (for data). */
@@ -52,7 +61,13 @@ export class Driver {
   target(): number {
     return this.c.core.targetNew();
   }
-  login(target: number, flags = 0, auth = 0, keepaliveMs = 0): { op: number; acts: Action[] } {
+  login(
+    target: number,
+    flags = 0,
+    auth = 0,
+    keepaliveMs = 0,
+    extra: [number, Uint8Array][] = [],
+  ): { op: number; acts: Action[] } {
     const params: [number, Uint8Array][] = [
       [CODE.P_INITIATOR_NAME, enc.encode('iqn.2026-11.dev.test:init')],
       [CODE.P_TARGET_NAME, enc.encode('iqn.2026-11.dev.test:target')],
@@ -60,6 +75,7 @@ export class Driver {
     ];
     if (keepaliveMs) params.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.of(keepaliveMs).buffer)]);
     if (auth) params.push([CODE.P_CHAP_USER, enc.encode('alice')], [CODE.P_CHAP_TARGET_USER, enc.encode('tgt')]);
+    params.push(...extra);
     const at = writeParams(this.c.io, params);
     const op = this.c.core.login(target, auth, flags, 1000, 2000, at);
     return { op, acts: this.drain(this.c.core.actions()) };
@@ -70,7 +86,7 @@ export class Driver {
   loggedIn(target: number, o: LoginOpts = {}, step?: LoginStep): { op: number; c: number; s: number; statSN: number } {
     const header = o.digests?.header ?? false, data = o.digests?.data ?? false;
     const flags = (header ? CODE.LOGIN_HEADER_DIGEST : 0) | (data ? CODE.LOGIN_DATA_DIGEST : 0);
-    const { op, acts } = this.login(target, flags, 0, o.keepaliveMs ?? 0);
+    const { op, acts } = this.login(target, flags, 0, o.keepaliveMs ?? 0, o.recovery ? recoveryParams(o.recovery) : []);
     step?.('login()', acts);
     const c = find(acts, 'connect')!.conn;
     const up = this.up(c);
@@ -142,11 +158,13 @@ export class Driver {
     return { op, acts: this.drain(this.c.core.actions()) };
   }
   /** A SCSI command (hosts/scsi/cdb.ts builds them): its reference and what the call queued. */
-  command(s: number, cmd: Command, a: { lun?: number; timeout?: number } = {}) {
+  command(s: number, cmd: Command, a: { lun?: number; timeout?: number; replay?: boolean } = {}) {
     this.c.io.set(cmd.cdb);
-    const t = this.c.core.command(s, a.lun ?? 0, cmd.dir, cmd.edtl, cmd.cdb.length, a.timeout ?? 0);
+    const how = cmd.dir | (a.replay ? CODE.CMD_REPLAY : 0);
+    const t = this.c.core.command(s, a.lun ?? 0, how, cmd.edtl, cmd.cdb.length, a.timeout ?? 0);
     return { t, acts: this.drain(this.c.core.actions()) };
   }
+
   connState(c: number) {
     return this.c.core.connState(c);
   }
