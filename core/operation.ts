@@ -124,6 +124,7 @@ function enroll(r: Operation, joining: bool): u32 {
   for (let i = 0; i < sessionCap(); i++) {
     const s = sess(i);
     if (s.state == 0 || s.target != r.target) continue;
+    if (joining && s.busyIn == <u32>r.index + 1) continue;   // this operation already reported it
     // A recovering session is one of the target's sessions: its recovery stops, and as the target
     // may still hold the old session (until its Time2Retain), it counts as not logged out.
     if ((s.flags & SF_RECOVERING) && s.op == NONE) {
@@ -140,7 +141,6 @@ function enroll(r: Operation, joining: bool): u32 {
     if (s.flags & SF_DISCOVERY) continue;
     if (s.lstate != LS_NONE || s.op != NONE) continue;
     if (s.conn == NONE || conn(<i32>s.conn).state != S5_LOGGED_IN) continue;
-    if (joining && s.busyIn == <u32>r.index + 1) continue;
     n++;
     s.drained = 0; s.aborted = 0; s.busyIn = 0;
     // 'refuse': a session with commands in flight stays logged in, as Windows does for a

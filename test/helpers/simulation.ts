@@ -96,7 +96,16 @@ export function simulate(seed: number, steps = 400): SimResult {
       }
       // Refused at the last step, or logged in; each connection's StatSN starts at 10.
       const status = r() < 0.1 ? 0x0201 : 0;
-      const { c, statSN } = d.loggedIn(t, { statSN: 10, tsih: step + 1, status }, (_call, acts) => started(acts));
+      // Some sessions recover when their connection fails: their reinstatement logins are never
+      // answered here, so they give up after three attempts or the replacement time.
+      const recovery = r() < 0.3
+        ? { replaceMs: 5000, minMs: 100, maxMs: 400, attempts: 3, portals: ['192.0.2.1:3260', '192.0.2.2:3260'] }
+        : undefined;
+      const { c, statSN } = d.loggedIn(
+        t,
+        { statSN: 10, tsih: step + 1, status, recovery },
+        (_call, acts) => started(acts),
+      );
       sn.set(c, statSN);
     } else if (x < 0.3) {
       const before = new Set(ops);
@@ -114,6 +123,7 @@ export function simulate(seed: number, steps = 400): SimResult {
       const write = r() < 0.3;
       const { t, acts } = d.command(s, write ? cdb.write(0n, 1024, 512) : cdb.testUnitReady(), {
         timeout: r() < 0.5 ? 500 : 0,
+        replay: r() < 0.5,
       });
       inv.taskStarted(t);
       track(acts);
