@@ -2,6 +2,7 @@
 // docs/io.md): at most one Logout per connection and nothing sent after it, every operation and
 // every command ends exactly once, each session's result agrees with what the target did.
 import type { Action } from './driver.ts';
+import { CODE } from '../../hosts/codes.ts';
 
 export class Invariants {
   readonly violations: string[] = [];
@@ -11,6 +12,7 @@ export class Invariants {
   private results = new Set<string>(); // `${op}/${session}` already reported
   private expected = new Map<number, number>(); // session -> the reason the target's moves call for
   private connSession = new Map<number, number>();
+  private recovering = new Set<number>(); // sessions between session-recovering and their end of it
 
   constructor(private step: () => number) {}
   private fail(what: string) {
@@ -38,6 +40,14 @@ export class Invariants {
   see(acts: Action[]) {
     for (const a of acts) {
       if (a.kind === 'connect') this.connSession.set(a.conn, a.session);
+      if ((a.kind === 'send' || a.kind === 'send-data') && this.recovering.has(this.connSession.get(a.conn) ?? -1)) {
+        // While a session recovers, only the Login of its new connection may go out.
+        if ((a.bytes[0] & 0x3f) !== 0x03) {
+          this.fail(`sent opcode 0x${a.bytes[0].toString(16)} on recovering session ${this.connSession.get(a.conn)}`);
+        }
+      }
+      if (a.kind === 'event' && a.event === CODE.EV_SESSION_RECOVERING) this.recovering.add(a.session);
+      if (a.kind === 'event' && a.event === CODE.EV_SESSION_RECOVERED) this.recovering.delete(a.session);
       if (a.kind === 'send') {
         if (this.loggedOut.has(a.conn)) {
           this.fail(`sent opcode 0x${a.bytes[0].toString(16)} on connection ${a.conn} after its Logout`);
@@ -65,6 +75,7 @@ export class Invariants {
         }
       }
       if (a.kind === 'session-gone') {
+        this.recovering.delete(a.session);
         this.expected.delete(a.session);
         for (const k of [...this.results]) if (k.endsWith(`/${a.session}`)) this.results.delete(k);
       }

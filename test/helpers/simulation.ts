@@ -38,6 +38,7 @@ export function simulate(seed: number, steps = 400): SimResult {
   const awaiting = new Map<number, number>(); // conn -> ITT of our Logout
   const commands = new Map<number, Uint8Array[]>(); // conn -> headers of SCSI commands on the wire
   const tmfs = new Map<number, number[]>(); // conn -> ITTs of task management requests on the wire
+  const reinstating = new Map<number, number>(); // conn -> recovering session whose new login it carries
   const ops: number[] = [];
   // Each connection has its own StatSN, as a target keeps it; a Logout Response must carry the next one.
   const sn = new Map<number, number>();
@@ -50,7 +51,13 @@ export function simulate(seed: number, steps = 400): SimResult {
     for (const a of acts) {
       if (a.kind === 'arm') armed.add(a.timer);
       if (a.kind === 'cancel') armed.delete(a.timer);
+      // A connect with no operation behind it is a recovering session's new login.
+      if (a.kind === 'connect' && a.op === 0xffffffff) reinstating.set(a.conn, a.session);
+      if (a.kind === 'event' && a.event === CODE.EV_SESSION_RECOVERED) {
+        for (const [c, s] of reinstating) if (s === a.session) [loggedIn.set(c, s), reinstating.delete(c)];
+      }
       if (a.kind === 'close') {
+        reinstating.delete(a.conn);
         loggedIn.delete(a.conn);
         awaiting.delete(a.conn);
         commands.delete(a.conn);
@@ -154,6 +161,30 @@ export function simulate(seed: number, steps = 400): SimResult {
         }
         feed(c, rsp);
       }
+    } else if (x < 0.52 && reinstating.size) {
+      // A recovering session's new login: the connect fails, the login is refused, or it succeeds
+      // (TSIH 0 answered with a new one) and the session's unanswered commands go again.
+      const [c] = pick([...reinstating]);
+      if (r() < 0.2) {
+        track(d.lost(c, 1));
+        continue;
+      }
+      sn.set(c, 10);
+      const sec = find(track(d.up(c)), 'send')?.bytes;
+      if (!sec) continue;
+      const next = track(d.data(c, targetPdu(0x23, 0x81, { itt: ittOf(sec), statsn: take(c) }, 'AuthMethod=None\0')));
+      const opReq = find(next, 'send')?.bytes;
+      if (!opReq) continue;
+      const refused = r() < 0.2;
+      feed(
+        c,
+        targetPdu(0x23, refused ? 0x00 : 0x87, {
+          itt: ittOf(opReq),
+          statsn: take(c),
+          tsih: 1000 + step,
+          status: refused ? 0x0301 : 0,
+        }, 'HeaderDigest=None\0'),
+      );
     } else if (x < 0.55 && tmfs.size) {
       // Task management answered: Function complete, rejected, not supported; or never (its timer).
       const c = pick([...tmfs.keys()]);
