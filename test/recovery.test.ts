@@ -9,6 +9,7 @@ import {
   type AdapterEvent,
   type AdapterOptions,
   createAdapter,
+  hrName,
   IscsiError,
   type Session,
 } from 'iscsi-adapter';
@@ -77,6 +78,7 @@ const commands = (received: ReceivedPdu[], cdbOp: number) =>
 describe('session recovery', () => {
   it('drop-mid-read: the connection fails in the middle of a read; the session logs in again and the read is replayed', async () => {
     const env = await start({ fault: 'drop-mid-read' });
+    const state = env.adapter.queryTargets()[0].sessions[0].state;
     const data = pattern(64 << 10, 3);
     await env.disk.write(0, 40, data);
     const back = await env.disk.read(0, 40, data.length / 512);
@@ -92,9 +94,9 @@ describe('session recovery', () => {
     expect(again).toEqual({ isid: first.isid, tsih: 0 });
     expect(commands(env.target.received, 0x28)).toBe(2);
     expect(commands(env.target.received, 0x2a)).toBe(1);
-    const [s] = env.adapter.queryTargets()[0].sessions;
-    expect(s).toMatchObject({ id: env.sessionId, tsih: env.tsih + 1, portal: env.target.portal });
-    expect(s.state).not.toBe('recovering');
+    expect(env.adapter.queryTargets()[0].sessions).toEqual([
+      { id: env.sessionId, tsih: env.tsih + 1, portal: env.target.portal, state },
+    ]);
     await done(env);
   });
 
@@ -230,6 +232,30 @@ describe('session recovery', () => {
       portal: env.target.portal,
       tsih: env.tsih + 1,
     });
+    await done(env);
+  });
+
+  it('a LogoutFromTarget meets a recovering session: recovery stops, the session ends lost before the response, its read aborted-by-logout', async () => {
+    const env = await start({ fault: 'refuse-relogin', faultArg: 1000 }, {
+      ...FAST,
+      reconnect: { minDelayMs: 50, maxDelayMs: 100 },
+    });
+    const read = env.disk.read(0, 0, 16).catch((e) => e);
+    await until(() => env.events.some((e) => e.type === 'session-recovering'), 5000, 'recovery to start');
+    const { hr, output } = await env.adapter.logoutFromTarget(T).wait();
+    const err = await read;
+    expect(err).toBeInstanceOf(IscsiError);
+    expect(err.reason).toBe('aborted-by-logout');
+    expect(hrName(hr)).toBe('VDS_E_ISCSI_LOGOUT_FAILED');
+    expect(output.sessions).toEqual([expect.objectContaining({
+      sessionId: env.sessionId,
+      reason: 'connection-lost-before-response',
+      hrName: 'VDS_E_ISCSI_LOGOUT_FAILED',
+      commandsAborted: 1,
+    })]);
+    expect(seen(env)).toEqual([{ type: 'session-recovering', cause: 'transport' }]);
+    expect(env.adapter.queryTargets()[0].sessions).toEqual([]);
+    expect(env.target.received.filter((p) => p.opcode === 0x06)).toEqual([]); // no connection to send a Logout on
     await done(env);
   });
 });
