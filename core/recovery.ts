@@ -134,5 +134,8 @@ export function recoveryStop(s: Session): void {
 // its Logout's response; what it was waiting to send ends aborted-by-logout.
 export function recoveringLoggedOut(s: Session): void {
   recoveryStop(s);
+  // finish() counts aborted-by-logout only for a session in a logout (lstate), which this one is not.
+  const live = s.tasks;
   sessionTasksEnd(s, T_ABORTED_BY_LOGOUT, false);
+  s.aborted += live - s.tasks;
 }

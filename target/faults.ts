@@ -66,4 +66,8 @@ export type Fault =
   | 'unknown-opcode' // a PDU with opcode 0x38 (reserved)
   | 'r2t-unknown-itt' // an R2T for ITT 0xDEADBEEF, which no command has
   | 'data-in-out-of-bounds' // its data without status, then a Data-In of 512 bytes at BufferOffset = the transfer length
-  | 'huge-dsl'; // a SCSI Response header for it declaring a DataSegmentLength of 0xFFFFFF, and nothing after
+  | 'huge-dsl' // a SCSI Response header for it declaring a DataSegmentLength of 0xFFFFFF, and nothing after
+  // Session recovery (test/recovery.test.ts), played once per target (across its connections), so a re-login succeeds:
+  | 'drop-mid-read' // the first READ gets half its Data-In (no status), then the socket is destroyed
+  | 'drop-mid-write' // the first WRITE takes half its data (to the disk), then the socket is destroyed
+  | 'refuse-relogin'; // like 'drop-mid-read'; then the first faultArg (default 1) logins with an ISID seen before get 0x0301

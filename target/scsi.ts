@@ -16,6 +16,10 @@ export interface ScsiIo {
   together(fn: () => void): void;
   /** Bytes as they are, nothing fixed up (no length, no digest). */
   raw(bytes: Uint8Array): void;
+  /** True the first time `what` is asked of this target (across all its connections), false after. */
+  once(what: string): boolean;
+  /** Destroys the connection (no FIN, nothing more read from it). */
+  drop(): void;
 }
 export const SCSI_FAULTS = [
   'stall',
@@ -42,6 +46,9 @@ export const SCSI_FAULTS = [
   'answer-rejected-abort',
   'stall-silent',
   'stall-after-data',
+  'drop-mid-read',
+  'drop-mid-write',
+  'refuse-relogin',
 ] as const;
 /** Faults that answer the first READ with bytes that break the session instead of its data. */
 const HOSTILE_READ: readonly string[] = [
@@ -85,6 +92,7 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
   const batched: Write[] = []; // 'r2t-together': writes waiting for their R2T,
   const written: number[] = []; // ... and those waiting for their SCSI Response
   // Under the capacity faults the unit claims 2^33 blocks, more than READ CAPACITY (10) can say.
+  const dropRead = fault === 'drop-mid-read' || fault === 'refuse-relogin';
   const bigCapacity = fault === 'capacity-16-busy-once' || fault === 'capacity-16-not-ready';
   let capacity16Busy = fault === 'capacity-16-busy-once';
 
@@ -143,6 +151,20 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
       io.send(h, piece);
       if (n === 0) break;
     }
+  };
+
+  // 'drop-mid-read': the first half of the data in Data-In without status, then the connection goes.
+  const halfThenDrop = (itt: number, lunBytes: Uint8Array, data: Uint8Array) => {
+    const most = io.limits().dataIn, n = Math.floor(data.length / 2);
+    for (let at = 0, sn = 0; at < n; at += most) {
+      const h = io.header(0x25, 0, itt, false);
+      h.set(lunBytes, 8);
+      put32(h, 20, 0xffffffff);
+      put32(h, 36, sn++);
+      put32(h, 40, at);
+      io.send(h, data.subarray(at, Math.min(n, at + most)));
+    }
+    io.drop();
   };
 
   const r2t = (w: Write) => {
@@ -336,6 +358,7 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
         if (cdb[0] === 0x28 || cdb[0] === 0x88) {
           if (fault === 'check-condition' || fault === 'long-pdus') return check(itt, 3, 0x11);
           if (fault === 'descriptor-sense') return respond(itt, 0x02, descriptorSense(3, 0x11, 0, BigInt(lba)));
+          if (dropRead && io.once('drop')) return halfThenDrop(itt, lunBytes, lun.read(offset, length));
           return dataIn(itt, lunBytes, lun.read(offset, length), edtl, fault === 'short-read');
         }
         const w: Write = { itt, lun: lunBytes, offset, length, got: 0, burstEnd: 0, r2tsn: 0 };
@@ -343,6 +366,7 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
           lun.write(offset, immediate.subarray(0, length));
           w.got = immediate.length;
         }
+        if (fault === 'drop-mid-write' && w.got * 2 >= length && io.once('drop')) return io.drop();
         if (w.got >= length) return respond(itt, 0);
         writes.set(itt, w);
         if (fault !== 'r2t-together') return r2t(w);
@@ -369,6 +393,10 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
     const at = be32(bhs, 40);
     lun.write(w.offset + at, data);
     w.got = Math.max(w.got, at + data.length);
+    if (fault === 'drop-mid-write' && w.got * 2 >= w.length && io.once('drop')) {
+      writes.delete(w.itt);
+      return io.drop();
+    }
     if (!(bhs[1] & 0x80)) return;
     if (w.got < w.length) return r2t(w);
     writes.delete(w.itt);

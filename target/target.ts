@@ -93,6 +93,11 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
     return l;
   };
   let nextTsih = 1;
+  // Faults played once per target, across its connections ('drop-mid-read', ...): target name + what.
+  const played = new Set<string>();
+  // 'refuse-relogin': the ISIDs each target has seen logging in, and how many re-logins it refused.
+  const isids = new Map<string, Set<string>>();
+  const refused = new Map<string, number>();
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
       timers.delete(t);
@@ -233,6 +238,13 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
               }
             },
             raw: (bytes) => void sock.write(bytes),
+            once: (what) => {
+              const key = `${spec!.name}\0${what}`;
+              if (played.has(key)) return false;
+              played.add(key);
+              return true;
+            },
+            drop: () => void sock.destroy(),
           },
           (SCSI_FAULTS as readonly string[]).includes(spec.fault ?? '') ? spec.fault as ScsiFault : undefined,
           spec.faultArg,
@@ -314,6 +326,17 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         spec = discovery ? undefined : opts.targets.find((t) => t.name === keys.get('TargetName'));
         if (!discovery && !spec) return loginReply(bhs, [], false, csg, 0, 0x0203);
         if (spec?.fault === 'login-auth-fail') return loginReply(bhs, [], false, csg, 0, 0x0201);
+        if (spec?.fault === 'refuse-relogin') {
+          const isid = hex(bhs.subarray(8, 14));
+          const seen = isids.get(spec.name) ?? new Set<string>();
+          isids.set(spec.name, seen);
+          const n = refused.get(spec.name) ?? 0;
+          if (seen.has(isid) && n < (spec.faultArg ?? 1)) {
+            refused.set(spec.name, n + 1);
+            return loginReply(bhs, [], false, csg, 0, 0x0301);
+          }
+          seen.add(isid);
+        }
         if (spec?.fault === 'redirect') {
           return loginReply(bhs, [['TargetAddress', `${spec.redirectTo},1`]], false, csg, 0, 0x0101);
         }
@@ -548,7 +571,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       merged.set(chunk, buf.length);
       let at = 0;
       for (;;) {
-        if (merged.length - at < 48) break;
+        if (sock.destroyed || merged.length - at < 48) break; // nothing more is read from a dropped connection
         const dsl = (merged[at + 5] << 16) | (merged[at + 6] << 8) | merged[at + 7];
         const ahs = merged[at + 4] * 4;
         const dataAt = at + 48 + ahs + (hd ? 4 : 0);

@@ -1,0 +1,261 @@
+// Session recovery (docs/io.md, "Recovery") through the public API, against the built-in target:
+// a session whose connection fails outside a logout logs in again (same ISID, TSIH 0), sends
+// again what the target had not answered, makes commands issued meanwhile wait, and is given up
+// after its attempts. The target's recovery faults (target/faults.ts) play once per target, so
+// the re-login finds it well.
+import { describe, expect, it } from 'vitest';
+import {
+  type Adapter,
+  type AdapterEvent,
+  type AdapterOptions,
+  createAdapter,
+  hrName,
+  IscsiError,
+  type Session,
+} from 'iscsi-adapter';
+import { type ReceivedPdu, type RunningTarget, startTarget, type TargetSpec } from 'iscsi-adapter/target';
+import { until } from './helpers/env.ts';
+
+const T = 'iqn.2026-11.dev.iscsi-adapter:recovery';
+// Small delays so a recovery takes milliseconds; replacement time far beyond any test.
+const FAST: AdapterOptions = {
+  recovery: true,
+  replacementTimeoutMs: 30000,
+  reconnect: { minDelayMs: 20, maxDelayMs: 40 },
+};
+
+interface Env {
+  target: RunningTarget;
+  adapter: Adapter;
+  events: AdapterEvent[];
+  disk: Session;
+  sessionId: string;
+  tsih: number;
+  portal: string;
+}
+async function start(spec: Partial<TargetSpec>, opts: AdapterOptions = FAST, login: object = {}): Promise<Env> {
+  const target = await startTarget({ targets: [{ name: T, ...spec }] });
+  const adapter = createAdapter(opts);
+  const events: AdapterEvent[] = [];
+  adapter.on((e) => events.push(e));
+  const out = await adapter.loginToTarget({ target: T, portal: target.portal, ...login }).result();
+  expect(out.result).toBe('ok');
+  return {
+    target,
+    adapter,
+    events,
+    disk: adapter.session(out.sessionId!)!,
+    sessionId: out.sessionId!,
+    tsih: out.tsih!,
+    portal: out.portal,
+  };
+}
+async function done(env: Env) {
+  await env.adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
+  expect(env.adapter.resources()).toEqual({ sockets: 0, timers: 0 });
+  await env.target.close();
+}
+/** The events of the test's session, without the ids every one carries. */
+const seen = (env: Env) =>
+  env.events.map((e) => {
+    expect(e.sessionId).toBe(env.sessionId);
+    const { sessionId: _s, targetId: _t, ...rest } = e;
+    return rest;
+  });
+const pattern = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const hexOf = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+/** The first Login Request of each login (CSG 0, no TSIH-carrying continuation): ISID and TSIH. */
+const logins = (received: ReceivedPdu[]) =>
+  received.filter((p) => p.opcode === 0x03 && ((p.bhs[1] >> 2) & 3) === 0 && p.bhs[0] & 0x40).map((p) => ({
+    isid: hexOf(p.bhs.subarray(8, 14)),
+    tsih: (p.bhs[14] << 8) | p.bhs[15],
+  }));
+/** SCSI commands the target received with this CDB opcode. */
+const commands = (received: ReceivedPdu[], cdbOp: number) =>
+  received.filter((p) => p.opcode === 0x01 && p.bhs[32] === cdbOp).length;
+
+describe('session recovery', () => {
+  it('drop-mid-read: the connection fails in the middle of a read; the session logs in again and the read is replayed', async () => {
+    const env = await start({ fault: 'drop-mid-read' });
+    const state = env.adapter.queryTargets()[0].sessions[0].state;
+    const data = pattern(64 << 10, 3);
+    await env.disk.write(0, 40, data);
+    const back = await env.disk.read(0, 40, data.length / 512);
+    expect(same(back, data)).toBe(true);
+    expect(seen(env)).toEqual([
+      { type: 'session-recovering', cause: 'transport' },
+      { type: 'session-recovered', attempts: 1, portal: env.target.portal, tsih: env.tsih + 1 },
+    ]);
+    expect(env.portal).toBe(env.target.portal);
+    const [first, again, ...more] = logins(env.target.received);
+    expect(more).toEqual([]);
+    expect(first.tsih).toBe(0);
+    expect(again).toEqual({ isid: first.isid, tsih: 0 });
+    expect(commands(env.target.received, 0x28)).toBe(2);
+    expect(commands(env.target.received, 0x2a)).toBe(1);
+    expect(env.adapter.queryTargets()[0].sessions).toEqual([
+      { id: env.sessionId, tsih: env.tsih + 1, portal: env.target.portal, state },
+    ]);
+    await done(env);
+  });
+
+  it('drop-mid-write: the connection fails with half a write taken; the write is replayed and reads back byte for byte', async () => {
+    const env = await start({ fault: 'drop-mid-write' });
+    const data = pattern(256 << 10, 11);
+    await env.disk.write(0, 300, data);
+    expect(seen(env)).toEqual([
+      { type: 'session-recovering', cause: 'transport' },
+      { type: 'session-recovered', attempts: 1, portal: env.target.portal, tsih: env.tsih + 1 },
+    ]);
+    const back = await env.disk.read(0, 300, data.length / 512);
+    expect(same(back, data)).toBe(true);
+    const [first, again, ...more] = logins(env.target.received);
+    expect(more).toEqual([]);
+    expect(again).toEqual({ isid: first.isid, tsih: 0 });
+    expect(commands(env.target.received, 0x2a)).toBe(2);
+    expect(commands(env.target.received, 0x28)).toBe(1);
+    await done(env);
+  });
+
+  it('a command issued while the session recovers waits for it and completes after; refused re-logins count as attempts', async () => {
+    const env = await start({ fault: 'refuse-relogin', faultArg: 2 }, {
+      ...FAST,
+      reconnect: { minDelayMs: 40, maxDelayMs: 80 },
+    });
+    const data = pattern(16 << 10, 5);
+    await env.disk.write(0, 8, data);
+    const first = env.disk.read(0, 8, data.length / 512); // the target drops the connection in its middle
+    await until(() => env.events.some((e) => e.type === 'session-recovering'), 5000, 'recovery to start');
+    expect(env.events.some((e) => e.type === 'session-recovered')).toBe(false);
+    const during = env.disk.read(0, 8, data.length / 512);
+    const [a, b] = await Promise.all([first, during]);
+    expect(same(a, data)).toBe(true);
+    expect(same(b, data)).toBe(true);
+    expect(seen(env)).toEqual([
+      { type: 'session-recovering', cause: 'transport' },
+      { type: 'session-recovered', attempts: 3, portal: env.target.portal, tsih: env.tsih + 1 },
+    ]);
+    const all = logins(env.target.received);
+    expect(all).toEqual(Array(4).fill({ isid: all[0].isid, tsih: 0 })); // the login, two refused, the one taken
+    expect(commands(env.target.received, 0x28)).toBe(3); // the first read twice, the one issued during recovery once
+    await done(env);
+  });
+
+  it('gives up after maxAttempts when nothing listens: the read in flight fails session-lost once', async () => {
+    const env = await start({ fault: 'stall' }, { ...FAST, reconnect: { ...FAST.reconnect, maxAttempts: 2 } });
+    let ends = 0;
+    const read = env.disk.read(0, 0, 1).then(
+      () => ++ends && undefined,
+      (e) => {
+        ends++;
+        return e;
+      },
+    );
+    // The read asks the capacity first (for the block size), which the target never answers.
+    await until(() => env.target.received.some((p) => p.opcode === 0x01), 5000, 'the read at the target');
+    await env.target.close();
+    // Polled, not only awaited: the adapter's timers do not keep a runtime alive (they are unref'd),
+    // and with the target closed nothing else would while the session tries to come back.
+    await until(() => ends === 1, 10000, 'the read to end');
+    const err = await read;
+    expect(err).toBeInstanceOf(IscsiError);
+    expect((err as IscsiError).reason).toBe('session-lost');
+    expect(seen(env)).toEqual([
+      { type: 'session-recovering', cause: 'transport' },
+      { type: 'session-lost', attempts: 2 },
+    ]);
+    expect(env.adapter.queryTargets()[0].sessions).toEqual([]);
+    expect(env.adapter.session(env.sessionId)).toBeUndefined();
+    expect(ends).toBe(1);
+    await env.adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
+    expect(env.adapter.resources()).toEqual({ sockets: 0, timers: 0 });
+    expect(ends).toBe(1);
+  });
+
+  it('a raw scsi() in flight without replay ends not-replayed; a read in flight beside it is replayed', async () => {
+    // Recovery asked for by the login, not the adapter.
+    const env = await start({ fault: 'drop-mid-read' }, {}, FAST);
+    const data = pattern(8 << 10, 9);
+    await env.disk.write(0, 500, data);
+    // READ (10) of 16 blocks at LBA 500: the target's first READ, dropped in its middle.
+    const cdb = Uint8Array.of(0x28, 0, 0, 0, 0x01, 0xf4, 0, 0, 16, 0);
+    const raw = env.disk.scsi(0, cdb, { dataIn: data.length }).catch((e) => e);
+    const read = env.disk.read(0, 500, data.length / 512);
+    const err = await raw;
+    expect(err).toBeInstanceOf(IscsiError);
+    expect(err.reason).toBe('not-replayed');
+    expect(same(await read, data)).toBe(true);
+    expect(seen(env)).toEqual([
+      { type: 'session-recovering', cause: 'transport' },
+      { type: 'session-recovered', attempts: 1, portal: env.target.portal, tsih: env.tsih + 1 },
+    ]);
+    await done(env);
+  });
+
+  it('without recovery (the default) a dropped connection still ends the session: connection-lost, session-lost', async () => {
+    const env = await start({ fault: 'drop-mid-read' }, {});
+    const err = await env.disk.read(0, 0, 16).catch((e) => e);
+    expect(err).toBeInstanceOf(IscsiError);
+    expect(err.reason).toBe('session-lost');
+    expect(seen(env)).toEqual([{ type: 'connection-lost' }]);
+    expect(env.adapter.queryTargets()[0].sessions).toEqual([]);
+    expect(logins(env.target.received)).toHaveLength(1);
+    await done(env);
+  });
+
+  it("queryTargets shows the session 'recovering' while it recovers, then back with its new TSIH", async () => {
+    const env = await start({ fault: 'refuse-relogin', faultArg: 1 }, {
+      ...FAST,
+      reconnect: { minDelayMs: 100, maxDelayMs: 200 },
+    });
+    const states: string[] = [];
+    env.adapter.on((e) => {
+      if (e.type === 'session-recovering' || e.type === 'session-recovered') {
+        states.push(env.adapter.queryTargets()[0].sessions.map((s) => `${s.state} ${s.tsih}`).join());
+      }
+    });
+    const before = env.adapter.queryTargets()[0].sessions[0].state;
+    const read = env.disk.read(0, 0, 16);
+    await until(() => states.length === 1, 5000, 'recovery to start');
+    expect(env.adapter.queryTargets()[0].sessions).toEqual([
+      { id: env.sessionId, portal: env.target.portal, tsih: env.tsih, state: 'recovering' },
+    ]);
+    expect((await read).length).toBe(16 * 512);
+    expect(states).toEqual([`recovering ${env.tsih}`, `${before} ${env.tsih + 1}`]);
+    expect(env.adapter.queryTargets()[0].sessions).toEqual([
+      { id: env.sessionId, portal: env.target.portal, tsih: env.tsih + 1, state: before },
+    ]);
+    expect(seen(env).at(-1)).toEqual({
+      type: 'session-recovered',
+      attempts: 2,
+      portal: env.target.portal,
+      tsih: env.tsih + 1,
+    });
+    await done(env);
+  });
+
+  it('a LogoutFromTarget meets a recovering session: recovery stops, the session ends lost before the response, its read aborted-by-logout', async () => {
+    const env = await start({ fault: 'refuse-relogin', faultArg: 1000 }, {
+      ...FAST,
+      reconnect: { minDelayMs: 50, maxDelayMs: 100 },
+    });
+    const read = env.disk.read(0, 0, 16).catch((e) => e);
+    await until(() => env.events.some((e) => e.type === 'session-recovering'), 5000, 'recovery to start');
+    const { hr, output } = await env.adapter.logoutFromTarget(T).wait();
+    const err = await read;
+    expect(err).toBeInstanceOf(IscsiError);
+    expect(err.reason).toBe('aborted-by-logout');
+    expect(hrName(hr)).toBe('VDS_E_ISCSI_LOGOUT_FAILED');
+    expect(output.sessions).toEqual([expect.objectContaining({
+      sessionId: env.sessionId,
+      reason: 'connection-lost-before-response',
+      hrName: 'VDS_E_ISCSI_LOGOUT_FAILED',
+      commandsAborted: 1,
+    })]);
+    expect(seen(env)).toEqual([{ type: 'session-recovering', cause: 'transport' }]);
+    expect(env.adapter.queryTargets()[0].sessions).toEqual([]);
+    expect(env.target.received.filter((p) => p.opcode === 0x06)).toEqual([]); // no connection to send a Logout on
+    await done(env);
+  });
+});
