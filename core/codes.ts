@@ -43,7 +43,7 @@ export const ERR_SESSION_FULL: i32 = -14;   // the session holds as many task re
 // (hosts/codes.generated.ts readAction); `at len` is a byte range in TX, decoded as `bytes`.
 export const ACT_SEND: u32 = 1;            // fields: conn at len
 export const ACT_CLOSE: u32 = 2;           // fields: conn
-export const ACT_ARM: u32 = 3;             // fields: timer ms
+export const ACT_ARM: u32 = 3;             // fields: timer ms hold
 export const ACT_CANCEL: u32 = 4;          // fields: timer
 export const ACT_CONNECT: u32 = 5;         // fields: conn at len session op
 export const ACT_OP_DONE: u32 = 6;         // fields: op hr lateCancel

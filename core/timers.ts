@@ -50,7 +50,9 @@ export function armSession(s: Session, ms: u32): void { act(ACT_ARM, id(TIMER_SE
 export function cancelSession(s: Session): void { act(ACT_CANCEL, id(TIMER_SESSION, s.index)); }
 
 // A recovering session's two timers: its replacement time and its next attempt.
-export function armReplace(s: Session, ms: u32): void { act(ACT_ARM, id(TIMER_REPLACE, s.index), ms); }
+// `hold` (the third field): while it is armed the host keeps the process alive, as an open socket
+// would, so a program waiting on a recovering session's command does not exit before it ends.
+export function armReplace(s: Session, ms: u32): void { act(ACT_ARM, id(TIMER_REPLACE, s.index), ms, 1); }
 export function cancelReplace(s: Session): void { act(ACT_CANCEL, id(TIMER_REPLACE, s.index)); }
 export function armReconnect(s: Session, ms: u32): void { act(ACT_ARM, id(TIMER_RECONNECT, s.index), ms); }
 export function cancelReconnect(s: Session): void { act(ACT_CANCEL, id(TIMER_RECONNECT, s.index)); }

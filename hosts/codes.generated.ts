@@ -215,7 +215,7 @@ export const KEY_NAMES: [string, number][] = [["MaxConnections",0],["InitialR2T"
 export type Action =
   | { kind: 'send'; conn: number; bytes: Uint8Array }
   | { kind: 'close'; conn: number }
-  | { kind: 'arm'; timer: number; ms: number }
+  | { kind: 'arm'; timer: number; ms: number; hold: number }
   | { kind: 'cancel'; timer: number }
   | { kind: 'connect'; conn: number; session: number; op: number; bytes: Uint8Array }
   | { kind: 'op-done'; op: number; hr: number; lateCancel: number }
@@ -240,7 +240,7 @@ export function readAction(w: Uint32Array, tx: Uint8Array): Action {
   switch (w[0]) {
     case 1: return { kind: 'send', conn: w[1], bytes: tx.slice(w[2], w[2] + w[3]) };
     case 2: return { kind: 'close', conn: w[1] };
-    case 3: return { kind: 'arm', timer: w[1], ms: w[2] };
+    case 3: return { kind: 'arm', timer: w[1], ms: w[2], hold: w[3] };
     case 4: return { kind: 'cancel', timer: w[1] };
     case 5: return { kind: 'connect', conn: w[1], session: w[4], op: w[5], bytes: tx.slice(w[2], w[2] + w[3]) };
     case 6: return { kind: 'op-done', op: w[1], hr: w[2], lateCancel: w[3] };

@@ -180,7 +180,7 @@ export class Engine {
           this.host.timer(a.ms, () => {
             this.timers.delete(id);
             this.drain(this.core.timer(id));
-          }),
+          }, a.hold !== 0),
         );
         break;
       }

@@ -1,8 +1,9 @@
 import type { TimerHandle } from './types.ts';
 
 // Node, Bun and Deno >= 2.8 return a Timeout with unref(); older Deno returns a number.
-export function unrefTimer(ms: number, fn: () => void): TimerHandle {
+export function unrefTimer(ms: number, fn: () => void, hold = false): TimerHandle {
   const t: unknown = setTimeout(fn, ms);
+  if (hold) return { cancel: () => clearTimeout(t as number) };
   if (t && typeof t === 'object' && 'unref' in t) (t as { unref(): void }).unref();
   else if (typeof t === 'number') (globalThis as { Deno?: { unrefTimer(id: number): void } }).Deno?.unrefTimer(t);
   return { cancel: () => clearTimeout(t as number) };

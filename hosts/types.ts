@@ -31,8 +31,9 @@ export interface TimerHandle {
 export interface Host {
   readonly runtime: Runtime;
   connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn>;
-  /** One-shot and unref'd: a pending timer never keeps a process alive. */
-  timer(ms: number, fn: () => void): TimerHandle;
+  /** One-shot and unref'd: a pending timer never keeps a process alive, unless `hold` says it
+   *  must (a recovering session's replacement time, docs/io.md). */
+  timer(ms: number, fn: () => void, hold?: boolean): TimerHandle;
   now(): number;
   random(n: number): Uint8Array;
 }
