@@ -207,7 +207,7 @@ export class Adapter {
     const portals = [here, ...[...(target?.portals ?? [])].filter((p) => p !== here)];
     let joined = 0;
     const fit = portals.filter((p) => (joined += p.length + 1) <= 250);
-    const recovery = valid && (req.recovery ?? this.opts.recovery)
+    const recovery = valid && (req.recovery ?? this.opts.recovery ?? true)
       ? {
         ms: [
           u32Arg(req.replacementTimeoutMs ?? this.opts.replacementTimeoutMs, 120000),

@@ -6,7 +6,7 @@ import type { ConnectionState, FramingError, LoginResult, SessionReason } from '
  *  logs in again (same ISID, TSIH 0), sends again what the target had not answered, and is given
  *  up after `replacementTimeoutMs`. */
 export interface RecoveryOptions {
-  /** Reinstate sessions whose connection fails (default false: the session ends, as before). */
+  /** Reinstate sessions whose connection fails (default true; false: the session ends with it). */
   recovery?: boolean;
   /** How long a session may take to come back before its commands fail session-lost (default 120000). */
   replacementTimeoutMs?: number;

@@ -74,7 +74,8 @@ async function login(env: Env, name: string): Promise<Disk> {
 async function start(targets: TargetSpec[]): Promise<Env> {
   const top = watchTopLevel();
   const target = await startTarget({ targets });
-  const adapter = createAdapter();
+  // Without recovery: the subject is how a session ends when its target breaks it.
+  const adapter = createAdapter({ recovery: false });
   const events: AdapterEvent[] = [];
   adapter.on((e) => events.push(e));
   return { target, adapter, events, top };
@@ -460,7 +461,7 @@ describe('an error of our own while handling a socket', () => {
         })),
     };
     const errors: unknown[] = [];
-    const adapter = new Adapter(broken, { onCallbackError: (e) => errors.push(e) });
+    const adapter = new Adapter(broken, { onCallbackError: (e) => errors.push(e), recovery: false });
     const events: AdapterEvent[] = [];
     adapter.on((e) => events.push(e));
     armed = false;

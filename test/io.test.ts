@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Adapter,
   type AdapterEvent,
+  type AdapterOptions,
   createAdapter,
   hrName,
   IscsiError,
@@ -15,9 +16,9 @@ import { until } from './helpers/env.ts';
 
 const T = 'iqn.2026-11.dev.iscsi-adapter:io';
 
-async function disk(spec: Partial<TargetSpec> = {}, sessions = 1) {
+async function disk(spec: Partial<TargetSpec> = {}, sessions = 1, opts: AdapterOptions = {}) {
   const target = await startTarget({ targets: [{ name: T, ...spec }] });
-  const adapter = createAdapter();
+  const adapter = createAdapter(opts);
   const disks: Session[] = [];
   for (let i = 0; i < sessions; i++) {
     const output = await adapter.loginToTarget({ target: T, portal: target.portal }).result();
@@ -105,7 +106,7 @@ describe('errors a command can end with', () => {
   });
 
   it('a Data-In at the wrong BufferOffset drops the session; its command ends session-lost', async () => {
-    const env = await disk({ fault: 'bad-offset' });
+    const env = await disk({ fault: 'bad-offset' }, 1, { recovery: false });
     const err = await env.disk.read(0, 0, 2048).catch((e) => e); // 1 MiB: several Data-In
     expect(err).toBeInstanceOf(IscsiError);
     expect(err.reason).toBe('session-lost');

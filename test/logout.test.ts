@@ -309,7 +309,7 @@ describe('events the target starts (docs/events.md)', () => {
   });
 
   it('AsyncEvent 3: no Logout is sent; the session is gone', async () => {
-    const env = await setup({ fault: 'async-drop-all' }, 1);
+    const env = await setup({ fault: 'async-drop-all' }, 1, { recovery: false });
     const events = eventTypes(env.adapter);
     await until(() => events.includes('connection-lost'), 3000, 'drop');
     expect(events[0]).toBe('async-drop-all');
@@ -319,7 +319,7 @@ describe('events the target starts (docs/events.md)', () => {
   });
 
   it('AsyncEvent 2 for our connection: no Logout, the session is gone', async () => {
-    const env = await setup({ fault: 'async-drop-conn' }, 1);
+    const env = await setup({ fault: 'async-drop-conn' }, 1, { recovery: false });
     const events = eventTypes(env.adapter);
     await until(() => events.includes('connection-lost'), 3000, 'drop');
     expect(events[0]).toBe('async-drop-connection');
@@ -380,7 +380,7 @@ describe('events the target starts (docs/events.md)', () => {
 
 describe('NOP-Out keepalive', () => {
   it('pings on the interval and stays up while answered; a silent target drops the session', async () => {
-    const env = await setup({}, 0);
+    const env = await setup({}, 0, { recovery: false });
     const r = await env.adapter.loginToTarget({ target: T, portal: env.target.portal, keepaliveMs: 40 }).wait();
     expect(hrName(r.hr)).toBe('S_OK');
     await until(() => env.target.received.filter((p) => p.opcode === 0x00).length >= 3, 3000, 'three pings');
@@ -388,7 +388,7 @@ describe('NOP-Out keepalive', () => {
     expect(hrName((await env.adapter.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
     await teardown(env);
 
-    const quiet = await setup({ fault: 'nop-silent' }, 0);
+    const quiet = await setup({ fault: 'nop-silent' }, 0, { recovery: false });
     const events = eventTypes(quiet.adapter);
     await quiet.adapter.loginToTarget({ target: T, portal: quiet.target.portal, keepaliveMs: 40 }).wait();
     await until(() => events.includes('keepalive-timeout'), 3000, 'keepalive timeout');

@@ -192,8 +192,8 @@ describe('session recovery', () => {
     await done(env);
   });
 
-  it('without recovery (the default) a dropped connection still ends the session: connection-lost, session-lost', async () => {
-    const env = await start({ fault: 'drop-mid-read' }, {});
+  it('with recovery: false a dropped connection ends the session: connection-lost, session-lost', async () => {
+    const env = await start({ fault: 'drop-mid-read' }, { recovery: false });
     const err = await env.disk.read(0, 0, 16).catch((e) => e);
     expect(err).toBeInstanceOf(IscsiError);
     expect(err.reason).toBe('session-lost');

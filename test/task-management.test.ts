@@ -216,7 +216,7 @@ describe('an ABORT TASK the target does not complete escalates to LOGICAL UNIT R
 
 describe('task management the target never answers', () => {
   it('ABORT TASK, then LUN RESET, each unanswered for taskManagementTimeoutMs: the connection is dropped', async () => {
-    const env = await setup([{ name: T, fault: 'stall-silent' }], { taskManagementTimeoutMs: 200 });
+    const env = await setup([{ name: T, fault: 'stall-silent' }], { taskManagementTimeoutMs: 200, recovery: false });
     const disk = env.disks[0];
     const settled: string[] = [];
     const others = [disk.testUnitReady(0, { timeoutMs: LONG }), disk.testUnitReady(1, { timeoutMs: LONG })]
