@@ -14,12 +14,12 @@ import { startTarget } from 'iscsi-adapter/target';
 const T = 'iqn.2026-11.dev.iscsi-adapter:recovery-stress';
 const BLOCK = 512;
 const BLOCKS = 8192; // a 4 MiB LUN
-const TOTAL = 600; // commands issued
+const TOTAL = 1500; // commands issued
 const INFLIGHT = 32;
 const DROP_EVERY = 40; // the connection goes at its 40th SCSI command
 const SEED = 0x5eed1234;
 
-/** mulberry32: the generator's choices are the same on every run and runtime (timing is not). */
+/** mulberry32, seeded: the generator's choices vary only with the order commands end in. */
 function prng(seed: number) {
   let a = seed >>> 0;
   return () => {
