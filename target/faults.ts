@@ -70,4 +70,8 @@ export type Fault =
   // Session recovery (test/recovery.test.ts), played once per target (across its connections), so a re-login succeeds:
   | 'drop-mid-read' // the first READ gets half its Data-In (no status), then the socket is destroyed
   | 'drop-mid-write' // the first WRITE takes half its data (to the disk), then the socket is destroyed
-  | 'refuse-relogin'; // like 'drop-mid-read'; then the first faultArg (default 1) logins with an ISID seen before get 0x0301
+  | 'refuse-relogin' // like 'drop-mid-read'; then the first faultArg (default 1) logins with an ISID seen before get 0x0301
+  // Played on every connection (test/recovery-stress.test.ts): the faultArg-th (default 40) SCSI
+  // command a connection receives destroys it in the middle: a READ after half its Data-In, a
+  // WRITE after half its data is on the disk, any other command before its answer.
+  | 'drop-every';

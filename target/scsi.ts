@@ -49,6 +49,7 @@ export const SCSI_FAULTS = [
   'drop-mid-read',
   'drop-mid-write',
   'refuse-relogin',
+  'drop-every',
 ] as const;
 /** Faults that answer the first READ with bytes that break the session instead of its data. */
 const HOSTILE_READ: readonly string[] = [
@@ -72,6 +73,8 @@ interface Write {
   got: number;
   burstEnd: number;
   r2tsn: number;
+  /** 'drop-every': the connection goes once half the data is on the disk. */
+  dropAtHalf?: boolean;
 }
 
 /** `arg`: the target's faultArg, for the faults that take one. */
@@ -95,6 +98,7 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
   const dropRead = fault === 'drop-mid-read' || fault === 'refuse-relogin';
   const bigCapacity = fault === 'capacity-16-busy-once' || fault === 'capacity-16-not-ready';
   let capacity16Busy = fault === 'capacity-16-busy-once';
+  let received = 0; // 'drop-every': SCSI commands this connection has received
 
   const sense = (key: number, asc: number, ascq: number) => {
     const s = new Uint8Array(18);
@@ -249,6 +253,10 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
     const itt = be32(bhs, 16);
     const op = bhs[32];
     const readOrWrite = op === 0x28 || op === 0x88 || op === 0x2a || op === 0x8a;
+    if (fault === 'drop-every' && ++received === (arg ?? 40)) {
+      if (!readOrWrite) return io.drop();
+      return dropMidway(bhs, immediate);
+    }
     if (fault === 'reject-command' && !rejected) {
       rejected = true;
       const h = io.header(0x3f, 0x80, 0xffffffff, true);
@@ -267,6 +275,30 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
       return breakRead(itt, bhs.slice(8, 16), be32(bhs, 20));
     }
     answer(bhs, immediate);
+  }
+
+  // 'drop-every': a READ gets half its Data-In; a WRITE puts half its data on the disk (from its
+  // immediate data, or from its Data-Out after the R2T as usual); then the connection goes.
+  function dropMidway(bhs: Uint8Array, immediate: Uint8Array) {
+    const itt = be32(bhs, 16), cdb = bhs.subarray(32, 48);
+    const { lba, count } = blocksOf(cdb)!;
+    if (lba + count > lun.blocks) return io.drop();
+    const offset = lba * lun.blockSize, length = count * lun.blockSize, half = Math.floor(length / 2);
+    if (cdb[0] === 0x28 || cdb[0] === 0x88) return halfThenDrop(itt, bhs.slice(8, 16), lun.read(offset, length));
+    lun.write(offset, immediate.subarray(0, half));
+    if (immediate.length >= half) return io.drop();
+    const w: Write = {
+      itt,
+      lun: bhs.slice(8, 16),
+      offset,
+      length,
+      got: immediate.length,
+      burstEnd: 0,
+      r2tsn: 0,
+      dropAtHalf: true,
+    };
+    writes.set(itt, w);
+    r2t(w);
   }
 
   function answer(bhs: Uint8Array, immediate: Uint8Array) {
@@ -391,6 +423,12 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
       return io.send(h, bhs);
     }
     const at = be32(bhs, 40);
+    const half = Math.floor(w.length / 2);
+    if (w.dropAtHalf && at + data.length >= half) {
+      if (half > at) lun.write(w.offset + at, data.subarray(0, half - at));
+      writes.delete(w.itt);
+      return io.drop();
+    }
     lun.write(w.offset + at, data);
     w.got = Math.max(w.got, at + data.length);
     if (fault === 'drop-mid-write' && w.got * 2 >= w.length && io.once('drop')) {
