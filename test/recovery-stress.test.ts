@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AdapterEvent, createAdapter, hrName } from 'iscsi-adapter';
 import { startTarget } from 'iscsi-adapter/target';
+import { rng } from './helpers/core.ts';
 
 const T = 'iqn.2026-11.dev.iscsi-adapter:recovery-stress';
 const BLOCK = 512;
@@ -18,18 +19,6 @@ const TOTAL = 1500; // commands issued
 const INFLIGHT = 32;
 const DROP_EVERY = 40; // the connection goes at its 40th SCSI command
 const SEED = 0x5eed1234;
-
-/** mulberry32, seeded: the generator's choices vary only with the order commands end in. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The content write `id` puts in block `lba`: its id and LBA, then bytes no other write repeats. */
 function blockOf(id: number, lba: number, into: Uint8Array = new Uint8Array(BLOCK), at = 0): Uint8Array {
@@ -73,7 +62,7 @@ describe('session recovery under repeated drops', () => {
       // The block size, learned once before the load (every command needs it).
       expect((await disk.readCapacity(0)).blockSize).toBe(BLOCK);
 
-      const rnd = prng(SEED);
+      const rnd = rng(SEED);
       const last = new Int32Array(BLOCKS).fill(-1); // per block: the id of the write last acknowledged
       const busy = new Uint8Array(BLOCKS); // blocks a command in flight touches
       const written: [number, number][] = []; // acknowledged writes: [lba, blocks]
