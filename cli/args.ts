@@ -6,6 +6,8 @@ export interface CliOptions {
   target?: string;
   sessions: number;
   json: boolean;
+  /** demo: the built-in target drops each session's connection in its first read; they recover. */
+  drop: boolean;
   user?: string;
   secret?: string;
   initiatorName?: string;
@@ -31,9 +33,10 @@ export const EXIT = {
 
 export const USAGE = `iscsi-adapter: an iSCSI initiator (RFC 7143) with the Windows VDS LogoutFromTarget
 
-  iscsi-adapter demo        [--sessions N] [--json]
+  iscsi-adapter demo        [--sessions N] [--drop] [--json]
       start the built-in target, log in N sessions (default 3), put reads and writes in
-      flight, and LogoutFromTarget while they drain
+      flight, and LogoutFromTarget while they drain; with --drop the target cuts the
+      connection in the middle of the first read, and the sessions recover (docs/io.md)
   iscsi-adapter logout-test --portal HOST[:PORT]... [--target IQN] [--sessions N] [--json]
       log in N sessions to a real target (the first one discovered unless --target), then
       LogoutFromTarget on all of them
@@ -70,6 +73,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     portals: [],
     sessions: 3,
     json: false,
+    drop: false,
     secret: env.ISCSI_CHAP_SECRET,
   };
   const num = (v: string, name: string, lo: number, hi: number) => {
@@ -98,6 +102,9 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
         break;
       case '--sessions':
         o.sessions = num(val(), flag, 1, 512);
+        break;
+      case '--drop':
+        o.drop = true;
         break;
       case '--json':
         o.json = true;
@@ -129,6 +136,9 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
   }
   if (o.user && !o.secret) throw new UsageError('--chap-user needs the secret in ISCSI_CHAP_SECRET');
   if (o.command !== 'demo' && !o.portals.length) throw new UsageError(`${o.command} needs --portal HOST[:PORT]`);
+  if (o.drop && o.command !== 'demo') {
+    throw new UsageError('--drop is for demo: it plays a fault of the built-in target');
+  }
   if (o.command === 'demo' && o.portals.length) {
     throw new UsageError('demo runs against its own built-in target; use logout-test for a portal');
   }

@@ -35,8 +35,16 @@ async function run(o: CliOptions, adapter: Adapter): Promise<Outcome> {
     return typeof target === 'string' ? sessionRun(adapter, o, say, progress, target, false) : target;
   }
   const name = 'iqn.2026-11.dev.iscsi-adapter:demo';
-  const own: RunningTarget = await startTarget({ targets: [{ name }] });
-  say(`started the built-in target ${name} on ${own.portal}`);
+  const own: RunningTarget = await startTarget({ targets: [{ name, ...(o.drop ? { fault: 'drop-mid-read' } : {}) }] });
+  say(`started the built-in target ${name} on ${own.portal}${o.drop ? ', dropping the first read' : ''}`);
+  adapter.on((e) => {
+    if (e.type === 'session-recovering') {
+      progress(`  session ${e.sessionId} lost its connection (${e.cause}); recovering`);
+    }
+    if (e.type === 'session-recovered') {
+      progress(`  session ${e.sessionId} recovered at ${e.portal}, TSIH ${e.tsih}, after ${e.attempts} attempt(s)`);
+    }
+  });
   try {
     return await sessionRun(adapter, { ...o, portals: [own.portal] }, say, progress, name, true);
   } finally {

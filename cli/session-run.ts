@@ -41,6 +41,9 @@ export async function sessionRun(
   if (withIo) {
     const disks = t.sessions.map((s) => adapter.session(s.id)!);
     await Promise.all(disks.map((d) => d.readCapacity())); // block sizes known: I/O starts at once
+    // --drop: the built-in target cuts a connection in this first read; the session recovers
+    // before the logout (a session already logging out when its connection fails does not).
+    if (o.drop) await Promise.all(disks.map((d) => d.read(0, 0, 8)));
     io = disks.flatMap(inFlight);
   }
   if (withIo) say(`\n${io.length} reads and writes in flight; LogoutFromTarget drains them first ...`);

@@ -42,6 +42,22 @@ describe('iscsi-adapter (the command)', () => {
     expect(out.sessions.map((s: { commandsDrained: number }) => s.commandsDrained)).toEqual([4, 4]);
   });
 
+  it('demo --drop: the first read loses its connection, the session recovers, every read and write ends ok', async () => {
+    const r = await run(['demo', '--sessions', '2', '--drop']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/lost its connection \(transport\); recovering/);
+    expect(r.stderr).toMatch(/recovered at 127\.0\.0\.1:\d+, TSIH \d+, after 1 attempt\(s\)/);
+    expect(r.stdout).toMatch(/^I\/O: 4 write ok, 4 read ok$/m);
+    expect(r.stdout).toMatch(/^result: S_OK \(0x00000000\)/m);
+  });
+
+  it('--drop is for demo only: bad usage (2)', async () => {
+    const r = await run(['logout-test', '--portal', '127.0.0.1:1', '--drop']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--drop is for demo/);
+    noTrace(r);
+  });
+
   it('no command is bad usage (2), said in one line, no stack trace', async () => {
     const r = await run([]);
     expect(r.code).toBe(2);
