@@ -36,6 +36,7 @@ export const ERR_BAD_CONN: i32 = -10;
 export const ERR_NOT_INITIATOR_PDU: i32 = -11;
 export const ERR_BAD_FIELD: i32 = -12;
 export const ERR_NO_SLOT: i32 = -13;
+export const ERR_LEAVING: i32 = -15;        // the session is logging out: it takes no new command
 export const ERR_SESSION_FULL: i32 = -14;   // the session holds as many task records as one session may
 
 // ---- actions the core queues for the host: record = ACT_WORDS x u32 [kind, fields...]. The comment
@@ -158,6 +159,8 @@ export const DIR_NONE: u32 = 0;
 export const DIR_READ: u32 = 1;
 export const DIR_WRITE: u32 = 2;
 export const CMD_REPLAY: u32 = 0x10;    // or'ed into the direction: the command may be sent again after a reinstatement
+export const CMD_CHAIN: u32 = 0x20;     // ... a lookup a caller's command waits for (READ CAPACITY): not counted
+export const CMD_FOLLOWS: u32 = 0x40;   // ... the caller's command after its lookup: it takes the session's hold()
 
 // ---- logout policies for commands in flight
 export const INFLIGHT_DRAIN: u32 = 0;

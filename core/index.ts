@@ -15,7 +15,7 @@ import { recordsInit, connCap, sessionCap, taskCap, conn, connLive, sess, sessLi
 import { sessionParam as keyValue } from "./keys";
 import { loginStart, loginTransportUp, chapAnswer as chapAnswerIn, chapExpected as chapExpectedIn } from "./login";
 import { logoutStart, opCancel, opDeadline, opDrainDeadline, opStatus, opPercent, opTotal, settle } from "./operation";
-import { scsiCommand, scsiInit, taskAbort, dataOutPump } from "./scsi";
+import { scsiCommand, scsiInit, scsiHold, scsiUnhold, taskAbort, dataOutPump } from "./scsi";
 import { taskTimerFired, askedLimit } from "./ffp";
 import { recoveryInit, recoveryAttempt, replaceTimer } from "./recovery";
 import { connInit, connData, connLost, connTimer } from "./conn";
@@ -202,7 +202,16 @@ export function more(): i32 {
   beginCall();
   return done();
 }
-export function sessionTasks(s: i32): u32 { return sessLive(s) ? sess(s).tasks : 0; }
+// Commands in flight as their callers count them: a lookup and the command waiting for it are one.
+export function sessionTasks(s: i32): u32 { return sessLive(s) ? sess(s).tasks - sess(s).chained + sess(s).holds : 0; }
+// A caller's command waits for a lookup first (docs/io.md): its place is held from now. 0 or ERR_*.
+export function hold(s: i32): i32 { return sessLive(s) ? scsiHold(sess(s)) : ERR_BAD_CONN; }
+// The held command will not be sent; aborted != 0 when the logout ended its lookup.
+export function unhold(s: i32, aborted: u32): i32 {
+  beginCall();
+  if (sessLive(s)) scsiUnhold(sess(s), aborted != 0);
+  return done();
+}
 // The data digest of PAYLOAD[0, len) (a Data-Out's bytes and padding, which the host copied in).
 export function payloadDigest(len: u32): u32 { return len <= PAYLOAD_CAP ? crc32c(PAYLOAD, len) : 0; }
 export function payloadPtr(): usize { return PAYLOAD; }

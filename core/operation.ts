@@ -145,7 +145,7 @@ function enroll(r: Operation, joining: bool): u32 {
     s.drained = 0; s.aborted = 0; s.busyIn = 0;
     // 'refuse': a session with commands in flight stays logged in, as Windows does for a
     // device in use.
-    if (s.tasks && r.inflightPolicy == INFLIGHT_REFUSE) {
+    if ((s.tasks || s.holds) && r.inflightPolicy == INFLIGHT_REFUSE) {
       act(ACT_SESSION_RESULT, <u32>r.index, <u32>i, R_BUSY, VDS_E_ISCSI_LOGOUT_FAILED, 0, 0, 0, 0);
       s.busyIn = <u32>r.index + 1;
       r.done++;
@@ -155,7 +155,7 @@ function enroll(r: Operation, joining: bool): u32 {
     s.logoutMs = r.logoutMs; s.graceMs = r.graceMs;
     // 'drain': its commands run to their end (bounded by drainMs) before its Logout goes out;
     // a session joining after the drain deadline passed has no drain left.
-    if (s.tasks && r.inflightPolicy == INFLIGHT_DRAIN && r.drainArmed != 2) {
+    if ((s.tasks || s.holds) && r.inflightPolicy == INFLIGHT_DRAIN && r.drainArmed != 2) {
       s.lstate = LS_DRAINING;
       armDrain(r);
     }

@@ -128,6 +128,8 @@ export function connFree(r: Conn): void { r.timerKind = 0; }
   attempts: u32;       // ... those made so far,
   jitter: u32;         // ... and a xorshift32 state, seeded from the host's randomness
   portalAt: u32;       // the portal (index into STR_PORTALS) of the current connection
+  holds: u32;          // callers' commands waiting for their lookup (hold()); a drain waits for them too
+  chained: u32;        // lookups in flight for such commands (CMD_CHAIN): the caller sees them as one command
 }
 export const STR_SIZE: u32 = 256;
 export const STR_INITIATOR: u32 = 0;
@@ -232,6 +234,7 @@ export const TF_WRITE: u32 = 2;
 export const TF_RETRIED: u32 = 4;    // retried once after a UNIT ATTENTION
 export const TF_STATUS: u32 = 8;     // the status came with the last Data-In (S bit)
 export const TF_REPLAY: u32 = 16;    // may be sent again on a reinstated session (CMD_REPLAY)
+export const TF_CHAIN: u32 = 32;     // a lookup for a caller's command (CMD_CHAIN): not counted on its own
 export const TMF_NONE: u32 = 0;
 export const TMF_ABORT: u32 = 1;     // function 1, ABORT TASK
 export const TMF_LUN_RESET: u32 = 5; // function 5, LOGICAL UNIT RESET

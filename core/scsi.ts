@@ -6,18 +6,19 @@
 import { ACT_DATA_IN, ACT_EVENT, EV_UNIT_ATTENTION, EV_TASK_MANAGEMENT_FAILED, EV_LUN_RESET, EV_LATE_PDU_DROPPED,
   ERR_NO_SLOT, ERR_SESSION_FULL, ERR_BAD_FIELD, ERR_BAD_CONN, S5_LOGGED_IN, S7_LOGOUT_REQUESTED, Q3_LOGGED_IN,
   K_IMMEDIATE_DATA, K_FIRST_BURST_LENGTH, K_MAX_RECV_DSL_TARGET, K_MAX_BURST_LENGTH,
-  DIR_NONE, DIR_READ, DIR_WRITE, CMD_REPLAY, T_LOGGING_OUT, T_TARGET_FAILURE, T_TIMEOUT,
+  DIR_NONE, DIR_READ, DIR_WRITE, CMD_REPLAY, CMD_CHAIN, CMD_FOLLOWS, ERR_LEAVING, T_LOGGING_OUT, T_TARGET_FAILURE,
+  T_TIMEOUT,
   T_ABORTED, T_PROTOCOL_ERROR, T_REJECTED, T_LUN_RESET, TD_UNDERFLOW, PE_R2T_BEYOND_BURST, PE_R2T_OUTSTANDING,
   PE_SHORT_DATA } from "./codes";
 import { act, txAlloc, roomToSend } from "./actions";
 import { TX, IO, RX, be16, be24, be32, put32, snGt } from "./mem";
 import { Conn, Session, Task, taskCap, conn, sess, task, taskAlloc, taskFree, taskByItt, taskByRef, taskItt, taskRef,
-  ittWasAborted, nextItt, NONE, LS_NONE, SF_RECOVERING, TF_REPLAY, TS_QUEUED, TS_SENT, TS_ABORTING, TF_READ, TF_WRITE,
-  TF_RETRIED, TMF_NONE,
+  ittWasAborted, nextItt, NONE, LS_NONE, LS_DRAINING, SF_RECOVERING, TF_REPLAY, TF_CHAIN, TS_QUEUED, TS_SENT,
+  TS_ABORTING, TF_READ, TF_WRITE, TF_RETRIED, TMF_NONE,
   TMF_ABORT, TMF_LUN_RESET } from "./records";
 import { pduBegin, pduEnd, pduEndWithPayload, stamp } from "./send";
 import { sessionParam } from "./keys";
-import { taskEnd, taskAnswered, taskRelease } from "./tasks";
+import { taskEnd, taskAnswered, taskRelease, drainCheck } from "./tasks";
 import { armTask, cancelTask } from "./timers";
 import { OP_SCSI_CMD, OP_TMF_REQ, OP_DATA_OUT } from "./pdu";
 
@@ -28,13 +29,31 @@ function lunWord(lun: u32): u32 { return lun < 256 ? lun << 16 : (0x4000 | lun) 
 // The CDB (6 to 16 bytes, in IO) the host built for the command, the direction of its data and
 // the Expected Data Transfer Length; false when they cannot go together.
 function takeCdb(t: Task, how: u32, edtl: u32, cdbLen: u32): bool {
-  const dir = how & ~CMD_REPLAY;
+  const dir = how & ~(CMD_REPLAY | CMD_CHAIN | CMD_FOLLOWS);
   if (cdbLen < 6 || cdbLen > 16 || dir > DIR_WRITE || (edtl != 0) != (dir != DIR_NONE)) return false;
   memory.copy(t.cdb, IO, cdbLen);
   t.cdbLen = cdbLen; t.edtl = edtl;
   if (dir == DIR_READ) t.flags |= TF_READ; else if (dir == DIR_WRITE) t.flags |= TF_WRITE;
   if (how & CMD_REPLAY) t.flags |= TF_REPLAY;
+  if (how & CMD_CHAIN) t.flags |= TF_CHAIN;
   return true;
+}
+
+// A caller's command that must first learn something (its LUN's block size) holds its place
+// from the call on: a drain waits for it, and it is refused, counted or aborted as one command.
+// ERR_LEAVING when the session takes no new command.
+export function scsiHold(s: Session): i32 {
+  if (s.lstate != LS_NONE) return ERR_LEAVING;
+  if (!(s.flags & SF_RECOVERING) && (s.state != Q3_LOGGED_IN || s.conn == NONE)) return ERR_BAD_CONN;
+  s.holds++;
+  return 0;
+}
+// The held command will not be sent (its lookup failed); `aborted`: the logout ended the lookup.
+export function scsiUnhold(s: Session, aborted: bool): void {
+  if (s.holds == 0) return;
+  s.holds--;
+  if (aborted && s.lstate != LS_NONE) s.aborted++;
+  drainCheck(s);
 }
 
 // The most task records one session may hold (commands in flight and aborted ones the target
@@ -47,6 +66,9 @@ export function scsiInit(limit: u32): void { perSession = limit; }
 // call), or a negative ERR_*.
 export function scsiCommand(si: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32, timeoutMs: u32): i32 {
   const s = sess(si);
+  // The command its caller was holding a place for: the place is taken whatever happens next.
+  const follows = (dir & CMD_FOLLOWS) != 0 && s.holds != 0;
+  if (follows) s.holds--;
   // A recovering session queues commands until it is reinstated (or given up).
   const recovering = (s.flags & SF_RECOVERING) != 0;
   if (!recovering && (s.state != Q3_LOGGED_IN || s.conn == NONE)) return ERR_BAD_CONN;
@@ -58,9 +80,12 @@ export function scsiCommand(si: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32,
   t.lunHi = lunWord(lun); t.lunLo = 0;
   t.itt = taskItt(t); t.seq = s.taskSeq++; t.timeoutMs = timeoutMs;
   s.tasks++;
+  if (t.flags & TF_CHAIN) s.chained++;
   const ref = <i32>taskRef(t);
-  // A session on its way out takes no new command.
-  if (s.lstate != LS_NONE || (!recovering && conn(<i32>s.conn).state != S5_LOGGED_IN)) {
+  // A session on its way out takes no new command, but for one its drain was waiting for.
+  const st = recovering ? S5_LOGGED_IN : conn(<i32>s.conn).state;
+  const draining = follows && s.lstate == LS_DRAINING;
+  if ((s.lstate != LS_NONE && !draining) || (st != S5_LOGGED_IN && !(draining && st == S7_LOGOUT_REQUESTED))) {
     taskEnd(t, T_LOGGING_OUT, 0, false); return ref;
   }
   if (timeoutMs) armTask(t, timeoutMs);

@@ -4,7 +4,8 @@
 // session's end frees it.
 import { ACT_TASK_DONE, T_COMPLETED, T_ABORTED_BY_LOGOUT } from "./codes";
 import { act } from "./actions";
-import { Task, Session, taskCap, task, taskFree, taskRef, TMF_NONE, sess, markDirty, markSessionsDirty, NONE, TS_QUEUED,
+import { Task, Session, taskCap, task, taskFree, taskRef, TMF_NONE, TF_CHAIN, sess, markDirty, markSessionsDirty, NONE,
+  TS_QUEUED,
   TS_ABORTING, LS_NONE, LS_DRAINING, LS_PENDING } from "./records";
 import { cancelTask } from "./timers";
 
@@ -19,18 +20,25 @@ function finish(t: Task, reason: u32, status: u32, response: u32, flags: u32, re
   const s = sess(t.sess);
   cancelTask(t);
   act(ACT_TASK_DONE, taskRef(t), reason, status, response, flags, residual, senseAt, senseLen);
+  const chain = (t.flags & TF_CHAIN) != 0;
   if (keep) t.stage = TS_ABORTING; else taskFree(t);
   if (s.tasks) s.tasks--;
-  if (s.lstate != LS_NONE) {
+  if (chain && s.chained) s.chained--;
+  // A lookup is not a command of the caller's: the command that waited for it is counted.
+  if (s.lstate != LS_NONE && !chain) {
     if (reason == T_ABORTED_BY_LOGOUT) s.aborted++;
     else if (reason == T_COMPLETED) s.drained++;
   }
-  // A session draining before its Logout: its last command ended, so its Logout may go now.
-  if (s.lstate == LS_DRAINING && s.tasks == 0) {
-    s.lstate = LS_PENDING;
-    if (s.op != NONE) markDirty(<i32>s.op);
-    else markSessionsDirty();
-  }
+  drainCheck(s);
+}
+
+// A session draining before its Logout: when its last command ended and no caller's command
+// still waits for its lookup, its Logout may go now.
+export function drainCheck(s: Session): void {
+  if (s.lstate != LS_DRAINING || s.tasks != 0 || s.holds != 0) return;
+  s.lstate = LS_PENDING;
+  if (s.op != NONE) markDirty(<i32>s.op);
+  else markSessionsDirty();
 }
 
 // The target answered: status, iSCSI response, residual flags and count, sense in TX.

@@ -125,6 +125,10 @@ export class Adapter {
 
   /** Events the target started (async messages, rejects, pings answered, sessions lost). */
   on(fn: (e: AdapterEvent) => void): () => void {
+    // Checked now: a listener that is not a function would otherwise throw at the first event.
+    if (typeof fn !== 'function') {
+      throw new TypeError('on() takes a listener function, on((event) => ...); switch on event.type');
+    }
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }

@@ -33,6 +33,7 @@ export const CODE = {
   ERR_NOT_INITIATOR_PDU: -11,
   ERR_BAD_FIELD: -12,
   ERR_NO_SLOT: -13,
+  ERR_LEAVING: -15,
   ERR_SESSION_FULL: -14,
   ACT_SEND: 1,
   ACT_CLOSE: 2,
@@ -128,6 +129,8 @@ export const CODE = {
   DIR_READ: 1,
   DIR_WRITE: 2,
   CMD_REPLAY: 16,
+  CMD_CHAIN: 32,
+  CMD_FOLLOWS: 64,
   INFLIGHT_DRAIN: 0,
   INFLIGHT_ABORT: 1,
   INFLIGHT_REFUSE: 2,
@@ -335,9 +338,10 @@ export const FRAMING_ERROR_NAMES: Record<number, FramingError> = {
   [-11]: 'not-initiator-pdu',
   [-12]: 'bad-field',
   [-13]: 'no-slot',
+  [-15]: 'leaving',
   [-14]: 'session-full',
 };
-export type FramingError = 'unknown-opcode' | 'dsl-too-large' | 'ahs-too-large' | 'header-digest' | 'data-digest' | 'reserved-not-zero' | 'bad-final-bit' | 'framing-stopped' | 'bad-conn' | 'not-initiator-pdu' | 'bad-field' | 'no-slot' | 'session-full';
+export type FramingError = 'unknown-opcode' | 'dsl-too-large' | 'ahs-too-large' | 'header-digest' | 'data-digest' | 'reserved-not-zero' | 'bad-final-bit' | 'framing-stopped' | 'bad-conn' | 'not-initiator-pdu' | 'bad-field' | 'no-slot' | 'leaving' | 'session-full';
 /** Connection states (RFC 7143 §8.1), as names. */
 export const CONNECTION_STATE_NAMES: Record<number, ConnectionState> = {
   1: 'free',
@@ -440,7 +444,12 @@ export interface CoreExports {
   abortTask(ref: number): number;
   /** The host asks for the rest of what an earlier call could not queue (after ACT_MORE). */
   more(): number;
+  /** Commands in flight as their callers count them: a lookup and the command waiting for it are one. */
   sessionTasks(s: number): number;
+  /** A caller's command waits for a lookup first (docs/io.md): its place is held from now. 0 or ERR_*. */
+  hold(s: number): number;
+  /** The held command will not be sent; aborted != 0 when the logout ended its lookup. */
+  unhold(s: number, aborted: number): number;
   /** The data digest of PAYLOAD[0, len) (a Data-Out's bytes and padding, which the host copied in). */
   payloadDigest(len: number): number;
   payloadPtr(): number;

@@ -106,6 +106,14 @@ export class Engine {
   abortTask(ref: number): void {
     if (this.tasks.has(ref)) this.drain(this.core.abortTask(ref));
   }
+  /** A caller's command waits for a lookup first: its place is held in the core (0, or ERR_*). */
+  hold(s: number): number {
+    return this.core.hold(s);
+  }
+  /** The held command will not be sent (aborted: the logout ended its lookup). */
+  unhold(s: number, aborted: boolean): void {
+    this.drain(this.core.unhold(s, aborted ? 1 : 0));
+  }
   tasksInFlight(): number {
     return this.tasks.size;
   }

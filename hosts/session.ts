@@ -38,6 +38,10 @@ export interface RawResult {
   /** The residual count in bytes; it counts only when `underflow` or `overflow` says which it is. */
   residual: number;
 }
+/** A caller's command whose place the core holds until it is sent. */
+interface Held {
+  sent: boolean;
+}
 interface Ended {
   status: number;
   residual: number;
@@ -50,6 +54,7 @@ const rejectWith = <T>(e: Error): Promise<T> => Promise.reject(e);
 
 export class Session {
   #blockSize = new Map<number, number>();
+  #lookups = new Map<number, Promise<Capacity>>();
 
   /** `live()` is false once the session is gone: its slot in the core may be someone else's. */
   constructor(private engine: Engine, private slot: number, readonly id: string, private live: () => boolean) {}
@@ -81,13 +86,20 @@ export class Session {
   }
 
   /** READ CAPACITY (16), falling back to (10) for a target that does not know it. */
-  async readCapacity(lun = 0, opts: CommandOptions = {}): Promise<Capacity> {
+  readCapacity(lun = 0, opts: CommandOptions = {}): Promise<Capacity> {
+    return this.capacity(lun, opts, false);
+  }
+
+  /** `chain`: a lookup a caller's command waits for; the core counts that command, not this. */
+  private async capacity(lun: number, opts: CommandOptions, chain: boolean): Promise<Capacity> {
     const b16 = new Uint8Array(32);
-    const ask16 = () => this.run(command.readCapacity16(), lun, b16, opts);
+    const ask16 = () => this.run(command.readCapacity16(), lun, b16, opts, true, undefined, chain);
     let r16 = await ask16();
     if (r16.status !== 0) {
       const b10 = new Uint8Array(8);
-      const cap = capacity10(took(b10, ok(await this.run(command.readCapacity10(), lun, b10, opts))));
+      const cap = capacity10(
+        took(b10, ok(await this.run(command.readCapacity10(), lun, b10, opts, true, undefined, chain))),
+      );
       if (cap.blocks <= 0xffffffffn) return this.learn(lun, cap);
       // A last LBA of 0xFFFFFFFF says only that the capacity does not fit (10) (SBC-3): (16) is
       // the one way to learn it, and its first failure may have been passing (BUSY, becoming
@@ -113,13 +125,13 @@ export class Session {
   ): Promise<Uint8Array> {
     const bad = checkLun(lun) ?? checkLba(lba) ?? checkCount(blocks, 'blocks');
     if (bad) return rejectWith(bad);
-    return this.withBlockSize(lun, opts, async (size) => {
+    return this.withBlockSize(lun, opts, async (size, held) => {
       const want = blocks * size;
       if (opts.into && opts.into.length < want) {
         throw new RangeError(`into holds ${opts.into.length} bytes; ${want} are needed`);
       }
       const buf = opts.into ? opts.into.subarray(0, want) : new Uint8Array(want);
-      return took(buf, ok(await this.run(command.read(BigInt(lba), blocks, size), lun, buf, opts)));
+      return took(buf, ok(await this.run(command.read(BigInt(lba), blocks, size), lun, buf, opts, true, held)));
     });
   }
 
@@ -133,11 +145,11 @@ export class Session {
     const bad = checkLun(lun) ?? checkLba(lba) ??
       (data instanceof Uint8Array ? undefined : new TypeError('data must be a Uint8Array'));
     if (bad) return rejectWith(bad);
-    return this.withBlockSize(lun, opts, async (size) => {
+    return this.withBlockSize(lun, opts, async (size, held) => {
       if (data.length === 0 || data.length % size) {
         throw new RangeError(`data is ${data.length} bytes, not a whole number of ${size}-byte blocks`);
       }
-      ok(await this.run(command.write(BigInt(lba), data.length / size, size, opts.fua), lun, data, opts));
+      ok(await this.run(command.write(BigInt(lba), data.length / size, size, opts.fua), lun, data, opts, true, held));
     });
   }
 
@@ -185,14 +197,48 @@ export class Session {
 
   /** Runs `fn` with the LUN's block size: at once (in this turn, so the command is in flight
    *  before the caller's next line) when it is known, else after READ CAPACITY. */
-  private withBlockSize<T>(lun: number, opts: CommandOptions, fn: (size: number) => Promise<T>): Promise<T> {
+  /** When the size must be learned first, the caller's command holds its place in the core from
+   *  this call on (a logout drains it, or refuses or aborts it, as one command), and concurrent
+   *  first commands share one lookup. `held` is handed on to run(), which gives the place back
+   *  by sending the command; if it never does, the place is released here. */
+  private withBlockSize<T>(
+    lun: number,
+    opts: CommandOptions,
+    fn: (size: number, held?: Held) => Promise<T>,
+  ): Promise<T> {
     const size = this.#blockSize.get(lun);
-    return size !== undefined ? fn(size) : this.readCapacity(lun, opts).then((c) => fn(c.blockSize));
+    if (size !== undefined) return fn(size);
+    if (!this.live()) return rejectWith(commandError('session-lost'));
+    const code = this.engine.hold(this.slot);
+    if (code !== 0) return rejectWith(commandError(code === CODE.ERR_LEAVING ? 'logging-out' : 'session-lost'));
+    const held: Held = { sent: false };
+    let lookup = this.#lookups.get(lun);
+    if (!lookup) {
+      // Shared: without the first caller's signal, so one caller's abort is not another's.
+      lookup = this.capacity(lun, { timeoutMs: opts.timeoutMs }, true)
+        .finally(() => this.#lookups.delete(lun));
+      this.#lookups.set(lun, lookup);
+    }
+    return lookup.then((c) => fn(c.blockSize, held)).catch((e) => {
+      if (!held.sent && this.live()) {
+        this.engine.unhold(this.slot, (e as { reason?: string }).reason === 'aborted-by-logout');
+      }
+      throw e;
+    });
   }
 
   /** One command through the core; resolves with how the target answered, rejects when it did not. */
-  /** `replay`: after a session recovery (docs/io.md) it may be sent again if it was unanswered. */
-  private run(cmd: Command, lun: number, buffer: Uint8Array, opts: CommandOptions, replay = true): Promise<Ended> {
+  /** `replay`: after a session recovery (docs/io.md) it may be sent again if it was unanswered;
+   *  `held`: the place withBlockSize held for it, taken as it is sent; `chain`: a lookup for such a command. */
+  private run(
+    cmd: Command,
+    lun: number,
+    buffer: Uint8Array,
+    opts: CommandOptions,
+    replay = true,
+    held?: Held,
+    chain = false,
+  ): Promise<Ended> {
     const bad = checkLun(lun) ??
       (opts.timeoutMs === undefined ? undefined : checkCount(opts.timeoutMs, 'timeoutMs', 0));
     if (bad) return rejectWith(bad);
@@ -203,7 +249,9 @@ export class Session {
       const onAbort = () => this.engine.abortTask(t);
       const t = this.engine.startTask((core) => {
         this.engine.io().set(cmd.cdb);
-        const how = cmd.dir | (replay ? CODE.CMD_REPLAY : 0);
+        const how = cmd.dir | (replay ? CODE.CMD_REPLAY : 0) | (chain ? CODE.CMD_CHAIN : 0) |
+          (held ? CODE.CMD_FOLLOWS : 0);
+        if (held) held.sent = true;
         return core.command(this.slot, lun, how, cmd.edtl, cmd.cdb.length, opts.timeoutMs ?? TIMEOUT_MS);
       }, {
         buffer,

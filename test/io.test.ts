@@ -235,6 +235,47 @@ describe('LogoutFromTarget with commands in flight', () => {
     await done(env);
   });
 
+  it('drain on a cold session: reads waiting for the block size are drained as themselves, one lookup for all', async () => {
+    const env = await disk();
+    const data = pattern(8 * 4096, 3);
+    {
+      // The data, written through a session of its own so that this one stays cold.
+      const writer = await env.adapter.loginToTarget({ target: T, portal: env.target.portal }).result();
+      await env.adapter.session(writer.sessionId!)!.write(0, 0, data);
+    }
+    const cold = env.adapter.session(
+      (await env.adapter.loginToTarget({ target: T, portal: env.target.portal }).result()).sessionId!,
+    )!;
+    const before = env.target.received.length;
+    const reads = Array.from({ length: 8 }, (_, i) => cold.read(0, i * 8, 8));
+    expect(cold.inflight).toBe(8); // eight commands from the caller's view, though one lookup is on the wire
+    const { hr, output } = await env.adapter.logoutFromTarget(T).wait();
+    expect(hrName(hr)).toBe('S_OK');
+    const mine = output.sessions.find((o) => o.sessionId === cold.id)!;
+    expect(mine).toMatchObject({ reason: 'logged-out', commandsDrained: 8, commandsAborted: 0 });
+    const got = await Promise.all(reads);
+    got.forEach((b, i) => expect(same(b, data.subarray(i * 4096, (i + 1) * 4096))).toBe(true));
+    const sent = env.target.received.slice(before).filter((p) => p.opcode === 0x01).map((p) => p.bhs[32]);
+    expect(sent.filter((op) => op === 0x9e)).toHaveLength(1); // one READ CAPACITY (16), shared
+    expect(sent.filter((op) => op === 0x28)).toHaveLength(8);
+    await done(env);
+  });
+
+  it('abort on a cold session: reads waiting for the block size end aborted-by-logout, counted once each', async () => {
+    const env = await disk({ fault: 'stall' });
+    const reads = Array.from({ length: 4 }, (_, i) => env.disk.read(0, i, 1));
+    const { output } = await env.adapter.logoutFromTarget(T, { inflight: 'abort' }).wait();
+    expect(output.sessions[0]).toMatchObject({ reason: 'logged-out', commandsDrained: 0, commandsAborted: 4 });
+    // One lookup for the four, aborted; the reads themselves were never sent.
+    const sent = env.target.received.filter((p) => p.opcode === 0x01).map((p) => p.bhs[32]);
+    expect(sent).toEqual([0x9e]);
+    for (const r of await Promise.allSettled(reads)) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason.reason).toBe('aborted-by-logout');
+    }
+    await done(env);
+  });
+
   it('drain: a new command on the leaving session is refused (logging-out)', async () => {
     const env = await disk({ fault: 'late-response', faultArg: 100 });
     await env.disk.readCapacity();

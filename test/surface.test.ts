@@ -97,6 +97,13 @@ describe('errors that say why', () => {
     expect(() => a.loginToTarget({ target: 42 as any, portal: '127.0.0.1' })).toThrow(TypeError);
     return a.close();
   });
+
+  it('on() with something that is not a function throws a TypeError at once, never at the first event', () => {
+    const a = createAdapter();
+    // deno-lint-ignore no-explicit-any
+    expect(() => a.on('connection-lost' as any)).toThrow(/on\(\) takes a listener function/);
+    return a.close();
+  });
 });
 
 describe('discovery', () => {
