@@ -187,7 +187,7 @@ export const P_TARGET_NAME: u32 = 2;
 export const P_CHAP_USER: u32 = 3;
 export const P_CHAP_TARGET_USER: u32 = 4;
 export const P_RANDOM: u32 = 5;
-export const P_KEEPALIVE_MS: u32 = 7;     // u32 little-endian; 0 = no NOP-Out keepalive
+export const P_KEEPALIVE_MS: u32 = 7;     // u32 LE NOP-Out interval (0 = none), then optionally the answer's wait
 export const P_TMF_MS: u32 = 8;           // u32 little-endian: how long a task management request waits for its answer
 export const P_PORTAL_GROUP_TAG: u32 = 9; // u32 little-endian: the tag discovery reported for this portal;
                                           // absent = not checked

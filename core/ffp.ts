@@ -87,7 +87,7 @@ export function keepalivePing(c: Conn, s: Session): void {
   stamp(q, 0x40, 0x80, itt, 0xFFFFFFFF, s.cmdSN, c.expStatSN);
   pduEnd(0);
   c.itt = itt;
-  armConn(c, CT_KEEPALIVE_WAIT, s.keepaliveMs);
+  armConn(c, CT_KEEPALIVE_WAIT, s.noopWaitMs != 0 ? s.noopWaitMs : s.keepaliveMs);
 }
 
 export function keepaliveLost(c: Conn, s: Session): void {

@@ -105,9 +105,11 @@ function readParams(s: Session, len: u32): bool {
       const p = strPtr(s, which);
       store<u16>(p, <u16>n); memory.copy(p + 2, IO + i, n);
     } else if (tag == P_KEEPALIVE_MS) {
-      if (n != 4) return false;
-      if (!durationOk(load<u32>(IO + i), true)) return false;
-      s.keepaliveMs = load<u32>(IO + i);
+      // The ping interval, and the wait for its answer when a second word gives one (else the same).
+      if (n != 4 && n != 8) return false;
+      const every = load<u32>(IO + i), wait = n == 8 ? load<u32>(IO + i + 4) : every;
+      if (!durationOk(every, true) || !durationOk(wait, true)) return false;
+      s.keepaliveMs = every; s.noopWaitMs = wait;
     } else if (tag == P_PORTALS) {
       if (n > STR_SIZE - 2) return false;
       const p = strPtr(s, STR_PORTALS);

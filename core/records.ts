@@ -108,7 +108,8 @@ export function connFree(r: Conn): void { r.timerKind = 0; }
   time2Retain: u32;
   logoutMs: u32;
   graceMs: u32;
-  keepaliveMs: u32;    // NOP-Out ping interval and answer limit; 0 = off
+  keepaliveMs: u32;    // NOP-Out ping interval; 0 = off
+  noopWaitMs: u32;     // ... and how long its answer may take
   chapAlg: u32;
   chapNext: u32;       // mutual CHAP: the response flags to continue with once verified
   tasks: u32;          // commands in flight for their callers (queued or sent)

@@ -153,7 +153,7 @@ export class Adapter {
   private loginParams(
     target: string | undefined,
     a: AnyAuth | undefined,
-    keepaliveMs = 0,
+    noop: [number, number] = [0, 0],
     portalTag?: number,
     recovery?: { ms: number[]; portals: string[] },
   ): number {
@@ -165,7 +165,7 @@ export class Adapter {
       list.push([CODE.P_RECOVERY, new Uint8Array(Uint32Array.from(recovery.ms).buffer)]);
       list.push([CODE.P_PORTALS, enc.encode(recovery.portals.join('\0'))]);
     }
-    if (keepaliveMs) list.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.of(keepaliveMs).buffer)]);
+    if (noop[0]) list.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.from(noop).buffer)]);
     const tmf = this.opts.taskManagementTimeoutMs;
     if (tmf !== undefined) list.push([CODE.P_TMF_MS, new Uint8Array(Uint32Array.of(tmf).buffer)]);
     if (portalTag !== undefined) list.push([CODE.P_PORTAL_GROUP_TAG, new Uint8Array(Uint32Array.of(portalTag).buffer)]);
@@ -190,7 +190,9 @@ export class Adapter {
     const problem = this.closed ? 'the adapter is closed' : loginProblem(req.target, req.portal, a) ??
       numberProblem('connectTimeoutMs', req.connectTimeoutMs, 1) ??
       numberProblem('loginTimeoutMs', req.loginTimeoutMs, 1) ??
-      numberProblem('keepaliveMs', req.keepaliveMs, 0);
+      numberProblem('keepaliveMs', req.keepaliveMs, 0) ??
+      numberProblem('noopIntervalMs', req.noopIntervalMs, 0) ??
+      numberProblem('noopTimeoutMs', req.noopTimeoutMs, 1);
     const portal = parsePortal(req.portal);
     const slot = problem ? -2 : this.resolve(req.target);
     const target = problem ? undefined : slot >= 0 ? this.targets.get(slot)! : this.learnTarget(req.target);
@@ -225,7 +227,11 @@ export class Adapter {
     const ioLen = this.loginParams(
       target?.name,
       valid ? a : undefined,
-      u32Arg(req.keepaliveMs, 0),
+      // keepaliveMs, the older name, sets both; otherwise open-iscsi's 5 s and 5 s.
+      [
+        u32Arg(req.keepaliveMs ?? req.noopIntervalMs ?? this.opts.noopIntervalMs, 5000),
+        u32Arg(req.keepaliveMs ?? req.noopTimeoutMs ?? this.opts.noopTimeoutMs, 5000),
+      ],
       portalTag,
       recovery,
     );

@@ -6,6 +6,11 @@ import type { ConnectionState, FramingError, LoginResult, SessionReason } from '
  *  logs in again (same ISID, TSIH 0), sends again what the target had not answered, and is given
  *  up after `replacementTimeoutMs`. */
 export interface RecoveryOptions {
+  /** Ping a logged-in session with NOP-Out this often (default 5000, as open-iscsi; 0: never). */
+  noopIntervalMs?: number;
+  /** No answer to a ping within this (default 5000) means the connection is dead: the session
+   *  recovers (or, with recovery: false, ends). */
+  noopTimeoutMs?: number;
   /** Reinstate sessions whose connection fails (default true; false: the session ends with it). */
   recovery?: boolean;
   /** How long a session may take to come back before its commands fail session-lost (default 120000). */
@@ -81,7 +86,8 @@ export interface LoginRequest extends RecoveryOptions {
   connectTimeoutMs?: number;
   /** Default: the adapter's loginTimeoutMs. */
   loginTimeoutMs?: number;
-  /** Ping the target with NOP-Out every keepaliveMs; no answer within keepaliveMs drops the session. */
+  /** Ping the target with NOP-Out every keepaliveMs; no answer within keepaliveMs drops the session
+   *  (and it recovers). The same as noopIntervalMs and noopTimeoutMs both set to it. */
   keepaliveMs?: number;
 }
 export interface LoginOutput {

@@ -263,13 +263,14 @@ describe('LogoutFromTarget with commands in flight', () => {
 
   it('abort on a cold session: reads waiting for the block size end aborted-by-logout, counted once each', async () => {
     const env = await disk({ fault: 'stall' });
-    const reads = Array.from({ length: 4 }, (_, i) => env.disk.read(0, i, 1));
+    // Settled from the start: the logout rejects them while this test waits for it.
+    const reads = Promise.allSettled(Array.from({ length: 4 }, (_, i) => env.disk.read(0, i, 1)));
     const { output } = await env.adapter.logoutFromTarget(T, { inflight: 'abort' }).wait();
     expect(output.sessions[0]).toMatchObject({ reason: 'logged-out', commandsDrained: 0, commandsAborted: 4 });
     // One lookup for the four, aborted; the reads themselves were never sent.
     const sent = env.target.received.filter((p) => p.opcode === 0x01).map((p) => p.bhs[32]);
     expect(sent).toEqual([0x9e]);
-    for (const r of await Promise.allSettled(reads)) {
+    for (const r of await reads) {
       expect(r.status).toBe('rejected');
       expect((r as PromiseRejectedResult).reason.reason).toBe('aborted-by-logout');
     }
