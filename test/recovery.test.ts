@@ -258,3 +258,39 @@ describe('session recovery', () => {
     await done(env);
   });
 });
+
+describe('recovery at another portal', () => {
+  it('when the login portal is gone, the session comes back at another portal discovery reported', async () => {
+    // Two built-in targets serve the same target name: A, where the session logs in, and B, which
+    // discovery reports. A goes away; the first attempt (at A) fails, the second (at B) succeeds.
+    const a = await startTarget({ targets: [{ name: T }] });
+    const b = await startTarget({ targets: [{ name: T }] });
+    const adapter = createAdapter(FAST);
+    const events: AdapterEvent[] = [];
+    adapter.on((e) => events.push(e));
+    try {
+      const found = await adapter.discover(b.portal).result();
+      expect(found.targets.map((t) => t.portals)).toEqual([[b.portal]]);
+      const out = await adapter.loginToTarget({ target: T, portal: a.portal }).result();
+      const disk = adapter.session(out.sessionId!)!;
+      await disk.testUnitReady();
+      await a.close();
+      await until(() => events.some((e) => e.type === 'session-recovered'), 5000, 'the session to come back');
+      const mine = events.filter((e) => e.sessionId === out.sessionId).map(({ sessionId: _, targetId: __, ...e }) => e);
+      expect(mine).toEqual([
+        { type: 'session-recovering', cause: 'transport' },
+        { type: 'session-recovered', attempts: 2, tsih: 2, portal: b.portal }, // B gave TSIH 1 to discovery
+      ]);
+      expect(adapter.queryTargets()[0].sessions.map((s) => s.portal)).toEqual([b.portal]);
+      await disk.testUnitReady(); // at B now
+      expect(b.received.filter((p) => p.opcode === 0x01)).toHaveLength(1);
+      const { hr } = await adapter.logoutFromTarget(T).wait();
+      expect(hrName(hr)).toBe('S_OK');
+    } finally {
+      await adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
+      expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
+      await a.close();
+      await b.close();
+    }
+  });
+});
