@@ -67,10 +67,10 @@ export function sessionLost(c: Conn, s: Session, cause: u32, waitMs: u32 = 0): v
   connTo(c, CE_LOST);
   sessTo(s, SE_FAILED);
   const o = s.op;
+  if (recoverable(s)) { recoverStart(c, s, cause, waitMs); return; }
   if (o != NONE && (s.lstate == LS_PENDING || s.lstate == LS_DRAINING)) {
     sessionEnd(s, R_CONNECTION_LOST_BEFORE_RESPONSE, 0, 0); return;
   }
-  if (recoverable(s)) { recoverStart(c, s, cause, waitMs); return; }
   act(ACT_EVENT, <u32>s.index, EV_CONNECTION_LOST, 0, 0, 0);
   sessionGone(s);
   if (o != NONE && op(<i32>o).type == ASYNC_DISCOVER) opSessionEnded(<i32>o, false); // ends with its recorded hr

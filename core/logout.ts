@@ -8,6 +8,7 @@ import { S_OK, VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_TIMEOUT, ACT_SESSION_RESULT, ACT
 import { act } from "./actions";
 import { be16, be32 } from "./mem";
 import { Conn, Session, conn, op, nextItt, NONE, LS_SENT, LS_FINISHED, SF_CLOSING, SF_DISCOVERY, SF_ASK_TIMER,
+  SF_RECOVERING,
   FL_STOPPED } from "./records";
 import { pduBegin, pduEnd, stamp } from "./send";
 import { armConn, cancelConn, cancelSession, CT_LOGOUT, CT_GRACE } from "./timers";
@@ -17,6 +18,13 @@ import { connTo, sessTo, CE_LOGOUT_SENT, CE_LOGOUT_OK, CE_LOGOUT_FAILED, CE_LOST
 
 // T9 (S5->S6) or T10 (S7->S6). Returns false when the session has no connection to carry it.
 export function logoutSend(s: Session): bool {
+  // A session still recovering when its Logout is due (its drain deadline passed) has no
+  // connection to carry it; the target may still hold its old session.
+  if (s.flags & SF_RECOVERING) {
+    sessionTasksEnd(s, T_ABORTED_BY_LOGOUT, false);
+    sessionEnd(s, R_CONNECTION_LOST_BEFORE_RESPONSE, 0, 0);
+    return false;
+  }
   const st = s.conn == NONE ? 0 : conn(<i32>s.conn).state;
   if (st != S5_LOGGED_IN && st != S7_LOGOUT_REQUESTED) { sessionEnd(s, R_PROTOCOL_ERROR, 0, 0); return false; }
   const c = conn(<i32>s.conn);

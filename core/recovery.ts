@@ -4,24 +4,27 @@
 // commands the target had not answered are sent again, in their order, once it is back, and it
 // is given up after its replacement time. Only sessions whose login asked for it recover.
 import { ACT_EVENT, EV_SESSION_RECOVERING, EV_SESSION_RECOVERED, EV_SESSION_LOST, T_NOT_REPLAYED,
-  T_ABORTED_BY_LOGOUT } from "./codes";
+  T_ABORTED_BY_LOGOUT, R_CONNECTION_LOST_BEFORE_RESPONSE } from "./codes";
 import { act, txAlloc } from "./actions";
 import { TX } from "./mem";
 import { Conn, Session, conn, sess, task, taskCap, taskItt, strLen, strData, NONE, LS_NONE, SF_DISCOVERY, SF_RECOVERING,
-  TS_QUEUED, TS_SENT, TS_ABORTING, TF_REPLAY, TF_RETRIED, TMF_NONE, STR_PORTALS } from "./records";
+  TS_QUEUED, TS_SENT, TS_ABORTING, TF_REPLAY, TF_RETRIED, TMF_NONE, STR_PORTALS, LS_DRAINING } from "./records";
 import { closeConn, sessionGone } from "./lifecycle";
 import { taskEnd, taskRelease, sessionTasksEnd } from "./tasks";
 import { armReplace, cancelReplace, armReconnect, cancelReconnect } from "./timers";
 import { sessTo, SE_GIVEN_UP } from "./fsm";
 import { loginOnRecovery, reinstate } from "./login";
 import { scsiPump } from "./scsi";
+import { sessionEnd } from "./logout";
 
 export function recoveryInit(): void { loginOnRecovery(reinstated, attemptFailed); }
 
 // Whether a session whose connection just failed recovers: its login asked for it, it is no
-// discovery session, and no logout is under way for it.
+// discovery session, and no Logout of it is under way or due: it is not leaving, or it is draining
+// its commands for a logout (which then waits for the recovery up to its drain deadline).
 export function recoverable(s: Session): bool {
-  return s.replaceMs != 0 && !(s.flags & SF_DISCOVERY) && s.lstate == LS_NONE;
+  return s.replaceMs != 0 && !(s.flags & SF_DISCOVERY) &&
+    (s.lstate == LS_NONE || (s.lstate == LS_DRAINING && s.op != NONE));
 }
 
 // The connection c of session s failed (cause: RC_*); the target asked for at least waitMs before
@@ -111,6 +114,8 @@ export function giveUp(s: Session): void {
   if (!(s.flags & SF_RECOVERING)) return;
   act(ACT_EVENT, <u32>s.index, EV_SESSION_LOST, s.attempts, 0, 0);
   recoveryStop(s);
+  // Held by a logout while it drained: its outcome goes there.
+  if (s.op != NONE) { sessionEnd(s, R_CONNECTION_LOST_BEFORE_RESPONSE, 0, 0); return; }
   sessTo(s, SE_GIVEN_UP);
   sessionGone(s);
 }

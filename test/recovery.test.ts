@@ -259,6 +259,48 @@ describe('session recovery', () => {
   });
 });
 
+describe('a logout that drains meets a connection failure', () => {
+  it('the session recovers, its commands go again and complete, then it logs out: S_OK, drained as themselves', async () => {
+    const env = await start({ fault: 'drop-mid-read' });
+    await env.disk.readCapacity();
+    const reads = Promise.allSettled(Array.from({ length: 4 }, (_, i) => env.disk.read(0, i * 8, 8)));
+    const { hr, output } = await env.adapter.logoutFromTarget(T).wait(); // inflight: 'drain', the default
+    expect(hrName(hr)).toBe('S_OK');
+    expect(output.sessions).toEqual([expect.objectContaining({
+      reason: 'logged-out',
+      commandsDrained: 4,
+      commandsAborted: 0,
+    })]);
+    expect((await reads).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(seen(env).map((e) => e.type)).toEqual(['session-recovering', 'session-recovered']);
+    expect(env.target.received.filter((p) => p.opcode === 0x06)).toHaveLength(1); // one Logout, on the new connection
+    await done(env);
+  });
+
+  it('a recovery that outlasts the drain deadline: the session ends lost before the response, its reads aborted', async () => {
+    const env = await start({ fault: 'refuse-relogin', faultArg: 1000 }, {
+      ...FAST,
+      reconnect: { minDelayMs: 50, maxDelayMs: 100 },
+    });
+    await env.disk.readCapacity();
+    const reads = Promise.allSettled(Array.from({ length: 2 }, (_, i) => env.disk.read(0, i * 8, 8)));
+    const op = env.adapter.logoutFromTarget(T, { drainTimeoutMs: 400 });
+    await until(() => env.events.some((e) => e.type === 'session-recovering'), 5000, 'recovery to start');
+    const { hr, output } = await op.wait();
+    expect(hrName(hr)).toBe('VDS_E_ISCSI_LOGOUT_FAILED');
+    expect(output.sessions).toEqual([expect.objectContaining({
+      reason: 'connection-lost-before-response',
+      commandsDrained: 0,
+      commandsAborted: 2,
+    })]);
+    const ends = (await reads).map((r) => (r as PromiseRejectedResult).reason?.reason);
+    expect(ends).toEqual(['aborted-by-logout', 'aborted-by-logout']);
+    expect(seen(env)).toEqual([{ type: 'session-recovering', cause: 'transport' }]);
+    expect(env.adapter.queryTargets()[0].sessions).toEqual([]);
+    await done(env);
+  });
+});
+
 describe('recovery at another portal', () => {
   it('when the login portal is gone, the session comes back at another portal discovery reported', async () => {
     // Two built-in targets serve the same target name: A, where the session logs in, and B, which
