@@ -11,6 +11,10 @@ export interface Istgt {
   targetName(unit: string): string;
   /** The file behind LUN 0 of the n-th unit (from 1), 32 MB. */
   lunFile(n: number): string;
+  /** Stops istgt with `signal` (SIGKILL by default: its connections just end, with no word to any
+   * initiator), waits until it is gone, then starts it again on the same port with the same
+   * configuration and backing files. Resolves once it accepts connections again. */
+  restart(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,24 +64,13 @@ export async function startIstgt(
       ? `[AuthGroup1]\n  Auth "${chap.user}" "${chap.secret}" "${chap.mutualUser}" "${chap.mutualSecret}"\n`
       : '[AuthGroup1]\n',
   );
-  const pid = spawnDetached('istgt', ['-c', join(dir, 'istgt.conf'), '-D'], join(dir, 'istgt.log'));
+  let launches = 0;
+  let pid: number;
   try {
-    const end = Date.now() + 10000;
-    while (!(await canConnect('127.0.0.1', port))) {
-      if (!alive(pid) || Date.now() > end) throw new Error('istgt did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    pid = await launch(dir, port, launches++);
   } catch (e) {
-    kill(pid, 'SIGKILL');
-    const log = (() => {
-      try {
-        return readFileSync(join(dir, 'istgt.log'), 'utf8').slice(-2000);
-      } catch {
-        return '';
-      }
-    })();
     removeDir(dir);
-    throw new Error(`${(e as Error).message}: ${log}`);
+    throw e;
   }
   return {
     port,
@@ -85,10 +78,42 @@ export async function startIstgt(
     nodeBase,
     targetName: (unit) => `${nodeBase}:${unit}`,
     lunFile: (n) => join(dir, `lun${n}`),
+    async restart(signal = 'SIGKILL') {
+      kill(pid, signal);
+      await waitFor(() => !alive(pid), 10000, `the stopped istgt (pid ${pid}) to exit`);
+      pid = await launch(dir, port, launches++);
+    },
     async stop() {
       kill(pid, 'SIGTERM');
       await waitFor(() => !alive(pid), 5000, 'istgt to stop').catch(() => kill(pid, 'SIGKILL'));
       removeDir(dir);
     },
   };
+}
+
+// Starts istgt (the n-th time, from 0) in the foreground with dir/istgt.conf and waits until it accepts connections on
+// port; returns its PID. On failure istgt is killed and the error carries the end of its log (dir
+// is the caller's).
+async function launch(dir: string, port: number, n: number): Promise<number> {
+  const log = join(dir, n ? `istgt-${n}.log` : 'istgt.log');
+  const pid = spawnDetached('istgt', ['-c', join(dir, 'istgt.conf'), '-D'], log);
+  try {
+    const end = Date.now() + 10000;
+    while (!(await canConnect('127.0.0.1', port))) {
+      if (!alive(pid)) throw new Error('istgt exited before it listened');
+      if (Date.now() > end) throw new Error('istgt did not listen within 10 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } catch (e) {
+    kill(pid, 'SIGKILL');
+    const tail = (() => {
+      try {
+        return readFileSync(log, 'utf8').slice(-2000);
+      } catch {
+        return '';
+      }
+    })();
+    throw new Error(`${(e as Error).message} (port ${port}): ${tail}`);
+  }
+  return pid;
 }

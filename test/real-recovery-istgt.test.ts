@@ -1,0 +1,106 @@
+// Session recovery (docs/io.md, "Recovery") against a real istgt that is SIGKILLed and started
+// again on the same port with the same configuration and backing file: reads in flight go on
+// through the restart with nothing surfaced to the caller. The tgtd counterpart is
+// real-recovery.test.ts.
+import { describe, expect, it } from 'vitest';
+import { type AdapterEvent, type AdapterOptions, createAdapter, hrName } from 'iscsi-adapter';
+import { startIstgt } from './peers/istgt.ts';
+import { have } from './peers/daemon.ts';
+import { until } from './helpers/env.ts';
+
+const OPTS: AdapterOptions = {
+  recovery: true,
+  replacementTimeoutMs: 12000, // well past a restart, well inside the test
+  reconnect: { minDelayMs: 50, maxDelayMs: 500 },
+};
+const pattern = (n: number, seed: number) =>
+  Uint8Array.from({ length: n }, (_, i) => (i * 131 + seed * 7 + (i >> 9)) & 0xff);
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** p, or a clear failure after ms; the timer is cleared either way (Deno's sanitizer). */
+async function bounded<V>(p: Promise<V>, ms: number, what: string): Promise<V> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('session recovery through an istgt restart', () => {
+  it('a read loop keeps going through an istgt restart with no error surfaced', async () => {
+    if (!have('istgt')) throw new Error("istgt is not installed: run 'apt-get install -y istgt' (.ci/run does this).");
+    const istgt = await startIstgt([{ name: 'disk', auth: 'Auto' }]);
+    const target = istgt.targetName('disk');
+    const adapter = createAdapter(OPTS);
+    try {
+      const events: AdapterEvent[] = [];
+      adapter.on((e) => events.push(e));
+      const out = await adapter.loginToTarget({ target, portal: istgt.portal }).result({ timeoutMs: 10000 });
+      expect(out.result).toBe('ok');
+      const disk = adapter.session(out.sessionId!)!;
+
+      const READ = 16, REGION = 512; // 8 KiB reads over the first 256 KiB of LUN 0
+      const data = pattern(REGION * 512, 1);
+      await disk.write(0, 0, data);
+      let stop = false, reads = 0;
+      const failures: string[] = [];
+      const worker = async (w: number) => {
+        for (let i = w; !stop; i += 8) {
+          const lba = (i * READ) % REGION;
+          try {
+            const got = await disk.read(0, lba, READ);
+            if (!same(got, data.subarray(lba * 512, (lba + READ) * 512))) failures.push(`read at ${lba}: wrong bytes`);
+            else reads++;
+          } catch (e) {
+            failures.push(`read at ${lba}: ${String(e)}`);
+            return;
+          }
+        }
+      };
+      const loop = Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
+      try {
+        const step = async (cond: () => boolean, what: string) => {
+          await until(() => failures.length > 0 || cond(), 10000, what, 10);
+          expect(failures).toEqual([]);
+        };
+        await step(() => reads >= 50, 'reads before the restart');
+        expect(disk.inflight).toBeGreaterThan(0);
+        await istgt.restart(); // SIGKILL, then the same port, configuration and file
+        await step(
+          () => events.some((e) => e.type === 'session-recovered' || e.type === 'session-lost'),
+          'the session to recover',
+        );
+        const after = reads;
+        await step(() => reads >= after + 50, 'reads after the recovery');
+      } finally {
+        stop = true;
+        await bounded(loop, 10000, 'the read loop to stop');
+      }
+      expect(failures).toEqual([]);
+
+      const [recovering, recovered, ...more] = events.filter((e) =>
+        e.type === 'session-recovering' || e.type === 'session-recovered' || e.type === 'session-lost'
+      );
+      expect(more).toEqual([]);
+      expect(recovering).toMatchObject({ type: 'session-recovering', cause: 'transport' });
+      expect(recovered?.type).toBe('session-recovered');
+      if (recovered?.type === 'session-recovered') {
+        expect(recovered.attempts).toBeGreaterThanOrEqual(1);
+        expect(recovered.portal).toBe(istgt.portal);
+      }
+
+      const { hr, output } = await bounded(adapter.logoutFromTarget(target).wait(), 10000, 'LogoutFromTarget');
+      expect(hrName(hr)).toBe('S_OK');
+      expect(output.sessions.map((s) => s.reason)).toEqual(['logged-out']);
+      await adapter.close();
+      expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
+    } finally {
+      await adapter.close({ logoutTimeoutMs: 500, graceMs: 50 }).catch(() => {});
+      await istgt.stop();
+    }
+  });
+});
