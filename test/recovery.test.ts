@@ -336,3 +336,52 @@ describe('recovery at another portal', () => {
     }
   });
 });
+
+describe('recovery meets a redirect', () => {
+  it('a re-login answered with a redirect follows it', async () => {
+    // A drops the first read in its middle and answers the re-login (an ISID it has seen) with
+    // 0x0101 and TargetAddress = B, a second built-in target serving the same name.
+    const b = await startTarget({ targets: [{ name: T }] });
+    const a = await startTarget({ targets: [{ name: T, fault: 'redirect-relogin', redirectTo: b.portal }] });
+    const adapter = createAdapter(FAST);
+    const events: AdapterEvent[] = [];
+    adapter.on((e) => events.push(e));
+    try {
+      const data = pattern(64 << 10, 21);
+      // Both LUNs hold the pattern, each written through its own session (B's logged out again).
+      const atB = await adapter.loginToTarget({ target: T, portal: b.portal }).result();
+      expect(atB.result).toBe('ok');
+      await adapter.session(atB.sessionId!)!.write(0, 64, data);
+      expect(hrName((await adapter.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
+      const out = await adapter.loginToTarget({ target: T, portal: a.portal }).result();
+      expect(out.result).toBe('ok');
+      expect(out.portal).toBe(a.portal);
+      const disk = adapter.session(out.sessionId!)!;
+      await disk.write(0, 64, data);
+      const back = await disk.read(0, 64, data.length / 512); // A drops it after half its data
+      expect(same(back, data)).toBe(true);
+      const mine = events.filter((e) => e.sessionId === out.sessionId).map(({ sessionId: _, targetId: __, ...e }) => e);
+      expect(mine).toEqual([
+        { type: 'session-recovering', cause: 'transport' },
+        { type: 'session-recovered', attempts: 1, tsih: 2, portal: b.portal }, // B gave TSIH 1 to the first session
+      ]);
+      expect(adapter.queryTargets()[0].sessions.map((s) => s.portal)).toEqual([b.portal]);
+      // A saw the login and the re-login it redirected; B the re-login that took, and the read again.
+      const atA = logins(a.received);
+      expect(atA).toEqual([{ isid: atA[0].isid, tsih: 0 }, { isid: atA[0].isid, tsih: 0 }]);
+      expect(logins(b.received).slice(1)).toEqual([{ isid: atA[0].isid, tsih: 0 }]);
+      expect(commands(a.received, 0x28)).toBe(1);
+      expect(commands(b.received, 0x28)).toBe(1);
+      expect(b.sessions()).toBe(1);
+      expect(a.sessions()).toBe(0);
+      await disk.testUnitReady(); // at B now
+      expect(commands(b.received, 0x00)).toBe(1);
+      expect(hrName((await adapter.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
+    } finally {
+      await adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
+      expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
+      await a.close();
+      await b.close();
+    }
+  });
+});
