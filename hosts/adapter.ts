@@ -107,7 +107,13 @@ export class Adapter {
       event: (a) => {
         const sess = this.sessions.get(a.session);
         const e = toEvent(a, sess?.id, sess?.target.id, sess?.portals);
-        if (sess && e.type === 'session-recovered') [sess.tsih, sess.portal] = [e.tsih, e.portal];
+        if (sess && e.type === 'session-recovered') {
+          // The core names the portal it tried; a redirect answering that re-login took the
+          // session elsewhere, to the address last connected to.
+          const at = this.engine.dialedPortal(a.session);
+          if (at) e.portal = portalText(at);
+          [sess.tsih, sess.portal] = [e.tsih, e.portal];
+        }
         for (const f of this.listeners) deliver(this.report, f, e);
       },
     }, { sessions: opts.maxSessions, tasks: opts.maxCommands, perSession: opts.maxCommandsPerSession });

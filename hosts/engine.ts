@@ -59,6 +59,8 @@ export class Engine {
   /** CHAP secrets of logged-in sessions, for the logins that reinstate them. */
   private secrets = new Map<number, { secret: string; targetSecret?: string }>();
   private connecting = new Set<Promise<void>>();
+  /** The last address the core named for each session's connection (see 'connect'). */
+  private dialed = new Map<number, Portal>();
 
   constructor(
     private host: Host,
@@ -196,14 +198,14 @@ export class Engine {
         this.timers.get(a.timer)?.cancel();
         this.timers.delete(a.timer);
         break;
-      case 'connect':
-        this.connect(
-          a.conn,
-          a.op,
-          a.session,
-          a.bytes.length ? parsePortal(dec.decode(a.bytes)) : this.ops.get(a.op)?.portal,
-        );
+      case 'connect': {
+        // An address of the core's own (a recovery's portal, a redirect's TargetAddress): the
+        // session's last one is where a recovery that ends now has brought it.
+        const named = a.bytes.length ? parsePortal(dec.decode(a.bytes)) : null;
+        if (named) this.dialed.set(a.session, named);
+        this.connect(a.conn, a.op, a.session, a.bytes.length ? named : this.ops.get(a.op)?.portal);
         break;
+      }
       case 'op-done': {
         const sink = this.ops.get(a.op);
         this.ops.delete(a.op);
@@ -251,6 +253,7 @@ export class Engine {
         break;
       case 'session-gone':
         this.secrets.delete(a.session);
+        this.dialed.delete(a.session);
         this.events.sessionGone(a.session);
         break;
       case 'login-status':
@@ -318,6 +321,12 @@ export class Engine {
       }
       this.events.internalError(err);
     }
+  }
+
+  /** Where session `s` last connected to an address the core named: after a recovery, where it is
+   *  (a redirect answering the re-login included). */
+  dialedPortal(s: number): Portal | undefined {
+    return this.dialed.get(s);
   }
 
   private connect(c: number, op: number, session: number, portal: Portal | null | undefined): void {

@@ -71,6 +71,7 @@ export type Fault =
   | 'drop-mid-read' // the first READ gets half its Data-In (no status), then the socket is destroyed
   | 'drop-mid-write' // the first WRITE takes half its data (to the disk), then the socket is destroyed
   | 'refuse-relogin' // like 'drop-mid-read'; then the first faultArg (default 1) logins with an ISID seen before get 0x0301
+  | 'redirect-relogin' // like 'drop-mid-read'; then the first login with an ISID seen before gets 0x0101 with TargetAddress = redirectTo
   // Played on every connection (test/recovery-stress.test.ts): the faultArg-th (default 40) SCSI
   // command a connection receives destroys it in the middle: a READ after half its Data-In, a
   // WRITE after half its data is on the disk, any other command before its answer.

@@ -49,6 +49,7 @@ export const SCSI_FAULTS = [
   'drop-mid-read',
   'drop-mid-write',
   'refuse-relogin',
+  'redirect-relogin',
   'drop-every',
 ] as const;
 /** Faults that answer the first READ with bytes that break the session instead of its data. */
@@ -95,7 +96,7 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
   const batched: Write[] = []; // 'r2t-together': writes waiting for their R2T,
   const written: number[] = []; // ... and those waiting for their SCSI Response
   // Under the capacity faults the unit claims 2^33 blocks, more than READ CAPACITY (10) can say.
-  const dropRead = fault === 'drop-mid-read' || fault === 'refuse-relogin';
+  const dropRead = fault === 'drop-mid-read' || fault === 'refuse-relogin' || fault === 'redirect-relogin';
   const bigCapacity = fault === 'capacity-16-busy-once' || fault === 'capacity-16-not-ready';
   let capacity16Busy = fault === 'capacity-16-busy-once';
   let received = 0; // 'drop-every': SCSI commands this connection has received

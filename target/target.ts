@@ -14,7 +14,7 @@ export interface TargetSpec {
   name: string;
   fault?: Fault;
   faultArg?: number;
-  /** For the 'redirect' fault: host:port the target sends the initiator to. */
+  /** For the 'redirect' and 'redirect-relogin' faults: host:port the target sends the initiator to. */
   redirectTo?: string;
   chap?: { user: string; secret: string; targetUser?: string; targetSecret?: string };
   /** LUN 0: 8 MiB of memory unless said otherwise. */
@@ -326,13 +326,17 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         spec = discovery ? undefined : opts.targets.find((t) => t.name === keys.get('TargetName'));
         if (!discovery && !spec) return loginReply(bhs, [], false, csg, 0, 0x0203);
         if (spec?.fault === 'login-auth-fail') return loginReply(bhs, [], false, csg, 0, 0x0201);
-        if (spec?.fault === 'refuse-relogin') {
+        if (spec?.fault === 'refuse-relogin' || spec?.fault === 'redirect-relogin') {
           const isid = hex(bhs.subarray(8, 14));
           const seen = isids.get(spec.name) ?? new Set<string>();
           isids.set(spec.name, seen);
           const n = refused.get(spec.name) ?? 0;
-          if (seen.has(isid) && n < (spec.faultArg ?? 1)) {
+          const limit = spec.fault === 'redirect-relogin' ? 1 : spec.faultArg ?? 1;
+          if (seen.has(isid) && n < limit) {
             refused.set(spec.name, n + 1);
+            if (spec.fault === 'redirect-relogin') {
+              return loginReply(bhs, [['TargetAddress', `${spec.redirectTo},1`]], false, csg, 0, 0x0101);
+            }
             return loginReply(bhs, [], false, csg, 0, 0x0301);
           }
           seen.add(isid);

@@ -15,6 +15,7 @@ import {
 } from 'iscsi-adapter';
 import { type ReceivedPdu, type RunningTarget, startTarget, type TargetSpec } from 'iscsi-adapter/target';
 import { until } from './helpers/env.ts';
+import { startDropProxy } from './helpers/drop-proxy.ts';
 
 const T = 'iqn.2026-11.dev.iscsi-adapter:recovery';
 // Small delays so a recovery takes milliseconds; replacement time far beyond any test.
@@ -333,6 +334,110 @@ describe('recovery at another portal', () => {
       expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
       await a.close();
       await b.close();
+    }
+  });
+});
+
+describe('recovery meets a redirect', () => {
+  it('a re-login answered with a redirect follows it', async () => {
+    // A drops the first read in its middle and answers the re-login (an ISID it has seen) with
+    // 0x0101 and TargetAddress = B, a second built-in target serving the same name.
+    const b = await startTarget({ targets: [{ name: T }] });
+    const a = await startTarget({ targets: [{ name: T, fault: 'redirect-relogin', redirectTo: b.portal }] });
+    const adapter = createAdapter(FAST);
+    const events: AdapterEvent[] = [];
+    adapter.on((e) => events.push(e));
+    try {
+      const data = pattern(64 << 10, 21);
+      // Both LUNs hold the pattern, each written through its own session (B's logged out again).
+      const atB = await adapter.loginToTarget({ target: T, portal: b.portal }).result();
+      expect(atB.result).toBe('ok');
+      await adapter.session(atB.sessionId!)!.write(0, 64, data);
+      expect(hrName((await adapter.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
+      const out = await adapter.loginToTarget({ target: T, portal: a.portal }).result();
+      expect(out.result).toBe('ok');
+      expect(out.portal).toBe(a.portal);
+      const disk = adapter.session(out.sessionId!)!;
+      await disk.write(0, 64, data);
+      const back = await disk.read(0, 64, data.length / 512); // A drops it after half its data
+      expect(same(back, data)).toBe(true);
+      const mine = events.filter((e) => e.sessionId === out.sessionId).map(({ sessionId: _, targetId: __, ...e }) => e);
+      expect(mine).toEqual([
+        { type: 'session-recovering', cause: 'transport' },
+        { type: 'session-recovered', attempts: 1, tsih: 2, portal: b.portal }, // B gave TSIH 1 to the first session
+      ]);
+      expect(adapter.queryTargets()[0].sessions.map((s) => s.portal)).toEqual([b.portal]);
+      // A saw the login and the re-login it redirected; B the re-login that took, and the read again.
+      const atA = logins(a.received);
+      expect(atA).toEqual([{ isid: atA[0].isid, tsih: 0 }, { isid: atA[0].isid, tsih: 0 }]);
+      expect(logins(b.received).slice(1)).toEqual([{ isid: atA[0].isid, tsih: 0 }]);
+      expect(commands(a.received, 0x28)).toBe(1);
+      expect(commands(b.received, 0x28)).toBe(1);
+      expect(b.sessions()).toBe(1);
+      expect(a.sessions()).toBe(0);
+      await disk.testUnitReady(); // at B now
+      expect(commands(b.received, 0x00)).toBe(1);
+      expect(hrName((await adapter.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
+    } finally {
+      await adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
+      expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
+describe('recovery through a proxy', () => {
+  it('a proxy that drops connections', async () => {
+    // The adapter logs in through a TCP proxy to a well-behaved target; the proxy drops every
+    // connection twice while a read loop runs, each time once the target has a read of the loop.
+    const target = await startTarget({ targets: [{ name: T }] });
+    const proxy = await startDropProxy(target.host, target.port);
+    const adapter = createAdapter(FAST);
+    const events: AdapterEvent[] = [];
+    adapter.on((e) => events.push(e));
+    try {
+      const out = await adapter.loginToTarget({ target: T, portal: proxy.portal }).result();
+      expect(out.result).toBe('ok');
+      const disk = adapter.session(out.sessionId!)!;
+      const blocks = 16, reads = 30, dropAt = [10, 20];
+      const data = pattern(reads * blocks * 512, 17);
+      await disk.write(0, 1000, data);
+      for (let i = 0; i < reads; i++) {
+        const read = disk.read(0, 1000 + i * blocks, blocks);
+        if (dropAt.includes(i)) {
+          await until(() => commands(target.received, 0x28) === i + 1, 5000, `read ${i} at the target`);
+          proxy.drop();
+        }
+        const back = await read;
+        const want = data.subarray(i * blocks * 512, (i + 1) * blocks * 512);
+        expect({ read: i, same: same(back, want) }).toEqual({ read: i, same: true }); // names the read that differs
+      }
+      const mine = events.filter((e) => e.sessionId === out.sessionId).map(({ sessionId: _, targetId: __, ...e }) => e);
+      expect(mine).toEqual([
+        { type: 'session-recovering', cause: 'transport' },
+        { type: 'session-recovered', attempts: 1, tsih: out.tsih! + 1, portal: proxy.portal },
+        { type: 'session-recovering', cause: 'transport' },
+        { type: 'session-recovered', attempts: 1, tsih: out.tsih! + 2, portal: proxy.portal },
+      ]);
+      expect(proxy.accepted()).toBe(3);
+      const all = logins(target.received);
+      expect(all).toEqual(Array(3).fill({ isid: all[0].isid, tsih: 0 })); // the login and two re-logins
+      // Every read reached the target; one the drop caught before its answer was through went
+      // again once the session was back (the target answers at once, so the answer may be ahead).
+      const sent = commands(target.received, 0x28);
+      expect(sent).toBeGreaterThanOrEqual(reads);
+      expect(sent).toBeLessThanOrEqual(reads + dropAt.length);
+      expect(adapter.queryTargets()[0].sessions.map((s) => [s.portal, s.tsih])).toEqual([[
+        proxy.portal,
+        out.tsih! + 2,
+      ]]);
+      expect(hrName((await adapter.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
+    } finally {
+      await adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
+      expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
+      await proxy.close();
+      await target.close();
     }
   });
 });
