@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { type AdapterEvent, type AdapterOptions, createAdapter, hrName } from 'iscsi-adapter';
 import { startIstgt } from './peers/istgt.ts';
 import { have } from './peers/daemon.ts';
-import { until } from './helpers/env.ts';
+import { readLoop } from './helpers/read-loop.ts';
 
 const OPTS: AdapterOptions = {
   recovery: true,
@@ -15,7 +15,6 @@ const OPTS: AdapterOptions = {
 };
 const pattern = (n: number, seed: number) =>
   Uint8Array.from({ length: n }, (_, i) => (i * 131 + seed * 7 + (i >> 9)) & 0xff);
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** p, or a clear failure after ms; the timer is cleared either way (Deno's sanitizer). */
 async function bounded<V>(p: Promise<V>, ms: number, what: string): Promise<V> {
@@ -46,41 +45,21 @@ describe('session recovery through an istgt restart', () => {
       const READ = 16, REGION = 512; // 8 KiB reads over the first 256 KiB of LUN 0
       const data = pattern(REGION * 512, 1);
       await disk.write(0, 0, data);
-      let stop = false, reads = 0;
-      const failures: string[] = [];
-      const worker = async (w: number) => {
-        for (let i = w; !stop; i += 8) {
-          const lba = (i * READ) % REGION;
-          try {
-            const got = await disk.read(0, lba, READ);
-            if (!same(got, data.subarray(lba * 512, (lba + READ) * 512))) failures.push(`read at ${lba}: wrong bytes`);
-            else reads++;
-          } catch (e) {
-            failures.push(`read at ${lba}: ${String(e)}`);
-            return;
-          }
-        }
-      };
-      const loop = Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
+      const loop = readLoop(disk, 0, data, READ);
       try {
-        const step = async (cond: () => boolean, what: string) => {
-          await until(() => failures.length > 0 || cond(), 10000, what, 10);
-          expect(failures).toEqual([]);
-        };
-        await step(() => reads >= 50, 'reads before the restart');
+        await loop.until(() => loop.reads() >= 50, 'reads before the restart');
         expect(disk.inflight).toBeGreaterThan(0);
         await istgt.restart(); // SIGKILL, then the same port, configuration and file
-        await step(
+        await loop.until(
           () => events.some((e) => e.type === 'session-recovered' || e.type === 'session-lost'),
           'the session to recover',
         );
-        const after = reads;
-        await step(() => reads >= after + 50, 'reads after the recovery');
+        const after = loop.reads();
+        await loop.until(() => loop.reads() >= after + 50, 'reads after the recovery');
       } finally {
-        stop = true;
-        await bounded(loop, 10000, 'the read loop to stop');
+        await loop.stop();
       }
-      expect(failures).toEqual([]);
+      expect(loop.failures).toEqual([]);
 
       const [recovering, recovered, ...more] = events.filter((e) =>
         e.type === 'session-recovering' || e.type === 'session-recovered' || e.type === 'session-lost'

@@ -14,6 +14,7 @@ import {
 import { startTgtd, type Tgtd } from './peers/tgtd.ts';
 import { have } from './peers/daemon.ts';
 import { until } from './helpers/env.ts';
+import { readLoop } from './helpers/read-loop.ts';
 
 const T = 'iqn.2026-11.test:recovery';
 const OPTS: AdapterOptions = {
@@ -91,38 +92,18 @@ describe('session recovery through a tgtd restart', () => {
       const READ = 16, REGION = 512; // 8 KiB reads over the first 256 KiB
       const data = pattern(REGION * 512, 1);
       await disk.write(1, 0, data);
-      let stop = false, reads = 0;
-      const failures: string[] = [];
-      const worker = async (w: number) => {
-        for (let i = w; !stop; i += 8) {
-          const lba = (i * READ) % REGION;
-          try {
-            const got = await disk.read(1, lba, READ);
-            if (!same(got, data.subarray(lba * 512, (lba + READ) * 512))) failures.push(`read at ${lba}: wrong bytes`);
-            else reads++;
-          } catch (e) {
-            failures.push(`read at ${lba}: ${String(e)}`);
-            return;
-          }
-        }
-      };
-      const loop = Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
+      const loop = readLoop(disk, 1, data, READ);
       try {
-        const step = async (cond: () => boolean, what: string) => {
-          await until(() => failures.length > 0 || cond(), 10000, what, 10);
-          expect(failures).toEqual([]);
-        };
-        await step(() => reads >= 50, 'reads before the restart');
+        await loop.until(() => loop.reads() >= 50, 'reads before the restart');
         expect(disk.inflight).toBeGreaterThan(0);
         await env.tgtd.restart(); // SIGKILL, then the same port, target and file
-        await step(() => env.events.some((e) => e.type === 'session-recovered'), 'the session to recover');
-        const after = reads;
-        await step(() => reads >= after + 50, 'reads after the recovery');
+        await loop.until(() => env.events.some((e) => e.type === 'session-recovered'), 'the session to recover');
+        const after = loop.reads();
+        await loop.until(() => loop.reads() >= after + 50, 'reads after the recovery');
       } finally {
-        stop = true;
-        await bounded(loop, 10000, 'the read loop to stop');
+        await loop.stop();
       }
-      expect(failures).toEqual([]);
+      expect(loop.failures).toEqual([]);
       expectRecoveredOnce(env);
       await logoutClean(env);
     });
