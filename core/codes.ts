@@ -225,6 +225,10 @@ export const DATA_SEGMENT_MAX: u32 = 262144;  // MaxRecvDataSegmentLength we dec
                                               // (Data-In is streamed)
 export const MAX_RECV_DSL: u32 = 8192;
 export const RX_CAP: u32 = 262144;
+export const RECOVERY_REPLACE_MS: u32 = 120000; // recovery defaults (docs/io.md): replacement time (open-iscsi's),
+export const RECOVERY_DELAY_MIN_MS: u32 = 250;   // ... first and longest wait between reinstatement attempts,
+export const RECOVERY_DELAY_MAX_MS: u32 = 8000;
+export const NOOP_DEFAULT_MS: u32 = 5000;        // ... NOP-Out interval and answer limit (open-iscsi's)
 export const TMF_DEFAULT_MS: u32 = 15000;     // a task management request's wait for its answer
                                               // (open-iscsi's abort_timeout)
 export const DISCOVERY_GRACE_MS: u32 = 100;   // how long a discovery session waits for FIN after its Logout

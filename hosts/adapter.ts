@@ -222,9 +222,9 @@ export class Adapter {
     const recovery = valid && (req.recovery ?? this.opts.recovery ?? true)
       ? {
         ms: [
-          u32Arg(req.replacementTimeoutMs ?? this.opts.replacementTimeoutMs, 120000),
-          u32Arg(req.reconnect?.minDelayMs ?? this.opts.reconnect?.minDelayMs, 250),
-          u32Arg(req.reconnect?.maxDelayMs ?? this.opts.reconnect?.maxDelayMs, 8000),
+          u32Arg(req.replacementTimeoutMs ?? this.opts.replacementTimeoutMs, CODE.RECOVERY_REPLACE_MS),
+          u32Arg(req.reconnect?.minDelayMs ?? this.opts.reconnect?.minDelayMs, CODE.RECOVERY_DELAY_MIN_MS),
+          u32Arg(req.reconnect?.maxDelayMs ?? this.opts.reconnect?.maxDelayMs, CODE.RECOVERY_DELAY_MAX_MS),
           u32Arg(req.reconnect?.maxAttempts ?? this.opts.reconnect?.maxAttempts, 0),
         ],
         portals: fit,
@@ -235,8 +235,8 @@ export class Adapter {
       valid ? a : undefined,
       // keepaliveMs, the older name, sets both; otherwise open-iscsi's 5 s and 5 s.
       [
-        u32Arg(req.keepaliveMs ?? req.noopIntervalMs ?? this.opts.noopIntervalMs, 5000),
-        u32Arg(req.keepaliveMs ?? req.noopTimeoutMs ?? this.opts.noopTimeoutMs, 5000),
+        u32Arg(req.keepaliveMs ?? req.noopIntervalMs ?? this.opts.noopIntervalMs, CODE.NOOP_DEFAULT_MS),
+        u32Arg(req.keepaliveMs ?? req.noopTimeoutMs ?? this.opts.noopTimeoutMs, CODE.NOOP_DEFAULT_MS),
       ],
       portalTag,
       recovery,
