@@ -8,9 +8,11 @@ import type { Command } from './scsi/cdb.ts';
 import { capacity10, capacity16, inquiryData, lunList, serialNumber } from './scsi/data.ts';
 
 export interface CommandOptions {
-  /** Aborts the command: not sent yet, it just ends; sent, it is aborted with ABORT TASK. */
+  /** Aborts the command: not sent yet, it just ends; sent, it is aborted with ABORT TASK. It
+   *  rejects IscsiError `aborted`, whose `cause` is the signal's own reason. */
   signal?: AbortSignal;
-  /** Default 30000; the command ends `timeout` (and is aborted on the wire) when it runs out. */
+  /** Default 30000; the command ends `timeout` (and is aborted on the wire) when it runs out.
+   *  0 means no deadline of its own: it still ends with its session or a logout. */
   timeoutMs?: number;
 }
 export interface Inquiry {
@@ -127,6 +129,10 @@ export class Session {
     if (bad) return rejectWith(bad);
     return this.withBlockSize(lun, opts, async (size, held) => {
       const want = blocks * size;
+      // One command carries at most 4 GiB (its transfer length is 32 bits): said before allocating.
+      if (want > 0xffffffff) {
+        throw new RangeError(`${blocks} blocks of ${size} bytes do not fit one command (4 GiB at most)`);
+      }
       if (opts.into && opts.into.length < want) {
         throw new RangeError(`into holds ${opts.into.length} bytes; ${want} are needed`);
       }
@@ -243,7 +249,7 @@ export class Session {
       (opts.timeoutMs === undefined ? undefined : checkCount(opts.timeoutMs, 'timeoutMs', 0));
     if (bad) return rejectWith(bad);
     if (!this.live()) return rejectWith(commandError('session-lost'));
-    if (opts.signal?.aborted) return rejectWith(commandError('aborted'));
+    if (opts.signal?.aborted) return rejectWith(withCause(commandError('aborted'), opts.signal.reason));
     return new Promise<Ended>((resolve, reject) => {
       let ended = false;
       const onAbort = () => this.engine.abortTask(t);
@@ -259,7 +265,8 @@ export class Session {
           ended = true;
           opts.signal?.removeEventListener('abort', onAbort);
           if (a.reason !== CODE.T_COMPLETED) {
-            reject(commandError(TASK_END_NAMES[a.reason] as CommandEndReason, a.response));
+            const err = commandError(TASK_END_NAMES[a.reason] as CommandEndReason, a.response);
+            reject(a.reason === CODE.T_ABORTED ? withCause(err, opts.signal?.reason) : err);
           } else resolve({ status: a.status, residual: a.residual, flags: a.flags, sense: a.bytes });
         },
       });
@@ -271,6 +278,12 @@ export class Session {
       else if (!ended) opts.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+// The AbortSignal's own reason (a TimeoutError, the caller's value) stays reachable as `cause`.
+function withCause<E extends Error>(e: E, cause: unknown): E {
+  if (cause !== undefined) Object.defineProperty(e, 'cause', { value: cause, configurable: true, writable: true });
+  return e;
 }
 
 // GOOD, or the target's status as a ScsiError.

@@ -61,6 +61,30 @@ describe('SCSI commands', () => {
 });
 
 describe('errors a command can end with', () => {
+  it("an AbortSignal keeps its own reason as the error's cause, aborted before or while in flight", async () => {
+    const env = await disk({ fault: 'stall' });
+    const before = new AbortController();
+    before.abort(new Error('the caller changed its mind'));
+    const early = await env.disk.testUnitReady(0, { signal: before.signal }).catch((e) => e);
+    expect([early.reason, String(early.cause)]).toEqual(['aborted', 'Error: the caller changed its mind']);
+    const during = new AbortController();
+    const late = env.disk.testUnitReady(0, { signal: during.signal, timeoutMs: 0 }).catch((e) => e);
+    await until(() => env.target.received.filter((p) => p.opcode === 0x01).length === 1, 3000, 'the command sent');
+    during.abort('a plain reason');
+    const err = await late;
+    expect([err.reason, err.cause]).toEqual(['aborted', 'a plain reason']);
+    await done(env);
+  });
+
+  it('a read too large for one command is a RangeError that says so, before any buffer is made', async () => {
+    const env = await disk();
+    await env.disk.readCapacity();
+    const err = await env.disk.read(0, 0, 0xffffffff).catch((e) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    expect(err.message).toBe('4294967295 blocks of 512 bytes do not fit one command (4 GiB at most)');
+    await done(env);
+  });
+
   it('a read past the end is a ScsiError ILLEGAL REQUEST, and the session keeps working', async () => {
     const env = await disk();
     const err = await env.disk.read(0, 16383, 2).catch((e) => e);

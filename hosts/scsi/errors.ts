@@ -44,15 +44,16 @@ export type CommandEndReason =
   | 'lun-reset'
   | 'not-replayed';
 const EXPLAIN: Record<CommandEndReason, string> = {
-  'session-lost': 'the session was lost; a write may or may not have reached the target',
-  'aborted-by-logout': 'the logout ended it; a write may or may not have reached the target',
+  'session-lost': 'the session was lost; if it was a write, it may or may not have reached the target',
+  'aborted-by-logout': 'the logout ended it; if it was a write, it may or may not have reached the target',
   'logging-out': 'refused: the session is logging out',
   timeout: 'no answer in time; it was aborted (ABORT TASK)',
   aborted: 'aborted by its caller',
   'target-failure': 'the target could not complete it (iSCSI response other than 0)',
   'protocol-error': 'the target broke a rule for this command; it was aborted (ABORT TASK) if still running',
   rejected: 'the target rejected the command (Reject PDU); nothing more comes for it',
-  'lun-reset': 'the LUN was reset to end a command whose abort failed; a write may or may not have reached the target',
+  'lun-reset':
+    'the LUN was reset to end a command whose abort failed; if it was a write, it may or may not have reached the target',
   'not-replayed': 'the connection failed while it was unanswered and the session recovered; raw commands are sent ' +
     'again only with replay: true',
 };
