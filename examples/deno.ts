@@ -1,4 +1,4 @@
-// Deno: deno run --allow-net --allow-read examples/deno.ts (in your project: 'npm:iscsi-adapter')
+// Deno: deno run --allow-net examples/deno.ts (in your project: 'npm:iscsi-adapter')
 import { createAdapter, hrName } from 'iscsi-adapter';
 import { startTarget } from 'iscsi-adapter/target';
 

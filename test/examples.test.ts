@@ -18,7 +18,7 @@ const run = (cmd: string, args: string[]): Promise<string> =>
   );
 const EXAMPLES = [
   ['examples/node.mjs', () => run('node', ['examples/node.mjs'])],
-  ['examples/deno.ts', () => run(bin('deno'), ['run', '--allow-net', '--allow-read', 'examples/deno.ts'])],
+  ['examples/deno.ts', () => run(bin('deno'), ['run', '--allow-net', 'examples/deno.ts'])],
   ['examples/bun.ts', () => run(bin('bun'), ['examples/bun.ts'])],
 ] as const;
 

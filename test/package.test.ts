@@ -1,7 +1,7 @@
 // As a dependency: npm pack, install the tarball into an empty folder, import it from Node, Deno and Bun.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { removeDir, tempDir } from './peers/daemon.ts';
 
@@ -86,5 +86,12 @@ export { n };
   });
   it('imports and runs under Bun', () => {
     expect(JSON.parse(execFileSync(bin('bun'), ['use.mjs'], { cwd: dir }).toString())).toEqual(want);
+  });
+  it('ships every docs/ page the README links to', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const linked = [...new Set([...readme.matchAll(/\]\((docs\/[\w-]+\.md)/g)].map((m) => m[1]))];
+    expect(linked.length).toBeGreaterThan(0);
+    const shipped = join(dir, 'node_modules', 'iscsi-adapter');
+    expect(linked.filter((f) => !existsSync(join(shipped, f)))).toEqual([]);
   });
 });
