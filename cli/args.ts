@@ -1,4 +1,5 @@
 // Command-line options: `iscsi-adapter COMMAND [--option value | --option=value]...`.
+import type { Auth } from '../hosts/node/mod.ts';
 export type Command = 'demo' | 'logout-test' | 'discover' | 'probe';
 export interface CliOptions {
   command: Command;
@@ -10,6 +11,9 @@ export interface CliOptions {
   drop: boolean;
   user?: string;
   secret?: string;
+  /** Mutual CHAP: the name the target answers with; its secret comes from ISCSI_CHAP_TARGET_SECRET. */
+  targetUser?: string;
+  targetSecret?: string;
   initiatorName?: string;
   connectTimeoutMs?: number;
   loginTimeoutMs?: number;
@@ -40,13 +44,15 @@ export const USAGE = `iscsi-adapter: an iSCSI initiator (RFC 7143) with the Wind
   iscsi-adapter logout-test --portal HOST[:PORT]... [--target IQN] [--sessions N] [--json]
       log in N sessions to a real target (the first one discovered unless --target), then
       LogoutFromTarget on all of them
-  iscsi-adapter discover    --portal HOST[:PORT] [--json]
+  iscsi-adapter discover    --portal HOST[:PORT] [--chap-user USER] [--json]
       SendTargets: every target the portal offers, with its portals (like iscsi-ls)
   iscsi-adapter probe       --portal HOST[:PORT] [--target IQN] [--json]
       log in, list each LUN's type, vendor, product, serial and capacity, log out
 
 Options (--name value or --name=value):
-  --chap-user USER          CHAP; the secret comes from ISCSI_CHAP_SECRET
+  --chap-user USER          CHAP (discovery and login); the secret comes from ISCSI_CHAP_SECRET
+  --chap-target-user USER   mutual CHAP: the name the target must answer with; its secret
+                            comes from ISCSI_CHAP_TARGET_SECRET (and must differ from ours)
   --initiator-name IQN      default: iqn.2026-11.dev.iscsi-adapter:<adapter id>
   --connect-timeout MS      default 5000
   --login-timeout MS        default 15000
@@ -75,6 +81,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     json: false,
     drop: false,
     secret: env.ISCSI_CHAP_SECRET,
+    targetSecret: env.ISCSI_CHAP_TARGET_SECRET,
   };
   const num = (v: string, name: string, lo: number, hi: number) => {
     const n = Number(v);
@@ -112,6 +119,9 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       case '--chap-user':
         o.user = val();
         break;
+      case '--chap-target-user':
+        o.targetUser = val();
+        break;
       case '--initiator-name':
         o.initiatorName = val();
         break;
@@ -135,6 +145,10 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     }
   }
   if (o.user && !o.secret) throw new UsageError('--chap-user needs the secret in ISCSI_CHAP_SECRET');
+  if (o.targetUser && !o.user) throw new UsageError('--chap-target-user (mutual CHAP) needs --chap-user too');
+  if (o.targetUser && !o.targetSecret) {
+    throw new UsageError("--chap-target-user needs the target's secret in ISCSI_CHAP_TARGET_SECRET");
+  }
   if (o.command !== 'demo' && !o.portals.length) throw new UsageError(`${o.command} needs --portal HOST[:PORT]`);
   if (o.drop && o.command !== 'demo') {
     throw new UsageError('--drop is for demo: it plays a fault of the built-in target');
@@ -146,4 +160,19 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     throw new UsageError(`${o.command} takes one --portal`);
   }
   return o;
+}
+
+/** The authentication the options ask for: none, CHAP, or mutual CHAP. */
+export function authOf(o: CliOptions): Auth | undefined {
+  if (!o.user || !o.secret) return undefined;
+  if (o.targetUser && o.targetSecret) {
+    return {
+      method: 'mutual-chap',
+      user: o.user,
+      secret: o.secret,
+      targetUser: o.targetUser,
+      targetSecret: o.targetSecret,
+    };
+  }
+  return { method: 'chap', user: o.user, secret: o.secret };
 }

@@ -1,18 +1,18 @@
 // `discover`: SendTargets on one portal, every target with its portals (like iscsi-ls).
-import { type Adapter, hrHex, hrName, SUCCEEDED } from '../hosts/node/mod.ts';
-import { type CliOptions, EXIT } from './args.ts';
-import { loginExit, type Outcome } from './outcome.ts';
+import { type Adapter, SUCCEEDED } from '../hosts/node/mod.ts';
+import { authOf, type CliOptions, EXIT } from './args.ts';
+import { failureExit, failureLine, type Outcome } from './outcome.ts';
 
 export async function discover(adapter: Adapter, o: CliOptions, say: (s: string) => void): Promise<Outcome> {
   const { hr, output } = await adapter.discover(o.portals[0], {
+    auth: authOf(o),
     connectTimeoutMs: o.connectTimeoutMs,
     timeoutMs: o.loginTimeoutMs,
   }).wait();
   if (!SUCCEEDED(hr)) {
-    const error = `discovery on ${output.portal} failed: ${hrName(hr)} (${hrHex(hr)}): ${output.result ?? 'no answer'}`;
     return {
-      code: hrName(hr) === 'VDS_E_TIMEOUT' ? EXIT.timeout : loginExit(output.result),
-      json: { portal: output.portal, error },
+      code: failureExit(hr, output.result),
+      json: { portal: output.portal, error: failureLine(`discovery on ${output.portal}`, hr, output) },
     };
   }
   for (const t of output.targets) say(`Target:${t.name} Portals:${t.portals.join(' ')}`);

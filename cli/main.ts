@@ -21,7 +21,7 @@ const proc = (globalThis as unknown as {
   };
 }).process;
 
-async function run(o: CliOptions, adapter: Adapter): Promise<Outcome> {
+async function run(o: CliOptions, adapter: Adapter, interrupted: AbortSignal): Promise<Outcome> {
   const say = (s: string) => {
     if (!o.json) console.log(s);
   };
@@ -32,7 +32,7 @@ async function run(o: CliOptions, adapter: Adapter): Promise<Outcome> {
   if (o.command === 'probe') return probe(adapter, o, say);
   if (o.command === 'logout-test') {
     const target = await pickTarget(adapter, o, say);
-    return typeof target === 'string' ? sessionRun(adapter, o, say, progress, target, false) : target;
+    return typeof target === 'string' ? sessionRun(adapter, o, say, progress, target, false, interrupted) : target;
   }
   const name = 'iqn.2026-11.dev.iscsi-adapter:demo';
   const own: RunningTarget = await startTarget({ targets: [{ name, ...(o.drop ? { fault: 'drop-mid-read' } : {}) }] });
@@ -46,7 +46,7 @@ async function run(o: CliOptions, adapter: Adapter): Promise<Outcome> {
     }
   });
   try {
-    return await sessionRun(adapter, { ...o, portals: [own.portal] }, say, progress, name, true);
+    return await sessionRun(adapter, { ...o, portals: [own.portal] }, say, progress, name, true, interrupted);
   } finally {
     await adapter.close();
     await own.close();
@@ -82,19 +82,25 @@ async function main(): Promise<number> {
   } catch (e) {
     return fail(o, (e as Error).message, EXIT.usage);
   }
-  let interrupted = false;
+  const interrupt = new AbortController();
+  let closing: Promise<void> | undefined;
+  let backstop: ReturnType<typeof setTimeout> | undefined;
   const stop = () => {
-    if (interrupted) proc.exit(EXIT.interrupted);
-    interrupted = true;
+    if (interrupt.signal.aborted) proc.exit(EXIT.interrupted);
+    interrupt.abort();
     proc.stderr.write('interrupted: logging out what is open (Ctrl-C again to quit at once)\n');
     // Bounded: a logout already running keeps its own timeouts, so the wait is capped here too.
-    setTimeout(() => proc.exit(EXIT.interrupted), 3000);
-    adapter.close({ logoutTimeoutMs: 2000, graceMs: 200 }).finally(() => proc.exit(EXIT.interrupted));
+    backstop = setTimeout(() => {
+      proc.stderr.write('interrupted: the logout did not end within 3 s; sessions may still be open\n');
+      proc.exit(EXIT.interrupted);
+    }, 3000);
+    closing = adapter.close({ logoutTimeoutMs: 2000, graceMs: 200 });
   };
   proc.on('SIGINT', stop);
   proc.on('SIGTERM', stop);
   try {
-    const r = await run(o, adapter);
+    let r = await run(o, adapter, interrupt.signal);
+    if (interrupt.signal.aborted) r = await afterInterrupt(adapter, closing!, r);
     if (o.json) console.log(JSON.stringify(r.json, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
     else if (r.code !== EXIT.ok && typeof r.json.error === 'string') console.error(`iscsi-adapter: ${r.json.error}`);
     return r.code;
@@ -106,7 +112,19 @@ async function main(): Promise<number> {
     );
   } finally {
     await adapter.close();
+    clearTimeout(backstop);
   }
+}
+
+/** Once close() has logged out what the run left open: what was cancelled, and whether anything is left. */
+async function afterInterrupt(adapter: Adapter, closing: Promise<void>, r: Outcome): Promise<Outcome> {
+  await closing;
+  const open = adapter.queryTargets().reduce((n, t) => n + t.sessions.length, 0);
+  const cancelled = typeof r.json.loginsNotCompleted === 'number'
+    ? `${r.json.loginsNotCompleted} login(s) cancelled; `
+    : '';
+  const error = `interrupted: ${cancelled}${open ? `${open} session(s) still open` : 'every session is logged out'}`;
+  return { code: EXIT.interrupted, json: { ...r.json, interrupted: true, sessionsOpen: open, error } };
 }
 
 function fail(o: CliOptions, message: string, code: number): number {

@@ -1,7 +1,7 @@
 // `probe`: log in, list every LUN with its type, vendor, product, serial and capacity, log out.
-import { type Adapter, type Auth, IscsiError, ScsiError } from '../hosts/node/mod.ts';
-import { type CliOptions, EXIT } from './args.ts';
-import { loginExit, loginLine, type Outcome } from './outcome.ts';
+import { type Adapter, IscsiError, ScsiError } from '../hosts/node/mod.ts';
+import { authOf, type CliOptions, EXIT } from './args.ts';
+import { failureExit, failureLine, type Outcome } from './outcome.ts';
 import { pickTarget } from './discover.ts';
 
 const TYPES: Record<number, string> = {
@@ -22,16 +22,18 @@ const size = (bytes: bigint) => {
 export async function probe(adapter: Adapter, o: CliOptions, say: (s: string) => void): Promise<Outcome> {
   const target = await pickTarget(adapter, o, say);
   if (typeof target !== 'string') return target;
-  const auth: Auth | undefined = o.user && o.secret ? { method: 'chap', user: o.user, secret: o.secret } : undefined;
   const login = await adapter.loginToTarget({
     target,
     portal: o.portals[0],
-    auth,
+    auth: authOf(o),
     connectTimeoutMs: o.connectTimeoutMs,
     loginTimeoutMs: o.loginTimeoutMs,
   }).wait();
   if (!login.output.sessionId) {
-    return { code: loginExit(login.output.result), json: { target, error: loginLine(login.hr, login.output) } };
+    return {
+      code: failureExit(login.hr, login.output.result),
+      json: { target, error: failureLine(`login to ${login.output.portal}`, login.hr, login.output) },
+    };
   }
   const disk = adapter.session(login.output.sessionId)!;
   const luns = [];

@@ -1,8 +1,8 @@
 // logout-test and demo: log in N sessions, (demo: put I/O in flight), LogoutFromTarget with
 // progress, then the per-session table and the aggregate result as name and hex.
-import { type Adapter, type Auth, hrHex, hrName, type Session, SUCCEEDED } from '../hosts/node/mod.ts';
-import { type CliOptions, EXIT } from './args.ts';
-import { loginExit, loginLine, type Outcome } from './outcome.ts';
+import { type Adapter, hrHex, hrName, type Session, SUCCEEDED } from '../hosts/node/mod.ts';
+import { authOf, type CliOptions, EXIT } from './args.ts';
+import { failureExit, failureLine, type Outcome } from './outcome.ts';
 
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 
@@ -13,8 +13,9 @@ export async function sessionRun(
   progress: (s: string) => void,
   target: string,
   withIo: boolean,
+  interrupted: AbortSignal,
 ): Promise<Outcome> {
-  const auth: Auth | undefined = o.user && o.secret ? { method: 'chap', user: o.user, secret: o.secret } : undefined;
+  const auth = authOf(o);
   const logins = await Promise.all(Array.from({ length: o.sessions }, (_, i) =>
     adapter.loginToTarget({
       target,
@@ -23,15 +24,28 @@ export async function sessionRun(
       connectTimeoutMs: o.connectTimeoutMs,
       loginTimeoutMs: o.loginTimeoutMs,
     }).wait()));
-  const failed = logins.filter((r) => !SUCCEEDED(r.hr));
-  for (const r of failed) progress(loginLine(r.hr, r.output));
-  if (failed.length === logins.length) {
-    const first = failed[0];
+  // Ctrl-C cancelled the logins still running; close() logs out the ones that completed.
+  if (interrupted.aborted) {
+    const cancelled = logins.filter((r) => !SUCCEEDED(r.hr)).length;
     return {
-      code: loginExit(first.output.result),
-      json: { target, error: loginLine(first.hr, first.output), logins: failed.map((r) => r.output) },
+      code: EXIT.interrupted,
+      json: { target, interrupted: true, loggedIn: logins.length - cancelled, loginsNotCompleted: cancelled },
     };
   }
+  const failed = logins.filter((r) => !SUCCEEDED(r.hr));
+  const lines = failed.map((r) => failureLine(`login to ${r.output.portal}`, r.hr, r.output));
+  if (failed.length === logins.length) {
+    const same = lines.every((l) => l === lines[0]);
+    return {
+      code: failureExit(failed[0].hr, failed[0].output.result),
+      json: {
+        target,
+        error: failed.length > 1 ? `${same ? 'all' : 'the first of'} ${failed.length} logins: ${lines[0]}` : lines[0],
+        logins: failed.map((r) => r.output),
+      },
+    };
+  }
+  for (const [line, n] of tally(lines)) progress(n > 1 ? `${n} logins: ${line}` : line);
   const t = adapter.queryTargets().find((x) => x.name === target)!;
   say(`${t.sessions.length} session(s) to ${target}:`);
   say(`  ${pad('session', 38)}${pad('portal', 24)}${pad('tsih', 8)}state`);
@@ -95,8 +109,11 @@ function inFlight(disk: Session): Promise<string>[] {
     ended(disk.read(0, 128, 128), 'read'),
   ];
 }
-function summary(ends: string[]): string {
+function tally(words: string[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const e of ends) counts.set(e, (counts.get(e) ?? 0) + 1);
-  return [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
+  for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return counts;
+}
+function summary(ends: string[]): string {
+  return [...tally(ends)].map(([k, n]) => `${n} ${k}`).join(', ');
 }

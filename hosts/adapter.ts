@@ -481,7 +481,6 @@ export class Adapter {
     }));
   }
 
-  /** Logs out of everything left (bounded by the logout timeouts), then frees every socket and timer. */
   /** Logs out of everything left (bounded by the logout timeouts), then frees every socket and
    *  timer. Logins still in flight are cancelled first, so none completes behind the logout.
    *  After close() every call answers at once: a handle finished with E_INVALIDARG whose

@@ -20,6 +20,7 @@ export type Fault =
   | 'reject-waiting' // Reject 0x0C after login
   | 'nop-ping' // NOP-In with a TTT after login (expects a NOP-Out)
   | 'login-auth-fail' // status 0x0201 on login
+  | 'silent-logins' // the first faultArg (default 1) logins are answered; every later one gets no Login Response
   | 'bad-negotiation' // answers MaxBurstLength above the initiator's offer (a Minimum key)
   | 'burst-16k' // answers MaxBurstLength=16384 and FirstBurstLength=65536 (tgtd so configured does), R2Ts of 16384
   | 'first-burst-irrelevant' // answers ImmediateData=No and FirstBurstLength=Irrelevant (RFC 7143 §13.14)

@@ -98,6 +98,8 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
   // 'refuse-relogin': the ISIDs each target has seen logging in, and how many re-logins it refused.
   const isids = new Map<string, Set<string>>();
   const refused = new Map<string, number>();
+  // 'silent-logins': the logins each target has answered.
+  const answered = new Map<string, number>();
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
       timers.delete(t);
@@ -326,6 +328,11 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
         spec = discovery ? undefined : opts.targets.find((t) => t.name === keys.get('TargetName'));
         if (!discovery && !spec) return loginReply(bhs, [], false, csg, 0, 0x0203);
         if (spec?.fault === 'login-auth-fail') return loginReply(bhs, [], false, csg, 0, 0x0201);
+        if (spec?.fault === 'silent-logins') {
+          const n = answered.get(spec.name) ?? 0;
+          if (n >= (spec.faultArg ?? 1)) return;
+          answered.set(spec.name, n + 1);
+        }
         if (spec?.fault === 'refuse-relogin' || spec?.fault === 'redirect-relogin') {
           const isid = hex(bhs.subarray(8, 14));
           const seen = isids.get(spec.name) ?? new Set<string>();

@@ -87,8 +87,120 @@ describe('iscsi-adapter (the command)', () => {
       '--connect-timeout=2000',
     ]);
     expect(r.code).toBe(5);
-    expect(r.stderr).toMatch(/connect-failed/);
+    expect(r.stderr).toMatch(/connect-failed: ECONNREFUSED 127\.0\.0\.1:1$/m);
+    expect(r.stderr).not.toMatch(/target status/); // the target never said anything
+    expect(r.stderr.trim().split('\n')).toHaveLength(1); // one line, not one per session and a summary
     noTrace(r);
+  });
+
+  it('a target that is not an iSCSI name is bad usage (2), and the line says why', async () => {
+    const r = await run(['logout-test', '--portal', '127.0.0.1:1', '--target', 'disk1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid-argument: target is not an iSCSI name \(iqn\.\/eui\.\/naa\.\): disk1$/m);
+    noTrace(r);
+  });
+
+  it('a port out of range is bad usage (2), and the line says why', async () => {
+    const r = await run(['discover', '--portal', '127.0.0.1:99999']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid-argument: portal is not host\[:port\] with a port from 1 to 65535/);
+    noTrace(r);
+  });
+
+  it('discover authenticates with --chap-user when the portal asks for CHAP', async () => {
+    const t = await startTarget({
+      targets: [{ name: 'iqn.2026-11.dev.cli:disc-chap' }],
+      discoveryChap: { user: 'disco', secret: 'DiscoSecret12' },
+    });
+    const without = await run(['discover', '--portal', t.portal]);
+    const withChap = await run(['discover', '--portal', t.portal, '--chap-user', 'disco', '--json'], {
+      ISCSI_CHAP_SECRET: 'DiscoSecret12',
+    });
+    await t.close();
+    expect(without.code).toBe(3);
+    expect(withChap.code).toBe(0);
+    expect(JSON.parse(withChap.stdout).targets.map((x: { name: string }) => x.name)).toEqual([
+      'iqn.2026-11.dev.cli:disc-chap',
+    ]);
+  });
+
+  it('mutual CHAP: --chap-target-user with ISCSI_CHAP_TARGET_SECRET logs in and out', async () => {
+    const t = await startTarget({
+      targets: [{
+        name: 'iqn.2026-11.dev.cli:mutual',
+        chap: { user: 'alice', secret: 'AliceSecret12', targetUser: 'tgt', targetSecret: 'TargetSecret12' },
+      }],
+    });
+    const r = await run([
+      'logout-test',
+      '--portal',
+      t.portal,
+      '--target',
+      'iqn.2026-11.dev.cli:mutual',
+      '--chap-user',
+      'alice',
+      '--chap-target-user',
+      'tgt',
+      '--json',
+    ], { ISCSI_CHAP_SECRET: 'AliceSecret12', ISCSI_CHAP_TARGET_SECRET: 'TargetSecret12' });
+    await t.close();
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ hrName: 'S_OK', loginFailures: [] });
+  });
+
+  it('mutual CHAP: a target that proves the wrong secret exits 3', async () => {
+    const t = await startTarget({
+      targets: [{
+        name: 'iqn.2026-11.dev.cli:mutual-bad',
+        chap: { user: 'alice', secret: 'AliceSecret12', targetUser: 'tgt', targetSecret: 'NotWhatWeHold1' },
+      }],
+    });
+    const r = await run([
+      'logout-test',
+      '--portal',
+      t.portal,
+      '--target',
+      'iqn.2026-11.dev.cli:mutual-bad',
+      '--chap-user',
+      'alice',
+      '--chap-target-user',
+      'tgt',
+    ], { ISCSI_CHAP_SECRET: 'AliceSecret12', ISCSI_CHAP_TARGET_SECRET: 'TargetSecret12' });
+    await t.close();
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/mutual-auth-failed/);
+  });
+
+  it('logins that fail alike are said once with their count, and the sessions that did log in are logged out', async () => {
+    const name = 'iqn.2026-11.dev.cli:some-silent';
+    const t = await startTarget({ targets: [{ name, fault: 'silent-logins' }] });
+    const r = await run([
+      'logout-test',
+      '--portal',
+      t.portal,
+      '--target',
+      name,
+      '--sessions',
+      '4',
+      '--login-timeout',
+      '1000',
+    ]);
+    await t.close();
+    expect(r.code).toBe(1);
+    const failures = r.stderr.split('\n').filter((l) => l.includes('failed'));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(
+      /^3 logins: login to 127\.0\.0\.1:\d+ failed: VDS_E_ISCSI_LOGIN_FAILED \(0x80042708\): timeout$/,
+    );
+    expect(r.stdout).toMatch(/^result: S_OK/m);
+  });
+
+  it('--chap-target-user without its secret is bad usage (2)', async () => {
+    const r = await run(['discover', '--portal', '127.0.0.1:1', '--chap-user', 'a', '--chap-target-user', 't'], {
+      ISCSI_CHAP_SECRET: 'AliceSecret12',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ISCSI_CHAP_TARGET_SECRET/);
   });
 
   it('a wrong CHAP secret exits 3 and names the target status, instead of going on to the logout', async () => {
@@ -157,4 +269,32 @@ describe('iscsi-adapter (the command)', () => {
     expect(stderr).toMatch(/interrupted: logging out what is open/);
     await t.close();
   }, 30000);
+
+  it(
+    'Ctrl-C while logins are running: they are cancelled, the one that completed is logged out, one line says so',
+    async () => {
+      const name = 'iqn.2026-11.dev.cli:slow-logins';
+      const t = await startTarget({ targets: [{ name, fault: 'silent-logins' }] });
+      const child = spawn('node', [cli, 'logout-test', '--portal', t.portal, '--target', name, '--sessions', '4']);
+      let stdout = '', stderr = '';
+      child.stdout.on('data', (b) => (stdout += b));
+      child.stderr.on('data', (b) => (stderr += b));
+      const exited = new Promise<number>((done) => child.on('exit', (code) => done(code ?? -1)));
+      const logins = () => t.received.filter((p) => p.opcode === 0x03);
+      const isids = () => new Set(logins().map((p) => Buffer.from(p.bhs.subarray(8, 14)).toString('hex'))).size;
+      // The first session's last Login Request (T, NSG 3) was answered; the other three wait.
+      await until(() => isids() === 4 && logins().some((p) => (p.bhs[1] & 0x83) === 0x83), 20000, 'four logins');
+      await new Promise((r) => setTimeout(r, 300)); // the answer to reach the initiator
+      process.kill(child.pid!, 'SIGINT');
+      expect(await exited).toBe(130);
+      await t.close();
+      expect(t.received.filter((p) => p.opcode === 0x06)).toHaveLength(1); // the one session's Logout
+      expect(stdout).not.toMatch(/E_INVALIDARG|LogoutFromTarget/);
+      expect(stderr.trim().split('\n')).toEqual([
+        'interrupted: logging out what is open (Ctrl-C again to quit at once)',
+        'iscsi-adapter: interrupted: 3 login(s) cancelled; every session is logged out',
+      ]);
+    },
+    30000,
+  );
 });
