@@ -98,7 +98,7 @@ export const L_PROTOCOL_ERROR: u32 = 11;
 export const L_TRANSPORT_LOST: u32 = 12;
 export const L_TOO_MANY_REDIRECTS: u32 = 13;
 export const L_CANCELLED: u32 = 14;
-export const L_NEGOTIATION_FAILED: u32 = 15;
+export const L_NEGOTIATION_FAILED: u32 = 15;    // ACT_LOGIN_STATUS detail: the K_* key to blame (K_COUNT: CHAP_A)
 export const L_PORTAL_GROUP_MISMATCH: u32 = 16; // ACT_LOGIN_STATUS detail: the TargetPortalGroupTag the target sent
 
 // ---- events for ACT_EVENT

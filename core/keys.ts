@@ -61,9 +61,10 @@ export function keysOffer(discovery: bool): void {
   }
 }
 
-// Applies one Login Response's answers. Returns false when an answer breaks its result function.
-// TargetPortalGroupTag is not among them: it may come in any stage (login.ts reads it).
-export function keysAnswer(s: Session, p: usize, len: u32, discovery: bool): bool {
+// Applies one Login Response's answers. Returns the key whose answer breaks its result function,
+// so the failure can name it, or K_COUNT when every answer holds. TargetPortalGroupTag is not
+// among them: it may come in any stage (login.ts reads it).
+export function keysAnswer(s: Session, p: usize, len: u32, discovery: bool): u32 {
   for (let k: u32 = 0; k < K_TARGET_PORTAL_GROUP_TAG; k++) {
     if (discovery && !forDiscovery(k)) continue;
     if (!findKey(p, len, key(k))) continue;
@@ -76,17 +77,17 @@ export function keysAnswer(s: Session, p: usize, len: u32, discovery: bool): boo
     }
     const t = kind(k);
     let v: i64;
-    if (t & BOOL) { if (valIs("Yes")) v = 1; else if (valIs("No")) v = 0; else return false; }
-    else { v = valNum(); if (v < <i64>unchecked(LOW[k]) || v > <i64>unchecked(HIGH[k])) return false; }
+    if (t & BOOL) { if (valIs("Yes")) v = 1; else if (valIs("No")) v = 0; else return k; }
+    else { v = valNum(); if (v < <i64>unchecked(LOW[k]) || v > <i64>unchecked(HIGH[k])) return k; }
     const mine = <i64>offer(k);
     const f = t & 7;
-    if (f == MIN && v > mine) return false;
-    if (f == MAX && v < mine) return false;
-    if (f == OR && mine == 1 && v != 1) return false;
-    if (f == AND && mine == 0 && v != 0) return false;
+    if (f == MIN && v > mine) return k;
+    if (f == MAX && v < mine) return k;
+    if (f == OR && mine == 1 && v != 1) return k;
+    if (f == AND && mine == 0 && v != 0) return k;
     setSessionParam(s, k, <u32>v);
   }
-  return true;
+  return K_COUNT;
 }
 
 // Once every answer is in: FirstBurstLength becomes what we will send unsolicited (RFC 7143

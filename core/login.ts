@@ -11,7 +11,7 @@ import { S_OK, E_INVALIDARG, E_OUTOFMEMORY, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_OPER
   L_AUTH_FAILED, L_AUTHZ_FAILED, L_NOT_FOUND, L_OUT_OF_RESOURCES, L_TARGET_ERROR, L_INITIATOR_ERROR,
   L_DOWNGRADE_REFUSED, L_MUTUAL_AUTH_FAILED, L_TIMEOUT, L_CONNECT_FAILED, L_PROTOCOL_ERROR,
   L_TRANSPORT_LOST, L_TOO_MANY_REDIRECTS, L_CANCELLED, L_NEGOTIATION_FAILED, L_PORTAL_GROUP_MISMATCH, ERR_NO_SLOT,
-  DATA_SEGMENT_MAX, K_TARGET_PORTAL_GROUP_TAG, TAG_NONE } from "./codes";
+  DATA_SEGMENT_MAX, K_TARGET_PORTAL_GROUP_TAG, K_COUNT, TAG_NONE } from "./codes";
 import { act, txAlloc } from "./actions";
 import { TX, RX, IO, IO_CAP, be16, be32, put16 } from "./mem";
 import { Conn, Session, Operation, conn, sess, op, opAlloc, targetLive, nextItt, STEP_SEC_NONE, STEP_SEC_OFFER,
@@ -293,7 +293,7 @@ function portalGroup(s: Session, data: usize, dsl: u32): bool {
   if (!findKey(data, dsl, "TargetPortalGroupTag") || valIs("Reject") || valIs("Irrelevant") ||
       valIs("NotUnderstood")) return true;
   const v = valNum();
-  if (v < 0 || v > 0xFFFF) { fail(s, L_NEGOTIATION_FAILED, 0); return false; }
+  if (v < 0 || v > 0xFFFF) { fail(s, L_NEGOTIATION_FAILED, 0, K_TARGET_PORTAL_GROUP_TAG); return false; }
   if (s.portalTag != TAG_NONE && <u32>v != s.portalTag) { fail(s, L_PORTAL_GROUP_MISMATCH, 0, <u32>v); return false; }
   setSessionParam(s, K_TARGET_PORTAL_GROUP_TAG, <u32>v);
   return true;
@@ -306,10 +306,10 @@ function afterSecurity(c: Conn, s: Session, transit: bool, nsg: u32): void {
 }
 
 function chapChallenge(c: Conn, s: Session, data: usize, dsl: u32): void {
-  if (!findKey(data, dsl, "CHAP_A")) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
+  if (!findKey(data, dsl, "CHAP_A")) { fail(s, L_NEGOTIATION_FAILED, 0, K_COUNT); return; }
   const alg = valNum();
   if (alg < 5 || alg > 8 || !(offered(s.flags) & (<u32>1 << <u32>(alg - 5)))) {
-    fail(s, L_NEGOTIATION_FAILED, 0); return;
+    fail(s, L_NEGOTIATION_FAILED, 0, K_COUNT); return;
   }
   if (!findKey(data, dsl, "CHAP_I")) { fail(s, L_PROTOCOL_ERROR, 0); return; }
   const id = valNum();
@@ -374,16 +374,17 @@ function operationalAnswer(c: Conn, s: Session, data: usize, dsl: u32, transit: 
   // A digest is on only when we offered it (we offer CRC32C alone when the caller asked for it).
   let f = s.flags;
   if (findKey(data, dsl, "HeaderDigest")) {
-    if (valIs("CRC32C") && !(f & SF_HDIGEST)) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
+    if (valIs("CRC32C") && !(f & SF_HDIGEST)) { fail(s, L_NEGOTIATION_FAILED, 0, K_HEADER_DIGEST); return; }
     f = valIs("CRC32C") ? f | SF_HD_ON : f & ~SF_HD_ON;
   }
   if (findKey(data, dsl, "DataDigest")) {
-    if (valIs("CRC32C") && !(f & SF_DDIGEST)) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
+    if (valIs("CRC32C") && !(f & SF_DDIGEST)) { fail(s, L_NEGOTIATION_FAILED, 0, K_DATA_DIGEST); return; }
     f = valIs("CRC32C") ? f | SF_DD_ON : f & ~SF_DD_ON;
   }
   s.flags = f;
   const discovery = (f & SF_DISCOVERY) != 0;
-  if (!keysAnswer(s, data, dsl, discovery)) { fail(s, L_NEGOTIATION_FAILED, 0); return; }
+  const broken = keysAnswer(s, data, dsl, discovery);
+  if (broken != K_COUNT) { fail(s, L_NEGOTIATION_FAILED, 0, broken); return; }
   if (transit && nsg == 3) { fullFeature(c, s); return; }
   // Not done yet: ask to move on, answering whatever the target proposed.
   const q = begin(c, s, 1, 3, true);
@@ -395,9 +396,8 @@ function operationalAnswer(c: Conn, s: Session, data: usize, dsl: u32, transit: 
 // asked for are required, not hoped for.
 function fullFeature(c: Conn, s: Session): void {
   const f0 = s.flags;
-  if (((f0 & SF_HDIGEST) && !(f0 & SF_HD_ON)) || ((f0 & SF_DDIGEST) && !(f0 & SF_DD_ON))) {
-    fail(s, L_NEGOTIATION_FAILED, 0); return;
-  }
+  if ((f0 & SF_HDIGEST) && !(f0 & SF_HD_ON)) { fail(s, L_NEGOTIATION_FAILED, 0, K_HEADER_DIGEST); return; }
+  if ((f0 & SF_DDIGEST) && !(f0 & SF_DD_ON)) { fail(s, L_NEGOTIATION_FAILED, 0, K_DATA_DIGEST); return; }
   cancelConn(c);
   connTo(c, CE_LOGIN_OK);                              // T5
   const again = (s.flags & SF_RECOVERING) != 0;

@@ -29,6 +29,7 @@ import type {
   SessionState,
 } from './api.ts';
 import { deliver, type Report, rethrowLater } from './deliver.ts';
+import { negotiationText } from './explain.ts';
 import { toEvent } from './events.ts';
 import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText } from './ids.ts';
 import { type AnyAuth, authProblem, loginProblem, numberProblem, portalProblem } from './arguments.ts';
@@ -256,7 +257,7 @@ export class Adapter {
         let control: OperationControl;
         [handle, control] = this.operation(CODE.ASYNC_LOGINTOTARGET, output, op);
         this.logins.add(handle);
-        const sink = this.loginSink(control, output, portal ?? undefined, a, target, portalTag, fit);
+        const sink = this.loginSink(control, output, req, portal ?? undefined, a, target, portalTag, fit);
         return {
           ...sink,
           done: (a) => {
@@ -272,6 +273,8 @@ export class Adapter {
   private loginSink(
     control: OperationControl,
     output: LoginOutput,
+    /** What the caller asked for, so a failed negotiation can say which of its wishes the target refused. */
+    asked: Pick<LoginRequest, 'headerDigest' | 'dataDigest'>,
     portal: Portal | undefined,
     auth: AnyAuth | undefined,
     target?: TargetEntry,
@@ -301,6 +304,7 @@ export class Adapter {
             portal ? portalText(portal) : output.portal
           }`;
         }
+        if (reason === CODE.L_NEGOTIATION_FAILED) output.error = negotiationText(detail, asked);
       },
       text: (a, value) => {
         if (a.textKind === CODE.TEXT_REDIRECT) {

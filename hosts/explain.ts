@@ -1,6 +1,6 @@
 // Words for what went wrong: the target's login status, the OS's transport error, and the
 // message an IscsiError carries.
-import { hrHex, hrName } from './codes.ts';
+import { hrHex, hrName, KEY_NAMES } from './codes.ts';
 
 // RFC 7143 §11.13.5: Status-Class and Status-Detail.
 const STATUS: Record<number, string> = {
@@ -53,4 +53,19 @@ export function failureText(hr: number, output: unknown): string {
     why.push([...n].map(([r, k]) => `${k} session(s) ${r}`).join(', '));
   }
   return `${hrName(hr)} (${hrHex(hr)})${why.length ? `: ${why.join(', ')}` : ''}`;
+}
+
+/** Why a login's negotiation failed, naming the key the core blamed (the detail of its status). */
+export function negotiationText(key: number, asked: { headerDigest?: boolean; dataDigest?: boolean }): string {
+  const name = KEY_NAMES.find(([, k]) => k === key)?.[0];
+  if (!name) return 'the target offered no CHAP algorithm among those we offered (CHAP_A)';
+  const digest = (name === 'HeaderDigest' && asked.headerDigest) || (name === 'DataDigest' && asked.dataDigest);
+  if (digest) {
+    const option = name === 'HeaderDigest' ? 'headerDigest' : 'dataDigest';
+    return `${option}: true requires CRC32C and the target did not agree to it (${name}); log in without it`;
+  }
+  if (name === 'HeaderDigest' || name === 'DataDigest') {
+    return `the target chose CRC32C for ${name}, which we did not offer`;
+  }
+  return `the target's answer for ${name} breaks the rule of that key (RFC 7143 §13)`;
 }

@@ -39,6 +39,9 @@ describe('login against quirky targets', () => {
     const { r, target, done } = await loginTo({ fault: 'skip-operational' }, { headerDigest: true });
     expect(hrName(r.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
     expect(r.output.result).toBe('negotiation-failed');
+    expect(r.output.error).toBe(
+      'headerDigest: true requires CRC32C and the target did not agree to it (HeaderDigest); log in without it',
+    );
     await until(() => target.sessions() === 0, 2000, 'the target to see the connection closed');
     await done();
   });
@@ -55,6 +58,7 @@ describe('login against quirky targets', () => {
     const { r, done } = await loginTo({ fault: 'out-of-range' });
     expect(hrName(r.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
     expect(r.output.result).toBe('negotiation-failed');
+    expect(r.output.error).toMatch(/answer for TargetMaxRecvDataSegmentLength breaks the rule of that key/);
     await done();
   });
 

@@ -129,6 +129,7 @@ describe('login faults (own target)', () => {
     const r = await a.loginToTarget({ target: T, portal: t.portal }).wait();
     expect(hrName(r.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
     expect(r.output.result).toBe('negotiation-failed');
+    expect(r.output.error).toMatch(/answer for MaxBurstLength breaks the rule of that key/);
     await a.close();
     await t.close();
   });

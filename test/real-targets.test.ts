@@ -150,6 +150,7 @@ describe('tgtd', () => {
       timeoutMs: 10000,
     });
     expect(plain.output.result).toBe('negotiation-failed'); // tgtd offers None there: asked-for digests are required
+    expect(plain.output.error).toMatch(/^headerDigest: true requires CRC32C .* \(HeaderDigest\)/);
     expect(hrName((await a.logoutFromTarget(N.digest).wait()).hr)).toBe('S_OK');
     expect(tgtd.sessions(N.digest, a.name)).toBe(0);
     await closeAll(a);
