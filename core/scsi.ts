@@ -7,7 +7,7 @@ import { ACT_DATA_IN, ACT_EVENT, EV_UNIT_ATTENTION, EV_TASK_MANAGEMENT_FAILED, E
   ERR_NO_SLOT, ERR_SESSION_FULL, ERR_BAD_FIELD, ERR_BAD_CONN, S5_LOGGED_IN, S7_LOGOUT_REQUESTED, Q3_LOGGED_IN,
   K_IMMEDIATE_DATA, K_FIRST_BURST_LENGTH, K_MAX_RECV_DSL_TARGET, K_MAX_BURST_LENGTH,
   DIR_NONE, DIR_READ, DIR_WRITE, CMD_REPLAY, CMD_CHAIN, CMD_FOLLOWS, ERR_LEAVING, T_LOGGING_OUT, T_TARGET_FAILURE,
-  T_TIMEOUT,
+  T_TIMEOUT, T_ABORTED_BY_LOGOUT,
   T_ABORTED, T_PROTOCOL_ERROR, T_REJECTED, T_LUN_RESET, TD_UNDERFLOW, PE_R2T_BEYOND_BURST, PE_R2T_OUTSTANDING,
   PE_SHORT_DATA } from "./codes";
 import { act, txAlloc, roomToSend } from "./actions";
@@ -86,7 +86,9 @@ export function scsiCommand(si: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32,
   const st = recovering ? S5_LOGGED_IN : conn(<i32>s.conn).state;
   const draining = follows && s.lstate == LS_DRAINING;
   if ((s.lstate != LS_NONE && !draining) || (st != S5_LOGGED_IN && !(draining && st == S7_LOGOUT_REQUESTED))) {
-    taskEnd(t, T_LOGGING_OUT, 0, false); return ref;
+    // A command whose place was held when an abort-policy logout began was in flight for that
+    // logout: it ends as the logout's, and is counted so, like the commands it aborted.
+    taskEnd(t, follows && s.lstate != LS_NONE ? T_ABORTED_BY_LOGOUT : T_LOGGING_OUT, 0, false); return ref;
   }
   if (timeoutMs) armTask(t, timeoutMs);
   scsiPump(s);

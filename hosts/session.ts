@@ -202,8 +202,8 @@ export class Session {
   }
 
   /** Runs `fn` with the LUN's block size: at once (in this turn, so the command is in flight
-   *  before the caller's next line) when it is known, else after READ CAPACITY. */
-  /** When the size must be learned first, the caller's command holds its place in the core from
+   *  before the caller's next line) when it is known, else after READ CAPACITY.
+   *  When the size must be learned first, the caller's command holds its place in the core from
    *  this call on (a logout drains it, or refuses or aborts it, as one command), and concurrent
    *  first commands share one lookup. `held` is handed on to run(), which gives the place back
    *  by sending the command; if it never does, the place is released here. */
@@ -233,8 +233,8 @@ export class Session {
     });
   }
 
-  /** One command through the core; resolves with how the target answered, rejects when it did not. */
-  /** `replay`: after a session recovery (docs/io.md) it may be sent again if it was unanswered;
+  /** One command through the core; resolves with how the target answered, rejects when it did not.
+   *  `replay`: after a session recovery (docs/io.md) it may be sent again if it was unanswered;
    *  `held`: the place withBlockSize held for it, taken as it is sent; `chain`: a lookup for such a command. */
   private run(
     cmd: Command,

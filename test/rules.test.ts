@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { all, Driver, DRIVER_ISID, find, ittOf, kinds, targetPdu } from './helpers/driver.ts';
 import { CODE, HR } from '../hosts/codes.ts';
+import * as cdb from '../hosts/scsi/cdb.ts';
 
 const A = CODE;
 const text = (b: Uint8Array) => new TextDecoder().decode(b.subarray(48));
@@ -197,5 +198,22 @@ describe('logout edge cases', () => {
     expect(find(again.acts, 'joined')).toBeDefined();
     const lo = d.timer(find(first.acts, 'arm')!.timer); // the first session's Logout times out ...
     expect(all(lo, 'send').map((a) => a.conn)).toEqual([late.c]); // ... and the late one's Logout goes out
+  });
+});
+
+describe('a held command (its caller waited for the block size) under an abort-policy logout', () => {
+  it('sent after the Logout went out, it ends aborted-by-logout and is counted aborted, never lost', () => {
+    const d = new Driver();
+    const t = d.target();
+    const { c, s } = d.loggedIn(t);
+    expect(d.c.core.hold(s)).toBe(0);
+    const { op, acts } = d.logout(t, { policy: A.INFLIGHT_ABORT });
+    const lo = find(acts, 'send')!.bytes;
+    const { t: ref, acts: sent } = d.command(s, cdb.testUnitReady(), { follows: true });
+    expect(find(sent, 'task-done')).toMatchObject({ task: ref, reason: A.T_ABORTED_BY_LOGOUT });
+    expect(all(sent, 'send')).toHaveLength(0);
+    d.data(c, targetPdu(0x26, 0x80, { itt: ittOf(lo), statsn: 3 }));
+    const end = d.lost(c, 0);
+    expect(find(end, 'session-result')).toMatchObject({ op, session: s, commandsAborted: 1, commandsDrained: 0 });
   });
 });

@@ -158,9 +158,10 @@ export class Driver {
     return { op, acts: this.drain(this.c.core.actions()) };
   }
   /** A SCSI command (hosts/scsi/cdb.ts builds them): its reference and what the call queued. */
-  command(s: number, cmd: Command, a: { lun?: number; timeout?: number; replay?: boolean } = {}) {
+  /** `follows`: the command takes the place hold() kept for it. */
+  command(s: number, cmd: Command, a: { lun?: number; timeout?: number; replay?: boolean; follows?: boolean } = {}) {
     this.c.io.set(cmd.cdb);
-    const how = cmd.dir | (a.replay ? CODE.CMD_REPLAY : 0);
+    const how = cmd.dir | (a.replay ? CODE.CMD_REPLAY : 0) | (a.follows ? CODE.CMD_FOLLOWS : 0);
     const t = this.c.core.command(s, a.lun ?? 0, how, cmd.edtl, cmd.cdb.length, a.timeout ?? 0);
     return { t, acts: this.drain(this.c.core.actions()) };
   }
