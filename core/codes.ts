@@ -38,6 +38,7 @@ export const ERR_BAD_FIELD: i32 = -12;
 export const ERR_NO_SLOT: i32 = -13;
 export const ERR_LEAVING: i32 = -15;        // the session is logging out: it takes no new command
 export const ERR_SESSION_FULL: i32 = -14;   // the session holds as many task records as one session may
+export const ERR_ABORTED_BY_LOGOUT: i32 = -16; // a held command: the abort-policy logout ended it (counted)
 
 // ---- actions the core queues for the host: record = ACT_WORDS x u32 [kind, fields...]. The comment
 // after each is its field list, read by scripts/gen-codes.mjs into a typed decoder
@@ -229,6 +230,7 @@ export const RECOVERY_REPLACE_MS: u32 = 120000; // recovery defaults (docs/io.md
 export const RECOVERY_DELAY_MIN_MS: u32 = 250;   // ... first and longest wait between reinstatement attempts,
 export const RECOVERY_DELAY_MAX_MS: u32 = 8000;
 export const NOOP_DEFAULT_MS: u32 = 5000;        // ... NOP-Out interval and answer limit (open-iscsi's)
+export const COMMANDS_WAITING_MAX: u32 = 16384; // commands one session keeps waiting past maxCommandsPerSession
 export const TMF_DEFAULT_MS: u32 = 15000;     // a task management request's wait for its answer
                                               // (open-iscsi's abort_timeout)
 export const DISCOVERY_GRACE_MS: u32 = 100;   // how long a discovery session waits for FIN after its Logout

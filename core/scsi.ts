@@ -4,10 +4,11 @@
 // stay with the host: the core says which bytes go where. Functions that meet a protocol error
 // that leaves the session untrustworthy return false; the caller drops the session.
 import { ACT_DATA_IN, ACT_EVENT, EV_UNIT_ATTENTION, EV_TASK_MANAGEMENT_FAILED, EV_LUN_RESET, EV_LATE_PDU_DROPPED,
-  ERR_NO_SLOT, ERR_SESSION_FULL, ERR_BAD_FIELD, ERR_BAD_CONN, S5_LOGGED_IN, S7_LOGOUT_REQUESTED, Q3_LOGGED_IN,
+  ERR_NO_SLOT, ERR_SESSION_FULL, ERR_ABORTED_BY_LOGOUT, ERR_BAD_FIELD, ERR_BAD_CONN, S5_LOGGED_IN,
+  S7_LOGOUT_REQUESTED, Q3_LOGGED_IN,
   K_IMMEDIATE_DATA, K_FIRST_BURST_LENGTH, K_MAX_RECV_DSL_TARGET, K_MAX_BURST_LENGTH,
   DIR_NONE, DIR_READ, DIR_WRITE, CMD_REPLAY, CMD_CHAIN, CMD_FOLLOWS, ERR_LEAVING, T_LOGGING_OUT, T_TARGET_FAILURE,
-  T_TIMEOUT, T_ABORTED_BY_LOGOUT,
+  T_TIMEOUT,
   T_ABORTED, T_PROTOCOL_ERROR, T_REJECTED, T_LUN_RESET, TD_UNDERFLOW, PE_R2T_BEYOND_BURST, PE_R2T_OUTSTANDING,
   PE_SHORT_DATA } from "./codes";
 import { act, txAlloc, roomToSend } from "./actions";
@@ -68,12 +69,18 @@ export function scsiCommand(si: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32,
   const s = sess(si);
   // The command its caller was holding a place for: the place is taken whatever happens next.
   const follows = (dir & CMD_FOLLOWS) != 0 && s.holds != 0;
-  if (follows) s.holds--;
+  // A command whose place was held when an abort-policy logout began was in flight for that
+  // logout: it ends as the logout's commands do, counted with them, and needs no record.
+  if (follows && s.lstate != LS_NONE && s.lstate != LS_DRAINING) {
+    s.holds--; s.aborted++; return ERR_ABORTED_BY_LOGOUT;
+  }
   // A recovering session queues commands until it is reinstated (or given up).
   const recovering = (s.flags & SF_RECOVERING) != 0;
   if (!recovering && (s.state != Q3_LOGGED_IN || s.conn == NONE)) return ERR_BAD_CONN;
   if (lun > 16383 || timeoutMs > 0x7FFFFFFF) return ERR_BAD_FIELD;
+  // Full: the caller's held place stays held, so the command can wait for a free one.
   if (s.held >= perSession) return ERR_SESSION_FULL;
+  if (follows) s.holds--;
   const t = taskAlloc(si);
   if (t == null) return ERR_NO_SLOT;
   if (!takeCdb(t, dir, edtl, cdbLen)) { taskFree(t); return ERR_BAD_FIELD; }
@@ -86,9 +93,7 @@ export function scsiCommand(si: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32,
   const st = recovering ? S5_LOGGED_IN : conn(<i32>s.conn).state;
   const draining = follows && s.lstate == LS_DRAINING;
   if ((s.lstate != LS_NONE && !draining) || (st != S5_LOGGED_IN && !(draining && st == S7_LOGOUT_REQUESTED))) {
-    // A command whose place was held when an abort-policy logout began was in flight for that
-    // logout: it ends as the logout's, and is counted so, like the commands it aborted.
-    taskEnd(t, follows && s.lstate != LS_NONE ? T_ABORTED_BY_LOGOUT : T_LOGGING_OUT, 0, false); return ref;
+    taskEnd(t, T_LOGGING_OUT, 0, false); return ref;
   }
   if (timeoutMs) armTask(t, timeoutMs);
   scsiPump(s);

@@ -35,6 +35,7 @@ export const CODE = {
   ERR_NO_SLOT: -13,
   ERR_LEAVING: -15,
   ERR_SESSION_FULL: -14,
+  ERR_ABORTED_BY_LOGOUT: -16,
   ACT_SEND: 1,
   ACT_CLOSE: 2,
   ACT_ARM: 3,
@@ -182,6 +183,7 @@ export const CODE = {
   RECOVERY_DELAY_MIN_MS: 250,
   RECOVERY_DELAY_MAX_MS: 8000,
   NOOP_DEFAULT_MS: 5000,
+  COMMANDS_WAITING_MAX: 16384,
   TMF_DEFAULT_MS: 15000,
   DISCOVERY_GRACE_MS: 100,
   RAW_HEADER_DIGEST: 1,
@@ -344,8 +346,9 @@ export const FRAMING_ERROR_NAMES: Record<number, FramingError> = {
   [-13]: 'no-slot',
   [-15]: 'leaving',
   [-14]: 'session-full',
+  [-16]: 'aborted-by-logout',
 };
-export type FramingError = 'unknown-opcode' | 'dsl-too-large' | 'ahs-too-large' | 'header-digest' | 'data-digest' | 'reserved-not-zero' | 'bad-final-bit' | 'framing-stopped' | 'bad-conn' | 'not-initiator-pdu' | 'bad-field' | 'no-slot' | 'leaving' | 'session-full';
+export type FramingError = 'unknown-opcode' | 'dsl-too-large' | 'ahs-too-large' | 'header-digest' | 'data-digest' | 'reserved-not-zero' | 'bad-final-bit' | 'framing-stopped' | 'bad-conn' | 'not-initiator-pdu' | 'bad-field' | 'no-slot' | 'leaving' | 'session-full' | 'aborted-by-logout';
 /** Connection states (RFC 7143 §8.1), as names. */
 export const CONNECTION_STATE_NAMES: Record<number, ConnectionState> = {
   1: 'free',

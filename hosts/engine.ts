@@ -168,6 +168,31 @@ export class Engine {
 
   private drain(n: number): void {
     this.loop.drain(n);
+    this.wake();
+  }
+
+  /** Sessions with commands waiting for a place (docs/io.md): the core frees places without
+   *  telling (an abort's answer, a LUN RESET), so each is offered another try after every batch
+   *  of core work, in a microtask. Work a try does itself wakes no one, so a full session tries
+   *  once per batch, never in a loop. */
+  private waiters = new Set<() => void>();
+  private waking = false;
+  waitForPlace(retry: () => void): void {
+    this.waiters.add(retry);
+  }
+  stopWaiting(retry: () => void): void {
+    this.waiters.delete(retry);
+  }
+  private wake(): void {
+    if (this.waking || !this.waiters.size) return;
+    this.waking = true;
+    queueMicrotask(() => {
+      try {
+        for (const retry of [...this.waiters]) retry();
+      } finally {
+        this.waking = false;
+      }
+    });
   }
 
   private perform(a: Action): void {
@@ -321,6 +346,7 @@ export class Engine {
       }
       this.events.internalError(err);
     }
+    this.wake();
   }
 
   /** Where session `s` last connected to an address the core named: after a recovery, where it is

@@ -1,6 +1,6 @@
 // A logged-in session as a disk (docs/io.md): SCSI commands whose every byte on the wire the
 // core decides. Here only arguments are checked, buffers chosen and results put into objects.
-import type { Engine } from './engine.ts';
+import type { Engine, TaskSink } from './engine.ts';
 import { CODE, TASK_END_NAMES } from './codes.ts';
 import { type CommandEndReason, commandError, ScsiError } from './scsi/errors.ts';
 import * as command from './scsi/cdb.ts';
@@ -252,14 +252,9 @@ export class Session {
     if (opts.signal?.aborted) return rejectWith(withCause(commandError('aborted'), opts.signal.reason));
     return new Promise<Ended>((resolve, reject) => {
       let ended = false;
+      let t = -1;
       const onAbort = () => this.engine.abortTask(t);
-      const t = this.engine.startTask((core) => {
-        this.engine.io().set(cmd.cdb);
-        const how = cmd.dir | (replay ? CODE.CMD_REPLAY : 0) | (chain ? CODE.CMD_CHAIN : 0) |
-          (held ? CODE.CMD_FOLLOWS : 0);
-        if (held) held.sent = true;
-        return core.command(this.slot, lun, how, cmd.edtl, cmd.cdb.length, opts.timeoutMs ?? TIMEOUT_MS);
-      }, {
+      const sink: TaskSink = {
         buffer,
         done: (a) => {
           ended = true;
@@ -269,15 +264,67 @@ export class Session {
             reject(a.reason === CODE.T_ABORTED ? withCause(err, opts.signal?.reason) : err);
           } else resolve({ status: a.status, residual: a.residual, flags: a.flags, sense: a.bytes });
         },
-      });
-      if (t === CODE.ERR_BAD_FIELD) reject(new RangeError("the command's arguments are out of range"));
-      else if (t === CODE.ERR_NO_SLOT) reject(new RangeError('too many commands in flight on this adapter'));
-      else if (t === CODE.ERR_SESSION_FULL) reject(new RangeError('too many commands in flight on this session'));
-      else if (t < 0) reject(commandError('session-lost'));
-      // A command the core ended inside startTask (refused, logging out) gets no listener.
-      else if (!ended) opts.signal?.addEventListener('abort', onAbort, { once: true });
+      };
+      const ms = opts.timeoutMs ?? TIMEOUT_MS;
+      const send = (follows: boolean, timeoutMs = ms) =>
+        this.engine.startTask((core) => {
+          this.engine.io().set(cmd.cdb);
+          const how = cmd.dir | (replay ? CODE.CMD_REPLAY : 0) | (chain ? CODE.CMD_CHAIN : 0) |
+            (follows ? CODE.CMD_FOLLOWS : 0);
+          return core.command(this.slot, lun, how, cmd.edtl, cmd.cdb.length, timeoutMs);
+        }, sink);
+      const started = (code: number) => {
+        t = code;
+        if (t === CODE.ERR_BAD_FIELD) reject(new RangeError("the command's arguments are out of range"));
+        else if (t === CODE.ERR_NO_SLOT) reject(new RangeError('too many commands in flight on this adapter'));
+        else if (t === CODE.ERR_ABORTED_BY_LOGOUT) reject(commandError('aborted-by-logout'));
+        else if (t < 0) reject(commandError('session-lost'));
+        // A command the core ended inside startTask (refused, logging out) gets no listener.
+        else if (!ended) opts.signal?.addEventListener('abort', onAbort, { once: true });
+      };
+      if (held) held.sent = true;
+      const first = send(!!held);
+      if (first !== CODE.ERR_SESSION_FULL) return started(first);
+      // The session has maxCommandsPerSession in flight: the command waits for a place, its own
+      // place held in the core meanwhile, so a logout drains, aborts or refuses it as one.
+      if (this.#waiting.length >= CODE.COMMANDS_WAITING_MAX) {
+        if (held) this.engine.unhold(this.slot, false);
+        return reject(new RangeError(`${CODE.COMMANDS_WAITING_MAX} commands already wait on this session`));
+      }
+      const code = held ? 0 : this.engine.hold(this.slot);
+      if (code !== 0) return reject(commandError(code === CODE.ERR_LEAVING ? 'logging-out' : 'session-lost'));
+      // Its deadline runs from the call: time spent waiting counts.
+      const since = performance.now();
+      const leave = (why: Error) => {
+        clearTimeout(deadline);
+        opts.signal?.removeEventListener('abort', aborted);
+        this.#waiting.splice(this.#waiting.indexOf(retry), 1);
+        if (!this.#waiting.length) this.engine.stopWaiting(this.#pump);
+        if (this.live()) this.engine.unhold(this.slot, false);
+        reject(why);
+      };
+      const aborted = () => leave(withCause(commandError('aborted'), opts.signal?.reason));
+      const deadline = ms ? setTimeout(() => leave(commandError('timeout')), ms) : undefined;
+      const retry = () => {
+        const code = send(true, ms && Math.max(1, Math.ceil(ms - (performance.now() - since))));
+        if (code === CODE.ERR_SESSION_FULL) return false;
+        clearTimeout(deadline);
+        opts.signal?.removeEventListener('abort', aborted);
+        started(code);
+        return true;
+      };
+      opts.signal?.addEventListener('abort', aborted, { once: true });
+      this.#waiting.push(retry);
+      this.engine.waitForPlace(this.#pump);
     });
   }
+
+  /** Commands waiting for a place on this session, oldest first (see run()). */
+  #waiting: (() => boolean)[] = [];
+  #pump = () => {
+    while (this.#waiting.length && this.#waiting[0]()) this.#waiting.shift();
+    if (!this.#waiting.length) this.engine.stopWaiting(this.#pump);
+  };
 }
 
 // The AbortSignal's own reason (a TimeoutError, the caller's value) stays reachable as `cause`.

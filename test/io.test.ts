@@ -301,6 +301,59 @@ describe('LogoutFromTarget with commands in flight', () => {
     await done(env);
   });
 
+  it('past maxCommandsPerSession commands wait their turn, in order, and every one completes', async () => {
+    const env = await disk({}, 1, { maxCommands: 8, maxCommandsPerSession: 2 });
+    await env.disk.readCapacity();
+    const data = Array.from({ length: 12 }, (_, i) => pattern(512, i));
+    const writes = data.map((d, i) => env.disk.write(0, i, d));
+    expect(env.disk.inflight).toBe(12); // two on the wire, ten waiting, all the caller's
+    await Promise.all(writes);
+    const lbas = env.target.received.filter((p) => p.opcode === 0x01 && p.bhs[32] === 0x2a).map((p) => p.bhs[37]);
+    expect(lbas).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]); // sent in the order they were issued
+    for (let i = 0; i < 12; i++) expect(same(await env.disk.read(0, i, 1), data[i])).toBe(true);
+    await done(env);
+  });
+
+  it('drain with commands waiting for a place: each is drained as itself', async () => {
+    const env = await disk({ fault: 'late-response', faultArg: 20 }, 1, { maxCommands: 8, maxCommandsPerSession: 2 });
+    await env.disk.readCapacity();
+    const reads = Array.from({ length: 6 }, (_, i) => env.disk.read(0, i, 1));
+    const { hr, output } = await env.adapter.logoutFromTarget(T).wait();
+    expect(hrName(hr)).toBe('S_OK');
+    expect(output.sessions[0]).toMatchObject({ reason: 'logged-out', commandsDrained: 6, commandsAborted: 0 });
+    expect((await Promise.allSettled(reads)).map((r) => r.status)).toEqual(Array(6).fill('fulfilled'));
+    await done(env);
+  });
+
+  it('abort with commands waiting for a place: each ends aborted-by-logout, counted, the waiting ones never sent', async () => {
+    const env = await disk({ fault: 'stall' }, 1, { maxCommands: 8, maxCommandsPerSession: 2 });
+    const before = env.target.received.length;
+    const turs = Promise.allSettled(Array.from({ length: 5 }, () => env.disk.testUnitReady()));
+    const { output } = await env.adapter.logoutFromTarget(T, { inflight: 'abort' }).wait();
+    expect(output.sessions[0]).toMatchObject({ reason: 'logged-out', commandsDrained: 0, commandsAborted: 5 });
+    for (const r of await turs) expect((r as PromiseRejectedResult).reason.reason).toBe('aborted-by-logout');
+    expect(env.target.received.slice(before).filter((p) => p.opcode === 0x01)).toHaveLength(2);
+    await done(env);
+  });
+
+  it('an AbortSignal takes a waiting command out of the line; it is never sent', async () => {
+    const env = await disk({ fault: 'late-response', faultArg: 50 }, 1, { maxCommands: 8, maxCommandsPerSession: 1 });
+    await env.disk.readCapacity();
+    const before = env.target.received.length;
+    const first = env.disk.testUnitReady();
+    const ac = new AbortController();
+    const second = env.disk.testUnitReady(0, { signal: ac.signal }).catch((e) => e);
+    expect(env.disk.inflight).toBe(2);
+    ac.abort(new Error('changed my mind'));
+    const e = await second;
+    expect(e.reason).toBe('aborted');
+    expect(e.cause.message).toBe('changed my mind');
+    expect(env.disk.inflight).toBe(1);
+    await first;
+    expect(env.target.received.slice(before).filter((p) => p.opcode === 0x01)).toHaveLength(1);
+    await done(env);
+  });
+
   it('drain: a new command on the leaving session is refused (logging-out)', async () => {
     const env = await disk({ fault: 'late-response', faultArg: 100 });
     await env.disk.readCapacity();
