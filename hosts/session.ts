@@ -266,57 +266,72 @@ export class Session {
         },
       };
       const ms = opts.timeoutMs ?? TIMEOUT_MS;
-      const send = (follows: boolean, timeoutMs = ms) =>
-        this.engine.startTask((core) => {
-          this.engine.io().set(cmd.cdb);
-          const how = cmd.dir | (replay ? CODE.CMD_REPLAY : 0) | (chain ? CODE.CMD_CHAIN : 0) |
-            (follows ? CODE.CMD_FOLLOWS : 0);
-          return core.command(this.slot, lun, how, cmd.edtl, cmd.cdb.length, timeoutMs);
-        }, sink);
+      const how = cmd.dir | (replay ? CODE.CMD_REPLAY : 0) | (chain ? CODE.CMD_CHAIN : 0);
+      if (held) held.sent = true;
+      const first = this.send(cmd, lun, how | (held ? CODE.CMD_FOLLOWS : 0), ms, sink);
       const started = (code: number) => {
         t = code;
-        if (t === CODE.ERR_BAD_FIELD) reject(new RangeError("the command's arguments are out of range"));
-        else if (t === CODE.ERR_NO_SLOT) reject(new RangeError('too many commands in flight on this adapter'));
-        else if (t === CODE.ERR_ABORTED_BY_LOGOUT) reject(commandError('aborted-by-logout'));
-        else if (t < 0) reject(commandError('session-lost'));
+        const e = startError(code);
+        if (e) reject(e);
         // A command the core ended inside startTask (refused, logging out) gets no listener.
         else if (!ended) opts.signal?.addEventListener('abort', onAbort, { once: true });
       };
-      if (held) held.sent = true;
-      const first = send(!!held);
       if (first !== CODE.ERR_SESSION_FULL) return started(first);
-      // The session has maxCommandsPerSession in flight: the command waits for a place, its own
-      // place held in the core meanwhile, so a logout drains, aborts or refuses it as one.
-      if (this.#waiting.length >= CODE.COMMANDS_WAITING_MAX) {
-        if (held) this.engine.unhold(this.slot, false);
-        return reject(new RangeError(`${CODE.COMMANDS_WAITING_MAX} commands already wait on this session`));
-      }
-      const code = held ? 0 : this.engine.hold(this.slot);
-      if (code !== 0) return reject(commandError(code === CODE.ERR_LEAVING ? 'logging-out' : 'session-lost'));
-      // Its deadline runs from the call: time spent waiting counts.
-      const since = performance.now();
-      const leave = (why: Error) => {
-        clearTimeout(deadline);
-        opts.signal?.removeEventListener('abort', aborted);
-        this.#waiting.splice(this.#waiting.indexOf(retry), 1);
-        if (!this.#waiting.length) this.engine.stopWaiting(this.#pump);
-        if (this.live()) this.engine.unhold(this.slot, false);
-        reject(why);
-      };
-      const aborted = () => leave(withCause(commandError('aborted'), opts.signal?.reason));
-      const deadline = ms ? setTimeout(() => leave(commandError('timeout')), ms) : undefined;
-      const retry = () => {
-        const code = send(true, ms && Math.max(1, Math.ceil(ms - (performance.now() - since))));
-        if (code === CODE.ERR_SESSION_FULL) return false;
-        clearTimeout(deadline);
-        opts.signal?.removeEventListener('abort', aborted);
-        started(code);
-        return true;
-      };
-      opts.signal?.addEventListener('abort', aborted, { once: true });
-      this.#waiting.push(retry);
-      this.engine.waitForPlace(this.#pump);
+      // The session has maxCommandsPerSession in flight: the command waits for a place.
+      this.#wait(cmd, lun, how | CODE.CMD_FOLLOWS, ms, sink, opts.signal, !!held, started, reject);
     });
+  }
+
+  /** A command the full session cannot take yet waits for a place, its own place held in the
+   *  core meanwhile, so a logout drains, aborts or refuses it as one command (docs/io.md). */
+  #wait(
+    cmd: Command,
+    lun: number,
+    how: number,
+    ms: number,
+    sink: TaskSink,
+    signal: AbortSignal | undefined,
+    held: boolean,
+    started: (code: number) => void,
+    reject: (e: Error) => void,
+  ): void {
+    if (this.#waiting.length >= CODE.COMMANDS_WAITING_MAX) {
+      if (held) this.engine.unhold(this.slot, false);
+      return reject(new RangeError(`${CODE.COMMANDS_WAITING_MAX} commands already wait on this session`));
+    }
+    const code = held ? 0 : this.engine.hold(this.slot);
+    if (code !== 0) return reject(commandError(code === CODE.ERR_LEAVING ? 'logging-out' : 'session-lost'));
+    // Its deadline runs from the call: time spent waiting counts.
+    const since = performance.now();
+    const leave = (why: Error) => {
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', aborted);
+      this.#waiting.splice(this.#waiting.indexOf(retry), 1);
+      if (!this.#waiting.length) this.engine.stopWaiting(this.#pump);
+      if (this.live()) this.engine.unhold(this.slot, false);
+      reject(why);
+    };
+    const aborted = () => leave(withCause(commandError('aborted'), signal?.reason));
+    const deadline = ms ? setTimeout(() => leave(commandError('timeout')), ms) : undefined;
+    const retry = () => {
+      const left = ms && Math.max(1, Math.ceil(ms - (performance.now() - since)));
+      const code = this.send(cmd, lun, how, left, sink);
+      if (code === CODE.ERR_SESSION_FULL) return false;
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', aborted);
+      started(code);
+      return true;
+    };
+    signal?.addEventListener('abort', aborted, { once: true });
+    this.#waiting.push(retry);
+    this.engine.waitForPlace(this.#pump);
+  }
+
+  private send(cmd: Command, lun: number, how: number, timeoutMs: number, sink: TaskSink): number {
+    return this.engine.startTask((core) => {
+      this.engine.io().set(cmd.cdb);
+      return core.command(this.slot, lun, how, cmd.edtl, cmd.cdb.length, timeoutMs);
+    }, sink);
   }
 
   /** Commands waiting for a place on this session, oldest first (see run()). */
@@ -325,6 +340,15 @@ export class Session {
     while (this.#waiting.length && this.#waiting[0]()) this.#waiting.shift();
     if (!this.#waiting.length) this.engine.stopWaiting(this.#pump);
   };
+}
+
+// Why the core did not start a command, or nothing when it did (it may have ended it at once).
+function startError(code: number): Error | undefined {
+  if (code >= 0) return undefined;
+  if (code === CODE.ERR_BAD_FIELD) return new RangeError("the command's arguments are out of range");
+  if (code === CODE.ERR_NO_SLOT) return new RangeError('too many commands in flight on this adapter');
+  if (code === CODE.ERR_ABORTED_BY_LOGOUT) return commandError('aborted-by-logout');
+  return commandError('session-lost');
 }
 
 // The AbortSignal's own reason (a TimeoutError, the caller's value) stays reachable as `cause`.
