@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { type AdapterEvent, type AdapterOptions, createAdapter, hrName } from 'iscsi-adapter';
 import { startIstgt } from './peers/istgt.ts';
 import { have } from './peers/daemon.ts';
+import { bounded } from './helpers/env.ts';
 import { readLoop } from './helpers/read-loop.ts';
 
 const OPTS: AdapterOptions = {
@@ -15,19 +16,6 @@ const OPTS: AdapterOptions = {
 };
 const pattern = (n: number, seed: number) =>
   Uint8Array.from({ length: n }, (_, i) => (i * 131 + seed * 7 + (i >> 9)) & 0xff);
-
-/** p, or a clear failure after ms; the timer is cleared either way (Deno's sanitizer). */
-async function bounded<V>(p: Promise<V>, ms: number, what: string): Promise<V> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe('session recovery through an istgt restart', () => {
   it('a read loop keeps going through an istgt restart with no error surfaced', async () => {

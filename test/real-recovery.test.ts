@@ -13,7 +13,7 @@ import {
 } from 'iscsi-adapter';
 import { startTgtd, type Tgtd } from './peers/tgtd.ts';
 import { have } from './peers/daemon.ts';
-import { until } from './helpers/env.ts';
+import { bounded, until } from './helpers/env.ts';
 import { readLoop } from './helpers/read-loop.ts';
 
 const T = 'iqn.2026-11.test:recovery';
@@ -25,19 +25,6 @@ const OPTS: AdapterOptions = {
 const pattern = (n: number, seed: number) =>
   Uint8Array.from({ length: n }, (_, i) => (i * 131 + seed * 7 + (i >> 9)) & 0xff);
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-
-/** p, or a clear failure after ms; the timer is cleared either way (Deno's sanitizer). */
-async function bounded<V>(p: Promise<V>, ms: number, what: string): Promise<V> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 interface Env {
   tgtd: Tgtd;

@@ -14,6 +14,19 @@ export async function until(cond: () => boolean, ms = 5000, what = 'condition', 
   }
 }
 
+/** p, or a clear failure after ms; the timer is cleared either way (Deno's sanitizer). */
+export async function bounded<V>(p: Promise<V>, ms: number, what: string): Promise<V> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Node's live handles (sockets, servers, timers that keep the loop alive); undefined elsewhere. */
 export function nodeActiveHandles(): number | undefined {
   const p = (globalThis as { process?: { _getActiveHandles?: () => unknown[] } }).process;
