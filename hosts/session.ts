@@ -40,6 +40,21 @@ export interface RawResult {
   /** The residual count in bytes; it counts only when `underflow` or `overflow` says which it is. */
   residual: number;
 }
+/** A command waiting for a place on its full session (Session.#wait). */
+interface Waiting {
+  cmd: Command;
+  lun: number;
+  /** CMD_* bits, CMD_FOLLOWS among them: it takes the place held for it. */
+  how: number;
+  /** Its timeoutMs, which runs from the call. */
+  ms: number;
+  sink: TaskSink;
+  signal: AbortSignal | undefined;
+  /** Its place was already held (a cold session's command): nothing more to hold. */
+  held: boolean;
+  started: (code: number) => void;
+  reject: (e: Error) => void;
+}
 /** A caller's command whose place the core holds until it is sent. */
 interface Held {
   sent: boolean;
@@ -278,23 +293,23 @@ export class Session {
       };
       if (first !== CODE.ERR_SESSION_FULL) return started(first);
       // The session has maxCommandsPerSession in flight: the command waits for a place.
-      this.#wait(cmd, lun, how | CODE.CMD_FOLLOWS, ms, sink, opts.signal, !!held, started, reject);
+      this.#wait({
+        cmd,
+        lun,
+        how: how | CODE.CMD_FOLLOWS,
+        ms,
+        sink,
+        signal: opts.signal,
+        held: !!held,
+        started,
+        reject,
+      });
     });
   }
 
   /** A command the full session cannot take yet waits for a place, its own place held in the
    *  core meanwhile, so a logout drains, aborts or refuses it as one command (docs/io.md). */
-  #wait(
-    cmd: Command,
-    lun: number,
-    how: number,
-    ms: number,
-    sink: TaskSink,
-    signal: AbortSignal | undefined,
-    held: boolean,
-    started: (code: number) => void,
-    reject: (e: Error) => void,
-  ): void {
+  #wait({ cmd, lun, how, ms, sink, signal, held, started, reject }: Waiting): void {
     if (this.#waiting.length >= CODE.COMMANDS_WAITING_MAX) {
       if (held) this.engine.unhold(this.slot, false);
       return reject(new RangeError(`${CODE.COMMANDS_WAITING_MAX} commands already wait on this session`));
@@ -303,9 +318,12 @@ export class Session {
     if (code !== 0) return reject(commandError(code === CODE.ERR_LEAVING ? 'logging-out' : 'session-lost'));
     // Its deadline runs from the call: time spent waiting counts.
     const since = performance.now();
-    const leave = (why: Error) => {
+    const stopWatching = () => {
       clearTimeout(deadline);
       signal?.removeEventListener('abort', aborted);
+    };
+    const leave = (why: Error) => {
+      stopWatching();
       this.#waiting.splice(this.#waiting.indexOf(retry), 1);
       if (!this.#waiting.length) this.engine.stopWaiting(this.#pump);
       if (this.live()) this.engine.unhold(this.slot, false);
@@ -317,8 +335,7 @@ export class Session {
       const left = ms && Math.max(1, Math.ceil(ms - (performance.now() - since)));
       const code = this.send(cmd, lun, how, left, sink);
       if (code === CODE.ERR_SESSION_FULL) return false;
-      clearTimeout(deadline);
-      signal?.removeEventListener('abort', aborted);
+      stopWatching();
       started(code);
       return true;
     };
