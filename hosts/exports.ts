@@ -22,3 +22,8 @@ export type { Conn, ConnHandlers, Host, Runtime } from './types.ts';
 export { type Capacity, type CommandOptions, type Inquiry, type RawResult, Session } from './session.ts';
 export { type CommandEndReason, ScsiError } from './scsi/errors.ts';
 export { decodeSense, type Sense } from './scsi/sense.ts';
+export { type Copy, type CopyEnd, CopyError, type CopyOptions, type CopyResult } from './bulk/copy.ts';
+export type { CopyProgress } from './bulk/progress.ts';
+export type { LunEnd } from './bulk/lun-extent.ts';
+export type { RangeOptions } from './bulk/plan.ts';
+export type { Chunk } from './bulk/blocks.ts';

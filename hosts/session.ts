@@ -6,6 +6,10 @@ import { type CommandEndReason, commandError, ScsiError } from './scsi/errors.ts
 import * as command from './scsi/cdb.ts';
 import type { Command } from './scsi/cdb.ts';
 import { capacity10, capacity16, inquiryData, lunList, serialNumber } from './scsi/data.ts';
+import { type Chunk, readBlocks } from './bulk/blocks.ts';
+import { type RangeOptions, rangeProblem } from './bulk/plan.ts';
+import { readStream } from './bulk/read-stream.ts';
+import { writeStream } from './bulk/write-stream.ts';
 
 export interface CommandOptions {
   /** Aborts the command: not sent yet, it just ends; sent, it is aborted with ABORT TASK. It
@@ -209,6 +213,29 @@ export class Session {
       overflow: (r.flags & CODE.TD_OVERFLOW) !== 0,
       residual: r.residual,
     };
+  }
+
+  /** Blocks `start` to `end` of `lun` as a ReadableStream of whole-block chunks in order,
+   *  `depth` commands read ahead (docs/io.md, "Bulk transfers"). */
+  createReadStream(lun: number, opts: RangeOptions = {}): ReadableStream<Uint8Array> {
+    const bad = rangeProblem(lun, opts);
+    if (bad) throw bad;
+    return readStream(this, lun, opts);
+  }
+
+  /** A WritableStream onto `lun` from block `start`: `depth` writes of `blockSize` bytes in flight;
+   *  close() resolves once every byte is written (the stream must end on a block boundary). */
+  createWriteStream(lun: number, opts: RangeOptions = {}): WritableStream<Uint8Array> {
+    const bad = rangeProblem(lun, opts);
+    if (bad) throw bad;
+    return writeStream(this, lun, opts);
+  }
+
+  /** The same reads as createReadStream, as `for await (const { lba, data } of disk.blocks(lun))`. */
+  blocks(lun: number, opts: RangeOptions = {}): AsyncGenerator<Chunk, void> {
+    const bad = rangeProblem(lun, opts);
+    if (bad) throw bad;
+    return readBlocks(this, lun, opts);
   }
 
   private learn(lun: number, cap: Capacity): Capacity {

@@ -49,6 +49,8 @@ export type Fault =
   | 'bad-offset' // the second Data-In of a read carries a BufferOffset 512 bytes off
   | 'check-condition' // every READ ends CHECK CONDITION, MEDIUM ERROR / UNRECOVERED READ ERROR
   | 'descriptor-sense' // like 'check-condition', in descriptor format with the LBA in an Information descriptor
+  | 'bad-block' // a READ that covers block faultArg (default 0) ends CHECK CONDITION, MEDIUM ERROR / UNRECOVERED READ ERROR
+  | 'corrupt-block' // a READ that covers block faultArg (default 0) returns that block with its first byte inverted (GOOD)
   | 'unit-attention' // the first command after login ends CHECK CONDITION, UNIT ATTENTION / POWER ON
   // With the next two the unit claims 2^33 blocks: READ CAPACITY (10) answers 0xFFFFFFFF, (16) the figure.
   | 'capacity-16-busy-once' // the first READ CAPACITY (16) ends BUSY

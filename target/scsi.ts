@@ -26,6 +26,8 @@ export const SCSI_FAULTS = [
   'bad-offset',
   'check-condition',
   'descriptor-sense',
+  'bad-block',
+  'corrupt-block',
   'unit-attention',
   'capacity-16-busy-once',
   'capacity-16-not-ready',
@@ -392,7 +394,11 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
           if (fault === 'check-condition' || fault === 'long-pdus') return check(itt, 3, 0x11);
           if (fault === 'descriptor-sense') return respond(itt, 0x02, descriptorSense(3, 0x11, 0, BigInt(lba)));
           if (dropRead && io.once('drop')) return halfThenDrop(itt, lunBytes, lun.read(offset, length));
-          return dataIn(itt, lunBytes, lun.read(offset, length), edtl, fault === 'short-read');
+          const at = (arg ?? 0) - lba, covered = at >= 0 && at < count;
+          if (fault === 'bad-block' && covered) return check(itt, 3, 0x11);
+          const data = lun.read(offset, length);
+          if (fault === 'corrupt-block' && covered) data[at * lun.blockSize] ^= 0xff;
+          return dataIn(itt, lunBytes, data, edtl, fault === 'short-read');
         }
         const w: Write = { itt, lun: lunBytes, offset, length, got: 0, burstEnd: 0, r2tsn: 0 };
         if (immediate.length) {

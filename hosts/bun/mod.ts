@@ -1,6 +1,8 @@
 import { Adapter } from '../adapter.ts';
 import type { AdapterOptions } from '../api.ts';
 import { bunHost } from './host.ts';
+import { openFileExtent } from '../node/file-extent.ts';
+import { copier } from '../bulk/copy.ts';
 export * from '../exports.ts';
 export { bunHost as host };
 
@@ -8,3 +10,6 @@ export { bunHost as host };
 export function createAdapter(opts: AdapterOptions = {}): Adapter {
   return new Adapter(bunHost, opts);
 }
+
+/** Copies between a LUN and a file or another LUN (docs/io.md, "Bulk transfers"); files through node:fs. */
+export const copy = copier(openFileExtent);

@@ -1,6 +1,8 @@
 import { Adapter } from '../adapter.ts';
 import type { AdapterOptions } from '../api.ts';
 import { denoHost } from './host.ts';
+import { openFileExtent } from '../node/file-extent.ts';
+import { copier } from '../bulk/copy.ts';
 export * from '../exports.ts';
 export { denoHost as host };
 
@@ -8,3 +10,6 @@ export { denoHost as host };
 export function createAdapter(opts: AdapterOptions = {}): Adapter {
   return new Adapter(denoHost, opts);
 }
+
+/** Copies between a LUN and a file or another LUN (docs/io.md, "Bulk transfers"); files through node:fs. */
+export const copy = copier(openFileExtent);

@@ -1,6 +1,8 @@
 import { Adapter } from '../adapter.ts';
 import type { AdapterOptions } from '../api.ts';
 import { nodeHost } from './host.ts';
+import { openFileExtent } from './file-extent.ts';
+import { copier } from '../bulk/copy.ts';
 export * from '../exports.ts';
 export { nodeHost as host };
 
@@ -8,3 +10,6 @@ export { nodeHost as host };
 export function createAdapter(opts: AdapterOptions = {}): Adapter {
   return new Adapter(nodeHost, opts);
 }
+
+/** Copies between a LUN and a file or another LUN (docs/io.md, "Bulk transfers"); files through node:fs. */
+export const copy = copier(openFileExtent);

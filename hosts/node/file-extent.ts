@@ -1,0 +1,30 @@
+// A file as one end of a copy. node:fs/promises in all three runtimes (Deno and Bun carry it):
+// a copy keeps several reads or writes going at their own offsets, which needs positional I/O,
+// and Deno's own FsFile has only a shared cursor.
+import { open } from 'node:fs/promises';
+import type { Extent } from '../bulk/extent.ts';
+
+export async function openFileExtent(path: string, write: boolean): Promise<Extent> {
+  const fh = await open(path, write ? 'w' : 'r');
+  const bytes = write ? Infinity : (await fh.stat()).size;
+  return {
+    name: path,
+    bytes,
+    unit: 1,
+    async read(offset, into) {
+      for (let at = 0; at < into.length;) {
+        const { bytesRead } = await fh.read(into, at, into.length - at, offset + at);
+        if (bytesRead === 0) throw new RangeError(`${path} ended at byte ${offset + at}`);
+        at += bytesRead;
+      }
+    },
+    async write(offset, data) {
+      for (let at = 0; at < data.length;) {
+        const { bytesWritten } = await fh.write(data, at, data.length - at, offset + at);
+        at += bytesWritten;
+      }
+    },
+    flush: () => fh.datasync(),
+    close: () => fh.close(),
+  };
+}
