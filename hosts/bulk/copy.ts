@@ -1,11 +1,10 @@
-// copy(): a LUN to a file, a file to a LUN, or LUN to LUN (docs/io.md, "Bulk transfers"). `depth`
-// workers take the next chunk in order, each reading it into its own buffer and writing it out,
-// so `depth` commands are in flight and no chunk is copied twice in memory. With `verify` each
-// chunk is read back from the destination and compared before it counts. The destination is
-// flushed (SYNCHRONIZE CACHE, fsync) before the copy resolves.
+// copy(): a LUN to a file, a file to a LUN, or LUN to LUN (docs/io.md, "Bulk transfers"): both
+// ends opened and checked against each other before any data moves, the chunks moved by
+// pipeline.ts, the destination flushed (SYNCHRONIZE CACHE, fsync) before the copy resolves.
 import { Session } from '../session.ts';
 import type { Extent, OpenFile } from './extent.ts';
-import { type Linked, linkedSignal, under } from './linked-signal.ts';
+import { linkedSignal, under } from './linked-signal.ts';
+import { pipeline } from './pipeline.ts';
 import { type LunEnd, lunExtent } from './lun-extent.ts';
 import { DEFAULT_CHUNK_BYTES, DEFAULT_DEPTH } from './plan.ts';
 import { type CopyProgress, progressCounter } from './progress.ts';
@@ -14,7 +13,8 @@ import { type CopyProgress, progressCounter } from './progress.ts';
 export type CopyEnd = LunEnd | string;
 
 export interface CopyOptions {
-  /** Commands in flight; default 16, at most 1024. */
+  /** Reads in flight, and writes in flight (a LUN to a LUN has up to twice this many commands
+   *  going); default 16, at most 1024. */
   depth?: number;
   /** Bytes per command, a whole number of both ends' blocks; default 256 KiB. */
   blockSize?: number;
@@ -71,28 +71,8 @@ async function run(openFile: OpenFile, source: CopyEnd, destination: CopyEnd, o:
     const chunk = o.blockSize ?? Math.max(unit, DEFAULT_CHUNK_BYTES - DEFAULT_CHUNK_BYTES % unit);
     if (chunk % unit) throw new RangeError(`blockSize ${chunk} is not a whole number of ${unit}-byte blocks`);
     counter = progressCounter(total, o.onProgress ?? (() => {}));
-    const c = counter;
-    let next = 0, failure: { e: unknown } | undefined;
-    const worker = async () => {
-      const buf = new Uint8Array(Math.min(chunk, total)), back = o.verify ? new Uint8Array(buf.length) : undefined;
-      while (!failure && next < total) {
-        const at = next, len = Math.min(chunk, total - at);
-        next += len;
-        const data = buf.subarray(0, len);
-        await under(link, (signal) => from.read(at, data, signal));
-        await under(link, (signal) => to.write(at, data, signal));
-        if (back) await check(to, at, data, back.subarray(0, len), link);
-        c.done(at, len);
-      }
-    };
     const depth = Math.max(1, Math.min(o.depth ?? DEFAULT_DEPTH, Math.ceil(total / chunk)));
-    // The first failure stops the others (their commands are aborted) and is the one reported.
-    await Promise.all(Array.from({ length: depth }, () =>
-      worker().catch((e) => {
-        failure ??= { e };
-        link.abort();
-      })));
-    if (failure) throw failure.e;
+    await pipeline({ from, to, total, chunk, depth, verify: !!o.verify, link, copied: counter.done });
     await under(link, (signal) => to.flush(signal));
     return { bytes: total, verified: !!o.verify };
   } catch (e) {
@@ -102,13 +82,6 @@ async function run(openFile: OpenFile, source: CopyEnd, destination: CopyEnd, o:
   } finally {
     link.release();
     await Promise.allSettled(opened.map((x) => x.close()));
-  }
-}
-
-async function check(to: Extent, at: number, data: Uint8Array, back: Uint8Array, link: Linked) {
-  await under(link, (signal) => to.read(at, back, signal));
-  for (let i = 0; i < data.length; i++) {
-    if (data[i] !== back[i]) throw new Error(`${to.name} differs from the source at byte ${at + i}`);
   }
 }
 

@@ -24,7 +24,8 @@ export async function openFileExtent(path: string, write: boolean): Promise<Exte
         at += bytesWritten;
       }
     },
-    flush: () => fh.datasync(),
+    // A character device or a pipe (/dev/null) has nothing to make durable and says EINVAL.
+    flush: () => fh.datasync().catch((e) => (e as { code?: string }).code === 'EINVAL' ? undefined : Promise.reject(e)),
     close: () => fh.close(),
   };
 }

@@ -9,6 +9,8 @@ export interface TgtdTarget {
   chap?: { user: string; secret: string };
   mutual?: { user: string; secret: string };
   digests?: boolean;
+  /** LUN 1's size as truncate(1) takes it; default 16M. */
+  size?: string;
   /** Session parameters to set on the target (tgtadm --op update), e.g. { MaxBurstLength: '16384' }. */
   params?: Record<string, string>;
 }
@@ -18,7 +20,7 @@ export interface Tgtd {
   sessions(name: string, initiator?: string): number;
   /** What `tgtadm --op show --mode target` prints now. */
   show(): string;
-  /** The file behind LUN 1 of target `tid` (16 MiB). */
+  /** The file behind LUN 1 of target `tid` (16 MiB unless its `size` says otherwise). */
   lunFile(tid: number): string;
   /** SIGKILLs tgtd (its connections just end, with no word to any initiator), then starts it again
    * on the same portals with the same targets and the same backing files, as they were, under a
@@ -97,7 +99,7 @@ async function launch(port: number, dir: string, targets: TgtdTarget[], create: 
     };
     for (const t of targets) {
       const lun = join(dir, `lun${t.tid}`);
-      if (create) execFileSync('truncate', ['-s', '16M', lun]);
+      if (create) execFileSync('truncate', ['-s', t.size ?? '16M', lun]);
       adm('--lld', 'iscsi', '--op', 'new', '--mode', 'target', '--tid', String(t.tid), '-T', t.name);
       adm('--lld', 'iscsi', '--op', 'new', '--mode', 'logicalunit', '--tid', String(t.tid), '--lun', '1', '-b', lun);
       adm('--lld', 'iscsi', '--op', 'bind', '--mode', 'target', '--tid', String(t.tid), '-I', 'ALL');
