@@ -1,6 +1,10 @@
-// Command-line options: `iscsi-adapter COMMAND [--option value | --option=value]...`.
-import type { Auth } from '../hosts/node/mod.ts';
-export type Command = 'demo' | 'logout-test' | 'discover' | 'probe';
+// Command-line options: `iscsi-adapter COMMAND [URL] [--option value | --option=value]...`.
+import type { Auth, ChapAlgorithm } from '../hosts/node/mod.ts';
+import { checkFlagsFit, DISK_COMMANDS, diskOptions } from './disk-args.ts';
+import { redactUrl } from './url.ts';
+import { UsageError } from './usage-error.ts';
+export { UsageError };
+export type Command = 'demo' | 'logout-test' | 'discover' | 'probe' | 'ls' | 'inq' | 'readcap' | 'read' | 'write';
 export interface CliOptions {
   command: Command;
   portals: string[];
@@ -20,8 +24,24 @@ export interface CliOptions {
   logoutTimeoutMs?: number;
   concurrency?: number;
   deadlineMs?: number;
+  /** Discovery CHAP, when the portal's discovery wants other credentials than the login. */
+  discoveryUser?: string;
+  discoverySecret?: string;
+  // The disk commands (cli/disk-args.ts): what their URL says, and their own flags.
+  /** The URL as messages may quote it: passwords redacted. */
+  url?: string;
+  lun?: number;
+  algorithms?: ChapAlgorithm[];
+  headerDigest?: boolean;
+  dataDigest?: boolean;
+  showLuns: boolean;
+  evpd: boolean;
+  page?: number;
+  lba?: bigint;
+  blocks?: number;
+  out?: string;
+  file?: string;
 }
-export class UsageError extends Error {}
 
 /** Exit statuses, one per way a run can end (listed in --help). */
 export const EXIT = {
@@ -49,10 +69,25 @@ export const USAGE = `iscsi-adapter: an iSCSI initiator (RFC 7143) with the Wind
   iscsi-adapter probe       --portal HOST[:PORT] [--target IQN] [--json]
       log in, list each LUN's type, vendor, product, serial and capacity, log out
 
+Disk commands, as libiscsi's tools (each logs in, does its work and logs out):
+  iscsi-adapter ls      iscsi://HOST[:PORT] [--show-luns]      like iscsi-ls [-s]
+  iscsi-adapter inq     URL [--evpd] [--page N]                like iscsi-inq [-e 1 -c N]
+  iscsi-adapter readcap URL                                    like iscsi-readcapacity16
+  iscsi-adapter read    URL --lba N --blocks N [--out FILE]    blocks to FILE, or to stdout
+  iscsi-adapter write   URL --lba N FILE                       FILE: a whole number of blocks
+  URL: iscsi://[USER[%PASSWORD]@]HOST[:PORT]/TARGET-NAME/LUN, an IPv6 HOST in brackets,
+  PORT 3260 by default; ?target_user=T&target_password=S for mutual CHAP, ?auth=sha-256,
+  ?header_digest=crc32c, ?data_digest=crc32c. Without a password in the URL it comes from
+  ISCSI_CHAP_SECRET or LIBISCSI_CHAP_PASSWORD (the user from LIBISCSI_CHAP_USERNAME, the
+  target's from ISCSI_CHAP_TARGET_SECRET or LIBISCSI_CHAP_TARGET_{USERNAME,PASSWORD}).
+
 Options (--name value or --name=value):
   --chap-user USER          CHAP (discovery and login); the secret comes from ISCSI_CHAP_SECRET
   --chap-target-user USER   mutual CHAP: the name the target must answer with; its secret
                             comes from ISCSI_CHAP_TARGET_SECRET (and must differ from ours)
+  --discovery-chap-user U   CHAP for discovery (discover, ls), the secret from
+                            ISCSI_DISCOVERY_CHAP_SECRET; without it discover uses --chap-user
+                            and ls none (its URL's credentials are for the targets' logins)
   --initiator-name IQN      default: iqn.2026-11.dev.iscsi-adapter:<adapter id>
   --connect-timeout MS      default 5000
   --login-timeout MS        default 15000
@@ -66,13 +101,13 @@ Options (--name value or --name=value):
 Exit status: 0 success, 1 the operation failed, 2 bad usage, 3 authentication failed,
 4 target not found, 5 portal unreachable, 6 timed out, 130 interrupted (Ctrl-C).`;
 
-const COMMANDS: Command[] = ['demo', 'logout-test', 'discover', 'probe'];
+const COMMANDS: Command[] = ['demo', 'logout-test', 'discover', 'probe', ...DISK_COMMANDS];
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined>): CliOptions | 'help' | 'version' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
   if (argv.includes('--version')) return 'version';
   const [command, ...rest] = argv;
-  if (!command) throw new UsageError('a command is needed: demo, logout-test, discover or probe');
+  if (!command) throw new UsageError(`a command is needed: ${COMMANDS.join(', ')}`);
   if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command ${command}`);
   const o: CliOptions = {
     command: command as Command,
@@ -80,9 +115,13 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     sessions: 3,
     json: false,
     drop: false,
+    showLuns: false,
+    evpd: false,
     secret: env.ISCSI_CHAP_SECRET,
     targetSecret: env.ISCSI_CHAP_TARGET_SECRET,
+    discoverySecret: env.ISCSI_DISCOVERY_CHAP_SECRET,
   };
+  const positional: string[] = [];
   const num = (v: string, name: string, lo: number, hi: number) => {
     const n = Number(v);
     if (!/^\d+$/.test(v) || n < lo || n > hi) {
@@ -91,6 +130,10 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     return n;
   };
   for (let i = 0; i < rest.length; i++) {
+    if (!rest[i].startsWith('-') || rest[i] === '-') {
+      positional.push(rest[i]);
+      continue;
+    }
     const [flag, inline] = rest[i].startsWith('--') && rest[i].includes('=')
       ? [rest[i].slice(0, rest[i].indexOf('=')), rest[i].slice(rest[i].indexOf('=') + 1)]
       : [rest[i], undefined];
@@ -140,10 +183,47 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       case '--concurrency':
         o.concurrency = num(val(), flag, 1, 512);
         break;
+      case '--discovery-chap-user':
+        o.discoveryUser = val();
+        break;
+      case '--show-luns':
+        o.showLuns = true;
+        break;
+      case '--evpd':
+        o.evpd = true;
+        break;
+      case '--page': {
+        const v = val();
+        const n = /^0x[0-9a-f]{1,2}$/i.test(v) ? parseInt(v, 16) : /^\d{1,3}$/.test(v) ? Number(v) : NaN;
+        if (!(n >= 0 && n <= 255)) throw new UsageError('--page must be a page code from 0 to 255 (or 0x00 to 0xff)');
+        o.page = n;
+        o.evpd = true;
+        break;
+      }
+      case '--lba': {
+        const v = val();
+        if (!/^\d{1,20}$/.test(v) || BigInt(v) >= 1n << 64n) {
+          throw new UsageError('--lba must be a whole number from 0 to 2^64-1');
+        }
+        o.lba = BigInt(v);
+        break;
+      }
+      case '--blocks':
+        o.blocks = num(val(), flag, 1, 0xffffffff);
+        break;
+      case '--out':
+        o.out = val();
+        break;
       default:
         throw new UsageError(`unknown option ${flag}`);
     }
   }
+  if (o.discoveryUser && !o.discoverySecret) {
+    throw new UsageError('--discovery-chap-user needs the secret in ISCSI_DISCOVERY_CHAP_SECRET');
+  }
+  checkFlagsFit(o);
+  if (DISK_COMMANDS.includes(o.command)) return diskOptions(o, positional, env);
+  if (positional.length) throw new UsageError(`${o.command} takes no argument "${redactUrl(positional[0])}"`);
   if (o.user && !o.secret) throw new UsageError('--chap-user needs the secret in ISCSI_CHAP_SECRET');
   if (o.targetUser && !o.user) throw new UsageError('--chap-target-user (mutual CHAP) needs --chap-user too');
   if (o.targetUser && !o.targetSecret) {
@@ -165,6 +245,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
 /** The authentication the options ask for: none, CHAP, or mutual CHAP. */
 export function authOf(o: CliOptions): Auth | undefined {
   if (!o.user || !o.secret) return undefined;
+  const algorithms = o.algorithms ? { algorithms: o.algorithms } : {};
   if (o.targetUser && o.targetSecret) {
     return {
       method: 'mutual-chap',
@@ -172,7 +253,16 @@ export function authOf(o: CliOptions): Auth | undefined {
       secret: o.secret,
       targetUser: o.targetUser,
       targetSecret: o.targetSecret,
+      ...algorithms,
     };
   }
-  return { method: 'chap', user: o.user, secret: o.secret };
+  return { method: 'chap', user: o.user, secret: o.secret, ...algorithms };
+}
+
+/** Discovery's authentication: --discovery-chap-user when given, else the login's. */
+export function discoveryAuthOf(o: CliOptions): Auth | undefined {
+  if (o.discoveryUser && o.discoverySecret) {
+    return { method: 'chap', user: o.discoveryUser, secret: o.discoverySecret };
+  }
+  return authOf(o);
 }

@@ -1,11 +1,11 @@
 // `discover`: SendTargets on one portal, every target with its portals (like iscsi-ls).
 import { type Adapter, SUCCEEDED } from '../hosts/node/mod.ts';
-import { authOf, type CliOptions, EXIT } from './args.ts';
+import { type CliOptions, discoveryAuthOf, EXIT } from './args.ts';
 import { failureExit, failureLine, type Outcome } from './outcome.ts';
 
 export async function discover(adapter: Adapter, o: CliOptions, say: (s: string) => void): Promise<Outcome> {
   const { hr, output } = await adapter.discover(o.portals[0], {
-    auth: authOf(o),
+    auth: discoveryAuthOf(o),
     connectTimeoutMs: o.connectTimeoutMs,
     timeoutMs: o.loginTimeoutMs,
   }).wait();

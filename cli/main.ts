@@ -8,6 +8,13 @@ import type { Outcome } from './outcome.ts';
 import { sessionRun } from './session-run.ts';
 import { discover, pickTarget } from './discover.ts';
 import { probe } from './probe.ts';
+import type { DiskRun } from './disk.ts';
+import { ls } from './ls.ts';
+import { inq } from './inq.ts';
+import { readcap } from './readcap.ts';
+import { read } from './read.ts';
+import { write } from './write.ts';
+import { hide, jsonText, secretsOf } from './secrets.ts';
 
 declare const __VERSION__: string;
 const proc = (globalThis as unknown as {
@@ -17,9 +24,12 @@ const proc = (globalThis as unknown as {
     exitCode?: number;
     exit(code: number): never;
     on(sig: string, fn: () => void): void;
-    stderr: { write(s: string): void };
+    stdout: Parameters<typeof read>[1];
+    stderr: { write(s: string): void; isTTY?: boolean };
   };
 }).process;
+/** What main() prints is passed through hide() with these (cli/secrets.ts). */
+let secrets = secretsOf(undefined, proc.env);
 
 async function run(o: CliOptions, adapter: Adapter, interrupted: AbortSignal): Promise<Outcome> {
   const say = (s: string) => {
@@ -30,6 +40,12 @@ async function run(o: CliOptions, adapter: Adapter, interrupted: AbortSignal): P
   };
   if (o.command === 'discover') return discover(adapter, o, say);
   if (o.command === 'probe') return probe(adapter, o, say);
+  const disk: DiskRun = { adapter, o, say, interrupted };
+  if (o.command === 'ls') return ls(disk);
+  if (o.command === 'inq') return inq(disk);
+  if (o.command === 'readcap') return readcap(disk);
+  if (o.command === 'read') return read(disk, proc.stdout, proc.stderr);
+  if (o.command === 'write') return write(disk, proc.stderr);
   if (o.command === 'logout-test') {
     const target = await pickTarget(adapter, o, say);
     return typeof target === 'string' ? sessionRun(adapter, o, say, progress, target, false, interrupted) : target;
@@ -66,10 +82,13 @@ async function main(): Promise<number> {
       return EXIT.ok;
     }
     o = parsed;
+    secrets = secretsOf(o, proc.env);
   } catch (e) {
     const wantsJson = proc.argv.includes('--json');
-    if (wantsJson) console.log(JSON.stringify({ error: (e as Error).message }));
-    else console.error(`iscsi-adapter: ${(e as Error).message}\n(iscsi-adapter --help lists the commands)`);
+    if (wantsJson) console.log(jsonText({ error: (e as Error).message }, secrets));
+    else {console.error(
+        hide(`iscsi-adapter: ${(e as Error).message}\n(iscsi-adapter --help lists the commands)`, secrets),
+      );}
     return EXIT.usage;
   }
   let adapter: Adapter;
@@ -101,8 +120,10 @@ async function main(): Promise<number> {
   try {
     let r = await run(o, adapter, interrupt.signal);
     if (interrupt.signal.aborted) r = await afterInterrupt(adapter, closing!, r);
-    if (o.json) console.log(JSON.stringify(r.json, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
-    else if (r.code !== EXIT.ok && typeof r.json.error === 'string') console.error(`iscsi-adapter: ${r.json.error}`);
+    if (o.json) console.log(jsonText(r.json, secrets));
+    else if (r.code !== EXIT.ok && typeof r.json.error === 'string') {
+      console.error(hide(`iscsi-adapter: ${r.json.error}`, secrets));
+    }
     return r.code;
   } catch (e) {
     return fail(
@@ -128,14 +149,14 @@ async function afterInterrupt(adapter: Adapter, closing: Promise<void>, r: Outco
 }
 
 function fail(o: CliOptions, message: string, code: number): number {
-  if (o.json) console.log(JSON.stringify({ error: message }));
-  else console.error(`iscsi-adapter: ${message}`);
+  if (o.json) console.log(jsonText({ error: message }, secrets));
+  else console.error(hide(`iscsi-adapter: ${message}`, secrets));
   return code;
 }
 
 main().then((code) => {
   proc.exitCode = code;
 }, (e) => {
-  console.error(`iscsi-adapter: ${(e as Error)?.message ?? e}`);
+  console.error(hide(`iscsi-adapter: ${(e as Error)?.message ?? e}`, secrets));
   proc.exitCode = EXIT.failed;
 });
