@@ -78,11 +78,12 @@ export function scsiCommand(si: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32,
   const recovering = (s.flags & SF_RECOVERING) != 0;
   if (!recovering && (s.state != Q3_LOGGED_IN || s.conn == NONE)) return ERR_BAD_CONN;
   if (lun > 16383 || timeoutMs > 0x7FFFFFFF) return ERR_BAD_FIELD;
-  // Full: the caller's held place stays held, so the command can wait for a free one.
+  // Full (the session's share or the whole pool): the caller's held place stays held, so the
+  // command can wait for a free one.
   if (s.held >= perSession) return ERR_SESSION_FULL;
-  if (follows) s.holds--;
   const t = taskAlloc(si);
   if (t == null) return ERR_NO_SLOT;
+  if (follows) s.holds--;
   if (!takeCdb(t, dir, edtl, cdbLen)) { taskFree(t); return ERR_BAD_FIELD; }
   t.lunHi = lunWord(lun); t.lunLo = 0;
   t.itt = taskItt(t); t.seq = s.taskSeq++; t.timeoutMs = timeoutMs;

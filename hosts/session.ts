@@ -318,8 +318,9 @@ export class Session {
         // A command the core ended inside startTask (refused, logging out) gets no listener.
         else if (!ended) opts.signal?.addEventListener('abort', onAbort, { once: true });
       };
-      if (first !== CODE.ERR_SESSION_FULL) return started(first);
-      // The session has maxCommandsPerSession in flight: the command waits for a place.
+      if (first !== CODE.ERR_SESSION_FULL && first !== CODE.ERR_NO_SLOT) return started(first);
+      // The session has maxCommandsPerSession in flight, or the adapter maxCommands: the command
+      // waits for a place.
       this.#wait({
         cmd,
         lun,
@@ -361,7 +362,7 @@ export class Session {
     const retry = () => {
       const left = ms && Math.max(1, Math.ceil(ms - (performance.now() - since)));
       const code = this.send(cmd, lun, how, left, sink);
-      if (code === CODE.ERR_SESSION_FULL) return false;
+      if (code === CODE.ERR_SESSION_FULL || code === CODE.ERR_NO_SLOT) return false;
       stopWatching();
       started(code);
       return true;
@@ -390,7 +391,6 @@ export class Session {
 function startError(code: number): Error | undefined {
   if (code >= 0) return undefined;
   if (code === CODE.ERR_BAD_FIELD) return new RangeError("the command's arguments are out of range");
-  if (code === CODE.ERR_NO_SLOT) return new RangeError('too many commands in flight on this adapter');
   if (code === CODE.ERR_ABORTED_BY_LOGOUT) return commandError('aborted-by-logout');
   return commandError('session-lost');
 }

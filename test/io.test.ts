@@ -314,6 +314,16 @@ describe('LogoutFromTarget with commands in flight', () => {
     await done(env);
   });
 
+  it('past the whole pool (maxCommands) commands on every session wait their turn and complete', async () => {
+    const env = await disk({}, 2, { maxCommands: 4, maxCommandsPerSession: 4 });
+    for (const d of env.disks) await d.readCapacity();
+    const data = Array.from({ length: 16 }, (_, i) => pattern(512, i + 40));
+    // Sixteen writes over two sessions that share four places: twelve wait at first.
+    await Promise.all(data.map((d, i) => env.disks[i % 2].write(0, i, d)));
+    for (let i = 0; i < 16; i++) expect(same(await env.disks[0].read(0, i, 1), data[i])).toBe(true);
+    await done(env);
+  });
+
   it('drain with commands waiting for a place: each is drained as itself', async () => {
     const env = await disk({ fault: 'late-response', faultArg: 20 }, 1, { maxCommands: 8, maxCommandsPerSession: 2 });
     await env.disk.readCapacity();
