@@ -20,7 +20,17 @@ export type {
 export type { EventType, LoginResult, SessionReason, TaskEnd } from './codes.ts';
 export type { Conn, ConnHandlers, Host, Runtime } from './types.ts';
 export { type Capacity, type CommandOptions, type Inquiry, type RawResult, Session } from './session.ts';
-export { type CommandEndReason, ScsiError } from './scsi/errors.ts';
+export { type CommandEndReason, NotSupportedError, ReservationConflictError, ScsiError } from './scsi/errors.ts';
+export type { CompareAndWriteResult, UnmapRange } from './unit-commands.ts';
+export type {
+  BlockDeviceCharacteristics,
+  BlockLimits,
+  Designator,
+  LogicalBlockProvisioning,
+  VpdPage,
+  VpdPageCode,
+} from './scsi/vpd.ts';
+export type { RegisteredKeys, ReservationStatus, ReservationType } from './scsi/reservations.ts';
 export { decodeSense, type Sense } from './scsi/sense.ts';
 export { type Copy, type CopyEnd, CopyError, type CopyOptions, type CopyResult } from './bulk/copy.ts';
 export type { CopyProgress } from './bulk/progress.ts';

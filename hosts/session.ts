@@ -2,10 +2,31 @@
 // core decides. Here only arguments are checked, buffers chosen and results put into objects.
 import type { Engine, TaskSink } from './engine.ts';
 import { CODE, TASK_END_NAMES } from './codes.ts';
-import { type CommandEndReason, commandError, ScsiError } from './scsi/errors.ts';
+import { type CommandEndReason, commandError, ScsiError, scsiError } from './scsi/errors.ts';
 import * as command from './scsi/cdb.ts';
 import type { Command } from './scsi/cdb.ts';
-import { capacity10, capacity16, inquiryData, lunList, serialNumber } from './scsi/data.ts';
+import { capacity10, capacity16, inquiryData, lunList } from './scsi/data.ts';
+import type { VpdPage, VpdPageCode } from './scsi/vpd.ts';
+import {
+  OUT_CLEAR,
+  OUT_REGISTER,
+  OUT_REGISTER_IGNORE,
+  OUT_RELEASE,
+  OUT_RESERVE,
+  type RegisteredKeys,
+  type ReservationStatus,
+  type ReservationType,
+} from './scsi/reservations.ts';
+import {
+  checkKey,
+  checkPage,
+  checkRanges,
+  checkType,
+  type CompareAndWriteResult,
+  type InquiryPages,
+  UnitCommands,
+  type UnmapRange,
+} from './unit-commands.ts';
 import { type Chunk, readBlocks } from './bulk/blocks.ts';
 import { type RangeOptions, rangeProblem } from './bulk/plan.ts';
 import { readStream } from './bulk/read-stream.ts';
@@ -19,7 +40,7 @@ export interface CommandOptions {
    *  0 means no deadline of its own: it still ends with its session or a logout. */
   timeoutMs?: number;
 }
-export interface Inquiry {
+export interface Inquiry extends InquiryPages {
   peripheralType: number;
   vendor: string;
   product: string;
@@ -96,14 +117,14 @@ export class Session {
     return lunList(took(buf, ok(await this.run(command.reportLuns(buf.length), 0, buf, opts))));
   }
 
-  /** Standard INQUIRY, plus the unit serial number (VPD page 0x80) when the target has it. */
+  /** Standard INQUIRY, plus the VPD pages the unit lists (page 0x00): the serial number (0x80),
+   *  device identification (0x83) and block limits (0xb0). A page the unit does not have, or
+   *  answers with a status other than GOOD, is left out; a unit without page 0x00 is asked for
+   *  0x80 alone. */
   async inquiry(lun = 0, opts: CommandOptions = {}): Promise<Inquiry> {
     const std = new Uint8Array(96);
     const data = inquiryData(took(std, ok(await this.run(command.inquiry(std.length), lun, std, opts))));
-    // The unit serial number page (0x80) is optional: a target without it answers CHECK CONDITION.
-    const vpd = new Uint8Array(252);
-    const serial = await this.run(command.inquiry(vpd.length, 0x80), lun, vpd, opts);
-    return serial.status === 0 ? { ...data, serial: serialNumber(took(vpd, serial)) } : data;
+    return { ...data, ...(await this.#unit.inquiryPages(lun, opts)) };
   }
 
   /** READ CAPACITY (16), falling back to (10) for a target that does not know it. */
@@ -236,6 +257,122 @@ export class Session {
     const bad = rangeProblem(lun, opts);
     if (bad) throw bad;
     return readBlocks(this, lun, opts);
+  }
+
+  // More of SCSI (docs/io.md, "Provisioning, COMPARE AND WRITE, reservations, VPD pages"):
+  // arguments are checked here, the rest is in unit-commands.ts.
+  #unit = new UnitCommands({
+    send: async (cmd, lun, buffer, opts, replay = true) => {
+      const r = await this.run(cmd, lun, buffer, opts, replay);
+      return { status: r.status, sense: r.sense, data: took(buffer, r) };
+    },
+    blockSize: async (lun, opts) => this.#blockSize.get(lun) ?? (await this.capacity(lun, opts, false)).blockSize,
+  });
+
+  /** One VPD page, decoded: 0x00 supported pages, 0x80 serial number, 0x83 device identification,
+   *  0xb0 block limits, 0xb1 block device characteristics, 0xb2 logical block provisioning (any
+   *  other through scsi()). Rejects with the target's ScsiError when the unit has no such page. */
+  vpd<P extends VpdPageCode>(lun: number, page: P, opts: CommandOptions = {}): Promise<Extract<VpdPage, { page: P }>> {
+    const bad = checkLun(lun) ?? checkPage(page);
+    return bad ? rejectWith(bad) : this.#unit.vpd(lun, page, opts);
+  }
+
+  /** UNMAP: the blocks of `ranges` no longer hold data (they then read as the unit's Logical Block
+   *  Provisioning page says: zeros with LBPRZ). Refused with NotSupportedError, nothing sent, when
+   *  the unit does not say it does UNMAP (no page 0xb2 or its LBPU 0, or page 0xb0's maximum unmap
+   *  LBA or descriptor count 0). Split into as many UNMAP commands as page 0xb0's maximum unmap
+   *  LBA count and maximum block descriptor count need (a command's count rounded down to whole
+   *  optimal unmap granules when it is what cuts a range), sent one after the other: one that
+   *  fails stops the rest, and its error says how many were done before it. */
+  unmap(lun: number, ranges: UnmapRange[], opts: CommandOptions = {}): Promise<void> {
+    const bad = checkLun(lun) ?? checkRanges(ranges, checkLba);
+    return bad ? rejectWith(bad) : this.#unit.unmap(lun, ranges, opts);
+  }
+
+  /** WRITE SAME (16): `data` (one block; default zeros) written to `blocks` blocks from `lba`, or
+   *  with `unmap` those blocks unmapped where the unit can. With `unmap`, refused with
+   *  NotSupportedError, nothing sent, unless page 0xb2 sets LBPWS. Split into commands of at most
+   *  page 0xb0's maximum write same length (and 2^32-1 blocks), sent one after the other: one that
+   *  fails stops the rest, and its error says how many were done before it. */
+  writeSame(
+    lun: number,
+    lba: number | bigint,
+    blocks: number,
+    opts: CommandOptions & { data?: Uint8Array; unmap?: boolean } = {},
+  ): Promise<void> {
+    const bad = checkLun(lun) ?? checkRanges([{ lba, blocks }], checkLba) ??
+      (opts.data === undefined || opts.data instanceof Uint8Array
+        ? undefined
+        : new TypeError('data must be a Uint8Array'));
+    return bad ? rejectWith(bad) : this.#unit.writeSame(lun, BigInt(lba), blocks, opts);
+  }
+
+  /** COMPARE AND WRITE: if the blocks from `lba` hold `compare`, `data` (as long) is written in
+   *  their place, atomically. A MISCOMPARE is an answer: `{ matched: false, offset }`. Never split
+   *  (it would not be atomic): more blocks than page 0xb0's maximum compare and write length (or
+   *  255) is a RangeError, and a unit whose maximum is 0 refuses it (NotSupportedError), nothing
+   *  sent. Not sent again after a session recovery (it would compare with its own data). */
+  compareAndWrite(
+    lun: number,
+    lba: number | bigint,
+    compare: Uint8Array,
+    data: Uint8Array,
+    opts: CommandOptions & { fua?: boolean } = {},
+  ): Promise<CompareAndWriteResult> {
+    const bad = checkLun(lun) ?? checkLba(lba) ??
+      (compare instanceof Uint8Array && data instanceof Uint8Array
+        ? undefined
+        : new TypeError('compare and data must be Uint8Arrays'));
+    return bad ? rejectWith(bad) : this.#unit.compareAndWrite(lun, BigInt(lba), compare, data, opts);
+  }
+
+  /** PERSISTENT RESERVE IN, READ KEYS: the keys registered on the LUN, one per I_T nexus. */
+  prReadKeys(lun: number, opts: CommandOptions = {}): Promise<RegisteredKeys> {
+    const bad = checkLun(lun);
+    return bad ? rejectWith(bad) : this.#unit.readKeys(lun, opts);
+  }
+
+  /** PERSISTENT RESERVE IN, READ RESERVATION: the LUN's reservation, if any: its holder's key and type. */
+  prReadReservation(lun: number, opts: CommandOptions = {}): Promise<ReservationStatus> {
+    const bad = checkLun(lun);
+    return bad ? rejectWith(bad) : this.#unit.readReservation(lun, opts);
+  }
+
+  /** PERSISTENT RESERVE OUT, REGISTER: registers `newKey` for this session (its I_T nexus: our
+   *  initiator name and the session's ISID), replacing `key` (default 0n: none registered yet); a
+   *  `newKey` of 0n unregisters. A `key` that is not the registered one rejects with
+   *  ReservationConflictError. `ignoreExisting` sends REGISTER AND IGNORE EXISTING KEY instead, for
+   *  which `key` does not matter. A plain REGISTER is not sent again after a session recovery. */
+  prRegister(
+    lun: number,
+    newKey: bigint,
+    opts: CommandOptions & { key?: bigint; ignoreExisting?: boolean; aptpl?: boolean } = {},
+  ): Promise<void> {
+    const key = opts.key ?? 0n;
+    const bad = checkLun(lun) ?? checkKey(newKey, 'newKey') ?? checkKey(key, 'key');
+    if (bad) return rejectWith(bad);
+    const action = opts.ignoreExisting ? OUT_REGISTER_IGNORE : OUT_REGISTER;
+    return this.#unit.reserveOut(lun, action, key, newKey, undefined, opts, !!opts.ignoreExisting, opts.aptpl);
+  }
+
+  /** PERSISTENT RESERVE OUT, RESERVE: this session, registered with `key`, reserves the LUN with
+   *  `type`; ReservationConflictError when another holds a reservation or `key` is not ours. */
+  prReserve(lun: number, key: bigint, type: ReservationType, opts: CommandOptions = {}): Promise<void> {
+    const bad = checkLun(lun) ?? checkKey(key, 'key') ?? checkType(type);
+    return bad ? rejectWith(bad) : this.#unit.reserveOut(lun, OUT_RESERVE, key, 0n, type, opts, true);
+  }
+
+  /** PERSISTENT RESERVE OUT, RELEASE: ends this session's reservation of `type` (holding none, nothing happens). */
+  prRelease(lun: number, key: bigint, type: ReservationType, opts: CommandOptions = {}): Promise<void> {
+    const bad = checkLun(lun) ?? checkKey(key, 'key') ?? checkType(type);
+    return bad ? rejectWith(bad) : this.#unit.reserveOut(lun, OUT_RELEASE, key, 0n, type, opts, true);
+  }
+
+  /** PERSISTENT RESERVE OUT, CLEAR: removes every registration and the reservation of the LUN;
+   *  `key` is this session's. Not sent again after a session recovery. */
+  prClear(lun: number, key: bigint, opts: CommandOptions = {}): Promise<void> {
+    const bad = checkLun(lun) ?? checkKey(key, 'key');
+    return bad ? rejectWith(bad) : this.#unit.reserveOut(lun, OUT_CLEAR, key, 0n, undefined, opts, false);
   }
 
   private learn(lun: number, cap: Capacity): Capacity {
@@ -403,7 +540,7 @@ function withCause<E extends Error>(e: E, cause: unknown): E {
 
 // GOOD, or the target's status as a ScsiError.
 function ok(r: Ended): Ended {
-  if (r.status !== 0) throw new ScsiError(r.status, r.sense);
+  if (r.status !== 0) throw scsiError(r.status, r.sense);
   return r;
 }
 // The bytes a read really brought: an underflow shows as a shorter view, never as padding.

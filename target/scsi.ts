@@ -3,6 +3,10 @@
 // MaxRecvDataSegmentLength with the status on the last one; R2Ts of at most MaxBurstLength,
 // one outstanding). Test equipment, so it also plays faults on this path.
 import type { Lun } from './lun.ts';
+import type { Ending } from './ending.ts';
+import type { Reservations } from './reservations.ts';
+import { type Unit, vpdPage } from './vpd.ts';
+import { compareAndWrite, unmap, writeSame } from './provisioning.ts';
 
 export interface ScsiIo {
   /** A target PDU header: opcode, byte 1, ITT; `advance`: whether it takes a StatSN. */
@@ -20,6 +24,15 @@ export interface ScsiIo {
   once(what: string): boolean;
   /** Destroys the connection (no FIN, nothing more read from it). */
   drop(): void;
+  /** The I_T nexus this connection's session is: initiator name and ISID. */
+  nexus(): string;
+}
+/** What the logical unit says of itself and the state its connections share. */
+export interface LogicalUnit {
+  unit: Unit;
+  /** The target's name, for its device identification page. */
+  name: string;
+  reservations: Reservations;
 }
 export const SCSI_FAULTS = [
   'stall',
@@ -78,10 +91,14 @@ interface Write {
   r2tsn: number;
   /** 'drop-every': the connection goes once half the data is on the disk. */
   dropAtHalf?: boolean;
+  /** A command whose data is a parameter list or compared, not written as it comes: gathered
+   *  here, then handed to `done`. */
+  gathered?: Uint8Array;
+  done?: (data: Uint8Array) => void;
 }
 
 /** `arg`: the target's faultArg, for the faults that take one. */
-export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number) {
+export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg: number | undefined, lu: LogicalUnit) {
   const writes = new Map<number, Write>();
   // Task management faults: commands held unanswered (ITT -> LUN number) until a LOGICAL UNIT
   // RESET of their LUN; the LUNs reset so far answer as usual; the held tasks an ABORT TASK named.
@@ -103,10 +120,11 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
   let capacity16Busy = fault === 'capacity-16-busy-once';
   let received = 0; // 'drop-every': SCSI commands this connection has received
 
-  const sense = (key: number, asc: number, ascq: number) => {
+  const sense = (key: number, asc: number, ascq: number, information?: number) => {
     const s = new Uint8Array(18);
-    s[0] = 0x70;
+    s[0] = information === undefined ? 0x70 : 0xf0;
     s[2] = key;
+    if (information !== undefined) put32(s, 3, information);
     s[7] = 10;
     s[12] = asc;
     s[13] = ascq;
@@ -136,6 +154,37 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
     io.send(h, data);
   };
   const check = (itt: number, key: number, asc: number, ascq = 0) => respond(itt, 0x02, sense(key, asc, ascq));
+  const end = (itt: number, lunBytes: Uint8Array, edtl: number, e: Ending | Uint8Array | undefined) => {
+    if (e instanceof Uint8Array) return dataIn(itt, lunBytes, e, edtl);
+    if (!e) return respond(itt, 0);
+    if ('status' in e) return respond(itt, e.status);
+    respond(itt, 0x02, sense(e.key, e.asc, e.ascq ?? 0, e.information));
+  };
+  // The Data-Out of a command that is not a WRITE: its immediate data, then R2Ts for the rest.
+  const gather = (
+    itt: number,
+    lunBytes: Uint8Array,
+    length: number,
+    immediate: Uint8Array,
+    done: (data: Uint8Array) => void,
+  ) => {
+    const gathered = new Uint8Array(length);
+    gathered.set(immediate.subarray(0, length));
+    if (immediate.length >= length) return done(gathered);
+    const w: Write = {
+      itt,
+      lun: lunBytes,
+      offset: 0,
+      length,
+      got: immediate.length,
+      burstEnd: 0,
+      r2tsn: 0,
+      gathered,
+      done,
+    };
+    writes.set(itt, w);
+    r2t(w);
+  };
 
   // Data-In in pieces of the initiator's MaxRecvDataSegmentLength; GOOD rides on the last one,
   // with the residual as RFC 7143 §11.4.5.1 has it: U for the part of the buffer left unused,
@@ -332,7 +381,22 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
       attention = false;
       return check(itt, 6, 0x29);
     }
+    if (lu.reservations.conflicts(io.nexus(), cdb[0])) return respond(itt, 0x18);
     switch (cdb[0]) {
+      case 0x5e:
+        return end(itt, lunBytes, edtl, lu.reservations.in(cdb));
+      case 0x5f:
+      case 0x42:
+      case 0x93:
+      case 0x89: {
+        const op = cdb[0], kept = cdb.slice(), nexus = io.nexus();
+        return gather(itt, lunBytes, edtl, immediate, (data) => {
+          const e = op === 0x5f
+            ? lu.reservations.out(nexus, kept, data)
+            : (op === 0x42 ? unmap : op === 0x93 ? writeSame : compareAndWrite)(lun, lu.unit, kept, data);
+          end(itt, lunBytes, edtl, e);
+        });
+      }
       case 0x00:
       case 0x35:
       case 0x91:
@@ -340,17 +404,8 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
         return respond(itt, 0);
       case 0x12: {
         if (cdb[1] & 1) {
-          const page = cdb[2];
-          if (page === 0x00) return dataIn(itt, lunBytes, Uint8Array.of(0, 0, 0, 2, 0x00, 0x80), edtl);
-          if (page === 0x80) {
-            const serial = new TextEncoder().encode('IA-0001');
-            const d = new Uint8Array(4 + serial.length);
-            d[1] = 0x80;
-            d[3] = serial.length;
-            d.set(serial, 4);
-            return dataIn(itt, lunBytes, d, edtl);
-          }
-          return check(itt, 5, 0x24);
+          const page = vpdPage(lu.unit, cdb[2], lu.name);
+          return page ? dataIn(itt, lunBytes, page, edtl) : check(itt, 5, 0x24);
         }
         const d = new Uint8Array(36);
         d[0] = lunNo === 0 ? 0x00 : 0x7f;
@@ -430,6 +485,14 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg?: number
       return io.send(h, bhs);
     }
     const at = be32(bhs, 40);
+    if (w.gathered && w.done) {
+      w.gathered.set(data.subarray(0, Math.max(0, w.length - at)), at);
+      w.got = Math.max(w.got, at + data.length);
+      if (!(bhs[1] & 0x80)) return;
+      if (w.got < w.length) return r2t(w);
+      writes.delete(w.itt);
+      return w.done(w.gathered);
+    }
     const half = Math.floor(w.length / 2);
     if (w.dropAtHalf && at + data.length >= half) {
       if (half > at) lun.write(w.offset + at, data.subarray(0, half - at));

@@ -7,7 +7,9 @@ import { crc32c } from './crc32c.ts';
 import { buildText, hex, parseText, unhex } from './text.ts';
 import type { Fault } from './faults.ts';
 import { type Lun, type LunSpec, openLun } from './lun.ts';
-import { SCSI_FAULTS, type ScsiFault, scsiHandler } from './scsi.ts';
+import { type LogicalUnit, SCSI_FAULTS, type ScsiFault, scsiHandler } from './scsi.ts';
+import { Reservations } from './reservations.ts';
+import { unitOf, type UnitSpec } from './vpd.ts';
 
 export type { Fault };
 export interface TargetSpec {
@@ -19,6 +21,8 @@ export interface TargetSpec {
   chap?: { user: string; secret: string; targetUser?: string; targetSecret?: string };
   /** LUN 0: 8 MiB of memory unless said otherwise. */
   lun?: LunSpec;
+  /** What LUN 0 says in its VPD pages (block limits, provisioning) and does accordingly. */
+  unit?: UnitSpec;
 }
 export interface TargetOptions {
   host?: string;
@@ -91,6 +95,13 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
     let l = luns.get(t);
     if (!l) luns.set(t, l = openLun(t.lun));
     return l;
+  };
+  // Each target's reservations and VPD settings, shared by all its connections.
+  const units = new Map<TargetSpec, LogicalUnit>();
+  const unitFor = (t: TargetSpec) => {
+    let u = units.get(t);
+    if (!u) units.set(t, u = { unit: unitOf(t.unit), name: t.name, reservations: new Reservations() });
+    return u;
   };
   let nextTsih = 1;
   // Faults played once per target, across its connections ('drop-mid-read', ...): target name + what.
@@ -247,9 +258,11 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
               return true;
             },
             drop: () => void sock.destroy(),
+            nexus: () => nexus,
           },
           (SCSI_FAULTS as readonly string[]).includes(spec.fault ?? '') ? spec.fault as ScsiFault : undefined,
           spec.faultArg,
+          unitFor(spec),
         );
       }
       hd = hdPending;
@@ -317,6 +330,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
     let dataInMax = 8192, burst = 262144;
     let scsi: ReturnType<typeof scsiHandler> | undefined;
     let loginRest: Uint8Array | undefined;
+    let nexus = ''; // initiator name and ISID, from the first login request
 
     const onLogin = (bhs: Uint8Array, data: Uint8Array) => {
       const keys = parseText(data);
@@ -324,6 +338,7 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       const transit = (b1 & 0x80) !== 0, csg = (b1 >> 2) & 3, nsg = b1 & 3;
       expCmdSN = be32(bhs, 24);
       if (keys.has('InitiatorName')) {
+        nexus = `${keys.get('InitiatorName')},i,0x${hex(bhs.subarray(8, 14))}`;
         discovery = keys.get('SessionType') === 'Discovery';
         spec = discovery ? undefined : opts.targets.find((t) => t.name === keys.get('TargetName'));
         if (!discovery && !spec) return loginReply(bhs, [], false, csg, 0, 0x0203);

@@ -37,12 +37,16 @@ const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every(
 describe('SCSI commands', () => {
   it('INQUIRY with the unit serial number, READ CAPACITY, REPORT LUNS and TEST UNIT READY', async () => {
     const env = await disk();
+    // The VPD pages beyond the serial number are checked in scsi-more.test.ts.
     expect(await env.disk.inquiry()).toEqual({
       peripheralType: 0,
       vendor: 'IA',
       product: 'ISCSI-ADAPTER',
       revision: '0001',
       serial: 'IA-0001',
+      vpdPages: [0x00, 0x80, 0x83, 0xb0, 0xb1, 0xb2],
+      identification: expect.any(Array),
+      blockLimits: expect.any(Object),
     });
     expect(await env.disk.readCapacity()).toEqual({ blocks: 16384n, blockSize: 512 });
     expect(await env.disk.reportLuns()).toEqual([0]);

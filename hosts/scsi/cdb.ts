@@ -13,11 +13,11 @@ export interface Command {
 
 // Big-endian, at most 4 bytes of a number (LBAs, 8 bytes, go as two words): this is on the path of
 // every read and write, so no BigInt arithmetic per byte.
-function put(b: Uint8Array, at: number, v: number, bytes: number): void {
+export function put(b: Uint8Array, at: number, v: number, bytes: number): void {
   for (let k = bytes - 1; k >= 0; k--, v = Math.floor(v / 256)) b[at + k] = v & 0xff;
 }
-const none = (cdb: Uint8Array): Command => ({ cdb, dir: CODE.DIR_NONE, edtl: 0 });
-const reading = (cdb: Uint8Array, edtl: number): Command => ({ cdb, dir: CODE.DIR_READ, edtl });
+export const none = (cdb: Uint8Array): Command => ({ cdb, dir: CODE.DIR_NONE, edtl: 0 });
+export const reading = (cdb: Uint8Array, edtl: number): Command => ({ cdb, dir: CODE.DIR_READ, edtl });
 
 export const testUnitReady = (): Command => none(new Uint8Array(6));
 

@@ -31,6 +31,30 @@ export class ScsiError extends Error {
   }
 }
 
+/** Status RESERVATION CONFLICT (0x18): another initiator (I_T nexus) holds a reservation of the
+ *  unit that keeps this command out, or a PERSISTENT RESERVE OUT named a key that is not ours. */
+export class ReservationConflictError extends ScsiError {
+  constructor(sense: Uint8Array, context?: string) {
+    super(0x18, sense);
+    this.name = 'ReservationConflictError';
+    this.message = `${context ? context + ': ' : ''}RESERVATION CONFLICT: another initiator holds a reservation ` +
+      'of this logical unit that keeps the command out, or the reservation key given is not the one ' +
+      'registered for this session';
+  }
+}
+
+/** The target's status other than GOOD as an error: ReservationConflictError for its status, else ScsiError. */
+export const scsiError = (status: number, sense: Uint8Array, context?: string): ScsiError =>
+  status === 0x18 ? new ReservationConflictError(sense, context) : new ScsiError(status, sense, context);
+
+/** The unit said (in its VPD pages) that it does not do what was asked, so it was not sent. */
+export class NotSupportedError extends Error {
+  constructor(readonly command: string, why: string) {
+    super(`${command}: ${why}; nothing was sent`);
+    this.name = 'NotSupportedError';
+  }
+}
+
 /** Why a command ended without an answer from the target: */
 export type CommandEndReason =
   | 'session-lost'
