@@ -19,6 +19,7 @@ import type {
   AdapterOptions,
   Auth,
   ChapAlgorithm,
+  DigestOption,
   DiscoveredTarget,
   DiscoverOutput,
   InflightPolicy,
@@ -32,7 +33,15 @@ import { deliver, type Report, rethrowLater } from './deliver.ts';
 import { negotiationText } from './explain.ts';
 import { toEvent } from './events.ts';
 import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText } from './ids.ts';
-import { type AnyAuth, authProblem, loginProblem, numberProblem, portalProblem } from './arguments.ts';
+import {
+  type AnyAuth,
+  authProblem,
+  digestProblem,
+  digestTypeError,
+  loginProblem,
+  numberProblem,
+  portalProblem,
+} from './arguments.ts';
 
 const ALGORITHM_BITS: Record<ChapAlgorithm, number> = {
   md5: CODE.LOGIN_CHAP_MD5,
@@ -64,6 +73,9 @@ interface SessionEntry {
   disk?: Session;
 }
 
+/** A digest option as login() flag bits: the one that requires CRC32C, or the one that prefers it. */
+const digestBits = (v: DigestOption | undefined, required: number, prefer: number): number =>
+  v === true || v === 'required' ? required : v === 'prefer' ? prefer : 0;
 const AUTH_CODES = { none: CODE.AUTH_NONE, chap: CODE.AUTH_CHAP, 'mutual-chap': CODE.AUTH_MUTUAL_CHAP } as const;
 const enc = new TextEncoder();
 /** A caller's duration or count for the core: undefined -> the default; anything that is not a
@@ -193,8 +205,13 @@ export class Adapter {
     if (req.auth !== undefined && (typeof req.auth !== 'object' || req.auth === null)) {
       throw new TypeError('auth must be an object');
     }
+    const wrongType = digestTypeError('headerDigest', req.headerDigest) ??
+      digestTypeError('dataDigest', req.dataDigest);
+    if (wrongType) throw wrongType;
     const a = req.auth as AnyAuth | undefined;
     const problem = this.closed ? 'the adapter is closed' : loginProblem(req.target, req.portal, a) ??
+      digestProblem('headerDigest', req.headerDigest) ??
+      digestProblem('dataDigest', req.dataDigest) ??
       numberProblem('connectTimeoutMs', req.connectTimeoutMs, 1) ??
       numberProblem('loginTimeoutMs', req.loginTimeoutMs, 1) ??
       numberProblem('keepaliveMs', req.keepaliveMs, 0) ??
@@ -212,7 +229,8 @@ export class Adapter {
       ...(problem ? { result: this.closed ? 'adapter-closed' : 'invalid-argument', error: problem } : {}),
     };
     const auth = AUTH_CODES[(a?.method ?? 'none') as keyof typeof AUTH_CODES] ?? CODE.AUTH_NONE;
-    const flags = (req.headerDigest ? CODE.LOGIN_HEADER_DIGEST : 0) | (req.dataDigest ? CODE.LOGIN_DATA_DIGEST : 0) |
+    const flags = digestBits(req.headerDigest, CODE.LOGIN_HEADER_DIGEST, CODE.LOGIN_HEADER_DIGEST_PREFER) |
+      digestBits(req.dataDigest, CODE.LOGIN_DATA_DIGEST, CODE.LOGIN_DATA_DIGEST_PREFER) |
       (a?.algorithms ?? []).reduce((m, alg) => m | (ALGORITHM_BITS[alg] ?? 0), 0);
     const portalTag = valid && portal ? target!.portalTags.get(portalText(portal)) : undefined;
     // Recovery: the login's portal first, then the others this adapter knows for the target.
