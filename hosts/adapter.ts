@@ -1,4 +1,6 @@
 // The runtime-neutral adapter (README, docs/logout.md, docs/login.md): ids, names and JavaScript objects around the core.
+// The lib reference gives consumers whose lib predates them Symbol.asyncDispose and AsyncDisposable, as @types/node does.
+/// <reference lib="esnext.disposable" preserve="true" />
 import type { Host } from './types.ts';
 import { Engine, type OpSink } from './engine.ts';
 import { type AsyncOperation, newOperation, type OperationControl } from './async-operation.ts';
@@ -6,6 +8,7 @@ import { Session } from './session.ts';
 import {
   CODE,
   CONNECTION_STATE_NAMES,
+  type EventType,
   HR,
   hrName,
   KEY_NAMES,
@@ -29,7 +32,8 @@ import type {
   LogoutOutput,
   SessionState,
 } from './api.ts';
-import { deliver, type Report, rethrowLater } from './deliver.ts';
+import { type Report, rethrowLater } from './deliver.ts';
+import { type EventOf, listenerArgs, Listeners } from './listeners.ts';
 import { negotiationText } from './explain.ts';
 import { toEvent } from './events.ts';
 import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText } from './ids.ts';
@@ -87,13 +91,18 @@ const u32Arg = (v: unknown, def: number): number =>
     ? (v as number)
     : 0xffffffff;
 
-export class Adapter {
+// Node before 20.4 has no Symbol.asyncDispose; later Node 20 releases define it as this same
+// registered symbol, so the method is found there under the name those releases use.
+const ASYNC_DISPOSE: typeof Symbol.asyncDispose = (Symbol as { asyncDispose?: typeof Symbol.asyncDispose })
+  .asyncDispose ?? Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose;
+
+export class Adapter implements AsyncDisposable {
   readonly id: string;
   readonly name: string;
   private engine: Engine;
   private targets = new Map<number, TargetEntry>();
   private sessions = new Map<number, SessionEntry>();
-  private listeners = new Set<(e: AdapterEvent) => void>();
+  private listeners = new Listeners();
   private closed = false;
   private closing?: Promise<void>;
   private logins = new Set<AsyncOperation<LoginOutput>>();
@@ -127,7 +136,7 @@ export class Adapter {
           if (at) e.portal = portalText(at);
           [sess.tsih, sess.portal] = [e.tsih, e.portal];
         }
-        for (const f of this.listeners) deliver(this.report, f, e);
+        this.listeners.emit(e, this.report);
       },
     }, { sessions: opts.maxSessions, tasks: opts.maxCommands, perSession: opts.maxCommandsPerSession });
   }
@@ -142,14 +151,30 @@ export class Adapter {
     return { id: this.id, name: this.name };
   }
 
-  /** Events the target started (async messages, rejects, pings answered, sessions lost). */
-  on(fn: (e: AdapterEvent) => void): () => void {
-    // Checked now: a listener that is not a function would otherwise throw at the first event.
-    if (typeof fn !== 'function') {
-      throw new TypeError('on() takes a listener function, on((event) => ...); switch on event.type');
-    }
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+  /** Events the target started (async messages, rejects, pings answered, sessions lost), every
+   *  one or those of one type (docs/events.md). Each call is one registration; the function
+   *  returned removes it. The name and the listener are checked now (TypeError), not at the
+   *  first event. */
+  on(listener: (e: AdapterEvent) => void): () => void;
+  on<T extends EventType>(type: T, listener: (e: EventOf<T>) => void): () => void;
+  on(a: unknown, b?: unknown): () => void {
+    const [type, fn] = listenerArgs('on', a, b);
+    return this.listeners.add(type, fn, false);
+  }
+  /** As on(), for the next such event only. */
+  once(listener: (e: AdapterEvent) => void): () => void;
+  once<T extends EventType>(type: T, listener: (e: EventOf<T>) => void): () => void;
+  once(a: unknown, b?: unknown): () => void {
+    const [type, fn] = listenerArgs('once', a, b);
+    return this.listeners.add(type, fn, true);
+  }
+  /** Removes one registration of `listener` made by on() or once() with the same type (or none). */
+  off(listener: (e: AdapterEvent) => void): this;
+  off<T extends EventType>(type: T, listener: (e: EventOf<T>) => void): this;
+  off(a: unknown, b?: unknown): this {
+    const [type, fn] = listenerArgs('off', a, b);
+    this.listeners.remove(type, fn);
+    return this;
   }
 
   private learnTarget(name: string): TargetEntry {
@@ -520,6 +545,12 @@ export class Adapter {
       await this.engine.dispose();
     })();
     return this.closing;
+  }
+
+  /** `await using adapter = createAdapter()`: close() with its defaults at the end of the block;
+   *  a second call waits for the first, as close() does. */
+  [ASYNC_DISPOSE](): Promise<void> {
+    return this.close();
   }
 
   /** Bytes of Wasm memory this adapter's core holds (sized when the adapter was made). */

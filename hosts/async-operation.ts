@@ -138,15 +138,22 @@ export class AsyncOperation<T> {
     return this;
   }
 
-  /** Resolves with the output on SUCCEEDED(hr), rejects with IscsiError otherwise. */
+  /** Resolves with the output on SUCCEEDED(hr), rejects with IscsiError otherwise. An aborted
+   *  `signal` calls cancel(); when that cancel ends the operation (VDS_E_OPERATION_CANCELED), the
+   *  error's `cause` is the signal's own reason (a TimeoutError from AbortSignal.timeout(), the
+   *  caller's value), as Node's own AbortErrors carry it. */
   async result(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
     const onAbort = () => this.cancel();
     if (opts.signal?.aborted) this.cancel();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const { hr, output } = await this.wait({ timeoutMs: opts.timeoutMs });
-      if (!SUCCEEDED(hr)) throw new IscsiError(hr, output, undefined, failureText(hr, output));
-      return output;
+      if (SUCCEEDED(hr)) return output;
+      const err = new IscsiError(hr, output, undefined, failureText(hr, output));
+      if (hr === HR.VDS_E_OPERATION_CANCELED && opts.signal?.aborted) {
+        Object.defineProperty(err, 'cause', { value: opts.signal.reason, configurable: true, writable: true });
+      }
+      throw err;
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
     }

@@ -230,6 +230,8 @@ export class Session {
     const size = this.#blockSize.get(lun);
     if (size !== undefined) return fn(size);
     if (!this.live()) return rejectWith(commandError('session-lost'));
+    // Already aborted: no lookup goes out for a command that will not.
+    if (opts.signal?.aborted) return rejectWith(withCause(commandError('aborted'), opts.signal.reason));
     const code = this.engine.hold(this.slot);
     if (code !== 0) return rejectWith(commandError(code === CODE.ERR_LEAVING ? 'logging-out' : 'session-lost'));
     const held: Held = { sent: false };
