@@ -27,6 +27,12 @@ export class IscsiError<T = unknown> extends Error {
   }
 }
 
+/** `e` with an AbortSignal's own reason (a TimeoutError, the caller's value) reachable as its `cause`. */
+export function withCause<E extends Error>(e: E, cause: unknown): E {
+  if (cause !== undefined) Object.defineProperty(e, 'cause', { value: cause, configurable: true, writable: true });
+  return e;
+}
+
 /** How the adapter feeds a handle the core's figures; not part of the handle's surface. */
 export interface OperationControl {
   progress(pct: number): void;
@@ -150,10 +156,7 @@ export class AsyncOperation<T> {
       const { hr, output } = await this.wait({ timeoutMs: opts.timeoutMs });
       if (SUCCEEDED(hr)) return output;
       const err = new IscsiError(hr, output, undefined, failureText(hr, output));
-      if (hr === HR.VDS_E_OPERATION_CANCELED && opts.signal?.aborted) {
-        Object.defineProperty(err, 'cause', { value: opts.signal.reason, configurable: true, writable: true });
-      }
-      throw err;
+      throw hr === HR.VDS_E_OPERATION_CANCELED && opts.signal?.aborted ? withCause(err, opts.signal.reason) : err;
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
     }

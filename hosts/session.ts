@@ -2,6 +2,7 @@
 // core decides. Here only arguments are checked, buffers chosen and results put into objects.
 import type { Engine, TaskSink } from './engine.ts';
 import { CODE, TASK_END_NAMES } from './codes.ts';
+import { withCause } from './async-operation.ts';
 import { type CommandEndReason, commandError, ScsiError } from './scsi/errors.ts';
 import * as command from './scsi/cdb.ts';
 import type { Command } from './scsi/cdb.ts';
@@ -368,12 +369,6 @@ function startError(code: number): Error | undefined {
   if (code === CODE.ERR_NO_SLOT) return new RangeError('too many commands in flight on this adapter');
   if (code === CODE.ERR_ABORTED_BY_LOGOUT) return commandError('aborted-by-logout');
   return commandError('session-lost');
-}
-
-// The AbortSignal's own reason (a TimeoutError, the caller's value) stays reachable as `cause`.
-function withCause<E extends Error>(e: E, cause: unknown): E {
-  if (cause !== undefined) Object.defineProperty(e, 'cause', { value: cause, configurable: true, writable: true });
-  return e;
 }
 
 // GOOD, or the target's status as a ScsiError.
