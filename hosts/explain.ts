@@ -72,7 +72,9 @@ export function negotiationText(
       } requires CRC32C and the target did not agree to it (${name}); ` +
         "log in with 'prefer' or without it";
     }
-    return `the target answered ${name} with a value we did not offer (${v === 'prefer' ? 'CRC32C,None' : 'None'})`;
+    return `the target answered ${name} with a value we did not offer (we offered ${
+      v === 'prefer' ? 'CRC32C,None' : 'None'
+    })`;
   }
   return `the target's answer for ${name} breaks the rule of that key (RFC 7143 §13)`;
 }
