@@ -174,9 +174,11 @@ export const AUTH_CHAP: u32 = 1;
 export const AUTH_MUTUAL_CHAP: u32 = 2;
 
 // ---- login() flags
-export const LOGIN_HEADER_DIGEST: u32 = 1;
+export const LOGIN_HEADER_DIGEST: u32 = 1;          // required: offer CRC32C alone
 export const LOGIN_DATA_DIGEST: u32 = 2;
 export const LOGIN_DISCOVERY: u32 = 4;
+export const LOGIN_HEADER_DIGEST_PREFER: u32 = 0x10000; // preferred: offer CRC32C,None, take the target's choice
+export const LOGIN_DATA_DIGEST_PREFER: u32 = 0x20000;
 export const LOGIN_CHAP_MD5: u32 = 0x100;       // CHAP_A values the caller allows (none set = MD5 only)
 export const LOGIN_CHAP_SHA1: u32 = 0x200;
 export const LOGIN_CHAP_SHA256: u32 = 0x400;

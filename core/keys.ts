@@ -6,7 +6,7 @@ import { K_COUNT, K_INITIAL_R2T, K_IMMEDIATE_DATA, K_MAX_RECV_DSL_TARGET, K_DEFA
   DATA_SEGMENT_MAX } from "./codes";
 import { findKey, valIs, valNum, wKey, wStr, wDec, wEnd, wBytes, pairStart, pairNext, keyIs, keyPtr,
   keyLen } from "./text";
-import { Session } from "./records";
+import { Session, SF_HDIGEST, SF_DDIGEST, SF_HPREFER, SF_DPREFER, SF_HD_ON, SF_DD_ON } from "./records";
 
 const MIN: u32 = 1;       // result = min(offer, answer): answer must not exceed the offer
 const MAX: u32 = 2;       // result = max: answer must not be below the offer
@@ -21,7 +21,7 @@ export function sessionParam(s: Session, k: u32): u32 {
 export function setSessionParam(s: Session, k: u32, v: u32): void { store<u32>(s.keys + (<usize>k << 2), v); }
 
 // One row per key, indexed by K_*: the name on the wire, its result function, what we offer and
-// the RFC default. Digests are negotiated in login.ts and only stored here.
+// the RFC default. Digests are lists, negotiated by digestsOffer() and digestsAnswer() below.
 const NAME: StaticArray<string> = [
   "MaxConnections", "InitialR2T", "ImmediateData", "MaxRecvDataSegmentLength", "MaxBurstLength", "FirstBurstLength",
   "DefaultTime2Wait", "DefaultTime2Retain", "MaxOutstandingR2T", "DataPDUInOrder", "DataSequenceInOrder",
@@ -59,6 +59,44 @@ export function keysOffer(discovery: bool): void {
     else wDec(k == K_MAX_RECV_DSL_TARGET && !discovery ? DATA_SEGMENT_MAX : offer(k));
     wEnd();
   }
+}
+
+// HeaderDigest and DataDigest (RFC 7143 §13.1) are lists in order of preference: CRC32C alone
+// when the caller requires the digest, CRC32C,None when it prefers it and takes what the target
+// picks, None when it is off.
+export function digestsOffer(f: u32): void {
+  wKey("HeaderDigest"); wStr(digestList(f, SF_HDIGEST, SF_HPREFER)); wEnd();
+  wKey("DataDigest"); wStr(digestList(f, SF_DDIGEST, SF_DPREFER)); wEnd();
+}
+function digestList(f: u32, required: u32, prefer: u32): string {
+  return f & required ? "CRC32C" : f & prefer ? "CRC32C,None" : "None";
+}
+
+// Takes the target's digest choices from one Login Response into s.flags (SF_HD_ON, SF_DD_ON).
+// A value we did not offer fails the negotiation (RFC 7143 §6.2): the key is returned, else
+// K_COUNT. Reject, NotUnderstood and Irrelevant leave the digest at its default, None; a
+// required digest is then refused when full feature begins (login.ts).
+export function digestsAnswer(s: Session, p: usize, len: u32): u32 {
+  let f = s.flags;
+  if (findKey(p, len, "HeaderDigest")) {
+    const on = digestChoice(f, SF_HDIGEST, SF_HPREFER);
+    if (on < 0) return K_HEADER_DIGEST;
+    f = on ? f | SF_HD_ON : f & ~SF_HD_ON;
+  }
+  if (findKey(p, len, "DataDigest")) {
+    const on = digestChoice(f, SF_DDIGEST, SF_DPREFER);
+    if (on < 0) return K_DATA_DIGEST;
+    f = on ? f | SF_DD_ON : f & ~SF_DD_ON;
+  }
+  s.flags = f;
+  return K_COUNT;
+}
+// The value findKey() found: 1 CRC32C, 0 None (or no choice), -1 a value not in our list.
+function digestChoice(f: u32, required: u32, prefer: u32): i32 {
+  if (valIs("Reject") || valIs("NotUnderstood") || valIs("Irrelevant")) return 0;
+  if (valIs("CRC32C")) return f & (required | prefer) ? 1 : -1;
+  if (valIs("None")) return f & required ? -1 : 0;
+  return -1;
 }
 
 // Applies one Login Response's answers. Returns the key whose answer breaks its result function,

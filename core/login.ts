@@ -6,6 +6,7 @@ import { S_OK, E_INVALIDARG, E_OUTOFMEMORY, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_OPER
   TEXT_REDIRECT, K_HEADER_DIGEST, K_DATA_DIGEST, LOGIN_CHAP_MD5, ASYNC_DISCOVER, ASYNC_LOGINTOTARGET, AUTH_NONE,
   AUTH_MUTUAL_CHAP, MAX_RECV_DSL, S2_XPT_WAIT, S4_IN_LOGIN, S5_LOGGED_IN, Q3_LOGGED_IN,
   LOGIN_DISCOVERY, LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST, LOGIN_CHAP_SHA1, LOGIN_CHAP_SHA256, LOGIN_CHAP_SHA3_256,
+  LOGIN_HEADER_DIGEST_PREFER, LOGIN_DATA_DIGEST_PREFER,
   P_INITIATOR_NAME, P_TARGET_NAME, P_CHAP_USER, P_CHAP_TARGET_USER, P_RANDOM, P_KEEPALIVE_MS, P_TMF_MS,
   P_PORTAL_GROUP_TAG, P_RECOVERY, P_PORTALS, DISCOVERY_GRACE_MS,
   L_AUTH_FAILED, L_AUTHZ_FAILED, L_NOT_FOUND, L_OUT_OF_RESOURCES, L_TARGET_ERROR, L_INITIATOR_ERROR,
@@ -27,7 +28,8 @@ import { framerReset, framerSetDigests, framerStream } from "./framer";
 import { closeConn, sessionGone, opFinish } from "./lifecycle";
 import { connNew, connTo, sessNew, sessTo, sessRelease, CE_CONNECT, CE_UP, CE_LOGIN_OK, CE_LOGIN_FAILED, CE_LOST,
   SE_LOGGED_IN, SE_REINSTATED } from "./fsm";
-import { keysOffer, keysAnswer, keysAnswerProposals, keysReset, keysSettle, setSessionParam } from "./keys";
+import { keysOffer, keysAnswer, keysAnswerProposals, keysReset, keysSettle, setSessionParam, digestsOffer,
+  digestsAnswer } from "./keys";
 import { sendTargetsRequest } from "./discovery";
 
 
@@ -66,7 +68,8 @@ export function loginStart(target: i32, auth: u32, flags: u32, connectMs: u32, l
   if (r == null) return ERR_NO_SLOT;
   const o = r.index;
   if (!discovery && !targetLive(target)) { opFinish(o, E_INVALIDARG); return o; }
-  if (auth > AUTH_MUTUAL_CHAP || !durationOk(connectMs, false) || !durationOk(loginMs, false)) {
+  if (auth > AUTH_MUTUAL_CHAP || !durationOk(connectMs, false) || !durationOk(loginMs, false) ||
+    !digestsOk(flags)) {
     opFinish(o, E_INVALIDARG); return o;
   }
   const s = sessNew();
@@ -74,9 +77,9 @@ export function loginStart(target: i32, auth: u32, flags: u32, connectMs: u32, l
   if (!readParams(s, ioLen)) { sessRelease(s); opFinish(o, E_INVALIDARG); return o; }
   s.target = discovery ? NONE : <u32>target;
   s.auth = auth;
-  // Session flags keep the caller's digest requests (bits 0-1) and CHAP_A choices (bits 8-11).
-  s.flags = (flags & (LOGIN_HEADER_DIGEST | LOGIN_DATA_DIGEST | LOGIN_CHAP_MD5 | LOGIN_CHAP_SHA1 | LOGIN_CHAP_SHA256 |
-    LOGIN_CHAP_SHA3_256)) | (discovery ? SF_DISCOVERY : 0);
+  // Session flags keep the caller's digest wishes (bits 0-1 required, 16-17 preferred) and CHAP_A choices (bits 8-11).
+  s.flags = (flags & (LOGIN_HEADER_DIGEST | LOGIN_DATA_DIGEST | LOGIN_HEADER_DIGEST_PREFER | LOGIN_DATA_DIGEST_PREFER |
+    LOGIN_CHAP_MD5 | LOGIN_CHAP_SHA1 | LOGIN_CHAP_SHA256 | LOGIN_CHAP_SHA3_256)) | (discovery ? SF_DISCOVERY : 0);
   s.connectMs = connectMs; s.loginMs = loginMs;
   // A discovery succeeds only once its SendTargets answer is complete (discovery.ts). tgtd never
   // sends FIN after a discovery Logout; its answer is in hand by then, so the wait for FIN is
@@ -84,6 +87,12 @@ export function loginStart(target: i32, auth: u32, flags: u32, connectMs: u32, l
   if (discovery) { r.hr = VDS_E_ISCSI_LOGIN_FAILED; s.graceMs = DISCOVERY_GRACE_MS; }
   loginBegin(r, s);
   return o;
+}
+
+// A digest is required, preferred or off, never both of the first two.
+function digestsOk(flags: u32): bool {
+  return !((flags & LOGIN_HEADER_DIGEST) && (flags & LOGIN_HEADER_DIGEST_PREFER)) &&
+    !((flags & LOGIN_DATA_DIGEST) && (flags & LOGIN_DATA_DIGEST_PREFER));
 }
 
 // Reads the TLV parameter block the host wrote into IO. Returns false on a malformed block.
@@ -218,8 +227,7 @@ function finish(c: Conn, p: usize, step: u32): void {
 
 function sendOperational(c: Conn, s: Session): void {
   const p = begin(c, s, 1, 3, true);
-  wKey("HeaderDigest"); wStr(s.flags & SF_HDIGEST ? "CRC32C" : "None"); wEnd();
-  wKey("DataDigest"); wStr(s.flags & SF_DDIGEST ? "CRC32C" : "None"); wEnd();
+  digestsOffer(s.flags);
   keysOffer((s.flags & SF_DISCOVERY) != 0);
   finish(c, p, STEP_OPERATIONAL);
 }
@@ -371,18 +379,9 @@ export function chapExpected(c: Conn, len: u32): void {
 
 function operationalAnswer(c: Conn, s: Session, data: usize, dsl: u32, transit: bool, nsg: u32): void {
   // Answers may come over several responses: remember each key when it appears.
-  // A digest is on only when we offered it (we offer CRC32C alone when the caller asked for it).
-  let f = s.flags;
-  if (findKey(data, dsl, "HeaderDigest")) {
-    if (valIs("CRC32C") && !(f & SF_HDIGEST)) { fail(s, L_NEGOTIATION_FAILED, 0, K_HEADER_DIGEST); return; }
-    f = valIs("CRC32C") ? f | SF_HD_ON : f & ~SF_HD_ON;
-  }
-  if (findKey(data, dsl, "DataDigest")) {
-    if (valIs("CRC32C") && !(f & SF_DDIGEST)) { fail(s, L_NEGOTIATION_FAILED, 0, K_DATA_DIGEST); return; }
-    f = valIs("CRC32C") ? f | SF_DD_ON : f & ~SF_DD_ON;
-  }
-  s.flags = f;
-  const discovery = (f & SF_DISCOVERY) != 0;
+  const digest = digestsAnswer(s, data, dsl);
+  if (digest != K_COUNT) { fail(s, L_NEGOTIATION_FAILED, 0, digest); return; }
+  const discovery = (s.flags & SF_DISCOVERY) != 0;
   const broken = keysAnswer(s, data, dsl, discovery);
   if (broken != K_COUNT) { fail(s, L_NEGOTIATION_FAILED, 0, broken); return; }
   if (transit && nsg == 3) { fullFeature(c, s); return; }

@@ -4,7 +4,8 @@
 // fields set once at init (its index and the addresses of its buffers); everything after
 // `state` is zeroed by one reset, so a field added later cannot be forgotten.
 import { MAX_TASKS, MAX_SESSIONS_LIMIT, MAX_RECV_DSL, K_COUNT, S1_FREE, Q1_FREE, TMF_DEFAULT_MS,
-  LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST, TAG_NONE } from "./codes";
+  LOGIN_HEADER_DIGEST, LOGIN_DATA_DIGEST, LOGIN_HEADER_DIGEST_PREFER, LOGIN_DATA_DIGEST_PREFER,
+  TAG_NONE } from "./codes";
 
 export const NONE: u32 = 0xFFFFFFFF;
 
@@ -144,6 +145,8 @@ export const TEXT_CAP: u32 = 4096;
 
 export const SF_HDIGEST: u32 = LOGIN_HEADER_DIGEST;  // the caller asked for them (login() flags kept as they are)
 export const SF_DDIGEST: u32 = LOGIN_DATA_DIGEST;
+export const SF_HPREFER: u32 = LOGIN_HEADER_DIGEST_PREFER;  // the caller would take them (login() flags as well)
+export const SF_DPREFER: u32 = LOGIN_DATA_DIGEST_PREFER;
 export const SF_DISCOVERY: u32 = 4;
 export const SF_HD_ON: u32 = 8;     // negotiated and active
 export const SF_DD_ON: u32 = 16;

@@ -1,4 +1,6 @@
 // The runtime-neutral adapter (README, docs/logout.md, docs/login.md): ids, names and JavaScript objects around the core.
+// The lib reference gives consumers whose lib predates them Symbol.asyncDispose and AsyncDisposable, as @types/node does.
+/// <reference lib="esnext.disposable" preserve="true" />
 import type { Host } from './types.ts';
 import { Engine, type OpSink } from './engine.ts';
 import { type AsyncOperation, newOperation, type OperationControl } from './async-operation.ts';
@@ -6,6 +8,7 @@ import { Session } from './session.ts';
 import {
   CODE,
   CONNECTION_STATE_NAMES,
+  type EventType,
   HR,
   hrName,
   KEY_NAMES,
@@ -19,6 +22,7 @@ import type {
   AdapterOptions,
   Auth,
   ChapAlgorithm,
+  DigestOption,
   DiscoveredTarget,
   DiscoverOutput,
   InflightPolicy,
@@ -28,11 +32,20 @@ import type {
   LogoutOutput,
   SessionState,
 } from './api.ts';
-import { deliver, type Report, rethrowLater } from './deliver.ts';
+import { type Report, rethrowLater } from './deliver.ts';
+import { type EventOf, listenerArgs, Listeners } from './listeners.ts';
 import { negotiationText } from './explain.ts';
 import { toEvent } from './events.ts';
 import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText } from './ids.ts';
-import { type AnyAuth, authProblem, loginProblem, numberProblem, portalProblem } from './arguments.ts';
+import {
+  type AnyAuth,
+  authProblem,
+  digestProblem,
+  digestTypeError,
+  loginProblem,
+  numberProblem,
+  portalProblem,
+} from './arguments.ts';
 
 const ALGORITHM_BITS: Record<ChapAlgorithm, number> = {
   md5: CODE.LOGIN_CHAP_MD5,
@@ -64,6 +77,9 @@ interface SessionEntry {
   disk?: Session;
 }
 
+/** A digest option as login() flag bits: the one that requires CRC32C, or the one that prefers it. */
+const digestBits = (v: DigestOption | undefined, required: number, prefer: number): number =>
+  v === true || v === 'required' ? required : v === 'prefer' ? prefer : 0;
 const AUTH_CODES = { none: CODE.AUTH_NONE, chap: CODE.AUTH_CHAP, 'mutual-chap': CODE.AUTH_MUTUAL_CHAP } as const;
 const enc = new TextEncoder();
 /** A caller's duration or count for the core: undefined -> the default; anything that is not a
@@ -75,13 +91,18 @@ const u32Arg = (v: unknown, def: number): number =>
     ? (v as number)
     : 0xffffffff;
 
-export class Adapter {
+// Node before 20.4 has no Symbol.asyncDispose; later Node 20 releases define it as this same
+// registered symbol, so the method is found there under the name those releases use.
+const ASYNC_DISPOSE: typeof Symbol.asyncDispose = (Symbol as { asyncDispose?: typeof Symbol.asyncDispose })
+  .asyncDispose ?? Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose;
+
+export class Adapter implements AsyncDisposable {
   readonly id: string;
   readonly name: string;
   private engine: Engine;
   private targets = new Map<number, TargetEntry>();
   private sessions = new Map<number, SessionEntry>();
-  private listeners = new Set<(e: AdapterEvent) => void>();
+  private listeners = new Listeners();
   private closed = false;
   private closing?: Promise<void>;
   private logins = new Set<AsyncOperation<LoginOutput>>();
@@ -115,7 +136,7 @@ export class Adapter {
           if (at) e.portal = portalText(at);
           [sess.tsih, sess.portal] = [e.tsih, e.portal];
         }
-        for (const f of this.listeners) deliver(this.report, f, e);
+        this.listeners.emit(e, this.report);
       },
     }, { sessions: opts.maxSessions, tasks: opts.maxCommands, perSession: opts.maxCommandsPerSession });
   }
@@ -130,14 +151,30 @@ export class Adapter {
     return { id: this.id, name: this.name };
   }
 
-  /** Events the target started (async messages, rejects, pings answered, sessions lost). */
-  on(fn: (e: AdapterEvent) => void): () => void {
-    // Checked now: a listener that is not a function would otherwise throw at the first event.
-    if (typeof fn !== 'function') {
-      throw new TypeError('on() takes a listener function, on((event) => ...); switch on event.type');
-    }
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+  /** Events the target started (async messages, rejects, pings answered, sessions lost), every
+   *  one or those of one type (docs/events.md). Each call is one registration; the function
+   *  returned removes it. The name and the listener are checked now (TypeError), not at the
+   *  first event. */
+  on(listener: (e: AdapterEvent) => void): () => void;
+  on<T extends EventType>(type: T, listener: (e: EventOf<T>) => void): () => void;
+  on(a: unknown, b?: unknown): () => void {
+    const [type, fn] = listenerArgs('on', a, b);
+    return this.listeners.add(type, fn, false);
+  }
+  /** As on(), for the next such event only. */
+  once(listener: (e: AdapterEvent) => void): () => void;
+  once<T extends EventType>(type: T, listener: (e: EventOf<T>) => void): () => void;
+  once(a: unknown, b?: unknown): () => void {
+    const [type, fn] = listenerArgs('once', a, b);
+    return this.listeners.add(type, fn, true);
+  }
+  /** Removes one registration of `listener` made by on() or once() with the same type (or none). */
+  off(listener: (e: AdapterEvent) => void): this;
+  off<T extends EventType>(type: T, listener: (e: EventOf<T>) => void): this;
+  off(a: unknown, b?: unknown): this {
+    const [type, fn] = listenerArgs('off', a, b);
+    this.listeners.remove(type, fn);
+    return this;
   }
 
   private learnTarget(name: string): TargetEntry {
@@ -193,8 +230,13 @@ export class Adapter {
     if (req.auth !== undefined && (typeof req.auth !== 'object' || req.auth === null)) {
       throw new TypeError('auth must be an object');
     }
+    const wrongType = digestTypeError('headerDigest', req.headerDigest) ??
+      digestTypeError('dataDigest', req.dataDigest);
+    if (wrongType) throw wrongType;
     const a = req.auth as AnyAuth | undefined;
     const problem = this.closed ? 'the adapter is closed' : loginProblem(req.target, req.portal, a) ??
+      digestProblem('headerDigest', req.headerDigest) ??
+      digestProblem('dataDigest', req.dataDigest) ??
       numberProblem('connectTimeoutMs', req.connectTimeoutMs, 1) ??
       numberProblem('loginTimeoutMs', req.loginTimeoutMs, 1) ??
       numberProblem('keepaliveMs', req.keepaliveMs, 0) ??
@@ -212,7 +254,8 @@ export class Adapter {
       ...(problem ? { result: this.closed ? 'adapter-closed' : 'invalid-argument', error: problem } : {}),
     };
     const auth = AUTH_CODES[(a?.method ?? 'none') as keyof typeof AUTH_CODES] ?? CODE.AUTH_NONE;
-    const flags = (req.headerDigest ? CODE.LOGIN_HEADER_DIGEST : 0) | (req.dataDigest ? CODE.LOGIN_DATA_DIGEST : 0) |
+    const flags = digestBits(req.headerDigest, CODE.LOGIN_HEADER_DIGEST, CODE.LOGIN_HEADER_DIGEST_PREFER) |
+      digestBits(req.dataDigest, CODE.LOGIN_DATA_DIGEST, CODE.LOGIN_DATA_DIGEST_PREFER) |
       (a?.algorithms ?? []).reduce((m, alg) => m | (ALGORITHM_BITS[alg] ?? 0), 0);
     const portalTag = valid && portal ? target!.portalTags.get(portalText(portal)) : undefined;
     // Recovery: the login's portal first, then the others this adapter knows for the target.
@@ -502,6 +545,12 @@ export class Adapter {
       await this.engine.dispose();
     })();
     return this.closing;
+  }
+
+  /** `await using adapter = createAdapter()`: close() with its defaults at the end of the block;
+   *  a second call waits for the first, as close() does. */
+  [ASYNC_DISPOSE](): Promise<void> {
+    return this.close();
   }
 
   /** Bytes of Wasm memory this adapter's core holds (sized when the adapter was made). */

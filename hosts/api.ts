@@ -69,6 +69,9 @@ export type Auth =
     targetSecret: string;
     algorithms?: ChapAlgorithm[];
   };
+/** What we offer for a digest: CRC32C alone (`true`, 'required'), CRC32C or None as the target
+ *  chooses ('prefer'), or None (`false`, 'off'). */
+export type DigestOption = boolean | 'required' | 'prefer' | 'off';
 /** Where a session stands (RFC 7143 §8.1 connection states). */
 export type SessionState = ConnectionState | 'recovering' | 'unknown';
 export interface LoginRequest extends RecoveryOptions {
@@ -78,10 +81,11 @@ export interface LoginRequest extends RecoveryOptions {
   portal: string;
   /** Default: no authentication. */
   auth?: Auth;
-  /** Require CRC32C header digests (the login fails when the target will not). Default false. */
-  headerDigest?: boolean;
-  /** Require CRC32C data digests. Default false. */
-  dataDigest?: boolean;
+  /** CRC32C header digests (docs/login.md): `true` or 'required' (the login fails when the target
+   *  will not), 'prefer' (whichever the target chooses), `false` or 'off' (the default). */
+  headerDigest?: DigestOption;
+  /** CRC32C data digests, as headerDigest. */
+  dataDigest?: DigestOption;
   /** Default: the adapter's connectTimeoutMs. */
   connectTimeoutMs?: number;
   /** Default: the adapter's loginTimeoutMs. */

@@ -15,6 +15,8 @@ export interface AnyAuth {
 }
 const METHODS = ['none', 'chap', 'mutual-chap'];
 const ALGORITHMS = ['md5', 'sha1', 'sha256', 'sha3-256'];
+const DIGEST_WORDS = ['required', 'prefer', 'off'];
+const DIGEST_VALUES = "true, false, 'required', 'prefer' or 'off'";
 
 /** What is wrong with a login's portal, target and auth, or undefined. */
 export function loginProblem(target: string, portal: string, auth: AnyAuth | undefined): string | undefined {
@@ -52,4 +54,16 @@ export function numberProblem(name: string, v: unknown, least: number): string |
   return Number.isInteger(v) && (v as number) >= least && (v as number) <= 0x7fffffff
     ? undefined
     : `${name} must be a whole number from ${least} to 2147483647`;
+}
+
+/** A digest option of the wrong JavaScript type (it throws), or undefined. */
+export function digestTypeError(name: string, v: unknown): TypeError | undefined {
+  return v === undefined || typeof v === 'boolean' || typeof v === 'string'
+    ? undefined
+    : new TypeError(`${name} must be ${DIGEST_VALUES}`);
+}
+
+/** What is wrong with a digest option that is a string, or undefined. */
+export function digestProblem(name: string, v: unknown): string | undefined {
+  return typeof v !== 'string' || DIGEST_WORDS.includes(v) ? undefined : `${name} must be ${DIGEST_VALUES}: ${v}`;
 }

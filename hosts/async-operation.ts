@@ -27,6 +27,12 @@ export class IscsiError<T = unknown> extends Error {
   }
 }
 
+/** `e` with an AbortSignal's own reason (a TimeoutError, the caller's value) reachable as its `cause`. */
+export function withCause<E extends Error>(e: E, cause: unknown): E {
+  if (cause !== undefined) Object.defineProperty(e, 'cause', { value: cause, configurable: true, writable: true });
+  return e;
+}
+
 /** How the adapter feeds a handle the core's figures; not part of the handle's surface. */
 export interface OperationControl {
   progress(pct: number): void;
@@ -138,15 +144,19 @@ export class AsyncOperation<T> {
     return this;
   }
 
-  /** Resolves with the output on SUCCEEDED(hr), rejects with IscsiError otherwise. */
+  /** Resolves with the output on SUCCEEDED(hr), rejects with IscsiError otherwise. An aborted
+   *  `signal` calls cancel(); when that cancel ends the operation (VDS_E_OPERATION_CANCELED), the
+   *  error's `cause` is the signal's own reason (a TimeoutError from AbortSignal.timeout(), the
+   *  caller's value), as Node's own AbortErrors carry it. */
   async result(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
     const onAbort = () => this.cancel();
     if (opts.signal?.aborted) this.cancel();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const { hr, output } = await this.wait({ timeoutMs: opts.timeoutMs });
-      if (!SUCCEEDED(hr)) throw new IscsiError(hr, output, undefined, failureText(hr, output));
-      return output;
+      if (SUCCEEDED(hr)) return output;
+      const err = new IscsiError(hr, output, undefined, failureText(hr, output));
+      throw hr === HR.VDS_E_OPERATION_CANCELED && opts.signal?.aborted ? withCause(err, opts.signal.reason) : err;
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
     }

@@ -1,6 +1,7 @@
 // Words for what went wrong: the target's login status, the OS's transport error, and the
 // message an IscsiError carries.
 import { hrHex, hrName, KEY_NAMES } from './codes.ts';
+import type { DigestOption } from './api.ts';
 
 // RFC 7143 §11.13.5: Status-Class and Status-Detail.
 const STATUS: Record<number, string> = {
@@ -56,16 +57,24 @@ export function failureText(hr: number, output: unknown): string {
 }
 
 /** Why a login's negotiation failed, naming the key the core blamed (the detail of its status). */
-export function negotiationText(key: number, asked: { headerDigest?: boolean; dataDigest?: boolean }): string {
+export function negotiationText(
+  key: number,
+  asked: { headerDigest?: DigestOption; dataDigest?: DigestOption },
+): string {
   const name = KEY_NAMES.find(([, k]) => k === key)?.[0];
   if (!name) return 'the target offered no CHAP algorithm among those we offered (CHAP_A)';
-  const digest = (name === 'HeaderDigest' && asked.headerDigest) || (name === 'DataDigest' && asked.dataDigest);
-  if (digest) {
-    const option = name === 'HeaderDigest' ? 'headerDigest' : 'dataDigest';
-    return `${option}: true requires CRC32C and the target did not agree to it (${name}); log in without it`;
-  }
-  if (name === 'HeaderDigest' || name === 'DataDigest') {
-    return `the target chose CRC32C for ${name}, which we did not offer`;
+  const option = name === 'HeaderDigest' ? 'headerDigest' : name === 'DataDigest' ? 'dataDigest' : undefined;
+  if (option) {
+    const v = asked[option];
+    if (v === true || v === 'required') {
+      return `${option}: ${
+        v === true ? 'true' : "'required'"
+      } requires CRC32C and the target did not agree to it (${name}); ` +
+        "log in with 'prefer' or without it";
+    }
+    return `the target answered ${name} with a value we did not offer (we offered ${
+      v === 'prefer' ? 'CRC32C,None' : 'None'
+    })`;
   }
   return `the target's answer for ${name} breaks the rule of that key (RFC 7143 §13)`;
 }

@@ -7,6 +7,7 @@ export type {
   AdapterOptions,
   Auth,
   ChapAlgorithm,
+  DigestOption,
   DiscoveredTarget,
   DiscoverOutput,
   InflightPolicy,

@@ -2,6 +2,7 @@
 // core decides. Here only arguments are checked, buffers chosen and results put into objects.
 import type { Engine, TaskSink } from './engine.ts';
 import { CODE, TASK_END_NAMES } from './codes.ts';
+import { withCause } from './async-operation.ts';
 import { type CommandEndReason, commandError, ScsiError, scsiError } from './scsi/errors.ts';
 import * as command from './scsi/cdb.ts';
 import type { Command } from './scsi/cdb.ts';
@@ -394,6 +395,8 @@ export class Session {
     const size = this.#blockSize.get(lun);
     if (size !== undefined) return fn(size);
     if (!this.live()) return rejectWith(commandError('session-lost'));
+    // Already aborted: no lookup goes out for a command that will not.
+    if (opts.signal?.aborted) return rejectWith(withCause(commandError('aborted'), opts.signal.reason));
     const code = this.engine.hold(this.slot);
     if (code !== 0) return rejectWith(commandError(code === CODE.ERR_LEAVING ? 'logging-out' : 'session-lost'));
     const held: Held = { sent: false };
@@ -530,12 +533,6 @@ function startError(code: number): Error | undefined {
   if (code === CODE.ERR_BAD_FIELD) return new RangeError("the command's arguments are out of range");
   if (code === CODE.ERR_ABORTED_BY_LOGOUT) return commandError('aborted-by-logout');
   return commandError('session-lost');
-}
-
-// The AbortSignal's own reason (a TimeoutError, the caller's value) stays reachable as `cause`.
-function withCause<E extends Error>(e: E, cause: unknown): E {
-  if (cause !== undefined) Object.defineProperty(e, 'cause', { value: cause, configurable: true, writable: true });
-  return e;
 }
 
 // GOOD, or the target's status as a ScsiError.

@@ -23,6 +23,9 @@ export interface TargetSpec {
   lun?: LunSpec;
   /** What LUN 0 says in its VPD pages (block limits, provisioning) and does accordingly. */
   unit?: UnitSpec;
+  /** The digests it takes (default both): it answers HeaderDigest and DataDigest with the first
+   *  of the initiator's values among these, or Reject (RFC 7143 §6.2). */
+  digests?: ('CRC32C' | 'None')[];
 }
 export interface TargetOptions {
   host?: string;
@@ -436,7 +439,8 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       }
       if ((discovery ? opts.discoveryChap : spec?.chap) && !authed) return loginReply(bhs, [], false, csg, 0, 0x0201);
       const reply: [string, string][] = [];
-      const dig = (k: string) => (keys.get(k)?.split(',').includes('CRC32C') ? 'CRC32C' : 'None');
+      const takes = spec?.digests ?? ['CRC32C', 'None'];
+      const dig = (k: string) => keys.get(k)?.split(',').find((v) => takes.includes(v as 'None')) ?? 'Reject';
       if (keys.has('HeaderDigest')) {
         reply.push(['HeaderDigest', dig('HeaderDigest')]);
         hdPending = dig('HeaderDigest') === 'CRC32C';

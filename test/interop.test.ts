@@ -40,7 +40,7 @@ describe('login against quirky targets', () => {
     expect(hrName(r.hr)).toBe('VDS_E_ISCSI_LOGIN_FAILED');
     expect(r.output.result).toBe('negotiation-failed');
     expect(r.output.error).toBe(
-      'headerDigest: true requires CRC32C and the target did not agree to it (HeaderDigest); log in without it',
+      "headerDigest: true requires CRC32C and the target did not agree to it (HeaderDigest); log in with 'prefer' or without it",
     );
     await until(() => target.sessions() === 0, 2000, 'the target to see the connection closed');
     await done();

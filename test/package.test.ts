@@ -72,6 +72,10 @@ const r: { hr: number; output: LogoutOutput } = await op.wait();
 const n: string = hrName(r.hr);
 // @ts-expect-error: the handle has no such method
 op.logout();
+{
+  await using scoped = createAdapter();
+  scoped.on('session-lost', (e) => e.attempts);
+}
 export { n };
 `,
     );
