@@ -10,7 +10,8 @@ const TYPES = new Set([1, 3, 5, 6, 7, 8]);
 const EXCLUSIVE_ACCESS = new Set([3, 6, 8]);
 const REGISTRANTS = new Set([5, 6, 7, 8]);
 const ALL_REGISTRANTS = new Set([7, 8]);
-const WRITES = new Set([0x2a, 0x8a, 0x93, 0x42, 0x89]);
+// SYNCHRONIZE CACHE counts as a write (SBC-3 table 13), as tgtd has it.
+const WRITES = new Set([0x2a, 0x8a, 0x93, 0x42, 0x89, 0x35, 0x91]);
 const READS = new Set([0x28, 0x88]);
 
 export class Reservations {

@@ -79,7 +79,7 @@ const EXPLAIN: Record<CommandEndReason, string> = {
   'lun-reset':
     'the LUN was reset to end a command whose abort failed; if it was a write, it may or may not have reached the target',
   'not-replayed': 'the connection failed while it was unanswered and the session recovered; raw commands are sent ' +
-    'again only with replay: true',
+    'again only with replay: true, and COMPARE AND WRITE, PERSISTENT RESERVE OUT REGISTER and CLEAR never',
 };
 // The rule a target broke (ACT_TASK_DONE response with protocol-error, PE_* in core/codes.ts).
 const BROKEN: Record<number, string> = {

@@ -2,7 +2,8 @@
 // unit serial number (0x80), device identification (0x83), block limits (0xb0), block device
 // characteristics (0xb1), logical block provisioning (0xb2). Field names follow what libiscsi's
 // iscsi-inq prints for each page, in camelCase. A page shorter than the standard's reads its
-// missing fields as 0 (for the limits: "not reported"); nothing here throws on a target's bytes.
+// missing fields as 0 (for the limits: "not reported"), a designator that runs past the page is
+// left out; nothing here throws on a target's bytes.
 import { serialNumber } from './data.ts';
 
 /** One identifier of the unit, its port or its target (a designation descriptor of page 0x83). */
@@ -114,7 +115,9 @@ export function designators(page: Uint8Array): Designator[] {
   const b = body(page);
   const out: Designator[] = [];
   for (let d = 4; d + 4 <= b.length;) {
-    const len = b[d + 3], value = b.subarray(d + 4, Math.min(b.length, d + 4 + len));
+    const len = b[d + 3], value = b.subarray(d + 4, d + 4 + len);
+    // One that runs past the page is not read (as a sense descriptor is not).
+    if (d + 4 + len > b.length) break;
     const codeSet = b[d] & 0x0f, piv = (b[d + 1] & 0x80) !== 0;
     const association = (b[d + 1] >> 4) & 3, type = b[d + 1] & 0x0f;
     out.push({

@@ -13,6 +13,8 @@ export interface TgtdTarget {
   size?: string;
   /** Session parameters to set on the target (tgtadm --op update), e.g. { MaxBurstLength: '16384' }. */
   params?: Record<string, string>;
+  /** Parameters of LUN 1 (tgtadm --op update --mode logicalunit --params), e.g. 'thin_provisioning=1'. */
+  lunParams?: string;
 }
 export interface Tgtd {
   port: number;
@@ -102,6 +104,22 @@ async function launch(port: number, dir: string, targets: TgtdTarget[], create: 
       if (create) execFileSync('truncate', ['-s', t.size ?? '16M', lun]);
       adm('--lld', 'iscsi', '--op', 'new', '--mode', 'target', '--tid', String(t.tid), '-T', t.name);
       adm('--lld', 'iscsi', '--op', 'new', '--mode', 'logicalunit', '--tid', String(t.tid), '--lun', '1', '-b', lun);
+      if (t.lunParams) {
+        adm(
+          '--lld',
+          'iscsi',
+          '--op',
+          'update',
+          '--mode',
+          'logicalunit',
+          '--tid',
+          String(t.tid),
+          '--lun',
+          '1',
+          '--params',
+          t.lunParams,
+        );
+      }
       adm('--lld', 'iscsi', '--op', 'bind', '--mode', 'target', '--tid', String(t.tid), '-I', 'ALL');
       const params = { ...(t.digests ? { HeaderDigest: 'CRC32C,None', DataDigest: 'CRC32C,None' } : {}), ...t.params };
       for (const [k, v] of Object.entries(params)) {
