@@ -55,7 +55,7 @@ export async function withDisk(r: DiskRun, work: (disk: Session, lun: number) =>
   const target = r.o.target!, lun = r.o.lun!;
   const base = { url: r.o.url, target, lun };
   const disk = await login(r, target);
-  if (!('read' in disk)) return disk;
+  if ('code' in disk) return disk;
   let out: Outcome;
   try {
     const luns = await disk.reportLuns();

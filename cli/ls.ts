@@ -61,7 +61,7 @@ export async function ls(r: DiskRun): Promise<Outcome> {
 /** Logs in to `target` at `portal`, says each LUN's line, logs out. */
 async function lunsAt(r: DiskRun, target: string, portal: string): Promise<LunRow[] | Outcome> {
   const disk = await login(r, target, portal);
-  if (!('read' in disk)) return disk;
+  if ('code' in disk) return disk;
   const rows: LunRow[] = [];
   let out: Outcome;
   try {
@@ -77,8 +77,8 @@ async function lunsAt(r: DiskRun, target: string, portal: string): Promise<LunRo
     }
     out = { code: EXIT.ok, json: {} };
   } catch (e) {
-    out = thrown(e, { target, portal });
-    (out.json as { error: string }).error = `${target} at ${portal}: ${out.json.error}`;
+    const failed = thrown(e, { target, portal });
+    out = { ...failed, json: { ...failed.json, error: `${target} at ${portal}: ${failed.json.error}` } };
   }
   out = await logout(r, target, out);
   return out.code === EXIT.ok ? rows : out;
