@@ -1,10 +1,21 @@
 // Command-line options: `iscsi-adapter COMMAND [URL] [--option value | --option=value]...`.
 import type { Auth, ChapAlgorithm } from '../hosts/node/mod.ts';
 import { checkFlagsFit, DISK_COMMANDS, diskOptions } from './disk-args.ts';
+import { type DdFlags, type DdSpec, ddSpec } from './dd-args.ts';
 import { redactUrl } from './url.ts';
 import { UsageError } from './usage-error.ts';
 export { UsageError };
-export type Command = 'demo' | 'logout-test' | 'discover' | 'probe' | 'ls' | 'inq' | 'readcap' | 'read' | 'write';
+export type Command =
+  | 'demo'
+  | 'logout-test'
+  | 'discover'
+  | 'probe'
+  | 'ls'
+  | 'inq'
+  | 'readcap'
+  | 'read'
+  | 'write'
+  | 'dd';
 export interface CliOptions {
   command: Command;
   portals: string[];
@@ -41,6 +52,8 @@ export interface CliOptions {
   blocks?: number;
   out?: string;
   file?: string;
+  /** dd: its two ends and sizes (cli/dd-args.ts). */
+  dd?: DdSpec;
 }
 
 /** Exit statuses, one per way a run can end (listed in --help). */
@@ -75,6 +88,10 @@ Disk commands, as libiscsi's tools (each logs in, does its work and logs out):
   iscsi-adapter readcap URL                                    like iscsi-readcapacity16
   iscsi-adapter read    URL --lba N --blocks N [--out FILE]    blocks to FILE, or to stdout
   iscsi-adapter write   URL --lba N FILE                       FILE: a whole number of blocks
+  iscsi-adapter dd      --if URL|FILE --of URL|FILE [--bs BYTES] [--count N] [--depth N] [--verify]
+      copy a LUN to a file, a file to a LUN or a LUN to a LUN: --bs bytes per command (default
+      256 KiB), --count of them (default all of --if), --depth commands in flight (default 16),
+      --verify reads each chunk back; a progress line on a terminal
   URL: iscsi://[USER[%PASSWORD]@]HOST[:PORT]/TARGET-NAME/LUN, an IPv6 HOST in brackets,
   PORT 3260 by default; ?target_user=T&target_password=S for mutual CHAP, ?auth=sha-256,
   ?header_digest=crc32c, ?data_digest=crc32c. Without a password in the URL it comes from
@@ -101,7 +118,7 @@ Options (--name value or --name=value):
 Exit status: 0 success, 1 the operation failed, 2 bad usage, 3 authentication failed,
 4 target not found, 5 portal unreachable, 6 timed out, 130 interrupted (Ctrl-C).`;
 
-const COMMANDS: Command[] = ['demo', 'logout-test', 'discover', 'probe', ...DISK_COMMANDS];
+const COMMANDS: Command[] = ['demo', 'logout-test', 'discover', 'probe', ...DISK_COMMANDS, 'dd'];
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined>): CliOptions | 'help' | 'version' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
@@ -122,6 +139,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     discoverySecret: env.ISCSI_DISCOVERY_CHAP_SECRET,
   };
   const positional: string[] = [];
+  const dd: DdFlags = { verify: false };
   const num = (v: string, name: string, lo: number, hi: number) => {
     const n = Number(v);
     if (!/^\d+$/.test(v) || n < lo || n > hi) {
@@ -214,6 +232,22 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       case '--out':
         o.out = val();
         break;
+      case '--if':
+      case '--of':
+        dd[flag === '--if' ? 'if' : 'of'] = val();
+        break;
+      case '--bs':
+        dd.bs = num(val(), flag, 1, 0x7fffffff);
+        break;
+      case '--count':
+        dd.count = num(val(), flag, 1, Number.MAX_SAFE_INTEGER);
+        break;
+      case '--depth':
+        dd.depth = num(val(), flag, 1, 1024);
+        break;
+      case '--verify':
+        dd.verify = true;
+        break;
       default:
         throw new UsageError(`unknown option ${flag}`);
     }
@@ -222,7 +256,14 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     throw new UsageError('--discovery-chap-user needs the secret in ISCSI_DISCOVERY_CHAP_SECRET');
   }
   checkFlagsFit(o);
+  const ddGiven = Object.keys(dd).find((k) => k !== 'verify' || dd.verify);
+  if (o.command !== 'dd' && ddGiven) throw new UsageError(`--${ddGiven} is for dd`);
   if (DISK_COMMANDS.includes(o.command)) return diskOptions(o, positional, env);
+  if (o.command === 'dd') {
+    if (positional.length) throw new UsageError(`dd takes --if and --of, not "${redactUrl(positional[0])}"`);
+    if (o.portals.length || o.target) throw new UsageError('dd takes its targets from the --if and --of URLs');
+    return { ...o, dd: ddSpec(o, dd, env) };
+  }
   if (positional.length) throw new UsageError(`${o.command} takes no argument "${redactUrl(positional[0])}"`);
   if (o.user && !o.secret) throw new UsageError('--chap-user needs the secret in ISCSI_CHAP_SECRET');
   if (o.targetUser && !o.user) throw new UsageError('--chap-target-user (mutual CHAP) needs --chap-user too');

@@ -14,6 +14,7 @@ import { inq } from './inq.ts';
 import { readcap } from './readcap.ts';
 import { read } from './read.ts';
 import { write } from './write.ts';
+import { dd } from './dd.ts';
 import { hide, jsonText, secretsOf } from './secrets.ts';
 
 declare const __VERSION__: string;
@@ -46,6 +47,7 @@ async function run(o: CliOptions, adapter: Adapter, interrupted: AbortSignal): P
   if (o.command === 'readcap') return readcap(disk);
   if (o.command === 'read') return read(disk, proc.stdout, proc.stderr);
   if (o.command === 'write') return write(disk, proc.stderr);
+  if (o.command === 'dd') return dd(disk, proc.stderr);
   if (o.command === 'logout-test') {
     const target = await pickTarget(adapter, o, say);
     return typeof target === 'string' ? sessionRun(adapter, o, say, progress, target, false, interrupted) : target;

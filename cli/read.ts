@@ -1,14 +1,14 @@
 // `read URL --lba N --blocks N [--out FILE]`: the blocks, raw, to FILE or to stdout.
-import { open } from 'node:fs/promises';
 import { EXIT } from './args.ts';
 import { type DiskRun, withDisk } from './disk.ts';
 import type { Outcome } from './outcome.ts';
 import { Progress, type ProgressStream } from './progress.ts';
-import { checkRange, chunkAt, chunkCount, inOrder, LARGE_BYTES } from './transfer.ts';
+import { checkRange, CHUNK_BYTES, DEPTH, LARGE_BYTES } from './transfer.ts';
+import { copy } from '../hosts/node/mod.ts';
 
 interface Sink {
   write(b: Uint8Array): Promise<void>;
-  close(): Promise<void>;
+  close(): void;
 }
 interface Stdout {
   write(b: Uint8Array, done: (e?: Error | null) => void): boolean;
@@ -23,30 +23,31 @@ export function read(r: DiskRun, stdout: Stdout, stderr: ProgressStream): Promis
     const cap = await disk.readCapacity(lun);
     checkRange(lba, blocks, cap.blocks, cap.blockSize);
     const bytes = blocks * cap.blockSize;
-    const sink = o.out ? await fileSink(o.out) : streamSink(stdout);
     const progress = new Progress({
       total: bytes,
       stream: stderr,
       enabled: !o.json && bytes >= LARGE_BYTES,
       label: 'read',
     });
-    let done = 0;
+    const range = { blockSize: CHUNK_BYTES - CHUNK_BYTES % cap.blockSize, depth: DEPTH, signal: r.interrupted };
     try {
-      await inOrder(
-        chunkCount(blocks, cap.blockSize),
-        (i) => {
-          const c = chunkAt(i, lba, blocks, cap.blockSize);
-          return disk.read(lun, c.lba, c.blocks);
-        },
-        async (_i, data) => {
-          await sink.write(data);
-          progress.update(done += data.length);
-        },
-        r.interrupted,
-      );
+      if (o.out) {
+        const start = { disk, lun, start: lba };
+        await copy(start, o.out, { ...range, bytes, onProgress: (p) => progress.update(p.bytes) });
+      } else {
+        const sink = streamSink(stdout);
+        let done = 0;
+        try {
+          for await (const c of disk.blocks(lun, { ...range, start: lba, end: lba + BigInt(blocks) })) {
+            await sink.write(c.data);
+            progress.update(done += c.data.length);
+          }
+        } finally {
+          sink.close();
+        }
+      }
     } finally {
       progress.end();
-      await sink.close();
     }
     if (o.out) r.say(`read ${blocks} block(s) of ${cap.blockSize} bytes from LBA ${lba} to ${o.out}`);
     return {
@@ -54,14 +55,6 @@ export function read(r: DiskRun, stdout: Stdout, stderr: ProgressStream): Promis
       json: { url: o.url, target: o.target, lun, lba, blocks, blockSize: cap.blockSize, bytes, out: o.out },
     };
   });
-}
-
-async function fileSink(path: string): Promise<Sink> {
-  const fh = await open(path, 'w');
-  return {
-    write: async (b) => void await fh.write(b),
-    close: () => fh.close(),
-  };
 }
 
 // Each write waits for the stream to take its bytes: a slow pipe holds the reads back.
@@ -75,6 +68,6 @@ function streamSink(out: Stdout): Sink {
         if (failed) return fail(new Error(`stdout: ${failed.message}`));
         out.write(b, (e) => (e ? fail(new Error(`stdout: ${e.message}`)) : done()));
       }),
-    close: async () => out.off('error', onError),
+    close: () => out.off('error', onError),
   };
 }

@@ -15,7 +15,10 @@ const LEAST = 4;
 
 /** Every secret the options or the environment hold, longest first (one inside another). */
 export function secretsOf(o: CliOptions | undefined, env: Record<string, string | undefined>): string[] {
-  const all = [o?.secret, o?.targetSecret, o?.discoverySecret, ...ENV.map((k) => env[k])];
+  const ends = o?.dd
+    ? [o.dd.from, o.dd.to].flatMap((e) => e.kind === 'lun' ? [e.auth.secret, e.auth.targetSecret] : [])
+    : [];
+  const all = [o?.secret, o?.targetSecret, o?.discoverySecret, ...ends, ...ENV.map((k) => env[k])];
   return [...new Set(all.filter((s): s is string => !!s && s.length >= LEAST))].sort((a, b) => b.length - a.length);
 }
 

@@ -1,11 +1,12 @@
 // `write URL --lba N FILE`: FILE's bytes (a whole number of blocks) to the LUN from LBA N, then
 // SYNCHRONIZE CACHE, so that a success means the data is on the medium.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { EXIT } from './args.ts';
 import { type DiskRun, withDisk } from './disk.ts';
 import type { Outcome } from './outcome.ts';
 import { Progress, type ProgressStream } from './progress.ts';
-import { checkRange, chunkAt, chunkCount, inOrder, LARGE_BYTES } from './transfer.ts';
+import { checkRange, CHUNK_BYTES, DEPTH, LARGE_BYTES } from './transfer.ts';
+import { copy } from '../hosts/node/mod.ts';
 import { UsageError } from './usage-error.ts';
 
 export async function write(r: DiskRun, stderr: ProgressStream): Promise<Outcome> {
@@ -29,35 +30,20 @@ export async function write(r: DiskRun, stderr: ProgressStream): Promise<Outcome
     }
     const blocks = size / cap.blockSize;
     checkRange(lba, blocks, cap.blocks, cap.blockSize);
-    const fh = await open(file, 'r');
     const progress = new Progress({
       total: size,
       stream: stderr,
       enabled: !o.json && size >= LARGE_BYTES,
       label: 'write',
     });
-    let done = 0;
-    try {
-      await inOrder(
-        chunkCount(blocks, cap.blockSize),
-        async (i) => {
-          const c = chunkAt(i, lba, blocks, cap.blockSize);
-          const buf = new Uint8Array(c.blocks * cap.blockSize);
-          const { bytesRead } = await fh.read(buf, 0, buf.length, c.offset);
-          if (bytesRead !== buf.length) {
-            throw new Error(`${file} changed while it was being written: it is shorter now`);
-          }
-          await disk.write(lun, c.lba, buf);
-          return buf.length;
-        },
-        async (_i, n) => progress.update(done += n),
-        r.interrupted,
-      );
-      await disk.synchronizeCache(lun);
-    } finally {
-      progress.end();
-      await fh.close();
-    }
+    // copy() flushes the LUN (SYNCHRONIZE CACHE) before it resolves.
+    await copy(file, { disk, lun, start: lba }, {
+      blockSize: CHUNK_BYTES - CHUNK_BYTES % cap.blockSize,
+      depth: DEPTH,
+      bytes: size,
+      signal: r.interrupted,
+      onProgress: (p) => progress.update(p.bytes),
+    }).finally(() => progress.end());
     r.say(`wrote ${blocks} block(s) of ${cap.blockSize} bytes from ${file} at LBA ${lba}`);
     return {
       code: EXIT.ok,

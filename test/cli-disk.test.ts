@@ -114,12 +114,28 @@ describe('disk commands against tgtd, beside libiscsi', () => {
     expect(text(await run(['inq', url(), '--page', '0x80']))).toBe(tool('iscsi-inq', '-e', '1', '-c', '128', url()));
   });
 
-  it('inq --page of a page without a printer yet: a hex dump of the page as the target sent it', async () => {
-    const r = await run(['inq', url(), '--page', '0xb0']);
-    expect(r.code).toBe(0);
-    const first = text(r).split('\n')[0];
-    expect(first).toMatch(/^0000: 00 b0 00 3c /); // device type 0, page 0xb0, page length 0x3c
-    expect(text(r).trim().split('\n')).toHaveLength(4); // 64 bytes, 16 a line
+  for (const [page, code] of [['0xb0', '176'], ['0xb1', '177'], ['0xb2', '178']]) {
+    it(`inq --page ${page} prints the page as iscsi-inq -e 1 -c ${code}, line for line`, async () => {
+      const r = await run(['inq', url(), '--page', page]);
+      expect(r.code).toBe(0);
+      expect(text(r)).toBe(tool('iscsi-inq', '-e', '1', '-c', code, url()));
+    });
+  }
+
+  it('inq --page 0x83: the designators iscsi-inq -e 1 -c 131 lists, binary ones as naa. text', async () => {
+    const ours = text(await run(['inq', url(), '--page', '0x83']));
+    const theirs = tool('iscsi-inq', '-e', '1', '-c', '131', url());
+    const head = (t: string) => t.split('\n').slice(0, 3);
+    expect(head(ours)).toEqual(head(theirs));
+    // Each designator's lines but the value; libiscsi lists them last first and spells T10_VENDORT_ID.
+    const blocks = (t: string) =>
+      t.split(/DEVICE DESIGNATOR #\d+\n/).slice(1).map((b) =>
+        b.replace('T10_VENDORT_ID', 'T10_VENDOR_ID').replace(/^Designator:.*$/m, '').trim()
+      ).sort();
+    expect(blocks(ours)).toEqual(blocks(theirs));
+    const ascii = (t: string) => [...t.matchAll(/ASCII[\s\S]*?Designator:\[(.*)\]/g)].map((m) => m[1]);
+    expect(ascii(ours)).toEqual(ascii(theirs));
+    expect(ours).toMatch(/^Designator:\[naa\.[0-9A-F]{16,32}\]$/m);
   });
 
   it('inq --json: the standard fields with their values', async () => {
