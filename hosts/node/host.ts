@@ -2,18 +2,46 @@ import net from 'node:net';
 import type { Conn, ConnectOptions, ConnHandlers, Host } from '../types.ts';
 import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
 
+// One read buffer for every socket: the core copies each chunk into Wasm memory during onData,
+// so no chunk outlives its callback and Node need not allocate a Buffer per read.
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
+
 function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
   return new Promise((resolve, reject) => {
     // allowHalfOpen: the peer's FIN must not end our side before the core says so.
-    const sock = net.connect({ host: opts.host, port: opts.port, allowHalfOpen: true, noDelay: true });
+    const sock = net.connect({
+      host: opts.host,
+      port: opts.port,
+      allowHalfOpen: true,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array) => {
+          h.onData(buf.subarray(0, n));
+          return true;
+        },
+      },
+    });
     const onAbort = () => {
       if (!connected) sock.destroy(new Error('connect aborted'));
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let connected = false;
     let error: Error | undefined;
+    // Every PDU written in one turn of the event loop's microtasks leaves in one writev: a batch
+    // of commands issued as earlier ones complete costs one system call, not one each.
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      sock.uncork();
+    };
     const conn: Conn = {
       write: (b) => {
+        if (!corked) {
+          corked = true;
+          sock.cork();
+          queueMicrotask(uncork);
+        }
         sock.write(b);
       },
       close: () => {
@@ -25,7 +53,6 @@ function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
       opts.signal?.removeEventListener('abort', onAbort);
       resolve(conn);
     });
-    sock.on('data', (b: Buffer) => h.onData(b));
     sock.on('end', () => h.onEnd());
     sock.on('error', (e) => {
       error = e;
