@@ -1,5 +1,6 @@
 import type { Conn, ConnectOptions, ConnHandlers, Host } from '../types.ts';
 import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
+import { gatherer } from '../gather.ts';
 
 interface BunSocket {
   write(b: Uint8Array): number;
@@ -61,11 +62,14 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
       connectError() {/* the promise rejects */},
     },
   });
+  const gather = gatherer((b) => {
+    if (closed) return;
+    queue.push(b);
+    if (queue.length === 1) flush();
+  });
   return {
     write(b) {
-      if (closed) return;
-      queue.push(b.slice());
-      if (queue.length === 1) flush();
+      if (!closed) gather(b);
     },
     close() {
       if (closed) return;

@@ -1,5 +1,6 @@
 import type { Conn, ConnectOptions, ConnHandlers, Host } from '../types.ts';
 import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
+import { gatherer } from '../gather.ts';
 
 declare const Deno: {
   connect(o: { hostname: string; port: number; transport: 'tcp'; signal?: AbortSignal }): Promise<DenoConn>;
@@ -57,11 +58,14 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
       h.onData(buf.subarray(0, n));
     }
   })();
+  const gather = gatherer((b) => {
+    if (closed) return;
+    queue.push(b);
+    writing ??= pump();
+  });
   return {
     write(b) {
-      if (closed) return;
-      queue.push(b.slice());
-      writing ??= pump();
+      if (!closed) gather(b);
     },
     close: () => closeOnce(),
   };
