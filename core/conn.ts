@@ -4,16 +4,16 @@ import { S2_XPT_WAIT, S4_IN_LOGIN, S5_LOGGED_IN, S6_IN_LOGOUT, S7_LOGOUT_REQUEST
   R_CONNECTION_LOST_BEFORE_RESPONSE, R_PROTOCOL_ERROR, R_TIMEOUT, ACT_EVENT, EV_PROTOCOL_ERROR,
   L_PROTOCOL_ERROR, RC_PROTOCOL_ERROR, RC_TRANSPORT } from "./codes";
 import { act } from "./actions";
-import { Conn, conn, connLive, sess, SF_CLOSING } from "./records";
+import { Conn, conn, connLive, connLingering, sess } from "./records";
 import { OP_LOGIN_RSP } from "./pdu";
 import { loginResponse, loginTimer, loginTransportLost, fail } from "./login";
 import { discoveryTimeout } from "./discovery";
 import { ffpPdu, ffpDataIn, sessionLost, keepalivePing, keepaliveLost } from "./ffp";
 import { dataInPiece, dataInEnd } from "./scsi";
-import { sessionEnd, sessionClosed } from "./logout";
-import { CT_NONE, CT_CONNECT, CT_LOGIN, CT_LOGOUT, CT_GRACE, CT_TEXT, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
+import { sessionEnd } from "./logout";
+import { CT_NONE, CT_CONNECT, CT_LOGIN, CT_LOGOUT, CT_TEXT, CT_KEEPALIVE, CT_KEEPALIVE_WAIT } from "./timers";
 import { framerFeed, framerOnPdu } from "./framer";
-import { sessionGone } from "./lifecycle";
+import { sessionGone, closeConn } from "./lifecycle";
 
 // Every valid PDU of a session connection, registered with the framer at start-up.
 function onPdu(c: Conn, p: usize, data: usize, dsl: u32): void {
@@ -43,9 +43,9 @@ export function connData(ci: i32, src: usize, len: u32): void {
 
 // Bad bytes from the peer: the framing already stopped; end what the connection carried.
 function protocolError(c: Conn, err: i32): void {
+  if (connLingering(c)) { closeConn(c); return; }
   const st = c.state;
   const s = sess(c.sess);
-  if (s.flags & SF_CLOSING) { sessionClosed(s); return; }
   if (st == S4_IN_LOGIN || st == S2_XPT_WAIT) { fail(s, L_PROTOCOL_ERROR, 0); return; }
   if (st == S6_IN_LOGOUT) { sessionEnd(s, R_PROTOCOL_ERROR, 0, 0); return; }
   act(ACT_EVENT, <u32>s.index, EV_PROTOCOL_ERROR, <u32>(-err), 0, 0);
@@ -56,9 +56,9 @@ function protocolError(c: Conn, err: i32): void {
 export function connLost(ci: i32, connectFailed: bool): void {
   if (!connLive(ci)) return;
   const c = conn(ci);
+  if (connLingering(c)) { closeConn(c); return; }
   const st = c.state;
   const s = sess(c.sess);
-  if (s.flags & SF_CLOSING) { sessionClosed(s); return; }
   if (st == S2_XPT_WAIT) { loginTransportLost(c, true); return; }
   if (st == S4_IN_LOGIN) { loginTransportLost(c, connectFailed); return; }
   if (st == S6_IN_LOGOUT) { sessionEnd(s, R_CONNECTION_LOST_BEFORE_RESPONSE, 0, 0); return; }
@@ -70,12 +70,12 @@ export function connTimer(ci: i32): void {
   if (!connLive(ci)) return;
   const c = conn(ci);
   const kind = c.timerKind;
-  const s = sess(c.sess);
   if (kind == CT_NONE) return;                          // stale: cancelled after it fired
   c.timerKind = CT_NONE;                                // it fired: nothing left to cancel
+  if (connLingering(c)) { closeConn(c); return; }       // its grace ran out
+  const s = sess(c.sess);
   if (kind == CT_CONNECT || kind == CT_LOGIN) loginTimer(c);
   else if (kind == CT_LOGOUT) sessionEnd(s, R_TIMEOUT, 0, 0);   // T17
-  else if (kind == CT_GRACE) sessionClosed(s);
   else if (kind == CT_TEXT) discoveryTimeout(c);
   else if (kind == CT_KEEPALIVE) keepalivePing(c, s);
   else if (kind == CT_KEEPALIVE_WAIT) keepaliveLost(c, s);

@@ -10,7 +10,7 @@ import { DATA_SEGMENT_MAX, RX_CAP, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN
   TIMER_RECONNECT, ERR_NO_SLOT,
   ERR_BAD_FIELD, ERR_BAD_CONN, ACT_MORE } from "./codes";
 import { connNewRaw, connRelease, RAW_STATE, FSM_LOG, fsmLogCount, fsmLogCap, fsmRows, fsmRow } from "./fsm";
-import { recordsInit, connCap, sessionCap, taskCap, conn, connLive, sess, sessLive, targetAlloc, NONE,
+import { recordsInit, connCap, sessionCap, taskCap, conn, connLive, connLingering, sess, sessLive, targetAlloc, NONE,
   FL_RAW } from "./records";
 import { sessionParam as keyValue } from "./keys";
 import { loginStart, loginTransportUp, chapAnswer as chapAnswerIn, chapExpected as chapExpectedIn } from "./login";
@@ -56,6 +56,9 @@ export function transitionLogCount(): u32 { return fsmLogCount(); }
 
 // A session's connection (not a raw framing one) that is still in use.
 @inline function sessionConn(c: i32): bool { return connLive(c) && conn(c).sess >= 0; }
+// ... or one that lingers after its session logged out: its bytes, its end and its grace timer
+// still come (each closes it).
+@inline function machineConn(c: i32): bool { return sessionConn(c) || (connLive(c) && connLingering(conn(c))); }
 // The end of every entry call that can produce actions: operations settle, then Data-Out owed to
 // R2Ts goes out as far as this call's queue allows; ACT_MORE asks the host for another call.
 @inline function done(): i32 {
@@ -147,20 +150,20 @@ export function up(c: i32): i32 {
 export function data(c: i32, len: u32): i32 {
   beginCall();
   consumedLast = len;
-  if (sessionConn(c)) { connData(c, RX, len); consumedLast = framerConsumed(); }
+  if (machineConn(c)) { connData(c, RX, len); consumedLast = framerConsumed(); }
   return done();
 }
 let consumedLast: u32 = 0;
 export function consumed(): u32 { return consumedLast; }
 export function lost(c: i32, connectFailed: u32): i32 {
   beginCall();
-  if (sessionConn(c)) connLost(c, connectFailed != 0);
+  if (machineConn(c)) connLost(c, connectFailed != 0);
   return done();
 }
 export function timer(id: u32): i32 {
   beginCall();
   const kind = id >> 16, slot = <i32>(id & 0xFFFF);
-  if (kind == TIMER_CONN && sessionConn(slot)) connTimer(slot);
+  if (kind == TIMER_CONN && machineConn(slot)) connTimer(slot);
   else if (kind == TIMER_OP) opDeadline(slot);
   else if (kind == TIMER_TASK) taskTimerFired(slot);
   else if (kind == TIMER_DRAIN) opDrainDeadline(slot);

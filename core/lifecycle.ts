@@ -5,10 +5,23 @@
 import { ACT_CLOSE, ACT_SESSION_GONE, ACT_OP_DONE, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE,
   T_SESSION_LOST } from "./codes";
 import { act } from "./actions";
-import { Conn, Session, conn, op, markDirty, NONE, FL_STOPPED, SF_ASK_TIMER, SF_RECOVERING } from "./records";
+import { Conn, Session, conn, connCap, connLingering, op, markDirty, NONE, FL_STOPPED, SF_ASK_TIMER,
+  SF_RECOVERING } from "./records";
 import { sessionTasksEnd } from "./tasks";
 import { cancelConn, cancelOpTimers, cancelSession, cancelReplace, cancelReconnect } from "./timers";
-import { connRelease, sessRelease } from "./fsm";
+import { connNew, connRelease, sessRelease } from "./fsm";
+
+// A connection for session s. When every record is taken, a lingering one (docs/logout.md) is
+// closed early to make room: its grace is a courtesy to the target, a login is the caller's.
+export function connOpen(s: i32): Conn | null {
+  const c = connNew(s);
+  if (c != null) return c;
+  for (let i = 0; i < connCap(); i++) {
+    const r = conn(i);
+    if (r.state != 0 && connLingering(r)) { closeConn(r); return connNew(s); }
+  }
+  return null;
+}
 
 export function closeConn(c: Conn): void {
   if (c.state == 0) return;

@@ -25,8 +25,8 @@ import { findKey, valIs, valNum, valBinary, valPtr, valLen, bytesEq, wStart, wKe
 import { pduBegin, pduData, pduEnd, stamp } from "./send";
 import { armConn, cancelConn, CT_CONNECT, CT_LOGIN, CT_KEEPALIVE } from "./timers";
 import { framerReset, framerSetDigests, framerStream } from "./framer";
-import { closeConn, sessionGone, opFinish } from "./lifecycle";
-import { connNew, connTo, sessNew, sessTo, sessRelease, CE_CONNECT, CE_UP, CE_LOGIN_OK, CE_LOGIN_FAILED, CE_LOST,
+import { closeConn, connOpen, sessionGone, opFinish } from "./lifecycle";
+import { connTo, sessNew, sessTo, sessRelease, CE_CONNECT, CE_UP, CE_LOGIN_OK, CE_LOGIN_FAILED, CE_LOST,
   SE_LOGGED_IN, SE_REINSTATED } from "./fsm";
 import { keysOffer, keysAnswer, keysAnswerProposals, keysReset, keysSettle, setSessionParam, digestsOffer,
   digestsAnswer } from "./keys";
@@ -49,7 +49,7 @@ export function loginOnRecovery(done: Reinstated, failed: AttemptFailed): void {
 // target ends the old session and its tasks (session reinstatement, RFC 7143 §6.3.5). False when
 // no connection record is free.
 export function reinstate(s: Session, at: u32, len: u32): bool {
-  const c = connNew(s.index);
+  const c = connOpen(s.index);
   if (c == null) return false;
   s.conn = <u32>c.index; s.tsih = 0; s.redirects = 0;
   s.flags &= ~(SF_HD_ON | SF_DD_ON);
@@ -169,7 +169,7 @@ function mapStatus(st: u32): u32 {
 }
 
 function loginBegin(r: Operation, s: Session): void {
-  const c = connNew(s.index);
+  const c = connOpen(s.index);
   if (c == null) {
     act(ACT_LOGIN_STATUS, <u32>r.index, 0, L_OUT_OF_RESOURCES); sessionGone(s);
     opFinish(r.index, VDS_E_ISCSI_LOGIN_FAILED); return;
@@ -430,7 +430,7 @@ function redirect(c: Conn, s: Session, data: usize, dsl: u32): void {
   act(ACT_TEXT, s.op, TEXT_REDIRECT, <u32>at, len, tag);
   connTo(c, CE_LOGIN_FAILED);                          // T7
   closeConn(c);
-  const c2 = connNew(s.index);
+  const c2 = connOpen(s.index);
   if (c2 == null) { fail(s, L_OUT_OF_RESOURCES, 0); return; }
   s.conn = <u32>c2.index;
   connectTo(c2, s, <u32>at, len);                      // T1 towards the new address

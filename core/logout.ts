@@ -7,7 +7,7 @@ import { S_OK, VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_TIMEOUT, ACT_SESSION_RESULT, ACT
   R_RESPONSE_3_CLEANUP_FAILED, R_CONNECTION_LOST_BEFORE_RESPONSE, T_ABORTED_BY_LOGOUT } from "./codes";
 import { act } from "./actions";
 import { be16, be32 } from "./mem";
-import { Conn, Session, conn, op, nextItt, NONE, LS_SENT, LS_FINISHED, SF_CLOSING, SF_DISCOVERY, SF_ASK_TIMER,
+import { Conn, Session, conn, op, nextItt, NONE, LS_SENT, LS_FINISHED, SF_DISCOVERY, SF_ASK_TIMER,
   SF_RECOVERING,
   FL_STOPPED } from "./records";
 import { pduBegin, pduEnd, stamp } from "./send";
@@ -51,12 +51,14 @@ export function logoutResponse(c: Conn, s: Session, p: usize): void {
   const resp = <u32>load<u8>(p, 2);
   const t2w = be16(p + 40), t2r = be16(p + 42);
   if (resp == 0) {
-    // T13: logged out. Give the target a short grace to send its FIN, then close ourselves.
+    // T13: logged out, and the session ends now. Its connection leaves it and lingers: the
+    // target gets a short grace to close first (so TIME_WAIT stays on its side), then we close.
     connTo(c, CE_LOGOUT_OK);
-    s.time2Wait = t2w; s.time2Retain = t2r;
-    s.flags |= SF_CLOSING;
     c.rxFlags |= FL_STOPPED;
+    c.sess = -1;
+    s.conn = NONE;
     armConn(c, CT_GRACE, s.graceMs);
+    sessionEnd(s, R_LOGGED_OUT, t2w, t2r);
     return;
   }
   if (resp <= 3) {
@@ -90,5 +92,3 @@ export function sessionEnd(s: Session, reason: u32, t2w: u32, t2r: u32): void {
   if (o != NONE) opSessionEnded(<i32>o, ok);
 }
 
-// A logged-out session whose connection reached FIN, or whose grace ran out.
-export function sessionClosed(s: Session): void { sessionEnd(s, R_LOGGED_OUT, s.time2Wait, s.time2Retain); }

@@ -10,10 +10,10 @@ import { S_OK, ACT_PROGRESS, ACT_SESSION_RESULT, ACT_JOINED, ASYNC_LOGOUTFROMTAR
 import { act } from "./actions";
 import { Operation, Session, sessionCap, opCap, targetCap, op, opLive, opAlloc, sess, conn, targetLive, takeDirty,
   markDirty, takeSessionsDirty, markSessionsDirty, LS_DRAINING, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY,
-  SF_CLOSING, SF_ASKED, SF_RECOVERING } from "./records";
+  SF_ASKED, SF_RECOVERING } from "./records";
 import { armOp, armDrain, drainFired } from "./timers";
 import { opFinish, sessionGone } from "./lifecycle";
-import { logoutSend, sessionEnd, sessionClosed } from "./logout";
+import { logoutSend, sessionEnd } from "./logout";
 import { recoveringLoggedOut } from "./recovery";
 import { durationOk, cancelLogin, deadlineLogin } from "./login";
 
@@ -209,8 +209,7 @@ export function opDeadline(o: i32): void {
   for (let i = 0; i < sessionCap(); i++) {
     const s = sess(i);
     if (s.state == 0 || s.op != <u32>o || s.lstate != LS_SENT) continue;
-    // A session whose Response 0 arrived is logged out, whatever happens during its grace.
-    if (s.flags & SF_CLOSING) sessionClosed(s); else sessionEnd(s, R_TIMEOUT, 0, 0);
+    sessionEnd(s, R_TIMEOUT, 0, 0);
   }
   if (r.type != 0 && r.done >= r.total) opFinish(o, aggregate(r));
 }

@@ -65,6 +65,9 @@ let nConns: i32 = 0;
 
 @inline export function conn(c: i32): Conn { return changetype<Conn>(CONNS + <usize>c * CONN_SIZE); }
 @inline export function connLive(c: i32): bool { return c >= 0 && c < nConns && conn(c).state != 0; }
+// A connection whose session logged out (T13) and ended: it belongs to no session while the
+// target gets its grace to close first (docs/logout.md); FIN, any byte or the timer closes it.
+@inline export function connLingering(c: Conn): bool { return c.sess < 0 && c.state == S1_FREE; }
 
 export function connAlloc(s: i32): Conn | null {
   for (let i = 0; i < nConns; i++) {
@@ -150,7 +153,6 @@ export const SF_DPREFER: u32 = LOGIN_DATA_DIGEST_PREFER;
 export const SF_DISCOVERY: u32 = 4;
 export const SF_HD_ON: u32 = 8;     // negotiated and active
 export const SF_DD_ON: u32 = 16;
-export const SF_CLOSING: u32 = 32;  // logged out; waiting for FIN or the grace timer
 export const SF_ASKED: u32 = 64;    // the target asked it to log out: it drains, then logs out on its own
 export const SF_ASK_TIMER: u32 = 128; // ... with TIMER_SESSION armed as the limit
 export const SF_RECOVERING: u32 = 0x1000; // its connection failed; reinstating (TIMER_REPLACE, TIMER_RECONNECT armed)

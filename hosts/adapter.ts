@@ -542,6 +542,8 @@ export class Adapter implements AsyncDisposable {
         const busy = [...new Set([...this.sessions.values()].map((s) => s.target))];
         await Promise.all(busy.map((t) => this.logoutNow(t.slot, opts).wait()));
       }
+      // Logged-out sessions' sockets wait for the target's FIN, each for its grace at most.
+      await this.engine.socketsClosed(u32Arg(opts.graceMs ?? this.opts.graceMs, 1000) + 100);
       await this.engine.dispose();
     })();
     return this.closing;

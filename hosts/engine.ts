@@ -92,6 +92,9 @@ export class Engine {
     if (joined && join && this.ops.has(op)) join(op);
     else this.ops.set(op, start(op));
     this.loop.performAll(acts);
+    // A logout that began changes what waiting commands get (abort: aborted-by-logout): they
+    // learn it now, before the target's answer can end their session.
+    this.wake();
     return op;
   }
 
@@ -135,6 +138,22 @@ export class Engine {
   params(list: [number, Uint8Array][]): number {
     return writeParams(this.v.io, list);
   }
+
+  /** Resolves once the core has closed every socket (a logged-out session's connection lingers
+   *  for the target's FIN, docs/logout.md), or after `ms`, whichever comes first. */
+  socketsClosed(ms: number): Promise<void> {
+    if (!this.conns.size) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        t.cancel();
+        this.#closed.splice(this.#closed.indexOf(done) >>> 0, 1);
+        resolve();
+      };
+      const t = this.host.timer(ms, done);
+      this.#closed.push(done);
+    });
+  }
+  #closed: (() => void)[] = [];
 
   /** Closes every socket still open and tells the core each is lost, so every operation still
    *  running ends (and every handle resolves); cancels what timers are left; then waits, at most
@@ -205,6 +224,7 @@ export class Engine {
         this.conns.delete(a.conn);
         e?.connecting?.abort();
         e?.conn?.close();
+        if (!this.conns.size) { for (const f of this.#closed.splice(0)) f(); }
         break;
       }
       case 'arm': {

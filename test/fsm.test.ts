@@ -60,7 +60,7 @@ describe('connection state machine (initiator side)', () => {
     expect(d.connState(c)).toBe(0);
   });
 
-  it('T9 S5->S6 sends the Immediate Logout; T13 S6->S1 on Response 0, closed at FIN', () => {
+  it('T9 S5->S6 sends the Immediate Logout; T13 S6->S1 on Response 0 ends the session, the socket closed at FIN', () => {
     const d = new Driver();
     const t = d.target();
     const { c, s } = d.loggedIn(t);
@@ -69,12 +69,54 @@ describe('connection state machine (initiator side)', () => {
     expect([...lo.subarray(0, 2)]).toEqual([0x46, 0x80]);
     expect(d.connState(c)).toBe(A.S6_IN_LOGOUT); // T9
     const resp = d.data(c, targetPdu(0x26, 0x80, { itt: ittOf(lo), statsn: 3 }));
-    expect(d.connState(c)).toBe(A.S1_FREE); // T13, waiting for FIN
-    expect(kinds(resp)).toEqual(['arm']); // the same timer re-armed as the grace
+    expect(d.connState(c)).toBe(A.S1_FREE); // T13, lingering for the target's FIN
+    // The session is logged out and the operation done at the response; the socket is not closed yet.
+    expect(find(resp, 'session-result')).toMatchObject({ op, session: s, reason: A.R_LOGGED_OUT, hr: HR.S_OK });
+    expect(find(resp, 'op-done')).toMatchObject({ op, hr: HR.S_OK });
+    expect(find(resp, 'arm')).toMatchObject({ timer: (CODE.TIMER_CONN << 16) | c, ms: 1000 }); // its grace
+    expect(find(resp, 'close')).toBeUndefined();
     const end = d.lost(c, 0);
-    expect(find(end, 'session-result')).toMatchObject({ op, session: s, reason: A.R_LOGGED_OUT, hr: HR.S_OK });
-    expect(find(end, 'op-done')).toMatchObject({ op, hr: HR.S_OK });
+    expect(kinds(end)).toEqual(['cancel', 'close']);
     expect(d.connState(c)).toBe(0);
+  });
+
+  it('T13: a target that never sends FIN is closed when the grace runs out', () => {
+    const d = new Driver();
+    const t = d.target();
+    const { c } = d.loggedIn(t);
+    const { acts } = d.logout(t, { grace: 250 });
+    d.data(c, targetPdu(0x26, 0x80, { itt: ittOf(find(acts, 'send')!.bytes), statsn: 3 }));
+    expect(d.connState(c)).toBe(A.S1_FREE);
+    expect(kinds(d.timer((CODE.TIMER_CONN << 16) | c))).toEqual(['close']);
+    expect(d.connState(c)).toBe(0);
+  });
+
+  it('T13: bytes from the target after its Logout Response close the lingering socket at once', () => {
+    const d = new Driver();
+    const t = d.target();
+    const { c } = d.loggedIn(t);
+    const { acts } = d.logout(t);
+    d.data(c, targetPdu(0x26, 0x80, { itt: ittOf(find(acts, 'send')!.bytes), statsn: 3 }));
+    const late = d.data(c, targetPdu(0x20, 0x80, { ttt: 0xffffffff, statsn: 4 }));
+    expect(kinds(late)).toEqual(['cancel', 'close']);
+    expect(d.connState(c)).toBe(0);
+  });
+
+  it('T13: a login that finds every connection record taken closes a lingering one early', () => {
+    const d = new Driver({ maxSessions: 1 });
+    const t = d.target();
+    const lingering: number[] = [];
+    // One session at a time, logged out without a FIN: 17 sockets linger (the pool is sessions + 16).
+    for (let i = 0; i < 17; i++) {
+      const { c } = d.loggedIn(t);
+      const { acts } = d.logout(t, { grace: 600_000, conc: 1 });
+      d.data(c, targetPdu(0x26, 0x80, { itt: ittOf(find(acts, 'send')!.bytes), statsn: 3 }));
+      lingering.push(c);
+    }
+    expect(lingering.every((c) => d.connState(c) === A.S1_FREE)).toBe(true);
+    const { acts } = d.login(t);
+    expect(find(acts, 'close')).toMatchObject({ conn: lingering[0] });
+    expect(find(acts, 'connect')).toMatchObject({ conn: lingering[0] });
   });
 
   it('T17 S6->S8: Response 3 ends that session with its Time2Wait and Time2Retain', () => {

@@ -88,6 +88,8 @@ describe('LogoutFromTarget against the own target', () => {
     // Known (learned by a login) but with no session left.
     await adapter.loginToTarget({ target: T, portal: env.target.portal }).wait();
     await adapter.logoutFromTarget(T).wait();
+    // Its socket lingers until the target's FIN (docs/logout.md); the checks below count sockets.
+    await until(() => adapter.resources().sockets === 0, 5000, "the target's FIN");
     const known = adapter.queryTargets()[0].id;
     expect(hrName((await adapter.logoutFromTarget(known).wait()).hr)).toBe('VDS_E_ISCSI_SESSION_NOT_FOUND');
     expect(() => adapter.logoutFromTarget(42 as unknown as string)).toThrow(TypeError);

@@ -158,22 +158,26 @@ describe('discovery and the command window', () => {
 });
 
 describe('logout edge cases', () => {
-  it('a deadline during the FIN grace reports the session logged out, with its Time2Wait and Time2Retain', () => {
+  it('a deadline during the FIN grace changes nothing: the session was reported at its response', () => {
     const d = new Driver();
     const t = d.target();
     const { c, s } = d.loggedIn(t);
+    const other = d.loggedIn(t); // keeps the operation open past the first response
     const { op, acts } = d.logout(t, { deadline: 100, grace: 600_000 });
     const deadline = all(acts, 'arm').find((a) => a.ms === 100)!.timer;
-    d.data(c, targetPdu(0x26, 0x80, { itt: ittOf(find(acts, 'send')!.bytes), statsn: 3, w40: 0x00050007 }));
-    const out = d.timer(deadline);
-    expect(find(out, 'session-result')).toMatchObject({
+    const lo = all(acts, 'send').find((a) => a.conn === c)!.bytes;
+    const resp = d.data(c, targetPdu(0x26, 0x80, { itt: ittOf(lo), statsn: 3, w40: 0x00050007 }));
+    expect(find(resp, 'session-result')).toMatchObject({
       session: s,
       reason: A.R_LOGGED_OUT,
       hr: HR.S_OK,
       time2Wait: 5,
       time2Retain: 7,
     });
+    const out = d.timer(deadline);
+    expect(all(out, 'session-result').map((a) => a.session)).toEqual([other.s]); // only the unanswered one
     expect(find(out, 'op-done')).toMatchObject({ op, hr: HR.VDS_E_TIMEOUT });
+    expect(d.connState(c)).toBe(A.S1_FREE); // still lingering for its FIN
   });
 
   it('a session waiting behind the concurrency cap sends no keepalive ping, and keeps its timer', () => {
@@ -212,8 +216,7 @@ describe('a held command (its caller waited for the block size) under an abort-p
     const { t: ref, acts: sent } = d.command(s, cdb.testUnitReady(), { follows: true });
     expect(ref).toBe(A.ERR_ABORTED_BY_LOGOUT);
     expect(all(sent, 'send')).toHaveLength(0);
-    d.data(c, targetPdu(0x26, 0x80, { itt: ittOf(lo), statsn: 3 }));
-    const end = d.lost(c, 0);
+    const end = d.data(c, targetPdu(0x26, 0x80, { itt: ittOf(lo), statsn: 3 }));
     expect(find(end, 'session-result')).toMatchObject({ op, session: s, commandsAborted: 1, commandsDrained: 0 });
   });
 });

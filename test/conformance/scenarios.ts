@@ -199,8 +199,9 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
   'logout-concurrency-cap-one': (s) => {
     const t = s.d.target(), a = s.loggedIn(t).c, b = s.loggedIn(t).c;
     const { acts } = logout(s, t, { conc: 1 });
-    answer(s, a, acts);
-    const next = lost(s, a);
+    // a's session ends at its response, so b's Logout goes out then, before a's FIN.
+    const next = answer(s, a, acts);
+    lost(s, a);
     answer(s, b, next);
     lost(s, b);
   },
@@ -263,8 +264,8 @@ export const SCENARIOS: Record<string, (s: Script) => void> = {
     const first = logout(s, t, { conc: 1 });
     const b = s.loggedIn(t).c;
     logout(s, t);
-    answer(s, a, first.acts);
-    const next = lost(s, a);
+    const next = answer(s, a, first.acts); // a logged out: b's Logout goes out at once
+    lost(s, a);
     answer(s, b, next);
     lost(s, b);
   },

@@ -1,8 +1,8 @@
 import { instantiateCore } from '../../hosts/wasm/load.ts';
 import { coreViews } from '../../hosts/wasm/views.ts';
 
-export function freshCore() {
-  const core = instantiateCore();
+export function freshCore(sessions?: number) {
+  const core = instantiateCore(sessions);
   return { core, ...coreViews(core) };
 }
 

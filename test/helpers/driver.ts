@@ -38,16 +38,21 @@ export function recoveryParams(r: NonNullable<LoginOpts['recovery']>): [number, 
 export type LoginStep = (call: string, acts: Action[], fed?: Uint8Array) => void;
 
 export class Driver {
-  readonly c = freshCore();
+  readonly c: ReturnType<typeof freshCore>;
   log: Logged[] = [];
   private answer: Action[] = [];
-  // An overflowed queue is a core defect: here it fails the test instead of being carried out.
-  private loop = new CoreLoop(this.c.core, this.c, (a) => {
-    this.log.push(a);
-    this.answer.push(a);
-  }, () => {
-    throw new Error('action queue overflowed');
-  });
+  private loop: CoreLoop;
+  /** `maxSessions`: a smaller core than the default, for a test that fills its pools. */
+  constructor(o: { maxSessions?: number } = {}) {
+    this.c = freshCore(o.maxSessions);
+    // An overflowed queue is a core defect: here it fails the test instead of being carried out.
+    this.loop = new CoreLoop(this.c.core, this.c, (a) => {
+      this.log.push(a);
+      this.answer.push(a);
+    }, () => {
+      throw new Error('action queue overflowed');
+    });
+  }
 
   /** Every action one call queued, `more` followed as the engine follows it. */
   private drain(n: number): Action[] {

@@ -56,12 +56,18 @@ export function simulate(seed: number, steps = 400): SimResult {
       if (a.kind === 'event' && a.event === CODE.EV_SESSION_RECOVERED) {
         for (const [c, s] of reinstating) if (s === a.session) [loggedIn.set(c, s), reinstating.delete(c)];
       }
-      if (a.kind === 'close') {
-        reinstating.delete(a.conn);
-        loggedIn.delete(a.conn);
-        awaiting.delete(a.conn);
-        commands.delete(a.conn);
-        tmfs.delete(a.conn);
+      const forget = (c: number) => {
+        reinstating.delete(c);
+        loggedIn.delete(c);
+        awaiting.delete(c);
+        commands.delete(c);
+        tmfs.delete(c);
+      };
+      if (a.kind === 'close') forget(a.conn);
+      // A logged-out session's connection lingers for the target's FIN, no one's any more: its
+      // session slot may carry a new session before it closes.
+      if (a.kind === 'session-gone') {
+        for (const c of [...awaiting.keys(), ...loggedIn.keys()]) if (inv.sessionOf(c) === a.session) forget(c);
       }
       if (a.kind === 'logged-in') loggedIn.set(a.conn, a.session);
       if (a.kind === 'send' && a.bytes[0] === 0x46) awaiting.set(a.conn, ittOf(a.bytes));
