@@ -11,7 +11,7 @@ export interface Legend {
 }
 
 export function barChart(groups: Group[], legend: Legend[], title: string, unit: string): string {
-  const W = 820, H = 420, L = 70, R = 180, T = 40, B = 60;
+  const W = 860, H = 420, L = 70, R = 200, T = 40, B = 60;
   const max = Math.max(1, ...groups.flatMap((g) => Object.values(g.values)));
   const step = niceStep(max / 5), top = Math.ceil(max / step) * step;
   const y = (v: number) => T + (1 - v / top) * (H - T - B);

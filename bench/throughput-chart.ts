@@ -9,7 +9,7 @@ const LEGEND = [
   { name: 'ours, node', color: '#2b7' },
   { name: 'ours, deno', color: '#27b' },
   { name: 'ours, bun', color: '#b72' },
-  { name: 'C peer (iscsi-perf / libiscsi)', color: '#444' },
+  { name: 'libiscsi, C (reads: iscsi-perf)', color: '#444' },
 ];
 
 /** The rows `| 64 KiB | impl | runtime | 933 MiB/s | ...` of one section, grouped by block size. */
