@@ -75,6 +75,8 @@ const section = writeSection(
     peer ? '' : '**libiscsi-dev was not installed: no libiscsi rows.**',
     '',
     ...lines,
+    '',
+    "Chart, with the `read` section's rows: `bench/throughput.svg`.",
   ].join('\n'),
 );
 drawThroughput();
