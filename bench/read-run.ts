@@ -1,8 +1,10 @@
 // npm run bench:read: sequential reads from one tgtd LUN on loopback at 4 KiB, 64 KiB and 256 KiB
 // with 32 commands in flight, ours under Node, Deno and Bun beside libiscsi's iscsi-perf, in one run.
+// Writes bench/RESULTS.md's `read` section and redraws bench/throughput.svg.
 import { execFileSync } from 'node:child_process';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
+import { drawThroughput } from './throughput-chart.ts';
 
 const json = process.argv.includes('--json');
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
@@ -89,4 +91,5 @@ const section = writeSection(
     ...lines,
   ].join('\n'),
 );
+drawThroughput();
 if (!json) console.log(section);
