@@ -100,10 +100,14 @@ export function checkBhs(p: usize): i32 {
   return 0;
 }
 
-// Whether any reserved bit of the BHS at p (a known opcode) is set: six 8-byte ANDs against the
-// opcode's mask.
+// Whether any reserved bit of the BHS at p (a known opcode) is set: the BHS ANDed with the
+// opcode's mask, three 16-byte lanes where the module was built with SIMD, six 8-byte words where not.
 export function reservedSet(p: usize): bool {
   const m = MASK + <usize>(load<u8>(p) & 0x3F) * 48;
+  if (ASC_FEATURE_SIMD) {
+    return v128.any_true(v128.or(v128.or(v128.and(v128.load(p), v128.load(m)),
+      v128.and(v128.load(p, 16), v128.load(m, 16))), v128.and(v128.load(p, 32), v128.load(m, 32))));
+  }
   return ((load<u64>(p) & load<u64>(m)) | (load<u64>(p, 8) & load<u64>(m, 8)) | (load<u64>(p, 16) & load<u64>(m, 16)) |
     (load<u64>(p, 24) & load<u64>(m, 24)) | (load<u64>(p, 32) & load<u64>(m, 32)) |
     (load<u64>(p, 40) & load<u64>(m, 40))) != 0;
