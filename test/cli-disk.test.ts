@@ -319,7 +319,8 @@ describe('disk commands against istgt, beside libiscsi', () => {
     const data = pattern(5 << 20, 4);
     const src = join(work, 'istgt-write.bin'), out = join(work, 'istgt-read.bin');
     writeFileSync(src, data);
-    expect((await run(['write', url(), '--lba', '2048', src])).code).toBe(0);
+    const w = await run(['write', url(), '--lba', '2048', src]);
+    expect({ code: w.code, stderr: w.stderr }).toEqual({ code: 0, stderr: '' }); // stderr says why, should it fail
     expect(difference(fileBytes(istgt.lunFile(1), 2048 * 512, data.length), data)).toBe(-1);
     const r = await run(['read', url(), '--lba', '2048', '--blocks', String(data.length / 512), '--out', out]);
     expect(r.code).toBe(0);

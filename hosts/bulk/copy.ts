@@ -33,7 +33,8 @@ export interface CopyResult {
   verified: boolean;
 }
 
-/** A copy that failed part way: `bytes` from the start were copied (and verified, if asked). */
+/** A copy that failed part way: `bytes` from the start were copied (and verified, if asked);
+ *  the failed chunk starts there. */
 export class CopyError extends Error {
   constructor(message: string, readonly bytes: number, cause: unknown) {
     super(message, { cause });

@@ -3,9 +3,16 @@
 // listening on one shared signal: `depth` listeners on one EventTarget trips Node's leak warning
 // past ten. The listener on the caller's signal is removed when the transfer ends, so a
 // long-lived signal does not collect one per transfer.
+export interface Taken {
+  signal: AbortSignal;
+  /** Aborts this one alone (a copy stops the chunks after a failed one, not those before it). */
+  abort(): void;
+  /** It ended: the transfer's abort no longer reaches it. */
+  done(): void;
+}
 export interface Linked {
-  /** A signal for one command, aborted with the transfer; `done` when the command ended. */
-  take(): { signal: AbortSignal; done(): void };
+  /** A signal for one command (or one chunk's commands), aborted with the transfer. */
+  take(): Taken;
   abort(): void;
   /** Detaches from the caller's signal. */
   release(): void;
@@ -26,7 +33,7 @@ export function linkedSignal(outer: AbortSignal | undefined): Linked {
       const c = new AbortController();
       if (aborted) c.abort(outer?.reason);
       else live.add(c);
-      return { signal: c.signal, done: () => live.delete(c) };
+      return { signal: c.signal, abort: () => c.abort(), done: () => live.delete(c) };
     },
     abort,
     release: () => outer?.removeEventListener('abort', abort),
