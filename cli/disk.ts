@@ -10,6 +10,8 @@ export interface DiskRun {
   o: CliOptions;
   /** A line of the command's text output (nothing with --json). */
   say: (s: string) => void;
+  /** A line on stderr, with or without --json. */
+  warn: (s: string) => void;
   /** Ctrl-C: main.ts is logging out; the work starts nothing new. */
   interrupted: AbortSignal;
 }
@@ -33,15 +35,17 @@ export async function login(r: DiskRun, target: string, portal = r.o.portals[0])
   };
 }
 
-/** Logs out of `target`; the outcome, with the logout's failure when the work went well. */
+/** Logs out of `target`. The exit status stays the work's: data written and synchronized is
+ *  written whatever the logout does, and a target that closes the connection instead of
+ *  answering the Logout (istgt sometimes does, right after a burst of writes) leaves nothing
+ *  open either. A logout that did not end S_OK is said on stderr and in the JSON (`logout`). */
 export async function logout(r: DiskRun, target: string, out: Outcome): Promise<Outcome> {
   if (r.interrupted.aborted) return out; // main.ts's close() logs out, bounded
-  const { hr } = await r.adapter.logoutFromTarget(target, { logoutTimeoutMs: r.o.logoutTimeoutMs }).wait();
-  if (SUCCEEDED(hr) || out.code !== EXIT.ok) return out;
-  return {
-    code: EXIT.failed,
-    json: { ...out.json, error: `logout from ${target} failed: ${hrName(hr)} (${hrHex(hr)})` },
-  };
+  const { hr, output } = await r.adapter.logoutFromTarget(target, { logoutTimeoutMs: r.o.logoutTimeoutMs }).wait();
+  if (SUCCEEDED(hr)) return out;
+  const why = output.sessions.map((s) => s.reason).join(', ') || 'no session';
+  r.warn(`warning: logout from ${target}: ${hrName(hr)} (${hrHex(hr)}): ${why}`);
+  return { ...out, json: { ...out.json, logout: { hr: hrName(hr), reasons: output.sessions.map((s) => s.reason) } } };
 }
 
 /** The outcome of an error thrown by a command's work. */

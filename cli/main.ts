@@ -41,7 +41,8 @@ async function run(o: CliOptions, adapter: Adapter, interrupted: AbortSignal): P
   };
   if (o.command === 'discover') return discover(adapter, o, say);
   if (o.command === 'probe') return probe(adapter, o, say);
-  const disk: DiskRun = { adapter, o, say, interrupted };
+  const warn = (s: string) => void proc.stderr.write(`${hide(s, secrets)}\n`);
+  const disk: DiskRun = { adapter, o, say, warn, interrupted };
   if (o.command === 'ls') return ls(disk);
   if (o.command === 'inq') return inq(disk);
   if (o.command === 'readcap') return readcap(disk);
