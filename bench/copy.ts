@@ -1,5 +1,5 @@
 // copy() of a whole tgtd LUN to a file on tmpfs, again and again for S seconds, in the running
-// runtime. Usage: copy.ts --portal HOST:PORT --target IQN --block-bytes B --queue Q --seconds S
+// runtime. Usage: copy.ts --portal HOST:PORT --target IQN --block-bytes B --queue Q --seconds S [--to PATH]
 // Prints one JSON line ("bench":"copy"), bytes per second over whole copies after one warm-up copy.
 import { arg, emit, runtimeName, scriptArgs } from './runtime.ts';
 import { runtimeModule } from './library.ts';
@@ -12,8 +12,9 @@ const blockBytes = arg('block-bytes', 65536), queue = arg('queue', 32), seconds 
 const adapter = createAdapter();
 const out = await adapter.loginToTarget({ target: str('target'), portal: str('portal') }).result({ timeoutMs: 30000 });
 const disk = adapter.session(out.sessionId!)!;
-// tmpfs: the file's side costs memory copies only, so the figure is the copy's own.
-const file = `/dev/shm/iscsi-adapter-bench-copy-${rt}-${Date.now()}`;
+// tmpfs by default: the file's side costs memory copies only; --to /dev/null leaves out even those.
+const to = argv.includes('--to') ? str('to') : 'tmpfs';
+const file = to === 'tmpfs' ? `/dev/shm/iscsi-adapter-bench-copy-${rt}-${Date.now()}` : to;
 const once = () => copy({ disk, lun: 1 }, file, { blockSize: blockBytes, depth: queue });
 let bytes = 0;
 try {
@@ -23,6 +24,7 @@ try {
   emit({
     bench: 'copy',
     impl: 'ours',
+    to,
     runtime: rt,
     blockBytes,
     queueDepth: queue,
@@ -31,5 +33,5 @@ try {
 } finally {
   await adapter.close();
   const { rmSync } = await import('node:fs');
-  rmSync(file, { force: true });
+  if (to === 'tmpfs') rmSync(file, { force: true });
 }

@@ -10,6 +10,8 @@ export interface Extent {
   /** Fills `into` from `offset`; fewer bytes than asked is an error, not a short read. */
   read(offset: number, into: Uint8Array, signal: AbortSignal): Promise<void>;
   write(offset: number, data: Uint8Array, signal: AbortSignal): Promise<void>;
+  /** Parts that follow each other, written from `offset` in one call (a file's writev). */
+  writev?(offset: number, parts: Uint8Array[], signal: AbortSignal): Promise<void>;
   /** What was written is on the medium once it resolves (SYNCHRONIZE CACHE, fsync). */
   flush(signal: AbortSignal): Promise<void>;
   close(): Promise<void>;

@@ -20,6 +20,10 @@ export interface PipelineSpec {
   copied(offset: number, length: number): void;
 }
 
+/** Chunks one writev may carry, and writes a file destination has in flight at once. */
+const RUN = 16;
+const FILE_WRITES = 2;
+
 interface Read {
   at: number;
   buf: Uint8Array;
@@ -29,6 +33,11 @@ interface Read {
 
 export function pipeline(p: PipelineSpec): Promise<void> {
   const { from, to, total, chunk, depth, link } = p;
+  // A file takes few writes at once, each a run of chunks (they queue on the runtime's small
+  // thread pool, where many single writes cost more than they carry); a LUN takes `depth`.
+  const writers = to.writev ? Math.min(depth, FILE_WRITES) : depth;
+  // Buffers: depth reading, and as many again written or waiting; a file's runs want more.
+  const buffers = 2 * depth + (to.writev ? RUN * writers : 0);
   return new Promise<void>((resolve, reject) => {
     const free: Uint8Array[] = [], backs: Uint8Array[] = [], ready: Read[] = [];
     let made = 0, next = 0, reading = 0, writing = 0;
@@ -56,7 +65,10 @@ export function pipeline(p: PipelineSpec): Promise<void> {
       reading++;
       try {
         await from.read(r.at, r.buf.subarray(0, len), r.chunk.signal);
-        ready.push(r);
+        // Kept in offset order, so a run of chunks that follow each other can go out as one.
+        let i = ready.length;
+        while (i > 0 && ready[i - 1].at > r.at) i--;
+        ready.splice(i, 0, r);
       } catch (e) {
         fail(e, r.at);
         finished(r);
@@ -65,34 +77,50 @@ export function pipeline(p: PipelineSpec): Promise<void> {
       }
       pump();
     };
-    const write = async (r: Read) => {
+    // One write for a run of chunks that follow each other (a file takes them in one writev:
+    // one trip through the runtime's thread pool instead of one per chunk); a LUN takes each
+    // chunk as its own WRITE. With verify, each chunk is read back and compared.
+    const write = async (run: Read[]) => {
       writing++;
-      const len = Math.min(chunk, total - r.at), data = r.buf.subarray(0, len);
+      const lens = run.map((r) => Math.min(chunk, total - r.at)), first = run[0];
       try {
-        await to.write(r.at, data, r.chunk.signal);
-        if (p.verify) {
-          const back = backs.pop() ?? new Uint8Array(chunk);
-          await to.read(r.at, back.subarray(0, len), r.chunk.signal);
-          backs.push(back);
-          const at = firstDifference(data, back);
-          if (at >= 0) throw new Error(`${to.name} differs from the source at byte ${r.at + at}`);
+        const parts = run.map((r, i) => r.buf.subarray(0, lens[i]));
+        if (run.length > 1) await to.writev!(first.at, parts, first.chunk.signal);
+        else await to.write(first.at, parts[0], first.chunk.signal);
+        for (let i = 0; i < run.length; i++) {
+          if (p.verify) await verify(run[i], parts[i]);
+          p.copied(run[i].at, lens[i]);
         }
-        p.copied(r.at, len);
       } catch (e) {
-        fail(e, r.at);
+        fail(e, first.at);
       } finally {
         writing--;
-        finished(r);
+        run.forEach(finished);
       }
       pump();
+    };
+    const verify = async (r: Read, data: Uint8Array) => {
+      const back = backs.pop() ?? new Uint8Array(chunk);
+      await to.read(r.at, back.subarray(0, data.length), r.chunk.signal);
+      backs.push(back);
+      const at = firstDifference(data, back);
+      if (at >= 0) throw new Error(`${to.name} differs from the source at byte ${r.at + at}`);
+    };
+    // The ready chunks from the lowest offset on that follow each other, at most RUN of them.
+    const takeRun = (): Read[] => {
+      const run = [ready.shift()!];
+      while (to.writev && run.length < RUN && ready.length && ready[0].at === run.at(-1)!.at + chunk) {
+        run.push(ready.shift()!);
+      }
+      return run;
     };
     const pump = () => {
       for (let i = 0; i < ready.length; i++) {
         if (!wanted(ready[i])) finished(ready.splice(i--, 1)[0]);
       }
-      while (writing < depth && ready.length) void write(ready.shift()!);
+      while (writing < writers && ready.length) void write(takeRun());
       while (!failure && reading < depth && next < total) {
-        const buf = free.pop() ?? (made < 2 * depth ? (made++, new Uint8Array(Math.min(chunk, total))) : undefined);
+        const buf = free.pop() ?? (made < buffers ? (made++, new Uint8Array(Math.min(chunk, total))) : undefined);
         if (!buf) break;
         const at = next, len = Math.min(chunk, total - at);
         next += len;

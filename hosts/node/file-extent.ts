@@ -18,6 +18,17 @@ export async function openFileExtent(path: string, write: boolean): Promise<Exte
         at += bytesRead;
       }
     },
+    async writev(offset, parts) {
+      let rest = parts, at = offset;
+      while (rest.length) {
+        const { bytesWritten } = await fh.writev(rest, at);
+        at += bytesWritten;
+        // A short writev: drop what went, and the written part of the part it stopped in.
+        let n = bytesWritten;
+        while (rest.length && n >= rest[0].length) [n, rest] = [n - rest[0].length, rest.slice(1)];
+        if (n) rest = [rest[0].subarray(n), ...rest.slice(1)];
+      }
+    },
     async write(offset, data) {
       for (let at = 0; at < data.length;) {
         const { bytesWritten } = await fh.write(data, at, data.length - at, offset + at);
