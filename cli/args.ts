@@ -1,60 +1,12 @@
 // Command-line options: `iscsi-adapter COMMAND [URL] [--option value | --option=value]...`.
-import type { Auth, ChapAlgorithm } from '../hosts/node/mod.ts';
+import type { Auth } from '../hosts/node/mod.ts';
 import { checkFlagsFit, DISK_COMMANDS, diskOptions } from './disk-args.ts';
-import { type DdFlags, type DdSpec, ddSpec } from './dd-args.ts';
+import { type DdFlags, ddSpec } from './dd-args.ts';
+import type { CliOptions, Command } from './options.ts';
 import { redactUrl } from './url.ts';
 import { UsageError } from './usage-error.ts';
 export { UsageError };
-export type Command =
-  | 'demo'
-  | 'logout-test'
-  | 'discover'
-  | 'probe'
-  | 'ls'
-  | 'inq'
-  | 'readcap'
-  | 'read'
-  | 'write'
-  | 'dd';
-export interface CliOptions {
-  command: Command;
-  portals: string[];
-  target?: string;
-  sessions: number;
-  json: boolean;
-  /** demo: the built-in target drops each session's connection in its first read; they recover. */
-  drop: boolean;
-  user?: string;
-  secret?: string;
-  /** Mutual CHAP: the name the target answers with; its secret comes from ISCSI_CHAP_TARGET_SECRET. */
-  targetUser?: string;
-  targetSecret?: string;
-  initiatorName?: string;
-  connectTimeoutMs?: number;
-  loginTimeoutMs?: number;
-  logoutTimeoutMs?: number;
-  concurrency?: number;
-  deadlineMs?: number;
-  /** Discovery CHAP, when the portal's discovery wants other credentials than the login. */
-  discoveryUser?: string;
-  discoverySecret?: string;
-  // The disk commands (cli/disk-args.ts): what their URL says, and their own flags.
-  /** The URL as messages may quote it: passwords redacted. */
-  url?: string;
-  lun?: number;
-  algorithms?: ChapAlgorithm[];
-  headerDigest?: boolean;
-  dataDigest?: boolean;
-  showLuns: boolean;
-  evpd: boolean;
-  page?: number;
-  lba?: bigint;
-  blocks?: number;
-  out?: string;
-  file?: string;
-  /** dd: its two ends and sizes (cli/dd-args.ts). */
-  dd?: DdSpec;
-}
+export type { CliOptions, Command };
 
 /** Exit statuses, one per way a run can end (listed in --help). */
 export const EXIT = {

@@ -1,30 +1,8 @@
 // dd's two ends: an iSCSI URL (with the credentials its URL, our flags or the environment give)
 // or a file path, and how much to copy.
-import type { CliOptions } from './args.ts';
+import type { CliOptions, DdEnd, DdSpec } from './options.ts';
 import { parseUrl } from './url.ts';
 import { UsageError } from './usage-error.ts';
-
-export type DdEnd =
-  | { kind: 'file'; path: string; shown: string }
-  | {
-    kind: 'lun';
-    portal: string;
-    target: string;
-    lun: number;
-    /** The URL, its passwords redacted. */
-    shown: string;
-    auth: Pick<CliOptions, 'user' | 'secret' | 'targetUser' | 'targetSecret' | 'algorithms'>;
-  };
-export interface DdSpec {
-  from: DdEnd;
-  to: DdEnd;
-  /** Bytes per command (dd's bs). */
-  bs?: number;
-  /** bs x count, when --count is given. */
-  bytes?: number;
-  depth?: number;
-  verify: boolean;
-}
 
 /** dd's own flags as given. */
 export interface DdFlags {

@@ -6,7 +6,7 @@ import { EXIT } from './args.ts';
 import { type DiskRun, login, logout, thrown } from './disk.ts';
 import type { Outcome } from './outcome.ts';
 import { Progress, type ProgressStream } from './progress.ts';
-import type { DdEnd } from './dd-args.ts';
+import type { DdEnd } from './options.ts';
 
 export async function dd(r: DiskRun, stderr: ProgressStream): Promise<Outcome> {
   const o = r.o, spec = o.dd!;

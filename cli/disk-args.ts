@@ -1,6 +1,6 @@
 // The disk commands' command line (ls, inq, readcap, read, write): the URL, the credentials from
 // the URL, our flags and the environment, and the flags each command takes.
-import type { CliOptions, Command } from './args.ts';
+import type { CliOptions, Command } from './options.ts';
 import { parseUrl, redactUrl } from './url.ts';
 import { UsageError } from './usage-error.ts';
 

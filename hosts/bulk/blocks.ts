@@ -1,7 +1,7 @@
 // A LUN's blocks in order, read `depth` commands ahead: the one loop under read streams and any
 // caller that wants chunks with their LBA. Leaving the loop early (break, an error, the signal)
 // aborts what is still in flight and waits for it, so nothing outlives the iteration.
-import type { Session } from '../session.ts';
+import type { BulkDisk } from './disk.ts';
 import { linkedSignal, under } from './linked-signal.ts';
 import { plan, type RangeOptions, spans } from './plan.ts';
 import { Window } from './window.ts';
@@ -13,7 +13,7 @@ export interface Chunk {
   data: Uint8Array;
 }
 
-export async function* readBlocks(disk: Session, lun: number, o: RangeOptions): AsyncGenerator<Chunk, void> {
+export async function* readBlocks(disk: BulkDisk, lun: number, o: RangeOptions): AsyncGenerator<Chunk, void> {
   const link = linkedSignal(o.signal);
   let window: Window<Chunk> | undefined;
   try {

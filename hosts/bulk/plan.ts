@@ -1,8 +1,8 @@
 // Which blocks a bulk transfer covers and how it cuts them into commands (docs/io.md, "Bulk
 // transfers"). Types are checked at the call; what depends on the LUN's size waits for its capacity.
-import type { CommandOptions, Session } from '../session.ts';
+import type { BulkDisk, BulkOptions } from './disk.ts';
 
-export interface RangeOptions extends CommandOptions {
+export interface RangeOptions extends BulkOptions {
   /** First block (LBA); default 0. */
   start?: number | bigint;
   /** The block after the last one; default the end of the LUN. */
@@ -60,7 +60,7 @@ export function rangeProblem(lun: unknown, o: RangeOptions): Error | undefined {
 }
 
 /** The transfer over `lun` as `o` asks, against the LUN's capacity (read now). */
-export async function plan(disk: Session, lun: number, o: RangeOptions): Promise<Plan> {
+export async function plan(disk: BulkDisk, lun: number, o: RangeOptions): Promise<Plan> {
   const { blocks, blockSize: unit } = await disk.readCapacity(lun, { signal: o.signal, timeoutMs: o.timeoutMs });
   const start = BigInt(o.start ?? 0), end = o.end === undefined ? blocks : BigInt(o.end);
   if (end > blocks) throw new RangeError(`end is block ${end}; LUN ${lun} has ${blocks} blocks`);

@@ -3,12 +3,12 @@
 // the window (that is the stream's backpressure). close() resolves when every command answered
 // GOOD; the stream must end on a block boundary. On any failure the commands still in flight are
 // aborted and waited for before the stream errors.
-import type { Session } from '../session.ts';
+import type { BulkDisk } from './disk.ts';
 import { linkedSignal, under } from './linked-signal.ts';
 import { type Plan, plan, type RangeOptions } from './plan.ts';
 import { Window } from './window.ts';
 
-export function writeStream(disk: Session, lun: number, o: RangeOptions): WritableStream<Uint8Array> {
+export function writeStream(disk: BulkDisk, lun: number, o: RangeOptions): WritableStream<Uint8Array> {
   const link = linkedSignal(o.signal);
   let p: Plan, window: Window<void>, lba: bigint, buf: Uint8Array, filled = 0;
 
