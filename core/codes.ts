@@ -233,6 +233,7 @@ export const RECOVERY_DELAY_MIN_MS: u32 = 250;   // ... first and longest wait b
 export const RECOVERY_DELAY_MAX_MS: u32 = 8000;
 export const NOOP_DEFAULT_MS: u32 = 5000;        // ... NOP-Out interval and answer limit (open-iscsi's)
 export const COMMANDS_WAITING_MAX: u32 = 16384; // commands one session keeps waiting past maxCommandsPerSession
+export const UA_RETRIES: u32 = 4;              // a command sent again after as many UNIT ATTENTIONs at most
 export const TMF_DEFAULT_MS: u32 = 15000;     // a task management request's wait for its answer
                                               // (open-iscsi's abort_timeout)
 export const DISCOVERY_GRACE_MS: u32 = 100;   // how long a discovery session waits for FIN after its Logout

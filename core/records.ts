@@ -231,13 +231,13 @@ export function nextItt(r: Session): u32 {
   burstAt: u32;        // ... the next offset to send,
   burstEnd: u32;       // ... where the burst ends (burstAt == burstEnd: nothing left to send),
   burstSN: u32;        // ... and the next DataSN within it
+  uaRetries: u32;      // times sent again after a UNIT ATTENTION
 }
 export const TS_QUEUED: u32 = 1;     // waiting for the command window
 export const TS_SENT: u32 = 2;
 export const TS_ABORTING: u32 = 3;   // ended for its caller; what the target still sends for it is dropped
 export const TF_READ: u32 = 1;
 export const TF_WRITE: u32 = 2;
-export const TF_RETRIED: u32 = 4;    // retried once after a UNIT ATTENTION
 export const TF_STATUS: u32 = 8;     // the status came with the last Data-In (S bit)
 export const TF_REPLAY: u32 = 16;    // may be sent again on a reinstated session (CMD_REPLAY)
 export const TF_CHAIN: u32 = 32;     // a lookup for a caller's command (CMD_CHAIN): not counted on its own

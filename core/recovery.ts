@@ -8,7 +8,7 @@ import { ACT_EVENT, EV_SESSION_RECOVERING, EV_SESSION_RECOVERED, EV_SESSION_LOST
 import { act, txAlloc } from "./actions";
 import { TX } from "./mem";
 import { Conn, Session, conn, sess, task, taskCap, taskItt, strLen, strData, NONE, LS_NONE, SF_DISCOVERY, SF_RECOVERING,
-  TS_QUEUED, TS_SENT, TS_ABORTING, TF_REPLAY, TF_RETRIED, TMF_NONE, STR_PORTALS, LS_DRAINING } from "./records";
+  TS_QUEUED, TS_SENT, TS_ABORTING, TF_REPLAY, TMF_NONE, STR_PORTALS, LS_DRAINING } from "./records";
 import { closeConn, sessionGone } from "./lifecycle";
 import { taskEnd, taskRelease, sessionTasksEnd } from "./tasks";
 import { armReplace, cancelReplace, armReconnect, cancelReconnect } from "./timers";
@@ -45,7 +45,7 @@ export function recoverStart(c: Conn, s: Session, cause: u32, waitMs: u32): void
       t.gen++; t.itt = taskItt(t);
       t.dataIn = 0; t.expDataSN = 0; t.r2tSN = 0; t.burstAt = 0; t.burstEnd = 0;
       t.tmf = TMF_NONE; t.abortItt = NONE;
-      t.flags &= ~TF_RETRIED;   // the UNIT ATTENTION a reinstatement brings is absorbed once more
+      t.uaRetries = 0;          // the UNIT ATTENTIONs a reinstatement brings are absorbed afresh
     }
   }
   s.flags |= SF_RECOVERING;

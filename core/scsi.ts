@@ -10,12 +10,12 @@ import { ACT_DATA_IN, ACT_EVENT, EV_UNIT_ATTENTION, EV_TASK_MANAGEMENT_FAILED, E
   DIR_NONE, DIR_READ, DIR_WRITE, CMD_REPLAY, CMD_CHAIN, CMD_FOLLOWS, ERR_LEAVING, T_LOGGING_OUT, T_TARGET_FAILURE,
   T_TIMEOUT,
   T_ABORTED, T_PROTOCOL_ERROR, T_REJECTED, T_LUN_RESET, TD_UNDERFLOW, PE_R2T_BEYOND_BURST, PE_R2T_OUTSTANDING,
-  PE_SHORT_DATA } from "./codes";
+  PE_SHORT_DATA, UA_RETRIES } from "./codes";
 import { act, txAlloc, roomToSend } from "./actions";
 import { TX, IO, RX, be16, be24, be32, put32, snGt } from "./mem";
 import { Conn, Session, Task, taskCap, conn, sess, task, taskAlloc, taskFree, taskByItt, taskByRef, taskItt, taskRef,
   ittWasAborted, nextItt, NONE, LS_NONE, LS_DRAINING, SF_RECOVERING, TF_REPLAY, TF_CHAIN, TS_QUEUED, TS_SENT,
-  TS_ABORTING, TF_READ, TF_WRITE, TF_RETRIED, TMF_NONE,
+  TS_ABORTING, TF_READ, TF_WRITE, TMF_NONE,
   TMF_ABORT, TMF_LUN_RESET } from "./records";
 import { pduBegin, pduEnd, pduEndWithPayload, stamp } from "./send";
 import { sessionParam } from "./keys";
@@ -260,8 +260,10 @@ export function scsiResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
   }
   if (response != 0) { taskEnd(t, T_TARGET_FAILURE, response, false); return true; }
   // CHECK CONDITION with UNIT ATTENTION (sense key 6, fixed or descriptor format): the target
-  // tells us something changed (power on, reset, LUN inventory); the command is sent again once.
-  if (status == 0x02 && senseLen >= 3 && !(t.flags & TF_RETRIED)) {
+  // tells us something changed (power on, reset, LUN inventory, a reservation released); the
+  // command is sent again. A target reports pending conditions one per command (SAM-5 §5.14),
+  // and can hold several (tgtd after a reservation change): up to UA_RETRIES sends again.
+  if (status == 0x02 && senseLen >= 3 && t.uaRetries < UA_RETRIES) {
     const code = <u32>load<u8>(data + 2) & 0x7F;
     const descriptor = code == 0x72 || code == 0x73;
     const key = <u32>load<u8>(data + 2 + (descriptor ? 1 : 2)) & 0x0F;
@@ -269,7 +271,7 @@ export function scsiResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
       const asc = senseLen >= 14 || descriptor ? <u32>load<u8>(data + 2 + (descriptor ? 2 : 12)) : 0;
       const ascq = senseLen >= 14 || descriptor ? <u32>load<u8>(data + 2 + (descriptor ? 3 : 13)) : 0;
       act(ACT_EVENT, <u32>s.index, EV_UNIT_ATTENTION, asc, ascq, 0);
-      t.flags |= TF_RETRIED;
+      t.uaRetries++;
       t.dataIn = 0; t.expDataSN = 0; t.r2tSN = 0; t.burstAt = 0; t.burstEnd = 0;
       t.gen++; t.itt = taskItt(t);
       t.stage = TS_QUEUED;

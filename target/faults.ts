@@ -51,7 +51,7 @@ export type Fault =
   | 'descriptor-sense' // like 'check-condition', in descriptor format with the LBA in an Information descriptor
   | 'bad-block' // a READ that covers block faultArg (default 0) ends CHECK CONDITION, MEDIUM ERROR / UNRECOVERED READ ERROR
   | 'corrupt-block' // a READ that covers block faultArg (default 0) returns that block with its first byte inverted (GOOD)
-  | 'unit-attention' // the first command after login ends CHECK CONDITION, UNIT ATTENTION / POWER ON
+  | 'unit-attention' // the first faultArg (default 1) commands after login end CHECK CONDITION, UNIT ATTENTION / POWER ON
   // With the next two the unit claims 2^33 blocks: READ CAPACITY (10) answers 0xFFFFFFFF, (16) the figure.
   | 'capacity-16-busy-once' // the first READ CAPACITY (16) ends BUSY
   | 'capacity-16-not-ready' // every READ CAPACITY (16) ends CHECK CONDITION, NOT READY / BECOMING READY

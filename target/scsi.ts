@@ -106,7 +106,8 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg: number 
   const held = new Map<number, number>();
   const reset = new Set<number>();
   const named = new Set<number>();
-  let attention = fault === 'unit-attention';
+  // 'unit-attention': conditions pending, reported one per command (faultArg of them, default 1).
+  let attention = fault === 'unit-attention' ? arg ?? 1 : 0;
   let ttt = 1;
   let oversized = false; // 'r2t-oversize' played
   let rejected = false; // 'reject-command' or 'reject-data-out' played
@@ -377,8 +378,8 @@ export function scsiHandler(lun: Lun, io: ScsiIo, fault: ScsiFault, arg: number 
       return;
     }
     if (lunNo !== 0 && cdb[0] !== 0xa0 && cdb[0] !== 0x12) return check(itt, 5, 0x25);
-    if (attention && cdb[0] !== 0x12 && cdb[0] !== 0xa0) {
-      attention = false;
+    if (attention > 0 && cdb[0] !== 0x12 && cdb[0] !== 0xa0) {
+      attention--;
       return check(itt, 6, 0x29);
     }
     if (lu.reservations.conflicts(io.nexus(), cdb[0])) return respond(itt, 0x18);

@@ -133,6 +133,26 @@ describe('errors a command can end with', () => {
     await done(env);
   });
 
+  it('several pending UNIT ATTENTIONs (reported one per command) are absorbed, up to four sends again', async () => {
+    const env = await disk({ fault: 'unit-attention', faultArg: 4 });
+    const seen: AdapterEvent[] = [];
+    env.adapter.on((e) => seen.push(e));
+    expect(await env.disk.readCapacity()).toEqual({ blocks: 16384n, blockSize: 512 });
+    expect(seen.map((e) => e.type)).toEqual(Array(4).fill('unit-attention'));
+    expect(env.target.received.filter((p) => p.opcode === 0x01)).toHaveLength(5);
+    await done(env);
+  });
+
+  it("a fifth UNIT ATTENTION for the same command is the caller's: a ScsiError naming it", async () => {
+    const env = await disk({ fault: 'unit-attention', faultArg: 5 });
+    const err = await env.disk.testUnitReady().catch((e) => e);
+    expect(err).toBeInstanceOf(ScsiError);
+    expect(err.message).toMatch(/UNIT ATTENTION/);
+    expect(env.target.received.filter((p) => p.opcode === 0x01)).toHaveLength(5);
+    expect(await env.disk.readCapacity()).toEqual({ blocks: 16384n, blockSize: 512 }); // the conditions are spent
+    await done(env);
+  });
+
   it('a Data-In at the wrong BufferOffset drops the session; its command ends session-lost', async () => {
     const env = await disk({ fault: 'bad-offset' }, 1, { recovery: false });
     const err = await env.disk.read(0, 0, 2048).catch((e) => e); // 1 MiB: several Data-In
