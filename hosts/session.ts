@@ -1,9 +1,10 @@
 // A logged-in session as a disk (docs/io.md): SCSI commands whose every byte on the wire the
 // core decides. Here only arguments are checked, buffers chosen and results put into objects.
 import type { Engine, TaskSink } from './engine.ts';
-import { CODE, TASK_END_NAMES } from './codes.ts';
+import { CODE } from './codes.ts';
+import { type Ended, PendingCommand } from './pending-command.ts';
 import { withCause } from './async-operation.ts';
-import { type CommandEndReason, commandError, ScsiError, scsiError } from './scsi/errors.ts';
+import { commandError, ScsiError, scsiError } from './scsi/errors.ts';
 import * as command from './scsi/cdb.ts';
 import type { Command } from './scsi/cdb.ts';
 import { capacity10, capacity16, inquiryData, lunList } from './scsi/data.ts';
@@ -74,22 +75,13 @@ interface Waiting {
   how: number;
   /** Its timeoutMs, which runs from the call. */
   ms: number;
-  sink: TaskSink;
-  signal: AbortSignal | undefined;
+  pending: PendingCommand;
   /** Its place was already held (a cold session's command): nothing more to hold. */
   held: boolean;
-  started: (code: number) => void;
-  reject: (e: Error) => void;
 }
 /** A caller's command whose place the core holds until it is sent. */
 interface Held {
   sent: boolean;
-}
-interface Ended {
-  status: number;
-  residual: number;
-  flags: number;
-  sense: Uint8Array;
 }
 
 const TIMEOUT_MS = 30000;
@@ -432,52 +424,22 @@ export class Session {
     if (bad) return rejectWith(bad);
     if (!this.live()) return rejectWith(commandError('session-lost'));
     if (opts.signal?.aborted) return rejectWith(withCause(commandError('aborted'), opts.signal.reason));
-    return new Promise<Ended>((resolve, reject) => {
-      let ended = false;
-      let t = -1;
-      const onAbort = () => this.engine.abortTask(t);
-      const sink: TaskSink = {
-        buffer,
-        done: (a) => {
-          ended = true;
-          opts.signal?.removeEventListener('abort', onAbort);
-          if (a.reason !== CODE.T_COMPLETED) {
-            const err = commandError(TASK_END_NAMES[a.reason] as CommandEndReason, a.response);
-            reject(a.reason === CODE.T_ABORTED ? withCause(err, opts.signal?.reason) : err);
-          } else resolve({ status: a.status, residual: a.residual, flags: a.flags, sense: a.bytes });
-        },
-      };
-      const ms = opts.timeoutMs ?? TIMEOUT_MS;
-      const how = cmd.dir | (replay ? CODE.CMD_REPLAY : 0) | (chain ? CODE.CMD_CHAIN : 0);
-      if (held) held.sent = true;
-      const first = this.send(cmd, lun, how | (held ? CODE.CMD_FOLLOWS : 0), ms, sink);
-      const started = (code: number) => {
-        t = code;
-        const e = startError(code);
-        if (e) reject(e);
-        // A command the core ended inside startTask (refused, logging out) gets no listener.
-        else if (!ended) opts.signal?.addEventListener('abort', onAbort, { once: true });
-      };
-      if (first !== CODE.ERR_SESSION_FULL && first !== CODE.ERR_NO_SLOT) return started(first);
-      // The session has maxCommandsPerSession in flight, or the adapter maxCommands: the command
-      // waits for a place.
-      this.#wait({
-        cmd,
-        lun,
-        how: how | CODE.CMD_FOLLOWS,
-        ms,
-        sink,
-        signal: opts.signal,
-        held: !!held,
-        started,
-        reject,
-      });
-    });
+    const pending = new PendingCommand(buffer, this.engine, opts.signal);
+    const ms = opts.timeoutMs ?? TIMEOUT_MS;
+    const how = cmd.dir | (replay ? CODE.CMD_REPLAY : 0) | (chain ? CODE.CMD_CHAIN : 0);
+    if (held) held.sent = true;
+    const first = this.send(cmd, lun, how | (held ? CODE.CMD_FOLLOWS : 0), ms, pending);
+    if (first !== CODE.ERR_SESSION_FULL && first !== CODE.ERR_NO_SLOT) pending.started(first);
+    // The session has maxCommandsPerSession in flight, or the adapter maxCommands: the command
+    // waits for a place.
+    else this.#wait({ cmd, lun, how: how | CODE.CMD_FOLLOWS, ms, pending, held: !!held });
+    return pending.promise;
   }
 
   /** A command the full session cannot take yet waits for a place, its own place held in the
    *  core meanwhile, so a logout drains, aborts or refuses it as one command (docs/io.md). */
-  #wait({ cmd, lun, how, ms, sink, signal, held, started, reject }: Waiting): void {
+  #wait({ cmd, lun, how, ms, pending, held }: Waiting): void {
+    const { signal } = pending, reject = (e: Error) => pending.fail(e);
     if (this.#waiting.length >= CODE.COMMANDS_WAITING_MAX) {
       if (held) this.engine.unhold(this.slot, false);
       return reject(new RangeError(`${CODE.COMMANDS_WAITING_MAX} commands already wait on this session`));
@@ -501,10 +463,10 @@ export class Session {
     const deadline = ms ? setTimeout(() => leave(commandError('timeout')), ms) : undefined;
     const retry = () => {
       const left = ms && Math.max(1, Math.ceil(ms - (performance.now() - since)));
-      const code = this.send(cmd, lun, how, left, sink);
+      const code = this.send(cmd, lun, how, left, pending);
       if (code === CODE.ERR_SESSION_FULL || code === CODE.ERR_NO_SLOT) return false;
       stopWatching();
-      started(code);
+      pending.started(code);
       return true;
     };
     signal?.addEventListener('abort', aborted, { once: true });
@@ -525,14 +487,6 @@ export class Session {
     while (this.#waiting.length && this.#waiting[0]()) this.#waiting.shift();
     if (!this.#waiting.length) this.engine.stopWaiting(this.#pump);
   };
-}
-
-// Why the core did not start a command, or nothing when it did (it may have ended it at once).
-function startError(code: number): Error | undefined {
-  if (code >= 0) return undefined;
-  if (code === CODE.ERR_BAD_FIELD) return new RangeError("the command's arguments are out of range");
-  if (code === CODE.ERR_ABORTED_BY_LOGOUT) return commandError('aborted-by-logout');
-  return commandError('session-lost');
 }
 
 // GOOD, or the target's status as a ScsiError.
