@@ -26,6 +26,7 @@ import { pduBegin, pduData, pduEnd, stamp } from "./send";
 import { armConn, cancelConn, CT_CONNECT, CT_LOGIN, CT_KEEPALIVE } from "./timers";
 import { framerReset, framerSetDigests, framerStream } from "./framer";
 import { closeConn, connOpen, sessionGone, opFinish } from "./lifecycle";
+import { portalFirst } from "./portals";
 import { connTo, sessNew, sessTo, sessRelease, CE_CONNECT, CE_UP, CE_LOGIN_OK, CE_LOGIN_FAILED, CE_LOST,
   SE_LOGGED_IN, SE_REINSTATED } from "./fsm";
 import { keysOffer, keysAnswer, keysAnswerProposals, keysReset, keysSettle, setSessionParam, digestsOffer,
@@ -246,7 +247,7 @@ export function loginResponse(c: Conn, p: usize, body: usize, bodyLen: u32): voi
   s.expCmdSN = be32(p + 28); s.maxCmdSN = be32(p + 32);
   const status = be16(p + 36);
   if (status != 0) {
-    if ((status >> 8) == 1) { redirect(c, s, body, bodyLen); return; }
+    if ((status >> 8) == 1) { redirect(c, s, body, bodyLen, status); return; }
     fail(s, mapStatus(status), status); return;
   }
   const b1 = <u32>load<u8>(p, 1);
@@ -416,7 +417,7 @@ function fullFeature(c: Conn, s: Session): void {
   opFinish(o, S_OK);
 }
 
-function redirect(c: Conn, s: Session, data: usize, dsl: u32): void {
+function redirect(c: Conn, s: Session, data: usize, dsl: u32, status: u32): void {
   if (!findKey(data, dsl, "TargetAddress") || valLen == 0) { fail(s, L_PROTOCOL_ERROR, 0); return; }
   const n = s.redirects + 1;
   if (n > MAX_REDIRECTS) { fail(s, L_TOO_MANY_REDIRECTS, 0); return; }
@@ -427,6 +428,8 @@ function redirect(c: Conn, s: Session, data: usize, dsl: u32): void {
   const at = txAlloc(len);
   if (at < 0) { fail(s, L_INITIATOR_ERROR, 0); return; }
   memory.copy(TX + at, valPtr, len);
+  // Moved permanently (0x0102): later recoveries go to the new address first (RFC 7143 §11.13.5).
+  if (status == 0x0102) portalFirst(s, valPtr, len);
   act(ACT_TEXT, s.op, TEXT_REDIRECT, <u32>at, len, tag);
   connTo(c, CE_LOGIN_FAILED);                          // T7
   closeConn(c);

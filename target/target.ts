@@ -16,8 +16,10 @@ export interface TargetSpec {
   name: string;
   fault?: Fault;
   faultArg?: number;
-  /** For the 'redirect' and 'redirect-relogin' faults: host:port the target sends the initiator to. */
+  /** For the 'redirect' and 'redirect-relogin' faults: host:port the target sends the initiator to, */
   redirectTo?: string;
+  /** ... with this status: 0x0101 moved temporarily (the default) or 0x0102 moved permanently. */
+  redirectStatus?: number;
   chap?: { user: string; secret: string; targetUser?: string; targetSecret?: string };
   /** LUN 0: 8 MiB of memory unless said otherwise. */
   lun?: LunSpec;
@@ -360,14 +362,28 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
           if (seen.has(isid) && n < limit) {
             refused.set(spec.name, n + 1);
             if (spec.fault === 'redirect-relogin') {
-              return loginReply(bhs, [['TargetAddress', `${spec.redirectTo},1`]], false, csg, 0, 0x0101);
+              return loginReply(
+                bhs,
+                [['TargetAddress', `${spec.redirectTo},1`]],
+                false,
+                csg,
+                0,
+                spec.redirectStatus ?? 0x0101,
+              );
             }
             return loginReply(bhs, [], false, csg, 0, 0x0301);
           }
           seen.add(isid);
         }
         if (spec?.fault === 'redirect') {
-          return loginReply(bhs, [['TargetAddress', `${spec.redirectTo},1`]], false, csg, 0, 0x0101);
+          return loginReply(
+            bhs,
+            [['TargetAddress', `${spec.redirectTo},1`]],
+            false,
+            csg,
+            0,
+            spec.redirectStatus ?? 0x0101,
+          );
         }
         if (spec?.fault === 'redirect-junk') {
           loginReply(

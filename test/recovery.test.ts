@@ -387,6 +387,35 @@ describe('recovery meets a redirect', () => {
   });
 });
 
+describe('recovery meets a permanent redirect', () => {
+  it('0x0102 at a re-login: the next recovery goes to the new address first', async () => {
+    // A drops the first read and answers the re-login with 0x0102 to B; B drops its first read
+    // too, so the session recovers a second time: at B (moved permanently), not back at A.
+    const b = await startTarget({ targets: [{ name: T, fault: 'drop-mid-read' }] });
+    const a = await startTarget({
+      targets: [{ name: T, fault: 'redirect-relogin', redirectTo: b.portal, redirectStatus: 0x0102 }],
+    });
+    const adapter = createAdapter(FAST);
+    const events: AdapterEvent[] = [];
+    adapter.on((e) => events.push(e));
+    try {
+      const out = await adapter.loginToTarget({ target: T, portal: a.portal }).result();
+      const disk = adapter.session(out.sessionId!)!;
+      await disk.read(0, 0, 128); // dropped at A, then again at B
+      const recovered = events.filter((e) => e.type === 'session-recovered');
+      expect(recovered.map((e) => (e as { portal: string }).portal)).toEqual([b.portal, b.portal]);
+      expect(logins(a.received)).toHaveLength(2); // the login, and the re-login it redirected
+      expect(logins(b.received)).toHaveLength(2); // both reinstatements
+      expect(hrName((await adapter.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
+    } finally {
+      await adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
+      expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
 describe('recovery through a proxy', () => {
   it('a proxy that drops connections', async () => {
     // The adapter logs in through a TCP proxy to a well-behaved target; the proxy drops every
