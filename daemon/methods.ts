@@ -101,8 +101,9 @@ export const METHODS: Record<string, Method> = {
     return s.ops.status(e);
   },
   async wait(s, p) {
+    const timeoutMs = optMs(p, 'timeoutMs');
     const e = entry(s, p);
-    const { hr } = await e.op.wait({ timeoutMs: optMs(p, 'timeoutMs') });
+    const { hr } = await e.op.wait({ timeoutMs });
     return s.ops.end(e, hr);
   },
   cancel(s, p) {
