@@ -50,6 +50,19 @@ Disk commands, as libiscsi's tools (each logs in, does its work and logs out):
   ISCSI_CHAP_SECRET or LIBISCSI_CHAP_PASSWORD (the user from LIBISCSI_CHAP_USERNAME, the
   target's from ISCSI_CHAP_TARGET_SECRET or LIBISCSI_CHAP_TARGET_{USERNAME,PASSWORD}).
 
+The daemon, which holds the host's sessions between commands (docs/daemon.md):
+  iscsi-adapter daemon [--foreground] [--socket PATH] [--group NAME] [--nodes FILE]
+      [--keep MS] [--stop-timeout MS]; SIGTERM logs out of every target, then exits
+  iscsi-adapter login --portal HOST[:PORT] --target IQN [--chap-user U] [--chap-secret-file F] [--no-wait]
+  iscsi-adapter sessions
+  iscsi-adapter logout-from-target IQN [--inflight drain|abort|refuse] [--deadline MS] [--no-wait]
+      --no-wait prints the operation id, for:
+  iscsi-adapter status OP | wait OP [--timeout MS] | cancel OP
+  iscsi-adapter node add --portal P --target IQN [--startup manual|automatic]
+      [--chap-user U --chap-secret-file F | --chap-secret-env NAME]; node remove IQN; node list
+  They talk to the daemon at --socket, ISCSI_ADAPTER_SOCKET, or $XDG_RUNTIME_DIR/iscsi-adapter/
+  daemon.sock (/run/iscsi-adapter/daemon.sock for root); none running there: exit 5.
+
 Options (--name value or --name=value):
   --chap-user USER          CHAP (discovery and login); the secret comes from ISCSI_CHAP_SECRET
   --chap-target-user USER   mutual CHAP: the name the target must answer with; its secret

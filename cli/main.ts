@@ -16,6 +16,7 @@ import { read } from './read.ts';
 import { write } from './write.ts';
 import { dd } from './dd.ts';
 import { hide, jsonText, secretsOf } from './secrets.ts';
+import { daemonCli, isDaemonCommand } from './daemon-cli.ts';
 
 declare const __VERSION__: string;
 const proc = (globalThis as unknown as {
@@ -73,6 +74,10 @@ async function run(o: CliOptions, adapter: Adapter, interrupted: AbortSignal): P
 }
 
 async function main(): Promise<number> {
+  const args = proc.argv.slice(2);
+  if (isDaemonCommand(args[0]) && !args.includes('--help') && !args.includes('-h')) {
+    return daemonCli(args, proc.env, secrets);
+  }
   let o: CliOptions;
   try {
     const parsed = parseArgs(proc.argv.slice(2), proc.env);

@@ -30,6 +30,7 @@ import type {
   LoginRequest,
   LogoutOptions,
   LogoutOutput,
+  SessionInfo,
   SessionState,
 } from './api.ts';
 import { type Report, rethrowLater } from './deliver.ts';
@@ -101,7 +102,8 @@ export class Adapter implements AsyncDisposable {
   readonly name: string;
   private engine: Engine;
   private targets = new Map<number, TargetEntry>();
-  private sessions = new Map<number, SessionEntry>();
+  /** Live sessions by core slot. */
+  private held = new Map<number, SessionEntry>();
   private listeners = new Listeners();
   private closed = false;
   private closing?: Promise<void>;
@@ -122,12 +124,12 @@ export class Adapter implements AsyncDisposable {
     this.id = newGuid(host.random);
     this.name = opts.initiatorName ?? `iqn.2026-11.dev.iscsi-adapter:${this.id.slice(0, 8)}`;
     this.engine = new Engine(host, {
-      sessionGone: (s) => this.sessions.delete(s),
+      sessionGone: (s) => this.held.delete(s),
       // A defect of ours, not the target's: said where the caller asked, else on stderr; the
       // affected connection has already ended, and the process goes on.
       internalError: (err) => (opts.onCallbackError ?? ((e) => console.error('iscsi-adapter: internal error', e)))(err),
       event: (a) => {
-        const sess = this.sessions.get(a.session);
+        const sess = this.held.get(a.session);
         const e = toEvent(a, sess?.id, sess?.target.id, sess?.portals);
         if (sess && e.type === 'session-recovered') {
           // The core names the portal it tried; a redirect answering that re-login took the
@@ -334,7 +336,7 @@ export class Adapter implements AsyncDisposable {
         output.negotiated = Object.fromEntries(
           KEY_NAMES.map(([name, k]) => [name, this.engine.core.sessionParam(s, k) >>> 0]),
         );
-        this.sessions.set(s, { id: output.sessionId, target: target!, portal: output.portal, tsih, portals });
+        this.held.set(s, { id: output.sessionId, target: target!, portal: output.portal, tsih, portals });
         target!.portals.add(output.portal);
       },
       loginStatus: ({ status, reason, detail }) => {
@@ -464,7 +466,7 @@ export class Adapter implements AsyncDisposable {
         this.logouts.set(op, holders);
         return {
           sessionResult: (a) => {
-            const sess = this.sessions.get(a.session);
+            const sess = this.held.get(a.session);
             output.sessions.push({
               sessionId: sess?.id ?? '',
               portal: sess?.portal ?? '',
@@ -498,9 +500,9 @@ export class Adapter implements AsyncDisposable {
 
   /** A logged-in session as a disk (docs/io.md); undefined when the id names no live session. */
   session(sessionId: string): Session | undefined {
-    for (const [slot, e] of this.sessions) {
+    for (const [slot, e] of this.held) {
       if (e.id !== sessionId) continue;
-      e.disk ??= new Session(this.engine, slot, e.id, () => this.sessions.get(slot) === e);
+      e.disk ??= new Session(this.engine, slot, e.id, () => this.held.get(slot) === e);
       return e.disk;
     }
     return undefined;
@@ -517,7 +519,7 @@ export class Adapter implements AsyncDisposable {
       id: t.id,
       name: t.name,
       portals: [...t.portals],
-      sessions: [...this.sessions.entries()].filter(([, s]) => s.target === t).map(([slot, s]) => ({
+      sessions: [...this.held.entries()].filter(([, s]) => s.target === t).map(([slot, s]) => ({
         id: s.id,
         portal: s.portal,
         tsih: s.tsih,
@@ -526,6 +528,21 @@ export class Adapter implements AsyncDisposable {
           : CONNECTION_STATE_NAMES[this.engine.core.sessionConnState(slot)] ?? 'unknown',
       })),
     }));
+  }
+
+  /** Every live session, with its target and the commands it has in flight. */
+  sessions(): SessionInfo[] {
+    return this.queryTargets().flatMap((t) =>
+      t.sessions.map((s) => ({
+        id: s.id,
+        targetId: t.id,
+        target: t.name,
+        portal: s.portal,
+        tsih: s.tsih,
+        state: s.state,
+        inflight: this.session(s.id)?.inflight ?? 0,
+      }))
+    );
   }
 
   /** Logs out of everything left (bounded by the logout timeouts), then frees every socket and
@@ -538,8 +555,8 @@ export class Adapter implements AsyncDisposable {
       for (const l of this.logins) l.cancel();
       await Promise.all([...this.logins].map((l) => l.wait()));
       // A login that had already completed when it was cancelled is a session like the others.
-      for (let round = 0; round < 3 && this.sessions.size; round++) {
-        const busy = [...new Set([...this.sessions.values()].map((s) => s.target))];
+      for (let round = 0; round < 3 && this.held.size; round++) {
+        const busy = [...new Set([...this.held.values()].map((s) => s.target))];
         await Promise.all(busy.map((t) => this.logoutNow(t.slot, opts).wait()));
       }
       // Logged-out sessions' sockets wait for the target's FIN, each for its grace at most.

@@ -94,6 +94,18 @@ export interface LoginRequest extends RecoveryOptions {
    *  (and it recovers). The same as noopIntervalMs and noopTimeoutMs both set to it. */
   keepaliveMs?: number;
 }
+/** One session as Adapter.sessions() lists it. */
+export interface SessionInfo {
+  id: string;
+  targetId: string;
+  /** The target's iSCSI name. */
+  target: string;
+  portal: string;
+  tsih: number;
+  state: SessionState;
+  /** SCSI commands sent (or waiting for the command window) and not yet ended. */
+  inflight: number;
+}
 export interface LoginOutput {
   targetId?: string;
   targetName?: string;

@@ -15,6 +15,7 @@ export type {
   LoginRequest,
   LogoutOptions,
   LogoutOutput,
+  SessionInfo,
   SessionOutcome,
   SessionState,
 } from './api.ts';
@@ -38,3 +39,8 @@ export type { CopyProgress } from './bulk/progress.ts';
 export type { LunEnd } from './bulk/lun-extent.ts';
 export type { RangeOptions } from './bulk/plan.ts';
 export type { Chunk } from './bulk/blocks.ts';
+export { DaemonClient, type DaemonHello } from './remote/daemon-client.ts';
+export { RemoteOperation } from './remote/remote-operation.ts';
+export { DaemonError, DaemonUnreachableError } from './remote/errors.ts';
+export { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, RPC_ERROR } from './remote/protocol.ts';
+export type { NodeRecord, SessionRow, Startup, WireAuth, WireLoginRequest } from './remote/protocol.ts';

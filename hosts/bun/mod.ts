@@ -3,6 +3,8 @@ import type { AdapterOptions } from '../api.ts';
 import { bunHost } from './host.ts';
 import { openFileExtent } from '../node/file-extent.ts';
 import { copier } from '../bulk/copy.ts';
+import { unixConnect } from '../node/unix.ts';
+import { daemonConnector } from '../remote/daemon-client.ts';
 export * from '../exports.ts';
 export { bunHost as host };
 
@@ -13,3 +15,6 @@ export function createAdapter(opts: AdapterOptions = {}): Adapter {
 
 /** Copies between a LUN and a file or another LUN (docs/io.md, "Bulk transfers"); files through node:fs. */
 export const copy = copier(openFileExtent);
+
+/** A client of a running `iscsi-adapter daemon` (docs/daemon.md): the adapter's calls across its socket. */
+export const connectDaemon = daemonConnector(unixConnect);
