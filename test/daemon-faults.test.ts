@@ -3,8 +3,8 @@
 // away mid-operation are handled as documented.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, statSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { connectDaemon, DaemonUnreachableError, hrName, MAX_MESSAGE_BYTES, RPC_ERROR } from 'iscsi-adapter';
 import { startTarget } from 'iscsi-adapter/target';
 import { bundle, runCli, type RunningDaemon, startAdapterDaemon } from './peers/adapter-daemon.ts';
@@ -189,7 +189,48 @@ describe('the daemon: bad input and faults', () => {
   }, 60000);
 });
 
+describe('the daemon: stopping', () => {
+  it('a second SIGTERM while the logouts drain exits at once, the socket removed', async () => {
+    // The target swallows the Logout: the first SIGTERM's LogoutFromTarget would wait out its
+    // logout timeout (15 s), then log "stopped".
+    const t = await startTarget({ targets: [{ name: T, fault: 'no-response' }] });
+    const d = await startAdapterDaemon();
+    try {
+      const c = await connectDaemon({ socket: d.socket });
+      await c.loginToTarget({ target: T, portal: t.portal }).result({ timeoutMs: 10000 });
+      await c.close();
+      process.kill(d.pid, 'SIGTERM');
+      await waitFor(() => /SIGTERM: logging out of every target/.test(d.log()), 10000, 'the first SIGTERM');
+      await waitFor(() => t.received.some((p) => p.opcode === 0x06), 10000, 'the Logout to reach the target');
+      process.kill(d.pid, 'SIGTERM');
+      await waitFor(() => !alive(d.pid), 10000, 'the daemon to exit on the second SIGTERM');
+      expect(d.log()).toMatch(/SIGTERM again: exiting without waiting for the logouts/);
+      expect(d.log()).not.toMatch(/stopped: every session ended/);
+      const r = await runCli(['sessions', '--socket', d.socket]);
+      expect([r.code, r.stderr]).toEqual([5, expect.stringMatching(/daemon not running at/)]);
+    } finally {
+      d.dispose();
+      await t.close();
+    }
+  }, 60000);
+});
+
 describe('the daemon: its socket', () => {
+  it('--group opens the socket to that group alone: 0660 in a 0710 directory of that group', async () => {
+    const d = await startAdapterDaemon({ args: ['--group', 'nogroup'] });
+    try {
+      const nogroup = 65534; // Debian's nogroup, named in /etc/group
+      const sock = statSync(d.socket), dir = statSync(dirname(d.socket));
+      expect([sock.mode & 0o777, sock.gid]).toEqual([0o660, nogroup]);
+      expect([dir.mode & 0o777, dir.gid]).toEqual([0o710, nogroup]);
+      const c = await connectDaemon({ socket: d.socket });
+      expect(await c.sessions()).toEqual([]);
+      await c.close();
+    } finally {
+      await d.stop();
+      d.dispose();
+    }
+  }, 60000);
   beforeAll(() => bundle(), 60000);
 
   it(
