@@ -6,12 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import net from 'node:net';
 import { StartError } from './place-error.ts';
 
-/** $XDG_RUNTIME_DIR/iscsi-adapter/daemon.sock; for root /run/iscsi-adapter/daemon.sock. */
-export function defaultSocketPath(env: Record<string, string | undefined>, uid: number): string {
-  if (uid === 0) return '/run/iscsi-adapter/daemon.sock';
-  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'iscsi-adapter', 'daemon.sock');
-  return `/tmp/iscsi-adapter-${uid}/daemon.sock`;
-}
+export { defaultSocketPath } from '../hosts/remote/default-socket.ts';
 
 const octal = (m: number) => (m & 0o7777).toString(8).padStart(4, '0');
 const lstat = (p: string): Stats | undefined => {

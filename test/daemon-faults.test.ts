@@ -36,6 +36,20 @@ describe('the daemon: bad input and faults', () => {
     await c.close();
   };
 
+  it('connectDaemon() without a socket finds the daemon through ISCSI_ADAPTER_SOCKET', async () => {
+    const env = (globalThis as unknown as { process: { env: Record<string, string | undefined> } }).process.env;
+    const before = env.ISCSI_ADAPTER_SOCKET;
+    env.ISCSI_ADAPTER_SOCKET = d.socket;
+    try {
+      const c = await connectDaemon();
+      expect(await c.sessions()).toEqual([]);
+      await c.close();
+    } finally {
+      if (before === undefined) delete env.ISCSI_ADAPTER_SOCKET;
+      else env.ISCSI_ADAPTER_SOCKET = before;
+    }
+  });
+
   it('a line that is not JSON gets -32700, and the same connection goes on', async () => {
     const c = await lineClient(d.socket);
     c.send('{"jsonrpc":"2.0", nope\n');

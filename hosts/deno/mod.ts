@@ -5,6 +5,7 @@ import { openFileExtent } from '../node/file-extent.ts';
 import { copier } from '../bulk/copy.ts';
 import { unixConnect } from './unix.ts';
 import { daemonConnector } from '../remote/daemon-client.ts';
+import { whoami } from './whoami.ts';
 export * from '../exports.ts';
 export { denoHost as host };
 
@@ -17,4 +18,4 @@ export function createAdapter(opts: AdapterOptions = {}): Adapter {
 export const copy = copier(openFileExtent);
 
 /** A client of a running `iscsi-adapter daemon` (docs/daemon.md): the adapter's calls across its socket. */
-export const connectDaemon = daemonConnector(unixConnect);
+export const connectDaemon = daemonConnector(unixConnect, whoami);

@@ -14,6 +14,7 @@ import {
   type WireLoginRequest,
 } from './protocol.ts';
 import type { UnixConnect } from './unix.ts';
+import { daemonSocket, type Whoami } from './default-socket.ts';
 
 export interface DaemonHello {
   version: number;
@@ -118,19 +119,21 @@ export class DaemonClient {
 }
 
 /** connectDaemon for a runtime's Unix socket connect. */
-export function daemonConnector(connect: UnixConnect) {
-  /** Connects to the daemon at `socket` and checks it speaks this protocol version; rejects with
+export function daemonConnector(connect: UnixConnect, whoami: Whoami) {
+  /** Connects to the daemon at `socket` (default: ISCSI_ADAPTER_SOCKET, else where the daemon
+   *  listens by default) and checks it speaks this protocol version; rejects with
    *  DaemonUnreachableError ("daemon not running at PATH") when nothing answers there. */
-  return async function connectDaemon(opts: { socket: string; timeoutMs?: number }): Promise<DaemonClient> {
-    if (!opts || typeof opts.socket !== 'string' || !opts.socket) {
-      throw new TypeError("connectDaemon takes { socket: the path of the daemon's socket }");
+  return async function connectDaemon(opts: { socket?: string; timeoutMs?: number } = {}): Promise<DaemonClient> {
+    if (typeof opts !== 'object' || opts === null || (opts.socket !== undefined && typeof opts.socket !== 'string')) {
+      throw new TypeError("connectDaemon takes { socket?: the path of the daemon's socket, timeoutMs? }");
     }
-    const rpc = await RpcConnection.open(connect, opts.socket);
+    const socket = opts.socket || daemonSocket(whoami);
+    const rpc = await RpcConnection.open(connect, socket);
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const late = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new DaemonError('timeout', `the daemon at ${opts.socket} did not answer hello`)),
+          () => reject(new DaemonError('timeout', `the daemon at ${socket} did not answer hello`)),
           opts.timeoutMs ?? 5000,
         );
       });
