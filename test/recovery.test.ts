@@ -76,6 +76,13 @@ const logins = (received: ReceivedPdu[]) =>
 const commands = (received: ReceivedPdu[], cdbOp: number) =>
   received.filter((p) => p.opcode === 0x01 && p.bhs[32] === cdbOp).length;
 
+/** The adapter closed with nothing left behind, then the servers it talked to. */
+async function closeAll(adapter: Adapter, ...servers: { close(): Promise<void> }[]) {
+  await adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
+  expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
+  for (const x of servers) await x.close();
+}
+
 describe('session recovery', () => {
   it('drop-mid-read: the connection fails in the middle of a read; the session logs in again and the read is replayed', async () => {
     const env = await start({ fault: 'drop-mid-read' });
@@ -330,10 +337,7 @@ describe('recovery at another portal', () => {
       const { hr } = await adapter.logoutFromTarget(T).wait();
       expect(hrName(hr)).toBe('S_OK');
     } finally {
-      await adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
-      expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
-      await a.close();
-      await b.close();
+      await closeAll(adapter, a, b);
     }
   });
 });
@@ -379,10 +383,7 @@ describe('recovery meets a redirect', () => {
       expect(commands(b.received, 0x00)).toBe(1);
       expect(hrName((await adapter.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
     } finally {
-      await adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
-      expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
-      await a.close();
-      await b.close();
+      await closeAll(adapter, a, b);
     }
   });
 });
@@ -408,10 +409,7 @@ describe('recovery meets a permanent redirect', () => {
       expect(logins(b.received)).toHaveLength(2); // both reinstatements
       expect(hrName((await adapter.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
     } finally {
-      await adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
-      expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
-      await a.close();
-      await b.close();
+      await closeAll(adapter, a, b);
     }
   });
 });
@@ -463,10 +461,7 @@ describe('recovery through a proxy', () => {
       ]]);
       expect(hrName((await adapter.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
     } finally {
-      await adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
-      expect(adapter.resources()).toEqual({ sockets: 0, timers: 0 });
-      await proxy.close();
-      await target.close();
+      await closeAll(adapter, proxy, target);
     }
   });
 });
