@@ -1,29 +1,15 @@
 // `iscsi-adapter dd` as built, against tgtd: a 64 MiB file onto a LUN and back out equal to it
 // (cmp), LUN to LUN, and the ways it refuses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { bundle, runCli } from './helpers/cli-run.ts';
 import { startTgtd, type Tgtd } from './peers/tgtd.ts';
 import { have, removeDir, tempDir } from './peers/daemon.ts';
 
-const root = resolve(new URL('..', import.meta.url).pathname);
-const cli = join(root, 'dist/cli.mjs');
 const SIZE = 64 << 20;
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-const run = (args: string[], env: Record<string, string> = {}): Promise<Ran> =>
-  new Promise((done) =>
-    execFile(
-      'node',
-      [cli, ...args],
-      { env: { ...process.env, ...env }, timeout: 120000 },
-      (err, stdout, stderr) => done({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout, stderr }),
-    )
-  );
+const run = (args: string[]) => runCli(args, {}, 120000);
 /** cmp(1)'s verdict: 0 the files are the same. */
 const cmp = (a: string, b: string) => {
   try {
@@ -40,7 +26,7 @@ describe('dd against tgtd', () => {
   const url = (name: string, lun = 1) => `iscsi://${tgtd.portals[0]}/${name}/${lun}`;
   beforeAll(async () => {
     if (!have('tgtd')) throw new Error("tgtd is not installed: run 'apt-get install -y tgt' (.ci/run does this).");
-    execFileSync('node', [join(root, 'scripts/bundle.mjs')], { cwd: root });
+    bundle();
     work = tempDir('iscsi-cli-dd-');
     tgtd = await startTgtd([{ tid: 1, name: A, size: '64M' }, { tid: 2, name: B, size: '64M' }]);
   }, 60000);

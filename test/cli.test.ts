@@ -1,33 +1,17 @@
 // The command a storage admin runs (`iscsi-adapter`), run as built, as a user would: stdout,
 // stderr and the exit status of each case (cli/args.ts lists them).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { bundle, cli, type Ran, runCli } from './helpers/cli-run.ts';
 import { startTarget } from 'iscsi-adapter/target';
 import { until } from './helpers/env.ts';
 
-const root = resolve(new URL('..', import.meta.url).pathname);
-const cli = join(root, 'dist/cli.mjs');
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-/** Runs the command without blocking this process (a target in this process must keep answering). */
-const run = (args: string[], env: Record<string, string> = {}): Promise<Ran> =>
-  new Promise((done) =>
-    execFile(
-      'node',
-      [cli, ...args],
-      { env: { ...process.env, ...env }, timeout: 60000 },
-      (err, stdout, stderr) => done({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout, stderr }),
-    )
-  );
+const run = runCli;
 const noTrace = (r: Ran) => expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at |TypeError|ReferenceError/);
 
 describe('iscsi-adapter (the command)', () => {
   beforeAll(() => {
-    execFileSync('node', [join(root, 'scripts/bundle.mjs')], { cwd: root });
+    bundle();
   }, 60000);
 
   it('demo --json: reads and writes in flight are drained, every session logs out, one JSON object', async () => {

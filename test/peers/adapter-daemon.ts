@@ -1,15 +1,10 @@
 // `iscsi-adapter daemon` as the tests run it: the bundled command (dist/cli.mjs) started detached
 // in the foreground on a socket in a temporary directory, stopped by PID (docs/daemon.md).
-import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { alive, kill, removeDir, spawnDetached, tempDir, waitFor } from './daemon.ts';
-
-const root = resolve(new URL('../..', import.meta.url).pathname);
-export const cli = join(root, 'dist/cli.mjs');
-
-/** Builds dist/cli.mjs from the sources, as the CLI tests do. */
-export const bundle = () => execFileSync('node', [join(root, 'scripts/bundle.mjs')], { cwd: root });
+import { cli } from '../helpers/cli-run.ts';
+export { bundle, cli, type Ran, runCli } from '../helpers/cli-run.ts';
 
 export interface RunningDaemon {
   pid: number;
@@ -61,20 +56,3 @@ export async function startAdapterDaemon(
   }
   return d;
 }
-
-export interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-/** Runs the command without blocking this process. */
-export const runCli = (args: string[], env: Record<string, string> = {}, prefix: string[] = []): Promise<Ran> =>
-  new Promise((done) => {
-    const [cmd, ...pre] = prefix.length ? prefix : ['node'];
-    execFile(
-      cmd,
-      [...pre, ...(prefix.length ? ['node'] : []), cli, ...args],
-      { env: { ...process.env, ...env }, timeout: 60000 },
-      (err, stdout, stderr) => done({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout, stderr }),
-    );
-  });
