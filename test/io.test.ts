@@ -1,36 +1,15 @@
 // SCSI I/O on a session (docs/io.md) against the built-in target: commands, data both ways,
 // errors, and LogoutFromTarget with commands in flight under each policy.
 import { describe, expect, it } from 'vitest';
-import {
-  type Adapter,
-  type AdapterEvent,
-  type AdapterOptions,
-  createAdapter,
-  hrName,
-  IscsiError,
-  ScsiError,
-  type Session,
-} from 'iscsi-adapter';
-import { type RunningTarget, startTarget, type TargetSpec } from 'iscsi-adapter/target';
+import { type AdapterEvent, type AdapterOptions, hrName, IscsiError, ScsiError } from 'iscsi-adapter';
+import type { RunningTarget, TargetSpec } from 'iscsi-adapter/target';
 import { until } from './helpers/env.ts';
+import { done, ownDisk } from './helpers/own-disk.ts';
 
 const T = 'iqn.2026-11.dev.iscsi-adapter:io';
 
-async function disk(spec: Partial<TargetSpec> = {}, sessions = 1, opts: AdapterOptions = {}) {
-  const target = await startTarget({ targets: [{ name: T, ...spec }] });
-  const adapter = createAdapter(opts);
-  const disks: Session[] = [];
-  for (let i = 0; i < sessions; i++) {
-    const output = await adapter.loginToTarget({ target: T, portal: target.portal }).result();
-    disks.push(adapter.session(output.sessionId!)!);
-  }
-  return { target, adapter, disk: disks[0], disks };
-}
-async function done(env: { target: RunningTarget; adapter: Adapter }) {
-  await env.adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
-  expect(env.adapter.resources()).toEqual({ sockets: 0, timers: 0 });
-  await env.target.close();
-}
+const disk = (spec: Partial<TargetSpec> = {}, sessions = 1, opts: AdapterOptions = {}) =>
+  ownDisk(T, spec, sessions, opts);
 const pattern = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 

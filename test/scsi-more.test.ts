@@ -2,33 +2,13 @@
 // (docs/io.md, "Provisioning, COMPARE AND WRITE, reservations, VPD pages") against the built-in
 // target, whose unit settings each test picks.
 import { describe, expect, it } from 'vitest';
-import {
-  type Adapter,
-  createAdapter,
-  NotSupportedError,
-  ReservationConflictError,
-  ScsiError,
-  type Session,
-} from 'iscsi-adapter';
-import { type RunningTarget, startTarget, type TargetSpec } from 'iscsi-adapter/target';
+import { NotSupportedError, ReservationConflictError, ScsiError } from 'iscsi-adapter';
+import type { RunningTarget, TargetSpec } from 'iscsi-adapter/target';
+import { done, ownDisk } from './helpers/own-disk.ts';
 
 const T = 'iqn.2026-11.dev.iscsi-adapter:more';
 
-async function disk(spec: Partial<TargetSpec> = {}, sessions = 1) {
-  const target = await startTarget({ targets: [{ name: T, ...spec }] });
-  const adapter = createAdapter();
-  const disks: Session[] = [];
-  for (let i = 0; i < sessions; i++) {
-    const output = await adapter.loginToTarget({ target: T, portal: target.portal }).result();
-    disks.push(adapter.session(output.sessionId!)!);
-  }
-  return { target, adapter, disk: disks[0], disks };
-}
-async function done(env: { target: RunningTarget; adapter: Adapter }) {
-  await env.adapter.close({ logoutTimeoutMs: 500, graceMs: 50 });
-  expect(env.adapter.resources()).toEqual({ sockets: 0, timers: 0 });
-  await env.target.close();
-}
+const disk = (spec: Partial<TargetSpec> = {}, sessions = 1) => ownDisk(T, spec, sessions);
 const pattern = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff | 1);
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 const zeros = (b: Uint8Array) => b.every((x) => x === 0);
