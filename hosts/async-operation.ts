@@ -148,18 +148,29 @@ export class AsyncOperation<T> {
    *  `signal` calls cancel(); when that cancel ends the operation (VDS_E_OPERATION_CANCELED), the
    *  error's `cause` is the signal's own reason (a TimeoutError from AbortSignal.timeout(), the
    *  caller's value), as Node's own AbortErrors carry it. */
-  async result(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
-    const onAbort = () => this.cancel();
-    if (opts.signal?.aborted) this.cancel();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const { hr, output } = await this.wait({ timeoutMs: opts.timeoutMs });
-      if (SUCCEEDED(hr)) return output;
-      const err = new IscsiError(hr, output, undefined, failureText(hr, output));
-      throw hr === HR.VDS_E_OPERATION_CANCELED && opts.signal?.aborted ? withCause(err, opts.signal.reason) : err;
-    } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
-    }
+  result(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+    return settled((o) => this.wait(o), () => void this.cancel(), opts);
+  }
+}
+
+/** result() of a handle on either side of the daemon's socket: its output on SUCCEEDED(hr),
+ *  IscsiError otherwise; an aborted `signal` cancels, and when that cancel ended the operation the
+ *  error's `cause` is the signal's reason. */
+export async function settled<T>(
+  wait: (o: { timeoutMs?: number }) => Promise<{ hr: number; output: T }>,
+  cancel: () => void,
+  opts: { signal?: AbortSignal; timeoutMs?: number },
+): Promise<T> {
+  const onAbort = () => cancel();
+  if (opts.signal?.aborted) cancel();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const { hr, output } = await wait({ timeoutMs: opts.timeoutMs });
+    if (SUCCEEDED(hr)) return output;
+    const err = new IscsiError(hr, output, undefined, failureText(hr, output));
+    throw hr === HR.VDS_E_OPERATION_CANCELED && opts.signal?.aborted ? withCause(err, opts.signal.reason) : err;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -1,9 +1,8 @@
 // The IVdsAsync handle of an operation the daemon runs (docs/daemon.md, "The handle across the
 // socket"): the same methods as AsyncOperation. queryStatus() answers from the last status the
 // daemon sent; wait(), cancel() and result() ask the daemon.
-import { HR, hrName, SUCCEEDED } from '../codes.ts';
-import { IscsiError, type WaitResult, withCause } from '../async-operation.ts';
-import { failureText } from '../explain.ts';
+import { HR, hrName } from '../codes.ts';
+import { settled, type WaitResult } from '../async-operation.ts';
 import { deliver, rethrowLater } from '../deliver.ts';
 import type { RpcConnection } from './rpc-client.ts';
 import type { OperationEnd, OperationStatus } from './protocol.ts';
@@ -68,18 +67,8 @@ export class RemoteOperation<T> {
   }
 
   /** As AsyncOperation.result(): the output on success, IscsiError otherwise. */
-  async result(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
-    const onAbort = () => void this.cancel().catch(() => {});
-    if (opts.signal?.aborted) onAbort();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const { hr, output } = await this.wait({ timeoutMs: opts.timeoutMs });
-      if (SUCCEEDED(hr)) return output;
-      const err = new IscsiError(hr, output, undefined, failureText(hr, output));
-      throw hr === HR.VDS_E_OPERATION_CANCELED && opts.signal?.aborted ? withCause(err, opts.signal.reason) : err;
-    } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
-    }
+  result(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+    return settled((o) => this.wait(o), () => void this.cancel().catch(() => {}), opts);
   }
 
   /** The daemon's `status` answer or `progress` notification. */
