@@ -63,6 +63,12 @@ The daemon, which holds the host's sessions between commands (docs/daemon.md):
   They talk to the daemon at --socket, ISCSI_ADAPTER_SOCKET, or $XDG_RUNTIME_DIR/iscsi-adapter/
   daemon.sock (/run/iscsi-adapter/daemon.sock for root); none running there: exit 5.
 
+The bridge, through which a browser reaches targets (docs/bridge.md):
+  iscsi-adapter bridge --allow HOST:PORT[,...] --token-file FILE [--listen HOST:PORT]
+      [--origin URL[,...]] [--max-connections N] [--idle-ms MS] [--quiet]
+      a WebSocket-to-TCP relay (default 127.0.0.1:8080) to the allowed portals only, for
+      clients that send the token (a file of mode 600); SIGINT or SIGTERM stops it
+
 Options (--name value or --name=value):
   --chap-user USER          CHAP (discovery and login); the secret comes from ISCSI_CHAP_SECRET
   --chap-target-user USER   mutual CHAP: the name the target must answer with; its secret

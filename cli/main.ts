@@ -17,6 +17,7 @@ import { write } from './write.ts';
 import { dd } from './dd.ts';
 import { hide, jsonText, secretsOf } from './secrets.ts';
 import { daemonCli, isDaemonCommand } from './daemon-cli.ts';
+import { bridgeCli } from './bridge.ts';
 
 declare const __VERSION__: string;
 const proc = (globalThis as unknown as {
@@ -75,6 +76,7 @@ async function run(o: CliOptions, adapter: Adapter, interrupted: AbortSignal): P
 
 async function main(): Promise<number> {
   const args = proc.argv.slice(2);
+  if (args[0] === 'bridge' && !args.includes('--help') && !args.includes('-h')) return bridgeCli(args);
   if (isDaemonCommand(args[0]) && !args.includes('--help') && !args.includes('-h')) {
     return daemonCli(args, proc.env, secrets);
   }

@@ -344,7 +344,7 @@ export class Engine {
     const secret = verify ? secrets?.targetSecret : secrets?.secret;
     let digest: Uint8Array = new Uint8Array(0);
     try {
-      if (secret !== undefined) digest = chapDigest(algorithm, identifier, secret, challenge);
+      if (secret !== undefined) digest = chapDigest(this.host.digest, algorithm, identifier, secret, challenge);
     } catch { /* empty digest: the core fails the login */ }
     this.v.rx.set(digest);
     this.drain(verify ? this.core.chapExpected(c, digest.length) : this.core.chapAnswer(c, digest.length));

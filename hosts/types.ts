@@ -1,5 +1,7 @@
 // The whole runtime contract: a host moves bytes and time, and decides nothing about iSCSI.
-export type Runtime = 'node' | 'deno' | 'bun';
+export type Runtime = 'node' | 'deno' | 'bun' | 'web';
+/** The hashes CHAP names (CHAP_A 5-8). */
+export type DigestName = 'md5' | 'sha1' | 'sha256' | 'sha3-256';
 
 export interface ConnHandlers {
   /** The view is valid only during the call: it is copied into Wasm memory at once. */
@@ -36,4 +38,6 @@ export interface Host {
   timer(ms: number, fn: () => void, hold?: boolean): TimerHandle;
   now(): number;
   random(n: number): Uint8Array;
+  /** One hash of `data`, synchronously (a CHAP answer is computed inside a core step). */
+  digest(name: DigestName, data: Uint8Array): Uint8Array;
 }

@@ -14,5 +14,7 @@ await build({
   entryPoints: ['cli/main.ts'],
   outfile: 'dist/cli.mjs',
   banner: { js: '#!/usr/bin/env node' },
+  // The bridge's WebSocket server is a dependency installed beside us, not copied in (CommonJS).
+  external: ['ws'],
   define: { __VERSION__: JSON.stringify(version) },
 });

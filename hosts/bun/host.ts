@@ -1,5 +1,6 @@
 import type { Conn, ConnectOptions, ConnHandlers, Host } from '../types.ts';
 import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
+import { nodeDigest } from '../node/digest.ts';
 import { gatherer } from '../gather.ts';
 
 interface BunSocket {
@@ -87,4 +88,11 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
   };
 }
 
-export const bunHost: Host = { runtime: 'bun', connect, timer: unrefTimer, now: monotonicNow, random: randomBytes };
+export const bunHost: Host = {
+  runtime: 'bun',
+  connect,
+  timer: unrefTimer,
+  now: monotonicNow,
+  random: randomBytes,
+  digest: nodeDigest,
+};

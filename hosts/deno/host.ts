@@ -1,5 +1,6 @@
 import type { Conn, ConnectOptions, ConnHandlers, Host } from '../types.ts';
 import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
+import { nodeDigest } from '../node/digest.ts';
 import { gatherer } from '../gather.ts';
 import { carry, type DenoConn } from './conn.ts';
 
@@ -23,4 +24,11 @@ async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
   };
 }
 
-export const denoHost: Host = { runtime: 'deno', connect, timer: unrefTimer, now: monotonicNow, random: randomBytes };
+export const denoHost: Host = {
+  runtime: 'deno',
+  connect,
+  timer: unrefTimer,
+  now: monotonicNow,
+  random: randomBytes,
+  digest: nodeDigest,
+};

@@ -4,7 +4,8 @@ import { sha1 } from './sha1.ts';
 import { sha256 } from './sha256.ts';
 import { sha3_256 } from './sha3-256.ts';
 
-export type DigestName = 'md5' | 'sha1' | 'sha256' | 'sha3-256';
+import type { DigestName } from '../types.ts';
+export type { DigestName };
 
 // A Map, not an object literal, so a name such as 'toString' or '__proto__' finds nothing.
 const DIGESTS = new Map<string, (data: Uint8Array) => Uint8Array>([

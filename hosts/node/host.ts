@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { Conn, ConnectOptions, ConnHandlers, Host } from '../types.ts';
 import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
+import { nodeDigest } from './digest.ts';
 
 // One read buffer for every socket: the core copies each chunk into Wasm memory during onData,
 // so no chunk outlives its callback and Node need not allocate a Buffer per read.
@@ -65,4 +66,11 @@ function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
   });
 }
 
-export const nodeHost: Host = { runtime: 'node', connect, timer: unrefTimer, now: monotonicNow, random: randomBytes };
+export const nodeHost: Host = {
+  runtime: 'node',
+  connect,
+  timer: unrefTimer,
+  now: monotonicNow,
+  random: randomBytes,
+  digest: nodeDigest,
+};

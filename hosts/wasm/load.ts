@@ -27,6 +27,12 @@ export function coreBuild(): CoreBuild {
   return chosen;
 }
 
+/** A module of `build` compiled elsewhere (streaming, in a browser): this process runs it. */
+export function provideCoreModule(build: CoreBuild, m: WebAssembly.Module): void {
+  modules[build] = m;
+  chosen = build;
+}
+
 /** One compile per process and build (lazily, as undici does with llhttp). */
 export function coreModule(build: CoreBuild = coreBuild()): WebAssembly.Module {
   modules[build] ??= new WebAssembly.Module(bytes(build) as BufferSource);

@@ -1,0 +1,46 @@
+// What `iscsi-adapter bridge` is told, and its limits when not told (docs/bridge.md, "Limits").
+export interface BridgeOptions {
+  /** Where to listen: a loopback address by default, a port (0: any free one). */
+  host?: string;
+  port?: number;
+  /** The only portals a client may reach, `host:port` as the client names them. */
+  allow: string[];
+  /** The shared secret every client sends in its hello. */
+  token: string;
+  /** When given, the only page origins a browser client may come from. */
+  origins?: string[];
+  /** WebSockets open at once, counted from the upgrade; past it a new one is closed at once. */
+  maxConnections?: number;
+  /** A relay with no bytes either way for this long is closed. */
+  idleMs?: number;
+  /** The client's hello must arrive within this. */
+  helloMs?: number;
+  /** A TCP connect to a portal must succeed within this. */
+  connectMs?: number;
+  /** Bytes queued toward one side before the other side is paused: a slow browser or a slow
+   *  target holds the bridge to about twice this per connection. */
+  highWater?: number;
+  /** One line per connection event (never payload bytes); none when absent. */
+  log?: (line: string) => void;
+}
+
+export const BRIDGE_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8080,
+  maxConnections: 64,
+  idleMs: 15 * 60_000,
+  helloMs: 5000,
+  connectMs: 10_000,
+  highWater: 1 << 20,
+} as const;
+
+/** The largest WebSocket frame a client may send: an iSCSI PDU at the largest data segment we
+ *  negotiate fits many times over; anything larger is not a TCP byte stream we relay. */
+export const MAX_FRAME = 16 << 20;
+
+export type ResolvedBridgeOptions = Required<Omit<BridgeOptions, 'origins' | 'log'>> & BridgeOptions;
+/** The defaults under what was given; an option given as undefined keeps its default. */
+export const resolveBridgeOptions = (o: BridgeOptions): ResolvedBridgeOptions => ({
+  ...BRIDGE_DEFAULTS,
+  ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
+} as ResolvedBridgeOptions);
