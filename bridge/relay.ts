@@ -80,8 +80,9 @@ export function relay(ws: WebSocket, portal: Portal, o: ResolvedBridgeOptions, d
     clearTimeout(connectTimer);
     clearTimeout(idle);
     clearTimeout(linger);
-    if (!connected) closeWs(BRIDGE_CLOSE.CONNECT_FAILED, `connect failed: ${error?.code ?? error?.message ?? 'closed'}`);
-    else if (error) closeWs(BRIDGE_CLOSE.TARGET_RESET, `target reset: ${error.code ?? error.message}`);
+    if (!connected) {
+      closeWs(BRIDGE_CLOSE.CONNECT_FAILED, `connect failed: ${error?.code ?? error?.message ?? 'closed'}`);
+    } else if (error) closeWs(BRIDGE_CLOSE.TARGET_RESET, `target reset: ${error.code ?? error.message}`);
     else closeWs(BRIDGE_CLOSE.NORMAL, 'target closed');
     finish();
   });

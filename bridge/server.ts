@@ -7,8 +7,8 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { BRIDGE_CLOSE, BRIDGE_SUBPROTOCOL, bridgeCloseName } from '../hosts/web/bridge-protocol.ts';
 import { allowlist } from './allowlist.ts';
 import { checkHello } from './hello.ts';
-import { MAX_FRAME, type BridgeOptions, resolveBridgeOptions } from './options.ts';
-import { relay, type Relay } from './relay.ts';
+import { type BridgeOptions, MAX_FRAME, resolveBridgeOptions } from './options.ts';
+import { type Relay, relay } from './relay.ts';
 import { tokenCheck } from './token.ts';
 
 export interface RunningBridge {
@@ -31,7 +31,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   let relaying = 0, serial = 0, closing = false;
   const idle: Array<() => void> = [];
   const settle = () => {
-    if (clients.size === 0 && relaying === 0) for (const f of idle.splice(0)) f();
+    if (clients.size === 0 && relaying === 0) { for (const f of idle.splice(0)) f(); }
   };
 
   const wss = new WebSocketServer({
@@ -83,7 +83,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
           ws,
           relay(ws, v.portal, o, (e) => {
             relaying--;
-            log(`#${id} ${to} ended ${e.code} ${bridgeCloseName(e.code)} (${e.reason}); up ${e.up} B, down ${e.down} B`);
+            log(
+              `#${id} ${to} ended ${e.code} ${bridgeCloseName(e.code)} (${e.reason}); up ${e.up} B, down ${e.down} B`,
+            );
             settle();
           }),
         );
