@@ -24,7 +24,8 @@ export interface RecordingProxy {
   close(): Promise<void>;
 }
 
-export function startProxy(upstreamHost: string, upstreamPort: number): Promise<RecordingProxy> {
+/** `listenPort`: a fixed port (a bridge's allowlist names it before the proxy starts); 0 for any. */
+export function startProxy(upstreamHost: string, upstreamPort: number, listenPort = 0): Promise<RecordingProxy> {
   const connections: ProxiedConnection[] = [];
   const sockets = new Set<net.Socket>();
   const track = (s: net.Socket) => {
@@ -67,7 +68,7 @@ export function startProxy(upstreamHost: string, upstreamPort: number): Promise<
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(listenPort, '127.0.0.1', () => {
       const { port } = server.address() as net.AddressInfo;
       resolve({
         portal: `127.0.0.1:${port}`,
