@@ -16,7 +16,7 @@ describe('the web host through the bridge', () => {
   beforeAll(async () => {
     bundle();
     WS = await webSocketClass();
-    target = await startTarget({ targets: [{ name: T }] });
+    target = await startTarget({ targets: [{ name: T, lun: { size: 32 << 20 } }] });
     chapTarget = await startTarget({ targets: [{ name: T, chap: CHAP }] });
     bridge = await startBridgeProcess({ allow: [target.portal, chapTarget.portal] });
   }, 60000);
@@ -45,6 +45,19 @@ describe('the web host through the bridge', () => {
       await a.close();
     }
     expect(a.resources()).toMatchObject({ sockets: 0, timers: 0 });
+  });
+
+  it('24 MiB of writes issued at once read back equal', async () => {
+    const a = adapter();
+    try {
+      const s = await a.loginToTarget({ target: T, portal: target.portal }).result();
+      const disk = a.session(s.sessionId!)!;
+      const chunk = (i: number) => Uint8Array.from({ length: 1 << 20 }, (_, j) => (i * 13 + j) & 0xff);
+      await Promise.all(Array.from({ length: 24 }, (_, i) => disk.write(0, i * 2048, chunk(i))));
+      for (const i of [0, 11, 23]) expect(await disk.read(0, i * 2048, 2048)).toEqual(chunk(i));
+    } finally {
+      await a.close();
+    }
   });
 
   it('answers CHAP with the pure hashes', async () => {

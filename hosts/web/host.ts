@@ -19,6 +19,10 @@ export interface WebHostOptions {
   WebSocket?: WebSocketClass;
 }
 
+/** One turn's writes can be many Data-Outs from callers' buffers; frames stay far below the
+ *  largest the bridge takes (MAX_FRAME in bridge/options.ts). */
+const FRAME_BYTES = 1 << 20;
+
 const portalOf = (o: ConnectOptions) => `${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`;
 
 export function webHost(o: WebHostOptions): Host {
@@ -38,7 +42,9 @@ export function webHost(o: WebHostOptions): Host {
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const send = gatherer((b) => {
-        if (!closed) ws.send(b as Uint8Array<ArrayBuffer>);
+        for (let at = 0; at < b.length && !closed; at += FRAME_BYTES) {
+          ws.send(b.subarray(at, at + FRAME_BYTES) as Uint8Array<ArrayBuffer>);
+        }
       });
       const conn: Conn = {
         write(b) {
