@@ -1,9 +1,11 @@
 // As a dependency: npm pack, install the tarball into an empty folder, import it from Node, Deno and Bun.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { removeDir, tempDir } from './peers/daemon.ts';
+import { startBridgeProcess } from './peers/bridge.ts';
+import { startTarget } from 'iscsi-adapter/target';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -16,6 +18,17 @@ const login = await a.loginToTarget({ target: 'iqn.2026-11.dev.pkg:t', portal: t
 const out = await a.logoutFromTarget('iqn.2026-11.dev.pkg:t').wait();
 await a.close(); await t.close();
 console.log(JSON.stringify({ login: hrName(login.hr), logout: hrName(out.hr), ok: HR.S_OK === out.hr }));
+`;
+
+// The web entry as a consumer uses it in Deno (its own WebSocket), through the packed command's bridge.
+const WEB_SCRIPT = `
+import { createAdapter, hrName } from 'iscsi-adapter/web';
+const [bridge, token, portal] = Deno.args;
+const a = createAdapter({ bridge, token });
+const login = await a.loginToTarget({ target: 'iqn.2026-11.dev.pkg:web', portal }).wait();
+const out = await a.logoutFromTarget('iqn.2026-11.dev.pkg:web').wait();
+await a.close();
+console.log(JSON.stringify({ login: hrName(login.hr), logout: hrName(out.hr) }));
 `;
 
 describe('the packed package', () => {
@@ -90,6 +103,28 @@ export { n };
   });
   it('imports and runs under Bun', () => {
     expect(JSON.parse(execFileSync(bin('bun'), ['use.mjs'], { cwd: dir }).toString())).toEqual(want);
+  });
+  it('iscsi-adapter/web logs in and out under Deno through the packed bridge', async () => {
+    writeFileSync(join(dir, 'web-use.mjs'), WEB_SCRIPT);
+    const target = await startTarget({ targets: [{ name: 'iqn.2026-11.dev.pkg:web' }] });
+    const bridge = await startBridgeProcess({
+      allow: [target.portal],
+      cli: join(dir, 'node_modules/iscsi-adapter/dist/cli.mjs'),
+    });
+    try {
+      const out = await new Promise<string>((done, fail) =>
+        execFile(
+          bin('deno'),
+          ['run', '-A', 'web-use.mjs', bridge.url, bridge.token, target.portal],
+          { cwd: dir },
+          (e, o) => e ? fail(e) : done(o),
+        )
+      );
+      expect(JSON.parse(out)).toEqual({ login: 'S_OK', logout: 'S_OK' });
+    } finally {
+      await bridge.stop();
+      await target.close();
+    }
   });
   it('ships every docs/ page the README links to', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');

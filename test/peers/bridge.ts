@@ -23,6 +23,8 @@ export interface BridgeProcessOptions {
   origins?: string[];
   maxConnections?: number;
   idleMs?: number;
+  /** The command to run (a packed copy's dist/cli.mjs); this checkout's by default. */
+  cli?: string;
 }
 
 /** The WebSocket this runtime has: its own (Deno, Bun, Node 22+), else `ws`'s client. */
