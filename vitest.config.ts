@@ -9,5 +9,10 @@ const runtime = (globalThis as { Deno?: unknown }).Deno
   : 'node';
 export default defineConfig({
   ssr: { resolve: { conditions: [runtime, 'iscsi-src', 'module', 'default'], externalConditions: [runtime] } },
-  test: { include: ['test/**/*.test.ts'], testTimeout: 60000, hookTimeout: 60000, fileParallelism: false },
+  test: {
+    include: ['test/**/*.test.ts', 'test/browser/*.browser.ts'],
+    testTimeout: 60000,
+    hookTimeout: 60000,
+    fileParallelism: false,
+  },
 });
