@@ -1,9 +1,9 @@
 // Bundled for a browser page: the wire corpus's driving half (test/conformance/wire-drive.ts)
-// over the shipped web bundle, which the page serves as /web.mjs and this module loads as it is.
+// over the shipped web bundle, which the page serves as /dist/web.mjs and this module loads as it is.
 import type * as Web from '../../hosts/web/mod.ts';
 import { type Driven, driveWireScenario } from '../conformance/wire-drive.ts';
 
-const WEB_BUNDLE = '/web.mjs';
+const WEB_BUNDLE = '/dist/web.mjs';
 
 declare global {
   var driveWire: (name: string, portal: string, target: string, bridge: string, token: string) => Promise<Driven>;
