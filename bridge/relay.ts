@@ -84,10 +84,14 @@ export function relay(ws: WebSocket, portal: Portal, o: ResolvedBridgeOptions, d
       closeWs(BRIDGE_CLOSE.CONNECT_FAILED, `connect failed: ${error?.code ?? error?.message ?? 'closed'}`);
     } else if (error) closeWs(BRIDGE_CLOSE.TARGET_RESET, `target reset: ${error.code ?? error.message}`);
     else closeWs(BRIDGE_CLOSE.NORMAL, 'target closed');
+    // A WebSocket paused for a target that stopped reading would never read on to the client's
+    // close frame, and the client would wait out ws's 30 s close timeout to hear our code.
+    if (ws.isPaused) ws.resume();
     finish();
   });
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (tcpClosed) return; // read through to the close frame; the target is gone
     if (!isBinary || !connected) {
       closeWs(BRIDGE_CLOSE.BAD_HELLO, isBinary ? 'bytes before open' : 'text frame after the hello');
       tcp.destroy();
