@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { BRIDGE_CLOSE, BRIDGE_SUBPROTOCOL, bridgeCloseName } from '../hosts/web/bridge-protocol.ts';
 import { allowlist } from './allowlist.ts';
-import { checkHello } from './hello.ts';
+import { checkHello, guardBeforeHello, MAX_HELLO } from './hello.ts';
 import { type BridgeOptions, MAX_FRAME, resolveBridgeOptions } from './options.ts';
 import { type Relay, relay } from './relay.ts';
 import { tokenCheck } from './token.ts';
@@ -72,7 +72,16 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       if (o.origins && !(origin && o.origins.includes(origin))) {
         return refuse(BRIDGE_CLOSE.ORIGIN_NOT_ALLOWED, `origin ${origin ?? '(none)'} is not allowed`);
       }
+      const helloCame = guardBeforeHello(socket, () => {
+        clearTimeout(helloTimer);
+        refuse(BRIDGE_CLOSE.BAD_HELLO, `hello longer than ${MAX_HELLO} bytes`);
+        // Read no more of it; cut it off once the close frame had a moment to go out.
+        ws.pause();
+        const cut = setTimeout(() => ws.terminate(), 1000);
+        ws.once('close', () => clearTimeout(cut));
+      });
       ws.once('message', (data, isBinary) => {
+        helloCame();
         clearTimeout(helloTimer);
         const v = checkHello(data, isBinary, tokenOk, allowed);
         if ('code' in v) return refuse(v.code, v.reason);
