@@ -21,13 +21,16 @@ const count = (flag: string, v: string) => {
 export function parseBridgeArgs(argv: string[]): BridgeCliOptions {
   const o: Partial<BridgeCliOptions> & { quiet: boolean } = { quiet: false };
   for (let i = 1; i < argv.length; i++) {
-    const flag = argv[i];
+    // `--name value` or `--name=value`, as every other command takes them (--help says so).
+    const eq = argv[i].startsWith('--') ? argv[i].indexOf('=') : -1;
+    const flag = eq > 0 ? argv[i].slice(0, eq) : argv[i];
     if (flag === '--quiet') {
+      if (eq > 0) throw new UsageError('--quiet takes no value');
       o.quiet = true;
       continue;
     }
-    const v = argv[++i];
-    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    const v = eq > 0 ? argv[i].slice(eq + 1) : argv[++i];
+    if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
     if (flag === '--listen') {
       const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(v);
       if (!m || Number(m[2]) > 65535) throw new UsageError(`--listen takes HOST:PORT, not "${v}"`);
@@ -37,7 +40,7 @@ export function parseBridgeArgs(argv: string[]): BridgeCliOptions {
     else if (flag === '--origin') o.origins = [...(o.origins ?? []), ...v.split(',').filter(Boolean)];
     else if (flag === '--max-connections') o.maxConnections = count(flag, v);
     else if (flag === '--idle-ms') o.idleMs = count(flag, v);
-    else throw new UsageError(`bridge: unknown option ${flag}`);
+    else throw new UsageError(`unknown option ${flag}`);
   }
   if (!o.allow?.length) throw new UsageError('bridge needs --allow HOST:PORT[,...]: the portals clients may reach');
   if (!o.tokenFile) throw new UsageError('bridge needs --token-file FILE: the token every client must send');
