@@ -1,5 +1,6 @@
 // `iscsi-adapter bridge` as the tests run it: the bundled command started detached (so Deno's
 // sanitizer sees no child) on a free loopback port, with a token file of its own, stopped by PID.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alive, freePort, kill, removeDir, spawnDetached, tempDir, waitFor } from './daemon.ts';
@@ -68,7 +69,8 @@ export async function startBridgeProcess(o: BridgeProcessOptions): Promise<Runni
     port,
     token,
     log,
-    rssKiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN),
+    // ps rather than /proc/PID/status, which Deno reads only with --allow-all.
+    rssKiB: () => Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim() || NaN),
     async stop() {
       kill(pid, 'SIGTERM');
       await waitFor(() => !alive(pid), 10000, `the bridge (pid ${pid}) to exit; log:\n${log()}`).catch(async () => {
