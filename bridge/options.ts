@@ -1,4 +1,6 @@
 // What `iscsi-adapter bridge` is told, and its limits when not told (docs/bridge.md, "Limits").
+import { BRIDGE_MAX_FRAME } from '../hosts/web/bridge-protocol.ts';
+
 export interface BridgeOptions {
   /** Where to listen: a loopback address by default, a port (0: any free one). */
   host?: string;
@@ -34,9 +36,8 @@ export const BRIDGE_DEFAULTS = {
   highWater: 1 << 20,
 } as const;
 
-/** The largest WebSocket frame a client may send: an iSCSI PDU at the largest data segment we
- *  negotiate fits many times over; anything larger is not a TCP byte stream we relay. */
-export const MAX_FRAME = 16 << 20;
+/** The largest WebSocket frame a client may send, as the web host cuts them (ws closes 1009 past it). */
+export const MAX_FRAME = BRIDGE_MAX_FRAME;
 
 export type ResolvedBridgeOptions = Required<Omit<BridgeOptions, 'origins' | 'log'>> & BridgeOptions;
 /** The defaults under what was given; an option given as undefined keeps its default. */

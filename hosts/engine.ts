@@ -164,20 +164,31 @@ export class Engine {
       if (!e) continue;
       this.conns.delete(c);
       e.connecting?.abort();
-      e.conn?.close();
+      this.closeConn(e.conn);
       this.drain(this.core.lost(c, 0));
     }
     for (const [, t] of this.timers) t.cancel();
     this.timers.clear();
-    if (!this.connecting.size) return Promise.resolve();
+    if (!this.connecting.size && !this.releasing.size) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const t = this.host.timer(boundMs, resolve);
-      Promise.allSettled([...this.connecting]).then(() => {
+      Promise.allSettled([...this.connecting, ...this.releasing]).then(() => {
         t.cancel();
         resolve();
       });
     });
   }
+  /** Closes `conn`; where the runtime lets go of it later (a WebSocket), dispose() waits for that. */
+  private closeConn(conn: Conn | undefined): void {
+    if (!conn) return;
+    conn.close();
+    const r = conn.released;
+    if (!r || this.releasing.has(r)) return;
+    this.releasing.add(r);
+    r.then(() => this.releasing.delete(r));
+  }
+  private releasing = new Set<Promise<void>>();
+
   openSockets(): number {
     return this.conns.size + this.connecting.size;
   }
@@ -223,7 +234,7 @@ export class Engine {
         const e = this.conns.get(a.conn);
         this.conns.delete(a.conn);
         e?.connecting?.abort();
-        e?.conn?.close();
+        this.closeConn(e?.conn);
         if (!this.conns.size) { for (const f of this.#closed.splice(0)) f(); }
         break;
       }
@@ -359,7 +370,7 @@ export class Engine {
       if (current()) {
         const e = this.conns.get(c)!;
         this.conns.delete(c);
-        e.conn?.close();
+        this.closeConn(e.conn);
         try {
           this.drain(this.core.lost(c, 0));
         } catch { /* reported below */ }
@@ -392,7 +403,7 @@ export class Engine {
     const settled = attempt.then((conn) => {
       entry.connecting = undefined;
       if (!current()) {
-        conn.close();
+        this.closeConn(conn);
         return;
       }
       entry.conn = conn;

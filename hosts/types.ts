@@ -18,6 +18,9 @@ export interface Conn {
   write(bytes: Uint8Array): void;
   /** Abortive and idempotent. */
   close(): void;
+  /** Settles once the runtime has let go of the connection after close(), where that is later
+   *  (a WebSocket's closing handshake); adapter.close() waits for it, bounded. */
+  released?: Promise<void>;
 }
 
 export interface ConnectOptions {

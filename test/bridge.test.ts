@@ -13,7 +13,7 @@ import { type RunningTarget, startTarget } from 'iscsi-adapter/target';
 import { createAdapter as createWebAdapter } from '../hosts/web/mod.ts';
 import { BRIDGE_CLOSE, BRIDGE_SUBPROTOCOL } from '../hosts/web/bridge-protocol.ts';
 import { startBridge } from '../bridge/server.ts';
-import { BRIDGE_DEFAULTS } from '../bridge/options.ts';
+import { BRIDGE_DEFAULTS, MAX_FRAME } from '../bridge/options.ts';
 import { bundle, type RunningBridgeProcess, startBridgeProcess, webSocketClass } from './peers/bridge.ts';
 import { freePort, kill, removeDir, tempDir } from './peers/daemon.ts';
 import { cli, runCli } from './helpers/cli-run.ts';
@@ -822,10 +822,10 @@ describe('iscsi-adapter bridge under load: memory bounded by highWater', () => {
     try {
       await sleep(300);
       const baseline = bridge.rssKiB();
-      // Four clients without the token each start a 16 MiB frame (the largest ws takes) and send
-      // all of it: none of it may be held for them.
+      // Four clients without the token each start the largest frame ws takes and send all of it:
+      // none of it may be held for them.
       const clients = await Promise.all(Array.from({ length: 4 }, () => rawClient(bridge.port)));
-      const frame = Buffer.alloc(16 * MiB - 64, 0x20);
+      const frame = Buffer.alloc(MAX_FRAME - 64, 0x20);
       for (const c of clients) c.text(frame.toString('latin1'));
       const ends = await Promise.all(clients.map((c) => bounded(c.closed, 10000, 'the refusal')));
       expect(ends).toEqual(Array(4).fill({ code: C.BAD_HELLO, reason: 'hello longer than 4096 bytes' }));

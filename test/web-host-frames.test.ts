@@ -5,6 +5,7 @@ import { webHost } from '../hosts/web/host.ts';
 import { BRIDGE_CLOSE, BRIDGE_END, BRIDGE_OPEN, BRIDGE_SUBPROTOCOL } from '../hosts/web/bridge-protocol.ts';
 import { BridgeError } from '../hosts/web/bridge-error.ts';
 import type { ConnHandlers } from '../hosts/types.ts';
+import { until } from './helpers/env.ts';
 
 class FakeSocket {
   static last: FakeSocket;
@@ -143,5 +144,25 @@ describe('the web host over a stand-in WebSocket', () => {
     expect(ws.closedWith).toBe(1000);
     expect(seen.closed).toEqual([undefined]);
     expect(ws.sent.length).toBe(1);
+  });
+
+  it('is released once the closing handshake ended', async () => {
+    const { conn, ws } = await opened();
+    let released = false;
+    conn.released?.then(() => (released = true));
+    conn.close();
+    await Promise.resolve();
+    expect(released).toBe(false);
+    ws.end(1000);
+    await Promise.resolve();
+    expect(released).toBe(true);
+  });
+
+  it('is released even when the bridge never answers the close, bounded', async () => {
+    const { conn } = await opened();
+    let released = false;
+    conn.released?.then(() => (released = true));
+    conn.close();
+    await until(() => released, 5000, 'the connection to be released');
   });
 });

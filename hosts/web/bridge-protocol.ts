@@ -13,6 +13,10 @@ export interface BridgeHello {
   portal: string;
 }
 
+/** The largest binary frame a client sends and the bridge accepts (1009 past it): a bound on what
+ *  one connection can make the bridge hold, small beside a PDU's 256 KiB data segments. */
+export const BRIDGE_MAX_FRAME = 1 << 20;
+
 /** Text frames from the bridge: the TCP connection is up; the target sent its FIN. */
 export const BRIDGE_OPEN = 'open';
 export const BRIDGE_END = 'end';

@@ -5,7 +5,7 @@ import type { Conn, ConnectOptions, ConnHandlers, Host } from '../types.ts';
 import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
 import { gatherer } from '../gather.ts';
 import { pureDigest } from '../hash/digest.ts';
-import { BRIDGE_END, BRIDGE_OPEN, BRIDGE_SUBPROTOCOL, type BridgeHello } from './bridge-protocol.ts';
+import { BRIDGE_END, BRIDGE_MAX_FRAME, BRIDGE_OPEN, BRIDGE_SUBPROTOCOL, type BridgeHello } from './bridge-protocol.ts';
 import { BridgeError } from './bridge-error.ts';
 
 /** The standard WebSocket, or one with its shape (`ws` under Node 20). */
@@ -19,9 +19,8 @@ export interface WebHostOptions {
   WebSocket?: WebSocketClass;
 }
 
-/** One turn's writes can be many Data-Outs from callers' buffers; frames stay far below the
- *  largest the bridge takes (MAX_FRAME in bridge/options.ts). */
-const FRAME_BYTES = 1 << 20;
+/** How long a connection we closed waits for the bridge's answer to our close frame. */
+const CLOSE_WAIT_MS = 1000;
 
 const portalOf = (o: ConnectOptions) => `${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`;
 
@@ -34,16 +33,24 @@ export function webHost(o: WebHostOptions): Host {
       const ws = new WS(o.bridge, BRIDGE_SUBPROTOCOL);
       ws.binaryType = 'arraybuffer';
       let opened = false, closed = false;
+      let released: () => void = () => {};
+      const gone = new Promise<void>((r) => (released = r));
       const onAbort = () => {
         if (opened) return;
         closed = true;
         ws.close();
-        reject(new Error('connect aborted'));
+        // Settled once the runtime let the WebSocket go, so a disposed adapter leaves none behind.
+        const giveUp = setTimeout(released, CLOSE_WAIT_MS);
+        gone.then(() => {
+          clearTimeout(giveUp);
+          reject(new Error('connect aborted'));
+        });
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
+      // One turn's writes can be many Data-Outs from callers' buffers: cut to the bridge's frames.
       const send = gatherer((b) => {
-        for (let at = 0; at < b.length && !closed; at += FRAME_BYTES) {
-          ws.send(b.subarray(at, at + FRAME_BYTES) as Uint8Array<ArrayBuffer>);
+        for (let at = 0; at < b.length && !closed; at += BRIDGE_MAX_FRAME) {
+          ws.send(b.subarray(at, at + BRIDGE_MAX_FRAME) as Uint8Array<ArrayBuffer>);
         }
       });
       const conn: Conn = {
@@ -54,8 +61,13 @@ export function webHost(o: WebHostOptions): Host {
           if (closed) return;
           closed = true;
           ws.close(1000);
+          // The runtime holds the WebSocket until the closing handshake ends; adapter.close()
+          // waits for that through `released`, bounded: a bridge that never answers does not hold it.
+          const giveUp = setTimeout(released, CLOSE_WAIT_MS);
+          gone.then(() => clearTimeout(giveUp));
           h.onClose();
         },
+        released: gone,
       };
       ws.onopen = () => ws.send(JSON.stringify({ token: o.token, portal: portalOf(opts) } satisfies BridgeHello));
       ws.onmessage = (ev: MessageEvent) => {
@@ -71,7 +83,11 @@ export function webHost(o: WebHostOptions): Host {
       ws.onerror = () => {/* close follows */};
       ws.onclose = (ev: CloseEvent) => {
         opts.signal?.removeEventListener('abort', onAbort);
-        if (!opened) return reject(new BridgeError('the bridge refused the connection', ev.code, ev.reason));
+        released();
+        if (!opened) {
+          if (!closed) reject(new BridgeError('the bridge refused the connection', ev.code, ev.reason));
+          return;
+        }
         if (closed) return;
         closed = true;
         // 1000 follows the target's orderly close; anything else ends the connection as a reset would.
