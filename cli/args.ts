@@ -52,7 +52,7 @@ Disk commands, as libiscsi's tools (each logs in, does its work and logs out):
 
 The daemon, which holds the host's sessions between commands (docs/daemon.md):
   iscsi-adapter daemon [--foreground] [--socket PATH] [--group NAME] [--nodes FILE]
-      [--keep MS] [--stop-timeout MS]; SIGTERM logs out of every target, then exits
+      [--keep MS] [--stop-timeout MS] [--max-clients N]; SIGTERM logs out of every target, then exits
   iscsi-adapter login --portal HOST[:PORT] --target IQN [--chap-user U] [--chap-secret-file F] [--no-wait]
   iscsi-adapter sessions
   iscsi-adapter logout-from-target IQN [--inflight drain|abort|refuse] [--deadline MS] [--no-wait]

@@ -28,6 +28,7 @@ export interface DaemonCliOptions {
   nodesFile?: string;
   keepMs?: number;
   stopTimeoutMs?: number;
+  maxClients?: number;
   initiatorName?: string;
   portal?: string;
   target?: string;
@@ -45,7 +46,10 @@ export interface DaemonCliOptions {
   loginTimeoutMs?: number;
 }
 
-const OPTIONS: Record<string, { key: keyof DaemonCliOptions; for: DaemonCommand[]; kind: 'flag' | 'text' | 'ms' }> = {
+const OPTIONS: Record<
+  string,
+  { key: keyof DaemonCliOptions; for: DaemonCommand[]; kind: 'flag' | 'text' | 'ms' | 'count' }
+> = {
   '--socket': { key: 'socket', for: [...DAEMON_COMMANDS], kind: 'text' },
   '--json': {
     key: 'json',
@@ -57,6 +61,7 @@ const OPTIONS: Record<string, { key: keyof DaemonCliOptions; for: DaemonCommand[
   '--nodes': { key: 'nodesFile', for: ['daemon'], kind: 'text' },
   '--keep': { key: 'keepMs', for: ['daemon'], kind: 'ms' },
   '--stop-timeout': { key: 'stopTimeoutMs', for: ['daemon'], kind: 'ms' },
+  '--max-clients': { key: 'maxClients', for: ['daemon'], kind: 'count' },
   '--initiator-name': { key: 'initiatorName', for: ['daemon'], kind: 'text' },
   '--no-wait': { key: 'noWait', for: ['login', 'logout-from-target'], kind: 'flag' },
   '--portal': { key: 'portal', for: ['login', 'node'], kind: 'text' },
@@ -105,6 +110,11 @@ export function parseDaemonArgs(argv: string[]): DaemonCliOptions {
     if (spec.kind === 'ms') {
       if (!/^\d+$/.test(v) || Number(v) > 0x7fffffff) {
         throw new UsageError(`${flag} must be a whole number of milliseconds, 0 to 2^31-1`);
+      }
+      (o as unknown as Record<string, unknown>)[spec.key] = Number(v);
+    } else if (spec.kind === 'count') {
+      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65536) {
+        throw new UsageError(`${flag} must be a whole number, 1 to 65536`);
       }
       (o as unknown as Record<string, unknown>)[spec.key] = Number(v);
     } else (o as unknown as Record<string, unknown>)[spec.key] = v;

@@ -30,6 +30,7 @@ export async function runDaemon(
       nodesFile,
       keepMs: o.keepMs,
       stopTimeoutMs: o.stopTimeoutMs,
+      maxClients: o.maxClients,
       adapter: o.initiatorName ? { initiatorName: o.initiatorName } : {},
       env,
       log,

@@ -9,6 +9,14 @@ import { type Service, startLogin } from './methods.ts';
 import { RpcConnection } from './rpc-connection.ts';
 import { prepareSocketPlace } from './socket-place.ts';
 import { loadNodes } from './node-records.ts';
+import { RPC_ERROR } from '../hosts/remote/protocol.ts';
+
+const tooManyClients = (max: number) =>
+  JSON.stringify({
+    jsonrpc: '2.0',
+    id: null,
+    error: { code: RPC_ERROR.tooManyClients, message: `${max} clients are connected (--max-clients); try again later` },
+  }) + '\n';
 
 export interface DaemonOptions {
   socket: string;
@@ -19,6 +27,8 @@ export interface DaemonOptions {
   keepMs?: number;
   /** The bound on the logouts of stop() (deadlineMs of each LogoutFromTarget; default 30000). */
   stopTimeoutMs?: number;
+  /** Clients connected at once (default 64); the next is told so and closed. */
+  maxClients?: number;
   adapter?: AdapterOptions;
   env: Record<string, string | undefined>;
   log: (line: string) => void;
@@ -48,7 +58,15 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   };
   adapter.on((e) => o.log(`event ${e.type}${e.sessionId ? ` session ${e.sessionId}` : ''}`));
   const clients = new Set<net.Socket>();
+  const maxClients = o.maxClients ?? 64;
   const server = net.createServer((sock) => {
+    if (clients.size >= maxClients) {
+      // Told why in the protocol's own words (id null: it answers no request), then closed.
+      sock.on('error', () => {});
+      sock.end(tooManyClients(maxClients));
+      o.log(`refused a client: ${maxClients} connected (--max-clients)`);
+      return;
+    }
     clients.add(sock);
     const rpc = new RpcConnection(service, {
       write: (t) => void sock.write(t),

@@ -287,6 +287,48 @@ describe('the daemon: its socket', () => {
     60000,
   );
 
+  it(
+    '--max-clients 2: a third client is told -32006 and closed, the command says so; one leaves, a new one is served',
+    async () => {
+      const d = await startAdapterDaemon({ args: ['--max-clients', '2'] });
+      try {
+        const a = await connectDaemon({ socket: d.socket });
+        const b = await connectDaemon({ socket: d.socket });
+        const refused = await connectDaemon({ socket: d.socket }).catch((e: unknown) => e);
+        expect(refused).toMatchObject({ name: 'DaemonError', code: RPC_ERROR.tooManyClients });
+        expect(String(refused)).toMatch('2 clients are connected (--max-clients); try again later');
+        const r = await runCli(['sessions', '--socket', d.socket]);
+        expect(r.code).not.toBe(0);
+        expect(r.stderr).toMatch('2 clients are connected');
+        expect(d.log()).toMatch('refused a client: 2 connected (--max-clients)');
+        await a.close();
+        // The daemon sees the close a moment later; until then a new client may still be refused.
+        let c: Awaited<ReturnType<typeof connectDaemon>> | undefined;
+        for (let i = 0; i < 50 && !c; i++) {
+          c = await connectDaemon({ socket: d.socket }).catch(() => undefined);
+          if (!c) await new Promise((res) => setTimeout(res, 20));
+        }
+        expect(await c!.sessions()).toEqual([]);
+        await c!.close();
+        await b.close();
+      } finally {
+        await d.stop();
+        d.dispose();
+      }
+    },
+    60000,
+  );
+
+  it('--max-clients takes a whole number from 1', async () => {
+    for (const v of ['0', 'x', '-3']) {
+      const r = await runCli(['daemon', '--foreground', '--max-clients', v]);
+      expect([r.code, r.stderr.trim()]).toEqual([
+        2,
+        expect.stringContaining('--max-clients must be a whole number, 1 to 65536'),
+      ]);
+    }
+  });
+
   it('a second daemon on a socket where one listens refuses to start and leaves the first serving', async () => {
     const d = await startAdapterDaemon();
     try {

@@ -18,6 +18,7 @@ export const RPC_ERROR = {
   nodeRecords: -32003,
   stopping: -32004,
   secret: -32005,
+  tooManyClients: -32006,
 } as const;
 
 /** A secret given by reference, resolved by the daemon with its own rights (docs/daemon.md). */

@@ -62,7 +62,7 @@ export class RpcConnection {
   }
 
   #message(line: string): void {
-    let m: { id?: number; result?: unknown; error?: { code: number; message: string; data?: unknown } };
+    let m: { id?: number | null; result?: unknown; error?: { code: number; message: string; data?: unknown } };
     let n: { method?: string; params?: Record<string, unknown> };
     try {
       m = n = JSON.parse(line);
@@ -70,6 +70,8 @@ export class RpcConnection {
       return this.#end('the daemon sent a line that is not JSON');
     }
     if (typeof n.method === 'string' && m.id === undefined) return this.#onNotify(n.method, n.params ?? {});
+    // An error that answers no request (id null) is the daemon refusing this connection.
+    if (m.id === null && m.error) return this.#end(new DaemonError(m.error.code, m.error.message, m.error.data));
     const p = this.#pending.get(m.id as number);
     if (!p) return;
     this.#pending.delete(m.id as number);
@@ -77,9 +79,9 @@ export class RpcConnection {
     else p.resolve(m.result);
   }
 
-  #end(why: string): void {
+  #end(why: string | DaemonError): void {
     if (this.#ended) return;
-    this.#ended = new DaemonError('closed', why);
+    this.#ended = typeof why === 'string' ? new DaemonError('closed', why) : why;
     for (const p of this.#pending.values()) p.reject(this.#ended);
     this.#pending.clear();
     this.#conn?.close();
