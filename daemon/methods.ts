@@ -16,6 +16,8 @@ export interface Service {
   uid: number;
   /** True once the daemon is stopping: nothing new starts. */
   stopping: () => boolean;
+  /** Connections that asked for the adapter's events (`events.subscribe`). */
+  subscribers: Set<Notify>;
   log: (line: string) => void;
 }
 /** The calling connection: where its notifications go. */
@@ -113,6 +115,11 @@ export const METHODS: Record<string, Method> = {
     return { operation: e.id, hr, hrName: hrName(hr) };
   },
   sessions: (s) => ({ sessions: s.adapter.sessions() }),
+  'events.subscribe'(s, _p, c) {
+    s.subscribers.add(c.notify);
+    return {};
+  },
+
   'nodes.list': (s) => ({ nodes: nodes(s) }),
   'nodes.add'(s, p) {
     const rec: NodeRecord = { portal: str(p, 'portal'), target: str(p, 'target'), startup: 'manual' };

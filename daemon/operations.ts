@@ -4,7 +4,7 @@ import { type AsyncOperation, hrName } from '../hosts/node/mod.ts';
 import type { OperationEnd, OperationStatus } from '../hosts/remote/protocol.ts';
 
 /** Where a connection that watches an operation hears of it. */
-export type Notify = (method: 'progress' | 'finished', params: object) => void;
+export type Notify = (method: 'progress' | 'finished' | 'event', params: object) => void;
 export interface Entry {
   id: string;
   op: AsyncOperation<unknown>;

@@ -34,6 +34,7 @@ export class RpcConnection {
   closed(): void {
     this.#open = false;
     this.service.ops.forget(this.notify);
+    this.service.subscribers.delete(this.notify);
   }
 
   async #handle(line: string): Promise<void> {

@@ -55,8 +55,12 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     uid,
     stopping: () => stopping,
     log: o.log,
+    subscribers: new Set(),
   };
-  adapter.on((e) => o.log(`event ${e.type}${e.sessionId ? ` session ${e.sessionId}` : ''}`));
+  adapter.on((e) => {
+    o.log(`event ${e.type}${e.sessionId ? ` session ${e.sessionId}` : ''}`);
+    for (const n of service.subscribers) n('event', e);
+  });
   const clients = new Set<net.Socket>();
   const maxClients = o.maxClients ?? 64;
   const server = net.createServer((sock) => {

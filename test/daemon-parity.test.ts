@@ -1,11 +1,13 @@
 // One suite, two drivers: the in-process adapter and connectDaemon()'s client give the same
 // HRESULTs, outputs and handle answers for the same calls (docs/daemon.md, "The library client").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDaemon, createAdapter, hrName } from 'iscsi-adapter';
+import { type AdapterEvent, connectDaemon, createAdapter, hrName } from 'iscsi-adapter';
+import { until } from './helpers/env.ts';
 import { type RunningTarget, startTarget } from 'iscsi-adapter/target';
 import { bundle, type RunningDaemon, startAdapterDaemon } from './peers/adapter-daemon.ts';
 
 const T = 'iqn.2026-11.dev.daemon:parity';
+const ASKS = 'iqn.2026-11.dev.daemon:asks-logout';
 type Driver = Awaited<ReturnType<typeof connectDaemon>> | ReturnType<typeof createAdapter>;
 
 let daemon: RunningDaemon;
@@ -19,7 +21,7 @@ describe('the adapter and its daemon client, the same suite', () => {
   beforeAll(async () => {
     bundle();
     daemon = await startAdapterDaemon();
-    target = await startTarget({ targets: [{ name: T }] });
+    target = await startTarget({ targets: [{ name: T }, { name: ASKS, fault: 'async-logout', faultArg: 0 }] });
   }, 60000);
   afterAll(async () => {
     await daemon?.stop();
@@ -69,6 +71,24 @@ describe('the adapter and its daemon client, the same suite', () => {
           name: 'IscsiError',
           hrName: 'VDS_E_OBJECT_NOT_FOUND',
         });
+      } finally {
+        await d.close();
+      }
+    });
+
+    it(`${name}: on() hears the adapter's events: a logout the target asked for, for that session`, async () => {
+      const d = await open();
+      const seen: AdapterEvent[] = [];
+      try {
+        d.on((e) => seen.push(e));
+        await (d as { subscribed?: Promise<void> }).subscribed;
+        const login = await d.loginToTarget({ target: ASKS, portal: target.portal }).wait({ timeoutMs: 10000 });
+        expect(hrName(login.hr)).toBe('S_OK');
+        await until(() => seen.some((e) => e.type === 'session-logged-out'), 10000, 'the session to log out');
+        const mine = seen.filter((e) => e.sessionId === login.output.sessionId);
+        expect(mine.map((e) => e.type)).toEqual(['async-logout-request', 'session-logged-out']);
+        expect(mine[0]).toMatchObject({ withinSeconds: 0, targetId: login.output.targetId });
+        expect(mine[1]).toMatchObject({ reason: 'logged-out' });
       } finally {
         await d.close();
       }

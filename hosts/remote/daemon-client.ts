@@ -15,6 +15,10 @@ import {
 } from './protocol.ts';
 import type { UnixConnect } from './unix.ts';
 import { daemonSocket, type Whoami } from './default-socket.ts';
+import type { AdapterEvent } from '../api.ts';
+import type { EventType } from '../codes.ts';
+import { type EventOf, listenerArgs, Listeners } from '../listeners.ts';
+import { rethrowLater } from '../deliver.ts';
 
 export interface DaemonHello {
   version: number;
@@ -28,8 +32,12 @@ export class DaemonClient {
    *  its handle was tracked; a few are kept for it. */
   #early = new Map<string, { method: string; params: Record<string, unknown> }[]>();
 
+  #listeners = new Listeners();
+  #subscribed?: Promise<unknown>;
+
   constructor(private readonly rpc: RpcConnection, readonly hello: DaemonHello) {
     rpc.onNotify((method, p) => {
+      if (method === 'event') return this.#listeners.emit(p as unknown as AdapterEvent, rethrowLater);
       const id = p.operation as string;
       const ops = this.#ops.get(id);
       if (!ops) {
@@ -39,6 +47,41 @@ export class DaemonClient {
       }
       for (const op of ops) this.#apply(op, method, p);
     });
+  }
+
+  /** The daemon adapter's events (docs/events.md), as Adapter.on: every one or those of one type.
+   *  The first registration subscribes this connection; `subscribed` settles once the daemon
+   *  has it, and events from then on arrive. */
+  on(listener: (e: AdapterEvent) => void): () => void;
+  on<T extends EventType>(type: T, listener: (e: EventOf<T>) => void): () => void;
+  on(a: unknown, b?: unknown): () => void {
+    const [type, fn] = listenerArgs('on', a, b);
+    this.#subscribe();
+    return this.#listeners.add(type, fn, false);
+  }
+  /** As on(), for the next such event only. */
+  once(listener: (e: AdapterEvent) => void): () => void;
+  once<T extends EventType>(type: T, listener: (e: EventOf<T>) => void): () => void;
+  once(a: unknown, b?: unknown): () => void {
+    const [type, fn] = listenerArgs('once', a, b);
+    this.#subscribe();
+    return this.#listeners.add(type, fn, true);
+  }
+  /** Removes one registration made by on() or once(). */
+  off(listener: (e: AdapterEvent) => void): this;
+  off<T extends EventType>(type: T, listener: (e: EventOf<T>) => void): this;
+  off(a: unknown, b?: unknown): this {
+    const [type, fn] = listenerArgs('off', a, b);
+    this.#listeners.remove(type, fn);
+    return this;
+  }
+  /** Settles once the daemon sends this connection its events (after the first on() or once()). */
+  get subscribed(): Promise<void> {
+    return (this.#subscribed ?? Promise.resolve()).then(() => {});
+  }
+  #subscribe(): void {
+    this.#subscribed ??= this.rpc.request('events.subscribe');
+    this.#subscribed.catch(() => {});
   }
 
   /** The socket this client talks through. */
