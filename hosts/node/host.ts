@@ -29,21 +29,22 @@ function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let connected = false;
     let error: Error | undefined;
-    // Every PDU written in one turn of the event loop's microtasks leaves in one writev: a batch
-    // of commands issued as earlier ones complete costs one system call, not one each.
-    let corked = false;
-    const uncork = () => {
-      corked = false;
+    // Every PDU written in one turn of the event loop's microtasks leaves in one system call: a
+    // batch of commands issued as earlier ones complete costs one writev, not one write each, and
+    // a turn with one PDU (the common case: one answer, one new command) a plain write.
+    let turn: Uint8Array[] = [];
+    const flush = () => {
+      const parts = turn;
+      turn = [];
+      if (sock.destroyed) return;
+      if (parts.length === 1) return void sock.write(parts[0]);
+      sock.cork();
+      for (const b of parts) sock.write(b);
       sock.uncork();
     };
     const conn: Conn = {
       write: (b) => {
-        if (!corked) {
-          corked = true;
-          sock.cork();
-          queueMicrotask(uncork);
-        }
-        sock.write(b);
+        if (turn.push(b) === 1) queueMicrotask(flush);
       },
       close: () => {
         sock.destroy();
