@@ -6,6 +6,7 @@ import type { RawData, WebSocket } from 'ws';
 import { BRIDGE_CLOSE, BRIDGE_END, BRIDGE_OPEN } from '../hosts/web/bridge-protocol.ts';
 import type { Portal } from './allowlist.ts';
 import type { ResolvedBridgeOptions } from './options.ts';
+import { closeClient } from './close.ts';
 
 /** How long a socket we closed waits for the target's FIN before it is reset. */
 const LINGER_MS = 1000;
@@ -32,7 +33,7 @@ export function relay(ws: WebSocket, portal: Portal, o: ResolvedBridgeOptions, d
   const end: RelayEnd = { code: 0, reason: '', up: 0, down: 0 };
   const closeWs = (code: number, reason: string) => {
     if (!end.code) [end.code, end.reason] = [code, reason];
-    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
+    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) closeClient(ws, code, reason);
   };
   const finish = () => {
     if (tcpClosed && wsClosed) done(end);

@@ -9,7 +9,9 @@ import { allowlist } from './allowlist.ts';
 import { checkHello, guardBeforeHello, MAX_HELLO } from './hello.ts';
 import { type BridgeOptions, MAX_FRAME, resolveBridgeOptions } from './options.ts';
 import { type Relay, relay } from './relay.ts';
+import { closeClient } from './close.ts';
 import { tokenCheck } from './token.ts';
+import { normalizeOrigins } from './origins.ts';
 
 export interface RunningBridge {
   /** `ws://host:port` to give `createAdapter({ bridge })`. */
@@ -25,6 +27,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const o = resolveBridgeOptions(options);
   const allowed = allowlist(o.allow);
   const tokenOk = tokenCheck(o.token);
+  const origins = o.origins && normalizeOrigins(o.origins);
   const log = o.log ?? (() => {});
   // Every WebSocket from its upgrade to its close, with its relay once the hello passed.
   const clients = new Map<WebSocket, Relay | undefined>();
@@ -53,7 +56,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       clients.set(ws, undefined);
       const refuse = (code: number, reason: string) => {
         log(`#${id} refused ${code} ${bridgeCloseName(code)}: ${reason}`);
-        ws.close(code, reason);
+        closeClient(ws, code, reason, true);
       };
       ws.on('error', () => {/* close follows */});
       ws.once('close', () => {
@@ -69,16 +72,12 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       if (ws.protocol !== BRIDGE_SUBPROTOCOL) {
         return refuse(BRIDGE_CLOSE.BAD_HELLO, `subprotocol ${BRIDGE_SUBPROTOCOL} required`);
       }
-      if (o.origins && !(origin && o.origins.includes(origin))) {
+      if (origins && !(origin && origins.includes(origin))) {
         return refuse(BRIDGE_CLOSE.ORIGIN_NOT_ALLOWED, `origin ${origin ?? '(none)'} is not allowed`);
       }
       const helloCame = guardBeforeHello(socket, () => {
         clearTimeout(helloTimer);
         refuse(BRIDGE_CLOSE.BAD_HELLO, `hello longer than ${MAX_HELLO} bytes`);
-        // Read no more of it; cut it off once the close frame had a moment to go out.
-        ws.pause();
-        const cut = setTimeout(() => ws.terminate(), 1000);
-        ws.once('close', () => clearTimeout(cut));
       });
       ws.once('message', (data, isBinary) => {
         helloCame();
@@ -116,7 +115,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       server.close();
       for (const [ws, r] of clients) {
         if (r) r.stop(BRIDGE_CLOSE.SHUTTING_DOWN, 'the bridge is closing');
-        else ws.close(BRIDGE_CLOSE.SHUTTING_DOWN, 'the bridge is closing');
+        else closeClient(ws, BRIDGE_CLOSE.SHUTTING_DOWN, 'the bridge is closing');
       }
       const drained = new Promise<void>((r) => idle.push(r));
       settle();

@@ -1,6 +1,7 @@
 // `iscsi-adapter bridge`'s command line (docs/bridge.md, "The command"). The token comes from a
 // file only: a command line is visible to every user of the machine.
 import { UsageError } from './usage-error.ts';
+import { normalizeOrigins } from '../bridge/origins.ts';
 
 export interface BridgeCliOptions {
   host: string;
@@ -10,6 +11,7 @@ export interface BridgeCliOptions {
   origins?: string[];
   maxConnections?: number;
   idleMs?: number;
+  connectMs?: number;
   quiet: boolean;
 }
 
@@ -38,11 +40,17 @@ export function parseBridgeArgs(argv: string[]): BridgeCliOptions {
     } else if (flag === '--allow') o.allow = [...(o.allow ?? []), ...v.split(',').filter(Boolean)];
     else if (flag === '--token-file') o.tokenFile = v;
     else if (flag === '--origin') o.origins = [...(o.origins ?? []), ...v.split(',').filter(Boolean)];
+    else if (flag === '--connect-ms') o.connectMs = count(flag, v);
     else if (flag === '--max-connections') o.maxConnections = count(flag, v);
     else if (flag === '--idle-ms') o.idleMs = count(flag, v);
     else throw new UsageError(`unknown option ${flag}`);
   }
   if (!o.allow?.length) throw new UsageError('bridge needs --allow HOST:PORT[,...]: the portals clients may reach');
   if (!o.tokenFile) throw new UsageError('bridge needs --token-file FILE: the token every client must send');
+  try {
+    if (o.origins) o.origins = normalizeOrigins(o.origins);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   return { host: '127.0.0.1', port: 8080, ...o } as BridgeCliOptions;
 }

@@ -29,6 +29,7 @@ export async function bridgeCli(argv: string[]): Promise<number> {
       origins: o.origins,
       maxConnections: o.maxConnections,
       idleMs: o.idleMs,
+      connectMs: o.connectMs,
       log: o.quiet ? undefined : (line) => void process.stderr.write(`${new Date().toISOString()} ${line}\n`),
     });
     console.log(`bridge listening on ${bridge.url}, allowing ${o.allow.join(', ')}`);

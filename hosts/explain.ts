@@ -36,9 +36,10 @@ export function transportText(e: unknown, where: string): string {
     return `network permission denied for ${where}: run Deno with --allow-net`;
   }
   const code = err?.code ?? (err?.name && err.name !== 'Error' ? err.name : undefined);
-  return `${code ?? 'connect failed'} ${where}${
-    err?.message && !err.message.includes(where) ? `: ${err.message}` : ''
-  }`;
+  // A socket error's message repeats the address ("connect ECONNREFUSED 10.0.0.5:3260"); a
+  // bridge's refusal names the portal inside its reason, which is the whole point of it.
+  const says = err?.message && (!err.message.includes(where) || err.name === 'BridgeError');
+  return `${code ?? 'connect failed'} ${where}${says ? `: ${err.message}` : ''}`;
 }
 
 /** The message of an IscsiError over an operation's output: the code, then why. */

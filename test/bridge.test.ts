@@ -52,6 +52,8 @@ interface RawOptions {
   keep?: boolean;
   /** Stop reading (socket.pause()) as soon as the bridge's `open` has arrived. */
   pauseAfterOpen?: boolean;
+  /** Never answer the bridge's close frame, nor end our side: a client that went silent. */
+  deaf?: boolean;
 }
 
 // Client frames are masked; a zero mask leaves the payload as it is, so a big one is not copied.
@@ -113,6 +115,7 @@ function rawClient(port: number, o: RawOptions = {}): Promise<RawClient> {
         if (o.keep) c.frames.push(Buffer.from(payload));
       } else if (op === 8) {
         got = { code: n >= 2 ? payload.readUInt16BE(0) : 1005, reason: payload.subarray(2).toString('utf8') };
+        if (o.deaf) continue;
         if (!closeSent) c.close(got.code < 4000 || got.code >= 5000 ? 1000 : got.code);
         socket.end();
       } else if (op === 9) send(10, payload);
@@ -337,6 +340,87 @@ describe('iscsi-adapter bridge: every refusal comes before a TCP connect', () =>
       expect(echo.accepted()).toBe(0);
     } finally {
       await b.close();
+    }
+  });
+
+  it('a client that never answers the close frame is cut off at once, not after 30 s, and frees its slot', async () => {
+    // A portal of its own: the suite's echo counts connections for the tests that expect none.
+    const own = await listen();
+    const b = await startBridge({
+      port: 0,
+      allow: [own.portal],
+      token: 'a-token-of-twenty-chars',
+      helloMs: 300,
+      maxConnections: 1,
+    });
+    try {
+      const deaf = await rawClient(b.port, { deaf: true });
+      // ws alone would wait 30 s for its answer; the bridge cuts it a second after its close.
+      expect(await bounded(deaf.closed, 5000, 'the silent client to be cut off')).toEqual({
+        code: C.TIMEOUT,
+        reason: 'no hello within 300 ms',
+      });
+      const next = await relayTo(b.port, { token: 'a-token-of-twenty-chars', portal: own.portal });
+      expect(next.texts).toEqual(['open']);
+      next.close(1000);
+      await bounded(next.closed, 5000, 'the next client to close');
+    } finally {
+      await b.close();
+      await own.close();
+    }
+  });
+
+  it('a refusal whose reason is longer than a close frame carries is cut to 123 bytes; the bridge goes on', async () => {
+    // A portal of its own: the suite's echo counts connections for the tests that expect none.
+    const own = await listen();
+    const b = await startBridge({
+      port: 0,
+      allow: [own.portal],
+      token: 'a-token-of-twenty-chars',
+      origins: ['http://127.0.0.1:1'],
+    });
+    try {
+      const origin = `http://${'a'.repeat(60)}.${'b'.repeat(60)}.example`;
+      const noToken = await refusal(b.port, undefined, { origin });
+      expect(noToken.code).toBe(C.ORIGIN_NOT_ALLOWED);
+      expect(Buffer.byteLength(noToken.reason)).toBeLessThanOrEqual(123);
+      expect(noToken.reason).toMatch(/^origin http:\/\/a+\.b+\.\.\.$/);
+      const longPortal = `${'p'.repeat(110)}:3260`;
+      const tooLong = await refusal(b.port, JSON.stringify({ token: 'a-token-of-twenty-chars', portal: longPortal }), {
+        origin: 'http://127.0.0.1:1',
+      });
+      expect([tooLong.code, Buffer.byteLength(tooLong.reason) <= 123]).toEqual([C.PORTAL_NOT_ALLOWED, true]);
+      const next = await relayTo(b.port, { token: 'a-token-of-twenty-chars', portal: own.portal }, {
+        origin: 'http://127.0.0.1:1',
+      });
+      expect(next.texts).toEqual(['open']);
+      next.close(1000);
+      await bounded(next.closed, 5000, 'the next client to close');
+    } finally {
+      await b.close();
+      await own.close();
+    }
+  });
+
+  it('--origin is compared as a browser sends it: a trailing slash or capitals in the entry still match', async () => {
+    // A portal of its own: the suite's echo counts connections for the tests that expect none.
+    const own = await listen();
+    const b = await startBridge({
+      port: 0,
+      allow: [own.portal],
+      token: 'a-token-of-twenty-chars',
+      origins: ['HTTP://Console.Example:8443/'],
+    });
+    try {
+      const c = await relayTo(b.port, { token: 'a-token-of-twenty-chars', portal: own.portal }, {
+        origin: 'http://console.example:8443',
+      });
+      expect(c.texts).toEqual(['open']);
+      c.close(1000);
+      await bounded(c.closed, 5000, 'the client to close');
+    } finally {
+      await b.close();
+      await own.close();
     }
   });
 
@@ -651,7 +735,7 @@ describe('iscsi-adapter bridge: a connection cut mid-PDU ends the session as a T
       expect(web).toEqual(node);
       // The bridge took the cut WebSocket as a reset and passed it on: the target dropped the session.
       await until(() => target.sessions() === 0, 5000, 'the target to drop both sessions');
-      await until(() => /ended 1006 code-1006/.test(bridge.log()), 5000, 'the relay end in the log');
+      await until(() => /ended 1006 abnormal/.test(bridge.log()), 5000, 'the relay end in the log');
     } finally {
       await toBridge.close();
       await toTarget.close();
@@ -958,6 +1042,11 @@ describe('iscsi-adapter bridge (the command)', () => {
     const badAllow = await runCli(['bridge', '--allow', 'nowhere', '--token-file', tokenFile]);
     expect(badAllow.code).not.toBe(0);
     expect(badAllow.stderr).toContain('--allow: "nowhere" is not host:port');
+    const badOrigin = await runCli(['bridge', '--allow', '127.0.0.1:3260', '--token-file', tokenFile, '--origin', 'x']);
+    expect([badOrigin.code, badOrigin.stderr]).toEqual([
+      2,
+      expect.stringContaining('--origin: "x" is not an http(s) origin'),
+    ]);
   });
 
   it('SIGTERM: open relays and a client still before its hello are closed 4504, exit 0', async () => {

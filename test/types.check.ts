@@ -30,3 +30,10 @@ export function eventFields(e: AdapterEvent): number {
   // @ts-expect-error the positional parameters are gone
   return e.p1;
 }
+
+// Node 20 lends `ws`'s client to the web host, as docs/hosts.md shows: its class must fit.
+import { WebSocket as WsWebSocket } from 'ws';
+import { createAdapter as createWebAdapter } from 'iscsi-adapter/web';
+createWebAdapter({ bridge: 'ws://127.0.0.1:8080', token: 'a-token-of-16-chars', WebSocket: WsWebSocket });
+// @ts-expect-error the web host needs its bridge's token
+createWebAdapter({ bridge: 'ws://127.0.0.1:8080' });

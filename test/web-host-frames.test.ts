@@ -110,7 +110,7 @@ describe('the web host over a stand-in WebSocket', () => {
   it('ends as a reset when the WebSocket drops (1006)', async () => {
     const { ws, seen } = await opened();
     ws.end(1006);
-    expect((seen.closed[0] as BridgeError).closeName).toBe('code-1006');
+    expect((seen.closed[0] as BridgeError).closeName).toBe('abnormal');
   });
 
   it('rejects the connect with the refusal when the bridge closes before open', async () => {

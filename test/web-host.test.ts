@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '../hosts/web/mod.ts';
 import { type RunningTarget, startTarget } from 'iscsi-adapter/target';
 import { bundle, type RunningBridgeProcess, startBridgeProcess, webSocketClass } from './peers/bridge.ts';
+import { freePort } from './peers/daemon.ts';
 
 const T = 'iqn.2026-11.dev.iscsi-adapter:web';
 const CHAP = { user: 'webuser', secret: 'WebSecret4Chap' };
@@ -55,6 +56,30 @@ describe('the web host through the bridge', () => {
       const chunk = (i: number) => Uint8Array.from({ length: 1 << 20 }, (_, j) => (i * 13 + j) & 0xff);
       await Promise.all(Array.from({ length: 24 }, (_, i) => disk.write(0, i * 2048, chunk(i))));
       for (const i of [0, 11, 23]) expect(await disk.read(0, i * 2048, 2048)).toEqual(chunk(i));
+    } finally {
+      await a.close();
+    }
+  });
+
+  it('a portal off the allowlist fails the login naming the refusal', async () => {
+    const off = `127.0.0.1:${await freePort()}`;
+    const a = adapter();
+    try {
+      const r = await a.loginToTarget({ target: T, portal: off }).wait();
+      expect(r.hr).not.toBe(0);
+      expect(r.output.error).toMatch(`4403 portal-not-allowed (portal ${off} is not allowed)`);
+    } finally {
+      await a.close();
+    }
+  });
+
+  it('a bridge nobody listens at fails the login saying it cannot be reached', async () => {
+    const nowhere = `ws://127.0.0.1:${await freePort()}`;
+    const a = createAdapter({ bridge: nowhere, token: bridge.token, WebSocket: WS });
+    try {
+      const r = await a.loginToTarget({ target: T, portal: target.portal }).wait();
+      expect(r.hr).not.toBe(0);
+      expect(r.output.error).toMatch(`cannot reach the bridge at ${nowhere}`);
     } finally {
       await a.close();
     }

@@ -127,7 +127,11 @@ $('connect').addEventListener('submit', (ev) => {
       status('closing the previous adapter ...');
       await adapter.close();
     }
-    core ??= loadCore(new URL('core.wasm', import.meta.resolve('iscsi-adapter/web')));
+    // A failed download is forgotten, so the next Discover tries again.
+    core ??= loadCore(new URL('core.wasm', import.meta.resolve('iscsi-adapter/web'))).catch((e) => {
+      core = undefined;
+      throw e;
+    });
     const build = await core;
     status(`discovering at ${portal} ...`);
     adapter = createAdapter({ bridge, token });

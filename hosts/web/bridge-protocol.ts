@@ -37,8 +37,11 @@ export const BRIDGE_CLOSE = {
 } as const;
 export type BridgeCloseCode = (typeof BRIDGE_CLOSE)[keyof typeof BRIDGE_CLOSE];
 
-const NAMES = new Map<number, string>(
-  Object.entries(BRIDGE_CLOSE).map(([k, v]) => [v, k.toLowerCase().replaceAll('_', '-')]),
-);
+// RFC 6455's own codes that reach either side, named as ours are.
+const STANDARD: [number, string][] = [[1001, 'going-away'], [1005, 'no-status'], [1006, 'abnormal'], [1009, 'too-big']];
+const NAMES = new Map<number, string>([
+  ...Object.entries(BRIDGE_CLOSE).map(([k, v]): [number, string] => [v, k.toLowerCase().replaceAll('_', '-')]),
+  ...STANDARD,
+]);
 /** `4403` → `portal-not-allowed`; a code the bridge does not send → `code-N`. */
 export const bridgeCloseName = (code: number): string => NAMES.get(code) ?? `code-${code}`;

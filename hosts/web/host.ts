@@ -8,8 +8,20 @@ import { pureDigest } from '../hash/digest.ts';
 import { BRIDGE_END, BRIDGE_MAX_FRAME, BRIDGE_OPEN, BRIDGE_SUBPROTOCOL, type BridgeHello } from './bridge-protocol.ts';
 import { BridgeError } from './bridge-error.ts';
 
-/** The standard WebSocket, or one with its shape (`ws` under Node 20). */
-export type WebSocketClass = new (url: string, protocols?: string | string[]) => WebSocket;
+/** What the host uses of a WebSocket: the standard one's shape, which `ws`'s client also has. */
+export interface WebSocketLike {
+  binaryType: string;
+  send(data: string | Uint8Array<ArrayBuffer>): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: never) => unknown) | null;
+  // `never` parameters: the DOM's handlers take MessageEvent and CloseEvent, ws's its own events;
+  // ours are written for the fields both have.
+  onmessage: ((ev: never) => unknown) | null;
+  onclose: ((ev: never) => unknown) | null;
+  onerror: ((ev: never) => unknown) | null;
+}
+/** The standard WebSocket, or one with its shape (`ws`'s, under Node 20). */
+export type WebSocketClass = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
 export interface WebHostOptions {
   /** `ws://` or `wss://` address of the bridge. */
@@ -32,7 +44,8 @@ export function webHost(o: WebHostOptions): Host {
     new Promise<Conn>((resolve, reject) => {
       const ws = new WS(o.bridge, BRIDGE_SUBPROTOCOL);
       ws.binaryType = 'arraybuffer';
-      let opened = false, closed = false;
+      // reached: the WebSocket opened (the bridge answered); opened: the bridge's TCP connect did.
+      let reached = false, opened = false, closed = false;
       let released: () => void = () => {};
       const gone = new Promise<void>((r) => (released = r));
       const onAbort = () => {
@@ -69,8 +82,11 @@ export function webHost(o: WebHostOptions): Host {
         },
         released: gone,
       };
-      ws.onopen = () => ws.send(JSON.stringify({ token: o.token, portal: portalOf(opts) } satisfies BridgeHello));
-      ws.onmessage = (ev: MessageEvent) => {
+      ws.onopen = () => {
+        reached = true;
+        ws.send(JSON.stringify({ token: o.token, portal: portalOf(opts) } satisfies BridgeHello));
+      };
+      ws.onmessage = (ev: { data: unknown }) => {
         if (closed) return;
         if (typeof ev.data !== 'string') {
           if (opened) h.onData(new Uint8Array(ev.data as ArrayBuffer));
@@ -81,11 +97,12 @@ export function webHost(o: WebHostOptions): Host {
         } else if (ev.data === BRIDGE_END && opened) h.onEnd();
       };
       ws.onerror = () => {/* close follows */};
-      ws.onclose = (ev: CloseEvent) => {
+      ws.onclose = (ev: { code: number; reason: string }) => {
         opts.signal?.removeEventListener('abort', onAbort);
         released();
         if (!opened) {
-          if (!closed) reject(new BridgeError('the bridge refused the connection', ev.code, ev.reason));
+          const what = reached ? 'the bridge refused the connection' : `cannot reach the bridge at ${o.bridge}`;
+          if (!closed) reject(new BridgeError(what, ev.code, ev.reason));
           return;
         }
         if (closed) return;
