@@ -13,6 +13,9 @@ export interface BridgeOptions {
   origins?: string[];
   /** WebSockets open at once, counted from the upgrade; past it a new one is closed at once. */
   maxConnections?: number;
+  /** WebSockets open at once from one client address (`maxConnections` when absent): one host
+   *  cannot take every slot. Behind a proxy every client has the proxy's address. */
+  maxPerAddress?: number;
   /** A relay with no bytes either way for this long is closed. */
   idleMs?: number;
   /** The client's hello must arrive within this. */
@@ -39,7 +42,7 @@ export const BRIDGE_DEFAULTS = {
 /** The largest WebSocket frame a client may send, as the web host cuts them (ws closes 1009 past it). */
 export const MAX_FRAME = BRIDGE_MAX_FRAME;
 
-export type ResolvedBridgeOptions = Required<Omit<BridgeOptions, 'origins' | 'log'>> & BridgeOptions;
+export type ResolvedBridgeOptions = Required<Omit<BridgeOptions, 'origins' | 'log' | 'maxPerAddress'>> & BridgeOptions;
 /** The defaults under what was given; an option given as undefined keeps its default. */
 export const resolveBridgeOptions = (o: BridgeOptions): ResolvedBridgeOptions => ({
   ...BRIDGE_DEFAULTS,

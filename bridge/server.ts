@@ -32,6 +32,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   // Every WebSocket from its upgrade to its close, with its relay once the hello passed.
   const clients = new Map<WebSocket, Relay | undefined>();
   let relaying = 0, serial = 0, closing = false;
+  const perAddress = new Map<string, number>();
   const idle: Array<() => void> = [];
   const settle = () => {
     if (clients.size === 0 && relaying === 0) { for (const f of idle.splice(0)) f(); }
@@ -53,7 +54,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     wss.handleUpgrade(req, socket, head, (ws) => {
       const id = ++serial;
       const origin = req.headers.origin;
+      const address = req.socket.remoteAddress ?? '?';
       clients.set(ws, undefined);
+      const fromHere = (perAddress.get(address) ?? 0) + 1;
+      perAddress.set(address, fromHere);
       const refuse = (code: number, reason: string) => {
         log(`#${id} refused ${code} ${bridgeCloseName(code)}: ${reason}`);
         closeClient(ws, code, reason, true);
@@ -61,6 +65,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       ws.on('error', () => {/* close follows */});
       ws.once('close', () => {
         clients.delete(ws);
+        const left = perAddress.get(address)! - 1;
+        if (left) perAddress.set(address, left);
+        else perAddress.delete(address);
         clearTimeout(helloTimer);
         settle();
       });
@@ -68,6 +75,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       if (closing) return refuse(BRIDGE_CLOSE.SHUTTING_DOWN, 'the bridge is closing');
       if (clients.size > o.maxConnections) {
         return refuse(BRIDGE_CLOSE.TOO_MANY_CONNECTIONS, `${o.maxConnections} connections open`);
+      }
+      if (o.maxPerAddress && fromHere > o.maxPerAddress) {
+        return refuse(BRIDGE_CLOSE.TOO_MANY_CONNECTIONS, `${o.maxPerAddress} connections open from ${address}`);
       }
       if (ws.protocol !== BRIDGE_SUBPROTOCOL) {
         return refuse(BRIDGE_CLOSE.BAD_HELLO, `subprotocol ${BRIDGE_SUBPROTOCOL} required`);

@@ -65,7 +65,8 @@ The daemon, which holds the host's sessions between commands (docs/daemon.md):
 
 The bridge, through which a browser reaches targets (docs/bridge.md):
   iscsi-adapter bridge --allow HOST:PORT[,...] --token-file FILE [--listen HOST:PORT]
-      [--origin URL[,...]] [--max-connections N] [--idle-ms MS] [--connect-ms MS] [--quiet]
+      [--origin URL[,...]] [--max-connections N] [--max-per-address N] [--idle-ms MS]
+      [--connect-ms MS] [--quiet]
       a WebSocket-to-TCP relay (default 127.0.0.1:8080) to the allowed portals only, for
       clients that send the token (a file of mode 600); SIGINT or SIGTERM stops it
 

@@ -10,6 +10,7 @@ export interface BridgeCliOptions {
   tokenFile: string;
   origins?: string[];
   maxConnections?: number;
+  maxPerAddress?: number;
   idleMs?: number;
   connectMs?: number;
   quiet: boolean;
@@ -42,6 +43,7 @@ export function parseBridgeArgs(argv: string[]): BridgeCliOptions {
     else if (flag === '--origin') o.origins = [...(o.origins ?? []), ...v.split(',').filter(Boolean)];
     else if (flag === '--connect-ms') o.connectMs = count(flag, v);
     else if (flag === '--max-connections') o.maxConnections = count(flag, v);
+    else if (flag === '--max-per-address') o.maxPerAddress = count(flag, v);
     else if (flag === '--idle-ms') o.idleMs = count(flag, v);
     else throw new UsageError(`unknown option ${flag}`);
   }

@@ -28,6 +28,7 @@ export async function bridgeCli(argv: string[]): Promise<number> {
       token: readToken(o.tokenFile),
       origins: o.origins,
       maxConnections: o.maxConnections,
+      maxPerAddress: o.maxPerAddress,
       idleMs: o.idleMs,
       connectMs: o.connectMs,
       log: o.quiet ? undefined : (line) => void process.stderr.write(`${new Date().toISOString()} ${line}\n`),

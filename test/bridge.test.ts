@@ -54,6 +54,8 @@ interface RawOptions {
   pauseAfterOpen?: boolean;
   /** Never answer the bridge's close frame, nor end our side: a client that went silent. */
   deaf?: boolean;
+  /** The address to connect from (another loopback address is another client host). */
+  from?: string;
 }
 
 // Client frames are masked; a zero mask leaves the payload as it is, so a big one is not copied.
@@ -72,7 +74,7 @@ function header(op: number, n: number): Buffer {
 
 function rawClient(port: number, o: RawOptions = {}): Promise<RawClient> {
   const protocol = o.protocol === undefined ? BRIDGE_SUBPROTOCOL : o.protocol;
-  const socket = net.connect({ host: '127.0.0.1', port });
+  const socket = net.connect({ host: '127.0.0.1', port, ...(o.from ? { localAddress: o.from } : {}) });
   socket.on('error', () => {/* close follows */});
   let got: Closed | undefined, closeSent = false;
   let head: Buffer = Buffer.alloc(0), buf: Buffer = Buffer.alloc(0);
@@ -364,6 +366,33 @@ describe('iscsi-adapter bridge: every refusal comes before a TCP connect', () =>
       expect(next.texts).toEqual(['open']);
       next.close(1000);
       await bounded(next.closed, 5000, 'the next client to close');
+    } finally {
+      await b.close();
+      await own.close();
+    }
+  });
+
+  it('maxPerAddress 2: a third WebSocket from one address is refused 4429, another address is served', async () => {
+    // A portal of its own: the suite's echo counts connections for the tests that expect none.
+    const own = await listen();
+    const b = await startBridge({ port: 0, allow: [own.portal], token: 'a-token-of-twenty-chars', maxPerAddress: 2 });
+    const hello = { token: 'a-token-of-twenty-chars', portal: own.portal };
+    try {
+      const first = await relayTo(b.port, hello);
+      const second = await relayTo(b.port, hello);
+      expect(await refusal(b.port, undefined)).toEqual({
+        code: C.TOO_MANY_CONNECTIONS,
+        reason: '2 connections open from 127.0.0.1',
+      });
+      const elsewhere = await relayTo(b.port, hello, { from: '127.0.0.2' });
+      expect([first.texts, second.texts, elsewhere.texts]).toEqual([['open'], ['open'], ['open']]);
+      for (const c of [first, second, elsewhere]) c.close(1000);
+      await Promise.all([first, second, elsewhere].map((c) => bounded(c.closed, 5000, 'the clients to close')));
+      // Their slots are given back.
+      const again = await relayTo(b.port, hello);
+      expect(again.texts).toEqual(['open']);
+      again.close(1000);
+      await bounded(again.closed, 5000, 'the last client to close');
     } finally {
       await b.close();
       await own.close();
