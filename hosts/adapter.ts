@@ -357,8 +357,9 @@ export class Adapter implements AsyncDisposable {
           output.portal = value;
         }
       },
-      transportError: (text) => {
+      transportError: (text, err) => {
         output.error = text;
+        control.cause(err, text);
       },
       progress: (a) => control.progress(a.percent),
       done: (a) => control.finish(a.hr, a.lateCancel),
@@ -423,8 +424,9 @@ export class Adapter implements AsyncDisposable {
             output.result = LOGIN_RESULT_NAMES[reason] as LoginResult;
             if (status) output.status = status;
           },
-          transportError: (text) => {
+          transportError: (text, err) => {
             output.error = text;
+            control.cause(err, text);
           },
           done: (a) => control.finish(a.hr, a.lateCancel),
         };

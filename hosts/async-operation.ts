@@ -37,6 +37,9 @@ export function withCause<E extends Error>(e: E, cause: unknown): E {
 export interface OperationControl {
   progress(pct: number): void;
   finish(hr: number, lateCancel: number): void;
+  /** The runtime's error behind `text`, the output's `error` (a refused connect): result()'s
+   *  IscsiError has it as its cause while the output's error is still that text. */
+  cause(err: unknown, text: string): void;
 }
 let controlOf: <T>(op: AsyncOperation<T>) => OperationControl;
 
@@ -44,9 +47,14 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom'), DENO_INSPECT = Symbol.
 
 export class AsyncOperation<T> {
   static {
-    controlOf = (op) => ({ progress: (p) => op.#progressTo(p), finish: (hr, late) => op.#finishWith(hr, late) });
+    controlOf = (op) => ({
+      progress: (p) => op.#progressTo(p),
+      finish: (hr, late) => op.#finishWith(hr, late),
+      cause: (err, text) => void (op.#cause = { err, text }),
+    });
   }
   #hr: number = HR.VDS_E_OPERATION_PENDING;
+  #cause?: { err: unknown; text: string };
   #pct = 0;
   #done = false;
   #lateCancel: number = HR.VDS_E_CANCEL_TOO_LATE;
@@ -147,9 +155,14 @@ export class AsyncOperation<T> {
   /** Resolves with the output on SUCCEEDED(hr), rejects with IscsiError otherwise. An aborted
    *  `signal` calls cancel(); when that cancel ends the operation (VDS_E_OPERATION_CANCELED), the
    *  error's `cause` is the signal's own reason (a TimeoutError from AbortSignal.timeout(), the
-   *  caller's value), as Node's own AbortErrors carry it. */
+   *  caller's value), as Node's own AbortErrors carry it; otherwise a failure the runtime reported
+   *  (a refused connect, a bridge's refusal) is the `cause`. */
   result(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
-    return settled((o) => this.wait(o), () => void this.cancel(), opts);
+    const cause = (out: T) => {
+      const c = this.#cause;
+      return c && (out as { error?: unknown })?.error === c.text ? c.err : undefined;
+    };
+    return settled((o) => this.wait(o), () => void this.cancel(), opts, cause);
   }
 }
 
@@ -160,6 +173,7 @@ export async function settled<T>(
   wait: (o: { timeoutMs?: number }) => Promise<{ hr: number; output: T }>,
   cancel: () => void,
   opts: { signal?: AbortSignal; timeoutMs?: number },
+  cause: (output: T) => unknown = () => undefined,
 ): Promise<T> {
   const onAbort = () => cancel();
   if (opts.signal?.aborted) cancel();
@@ -168,7 +182,9 @@ export async function settled<T>(
     const { hr, output } = await wait({ timeoutMs: opts.timeoutMs });
     if (SUCCEEDED(hr)) return output;
     const err = new IscsiError(hr, output, undefined, failureText(hr, output));
-    throw hr === HR.VDS_E_OPERATION_CANCELED && opts.signal?.aborted ? withCause(err, opts.signal.reason) : err;
+    if (hr === HR.VDS_E_OPERATION_CANCELED && opts.signal?.aborted) throw withCause(err, opts.signal.reason);
+    const why = cause(output);
+    throw why === undefined ? err : withCause(err, why);
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }

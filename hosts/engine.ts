@@ -21,7 +21,7 @@ export interface OpSink {
   /** `value`: the text's bytes as a string. */
   text?(a: Of<'text'>, value: string): void;
   /** The OS's words for a connect that failed, before the core hears of it. */
-  transportError?(text: string): void;
+  transportError?(text: string, err: unknown): void;
   done(a: Of<'op-done'>): void;
 }
 /** What a SCSI command's owner hears: where its data lives, and how it ended. */
@@ -411,7 +411,7 @@ export class Engine {
     }, (e) => {
       entry.connecting = undefined;
       if (!current()) return;
-      this.ops.get(op)?.transportError?.(transportText(e, `${portal.host}:${portal.port}`));
+      this.ops.get(op)?.transportError?.(transportText(e, `${portal.host}:${portal.port}`), e);
       this.drain(this.core.lost(c, 1));
     }).finally(() => this.connecting.delete(settled));
     this.connecting.add(settled);

@@ -67,6 +67,16 @@ describe('errors that say why', () => {
     await a.close();
   });
 
+  it("result()'s IscsiError for a refused connection has the runtime's error as its cause", async () => {
+    const a = createAdapter();
+    const e = await a.loginToTarget({ target: T, portal: '127.0.0.1:1' }).result().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(IscsiError);
+    const cause = (e as IscsiError).cause as { code?: string; name?: string };
+    expect(cause).toBeInstanceOf(Error);
+    expect(`${cause.code ?? cause.name}`).toMatch(/ECONNREFUSED|ConnectionRefused/);
+    await a.close();
+  });
+
   for (
     const [auth, message] of [
       [{ method: 'chap', user: 'alice' }, 'auth.secret is required for chap'],

@@ -1,7 +1,7 @@
 // The web host (hosts/web) through a real `iscsi-adapter bridge` process to the built-in target:
 // the same adapter API as the socket hosts, in every runtime (Node 20 lends `ws`'s WebSocket).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdapter } from '../hosts/web/mod.ts';
+import { BridgeError, createAdapter, IscsiError } from '../hosts/web/mod.ts';
 import { type RunningTarget, startTarget } from 'iscsi-adapter/target';
 import { bundle, type RunningBridgeProcess, startBridgeProcess, webSocketClass } from './peers/bridge.ts';
 import { freePort } from './peers/daemon.ts';
@@ -68,6 +68,10 @@ describe('the web host through the bridge', () => {
       const r = await a.loginToTarget({ target: T, portal: off }).wait();
       expect(r.hr).not.toBe(0);
       expect(r.output.error).toMatch(`4403 portal-not-allowed (portal ${off} is not allowed)`);
+      const e = await a.loginToTarget({ target: T, portal: off }).result().catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(IscsiError);
+      expect((e as IscsiError).cause).toBeInstanceOf(BridgeError);
+      expect((e as IscsiError).cause).toMatchObject({ closeCode: 4403, closeName: 'portal-not-allowed' });
     } finally {
       await a.close();
     }
