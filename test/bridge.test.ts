@@ -12,8 +12,8 @@ import { type AdapterEvent, createAdapter, IscsiError } from 'iscsi-adapter';
 import { type RunningTarget, startTarget } from 'iscsi-adapter/target';
 import { createAdapter as createWebAdapter } from '../hosts/web/mod.ts';
 import { BRIDGE_CLOSE, BRIDGE_SUBPROTOCOL } from '../hosts/web/bridge-protocol.ts';
-import { startBridge } from '../bridge/server.ts';
-import { BRIDGE_DEFAULTS, MAX_FRAME } from '../bridge/options.ts';
+import { type RunningBridge, startBridge } from '../bridge/server.ts';
+import { BRIDGE_DEFAULTS, type BridgeOptions, MAX_FRAME } from '../bridge/options.ts';
 import { bundle, type RunningBridgeProcess, startBridgeProcess, webSocketClass } from './peers/bridge.ts';
 import { freePort, kill, removeDir, tempDir } from './peers/daemon.ts';
 import { cli, runCli } from './helpers/cli-run.ts';
@@ -311,6 +311,29 @@ async function trackedWebSocket() {
 const token = (b: RunningBridgeProcess) => b.token;
 const C = BRIDGE_CLOSE;
 
+const OWN_TOKEN = 'a-token-of-twenty-chars';
+/** A bridge in this process with `o`, in front of a portal of its own (the suite's echo counts
+ *  connections for the tests that expect none); `run` gets the hello that reaches that portal. */
+async function withOwnBridge(
+  o: Partial<BridgeOptions>,
+  run: (b: RunningBridge, hello: { token: string; portal: string }) => Promise<void>,
+): Promise<void> {
+  const own = await listen();
+  const b = await startBridge({ port: 0, allow: [own.portal], token: OWN_TOKEN, ...o });
+  try {
+    await run(b, { token: OWN_TOKEN, portal: own.portal });
+  } finally {
+    await b.close();
+    await own.close();
+  }
+}
+/** The relay was opened: close it from our side and wait until the bridge let it go. */
+async function servedThenClosed(c: RawClient): Promise<void> {
+  expect(c.texts).toEqual(['open']);
+  c.close(1000);
+  await bounded(c.closed, 5000, 'the client to close');
+}
+
 describe('iscsi-adapter bridge: every refusal comes before a TCP connect', () => {
   let echo: Portal;
   let deadPortal: string;
@@ -345,39 +368,19 @@ describe('iscsi-adapter bridge: every refusal comes before a TCP connect', () =>
     }
   });
 
-  it('a client that never answers the close frame is cut off at once, not after 30 s, and frees its slot', async () => {
-    // A portal of its own: the suite's echo counts connections for the tests that expect none.
-    const own = await listen();
-    const b = await startBridge({
-      port: 0,
-      allow: [own.portal],
-      token: 'a-token-of-twenty-chars',
-      helloMs: 300,
-      maxConnections: 1,
-    });
-    try {
+  it('a client that never answers the close frame is cut off at once, not after 30 s, and frees its slot', () =>
+    withOwnBridge({ helloMs: 300, maxConnections: 1 }, async (b, hello) => {
       const deaf = await rawClient(b.port, { deaf: true });
       // ws alone would wait 30 s for its answer; the bridge cuts it a second after its close.
       expect(await bounded(deaf.closed, 5000, 'the silent client to be cut off')).toEqual({
         code: C.TIMEOUT,
         reason: 'no hello within 300 ms',
       });
-      const next = await relayTo(b.port, { token: 'a-token-of-twenty-chars', portal: own.portal });
-      expect(next.texts).toEqual(['open']);
-      next.close(1000);
-      await bounded(next.closed, 5000, 'the next client to close');
-    } finally {
-      await b.close();
-      await own.close();
-    }
-  });
+      await servedThenClosed(await relayTo(b.port, hello));
+    }));
 
-  it('maxPerAddress 2: a third WebSocket from one address is refused 4429, another address is served', async () => {
-    // A portal of its own: the suite's echo counts connections for the tests that expect none.
-    const own = await listen();
-    const b = await startBridge({ port: 0, allow: [own.portal], token: 'a-token-of-twenty-chars', maxPerAddress: 2 });
-    const hello = { token: 'a-token-of-twenty-chars', portal: own.portal };
-    try {
+  it('maxPerAddress 2: a third WebSocket from one address is refused 4429, another address is served', () =>
+    withOwnBridge({ maxPerAddress: 2 }, async (b, hello) => {
       const first = await relayTo(b.port, hello);
       const second = await relayTo(b.port, hello);
       expect(await refusal(b.port, undefined)).toEqual({
@@ -385,73 +388,30 @@ describe('iscsi-adapter bridge: every refusal comes before a TCP connect', () =>
         reason: '2 connections open from 127.0.0.1',
       });
       const elsewhere = await relayTo(b.port, hello, { from: '127.0.0.2' });
-      expect([first.texts, second.texts, elsewhere.texts]).toEqual([['open'], ['open'], ['open']]);
-      for (const c of [first, second, elsewhere]) c.close(1000);
-      await Promise.all([first, second, elsewhere].map((c) => bounded(c.closed, 5000, 'the clients to close')));
+      await Promise.all([first, second, elsewhere].map((c) => servedThenClosed(c)));
       // Their slots are given back.
-      const again = await relayTo(b.port, hello);
-      expect(again.texts).toEqual(['open']);
-      again.close(1000);
-      await bounded(again.closed, 5000, 'the last client to close');
-    } finally {
-      await b.close();
-      await own.close();
-    }
-  });
+      await servedThenClosed(await relayTo(b.port, hello));
+    }));
 
-  it('a refusal whose reason is longer than a close frame carries is cut to 123 bytes; the bridge goes on', async () => {
-    // A portal of its own: the suite's echo counts connections for the tests that expect none.
-    const own = await listen();
-    const b = await startBridge({
-      port: 0,
-      allow: [own.portal],
-      token: 'a-token-of-twenty-chars',
-      origins: ['http://127.0.0.1:1'],
-    });
-    try {
+  it('a refusal whose reason is longer than a close frame carries is cut to 123 bytes; the bridge goes on', () =>
+    withOwnBridge({ origins: ['http://127.0.0.1:1'] }, async (b, hello) => {
       const origin = `http://${'a'.repeat(60)}.${'b'.repeat(60)}.example`;
       const noToken = await refusal(b.port, undefined, { origin });
       expect(noToken.code).toBe(C.ORIGIN_NOT_ALLOWED);
       expect(Buffer.byteLength(noToken.reason)).toBeLessThanOrEqual(123);
       expect(noToken.reason).toMatch(/^origin http:\/\/a+\.b+\.\.\.$/);
       const longPortal = `${'p'.repeat(110)}:3260`;
-      const tooLong = await refusal(b.port, JSON.stringify({ token: 'a-token-of-twenty-chars', portal: longPortal }), {
+      const tooLong = await refusal(b.port, JSON.stringify({ token: OWN_TOKEN, portal: longPortal }), {
         origin: 'http://127.0.0.1:1',
       });
       expect([tooLong.code, Buffer.byteLength(tooLong.reason) <= 123]).toEqual([C.PORTAL_NOT_ALLOWED, true]);
-      const next = await relayTo(b.port, { token: 'a-token-of-twenty-chars', portal: own.portal }, {
-        origin: 'http://127.0.0.1:1',
-      });
-      expect(next.texts).toEqual(['open']);
-      next.close(1000);
-      await bounded(next.closed, 5000, 'the next client to close');
-    } finally {
-      await b.close();
-      await own.close();
-    }
-  });
+      await servedThenClosed(await relayTo(b.port, hello, { origin: 'http://127.0.0.1:1' }));
+    }));
 
-  it('--origin is compared as a browser sends it: a trailing slash or capitals in the entry still match', async () => {
-    // A portal of its own: the suite's echo counts connections for the tests that expect none.
-    const own = await listen();
-    const b = await startBridge({
-      port: 0,
-      allow: [own.portal],
-      token: 'a-token-of-twenty-chars',
-      origins: ['HTTP://Console.Example:8443/'],
-    });
-    try {
-      const c = await relayTo(b.port, { token: 'a-token-of-twenty-chars', portal: own.portal }, {
-        origin: 'http://console.example:8443',
-      });
-      expect(c.texts).toEqual(['open']);
-      c.close(1000);
-      await bounded(c.closed, 5000, 'the client to close');
-    } finally {
-      await b.close();
-      await own.close();
-    }
-  });
+  it('--origin is compared as a browser sends it: a trailing slash or capitals in the entry still match', () =>
+    withOwnBridge({ origins: ['HTTP://Console.Example:8443/'] }, async (b, hello) => {
+      await servedThenClosed(await relayTo(b.port, hello, { origin: 'http://console.example:8443' }));
+    }));
 
   it('a first frame that is not a JSON hello with a portal: 4400', async () => {
     const t = token(bridge);
