@@ -342,6 +342,9 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
       const b1 = bhs[1];
       const transit = (b1 & 0x80) !== 0, csg = (b1 >> 2) & 3, nsg = b1 & 3;
       expCmdSN = be32(bhs, 24);
+      // 'redirect' and 'redirect-relogin': the login answered "moved" with where to go instead.
+      const redirect = (t: TargetSpec) =>
+        loginReply(bhs, [['TargetAddress', `${t.redirectTo},1`]], false, csg, 0, t.redirectStatus ?? 0x0101);
       if (keys.has('InitiatorName')) {
         nexus = `${keys.get('InitiatorName')},i,0x${hex(bhs.subarray(8, 14))}`;
         discovery = keys.get('SessionType') === 'Discovery';
@@ -361,30 +364,12 @@ export function startTarget(opts: TargetOptions): Promise<RunningTarget> {
           const limit = spec.fault === 'redirect-relogin' ? 1 : spec.faultArg ?? 1;
           if (seen.has(isid) && n < limit) {
             refused.set(spec.name, n + 1);
-            if (spec.fault === 'redirect-relogin') {
-              return loginReply(
-                bhs,
-                [['TargetAddress', `${spec.redirectTo},1`]],
-                false,
-                csg,
-                0,
-                spec.redirectStatus ?? 0x0101,
-              );
-            }
+            if (spec.fault === 'redirect-relogin') return redirect(spec);
             return loginReply(bhs, [], false, csg, 0, 0x0301);
           }
           seen.add(isid);
         }
-        if (spec?.fault === 'redirect') {
-          return loginReply(
-            bhs,
-            [['TargetAddress', `${spec.redirectTo},1`]],
-            false,
-            csg,
-            0,
-            spec.redirectStatus ?? 0x0101,
-          );
-        }
+        if (spec?.fault === 'redirect') return redirect(spec);
         if (spec?.fault === 'redirect-junk') {
           loginReply(
             bhs,
