@@ -5,19 +5,16 @@ import { execFileSync } from 'node:child_process';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
 import { drawThroughput } from './throughput-chart.ts';
+import { oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
 
 const json = process.argv.includes('--json');
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
 const queue = 32;
 const T = 'iqn.2026-11.dev.bench:read';
 const tgtd = await startTgtd([{ tid: 1, name: T }]);
-const rows: Record<string, number | string>[] = [];
+const rows: Row[] = [];
 const sh = (cmd: string, args: string[]) =>
   execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const take = (out: string) => {
-  const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (line) rows.push(JSON.parse(line));
-};
 let perf = true;
 try {
   sh('sh', ['-c', 'command -v iscsi-perf']);
@@ -38,9 +35,7 @@ try {
       '--seconds',
       String(seconds),
     ];
-    take(sh('node', ['build/bench-read.mjs', ...args]));
-    take(sh('node_modules/.bin/deno', ['run', '-A', 'bench/read.ts', ...args]));
-    take(sh('node_modules/.bin/bun', ['bench/read.ts', ...args]));
+    rows.push(...oursUnderEach(sh, 'read', args));
     if (perf) {
       // iscsi-perf prints a running "... MB/s" figure (MiB, 2^20); the last one is its average.
       const out = sh('sh', [
@@ -67,16 +62,7 @@ try {
 }
 
 if (json) rows.forEach((r) => console.log(JSON.stringify(r)));
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB/s`;
-const lines = ['| block | impl | runtime | throughput | vs iscsi-perf |', '|---|---|---|---|---|'];
-for (const r of rows) {
-  const peer = rows.find((p) => p.impl === 'iscsi-perf' && p.blockBytes === r.blockBytes);
-  lines.push(
-    `| ${Number(r.blockBytes) / 1024} KiB | ${r.impl} | ${r.runtime} | ${mib(Number(r.bytesPerSec))} | ${
-      peer ? (Number(r.bytesPerSec) / Number(peer.bytesPerSec)).toFixed(2) + '×' : '-'
-    } |`,
-  );
-}
+const lines = throughputTable(rows, 'iscsi-perf');
 const section = writeSection(
   'read',
   [

@@ -1,43 +1,10 @@
 // Sequential reads from a real target with Q commands in flight, for S seconds, in the running
 // runtime. Usage: read.ts --portal HOST:PORT --target IQN --block-bytes B --queue Q --seconds S
 // Prints one JSON line in the format of docs/io.md ("bench":"read").
-import { arg, emit, runtimeName, scriptArgs } from './runtime.ts';
-import { runtimeModule } from './library.ts';
+import { sequential } from './sequential.ts';
 
-const rt = runtimeName();
-const { createAdapter } = await runtimeModule();
-
-const argv = scriptArgs();
-const str = (name: string) => argv[argv.indexOf(`--${name}`) + 1];
-const blockBytes = arg('block-bytes', 65536), queue = arg('queue', 32), seconds = arg('seconds', 5), lun = 1;
-const adapter = createAdapter();
-const out = await adapter.loginToTarget({ target: str('target'), portal: str('portal') }).result({ timeoutMs: 30000 });
-const disk = adapter.session(out.sessionId!)!;
-const { blocks, blockSize } = await disk.readCapacity(lun);
-const per = blockBytes / blockSize, span = Number(blocks) - (Number(blocks) % per);
-let lba = 0, bytes = 0, counting = false, stop = false;
-const warmup = performance.now() + 500, end = warmup + seconds * 1000;
-let started = 0;
 // Each slot reads into its own buffer, again and again: no allocation per command.
-await Promise.all(Array.from({ length: queue }, async () => {
+await sequential('read', (disk, lun, blockBytes) => {
   const into = new Uint8Array(blockBytes);
-  while (!stop) {
-    const at = lba;
-    lba = (lba + per) % span;
-    await disk.read(lun, at, per, { into });
-    const now = performance.now();
-    if (!counting && now >= warmup) [counting, started, bytes] = [true, now, 0];
-    else if (counting) bytes += blockBytes;
-    if (now >= end) stop = true;
-  }
-}));
-const elapsed = (performance.now() - started) / 1000;
-await adapter.close();
-emit({
-  bench: 'read',
-  impl: 'ours',
-  runtime: rt,
-  blockBytes,
-  queueDepth: queue,
-  bytesPerSec: Math.round(bytes / elapsed),
+  return (lba, blocks) => disk.read(lun, lba, blocks, { into });
 });

@@ -6,18 +6,19 @@ import { execFileSync } from 'node:child_process';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
 import { drawThroughput } from './throughput-chart.ts';
+import { lastRow, oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
 import { onTmpfs } from './tmpfs.ts';
 
 const json = process.argv.includes('--json');
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
 const queue = 32;
 const T = 'iqn.2026-11.dev.bench:write';
-const rows: Record<string, number | string>[] = [];
+const rows: Row[] = [];
 const sh = (cmd: string, args: string[]) =>
   execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: (seconds + 60) * 1000 });
 const take = (out: string) => {
-  const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (line) rows.push(JSON.parse(line));
+  const r = lastRow(out);
+  if (r) rows.push(r);
 };
 let peer = true;
 try {
@@ -41,9 +42,7 @@ try {
       '--seconds',
       String(seconds),
     ];
-    take(sh('node', ['build/bench-write.mjs', ...args]));
-    take(sh('node_modules/.bin/deno', ['run', '-A', 'bench/write.ts', ...args]));
-    take(sh('node_modules/.bin/bun', ['bench/write.ts', ...args]));
+    rows.push(...oursUnderEach(sh, 'write', args));
     if (peer) {
       take(sh('build/libiscsi-write', [tgtd.portals[0], T, String(blockBytes), String(queue), String(seconds)]));
     }
@@ -53,16 +52,7 @@ try {
 }
 
 if (json) rows.forEach((r) => console.log(JSON.stringify(r)));
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB/s`;
-const lines = ['| block | impl | runtime | throughput | vs libiscsi |', '|---|---|---|---|---|'];
-for (const r of rows) {
-  const p = rows.find((x) => x.impl === 'libiscsi' && x.blockBytes === r.blockBytes);
-  lines.push(
-    `| ${Number(r.blockBytes) / 1024} KiB | ${r.impl} | ${r.runtime} | ${mib(Number(r.bytesPerSec))} | ${
-      p ? (Number(r.bytesPerSec) / Number(p.bytesPerSec)).toFixed(2) + '×' : '-'
-    } |`,
-  );
-}
+const lines = throughputTable(rows, 'libiscsi');
 const section = writeSection(
   'write',
   [
