@@ -8,7 +8,8 @@ import { ACT_EVENT, EV_ASYNC_LOGOUT_REQUEST, EV_ASYNC_DROP_CONNECTION, EV_ASYNC_
   ERR_BAD_FIELD } from "./codes";
 import { act } from "./actions";
 import { be16, be32, snGt } from "./mem";
-import { Conn, Session, op, conn, sess, task, taskCap, nextItt, NONE, LS_NONE, LS_PENDING, LS_DRAINING, SF_DISCOVERY,
+import { Conn, Session, op, conn, sess, task, taskCap, nextItt, setLogoutState, NONE, LS_NONE, LS_PENDING, LS_DRAINING,
+  SF_DISCOVERY,
   SF_ASKED, SF_ASK_TIMER } from "./records";
 import { OP_NOP_IN, OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_TEXT_RSP, OP_DATA_IN, OP_R2T, OP_SCSI_RSP,
   OP_TMF_RSP } from "./pdu";
@@ -46,7 +47,7 @@ function targetWantsLogout(c: Conn, s: Session, limitMs: u32): void {
   if (!connTo(c, CE_TARGET_ASKS)) return;               // T12/T14: already on its way out
   s.flags |= SF_ASKED;
   if (s.tasks == 0 || limitMs == 0) { logoutSend(s); return; }
-  if (s.lstate == LS_NONE || s.lstate == LS_PENDING) s.lstate = LS_DRAINING;
+  if (s.lstate == LS_NONE || s.lstate == LS_PENDING) setLogoutState(s, LS_DRAINING);
   s.flags |= SF_ASK_TIMER;
   armSession(s, limitMs);
 }

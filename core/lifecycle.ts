@@ -5,8 +5,8 @@
 import { ACT_CLOSE, ACT_SESSION_GONE, ACT_OP_DONE, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE,
   T_SESSION_LOST } from "./codes";
 import { act } from "./actions";
-import { Conn, Session, conn, connCap, connLingering, op, markDirty, NONE, FL_STOPPED, SF_ASK_TIMER,
-  SF_RECOVERING } from "./records";
+import { Conn, Session, conn, connCap, connLingering, op, markDirty, setLogoutState, NONE, LS_NONE, FL_STOPPED,
+  SF_ASK_TIMER, SF_RECOVERING } from "./records";
 import { sessionTasksEnd } from "./tasks";
 import { cancelConn, cancelOpTimers, cancelSession, cancelReplace, cancelReconnect } from "./timers";
 import { connNew, connRelease, sessRelease } from "./fsm";
@@ -40,6 +40,7 @@ export function sessionGone(s: Session): void {
   if (s.conn != NONE) closeConn(conn(<i32>s.conn));
   s.conn = NONE;
   act(ACT_SESSION_GONE, <u32>s.index);
+  setLogoutState(s, LS_NONE);                          // whatever path ended it, its operation's count stays true
   sessRelease(s);
 }
 
@@ -54,8 +55,8 @@ export function opFinish(o: i32, hr: u32): void {
   r.type = 0;
 }
 
-// A session of operation o reached its end. How many Logouts are on the wire is never counted
-// here: pump() counts the sessions that are in LS_SENT when it needs to know.
+// A session of operation o reached its end. How many Logouts are on the wire is not counted
+// here: setLogoutState keeps that as the session's state changes.
 export function opSessionEnded(o: i32, ok: bool): void {
   const r = op(o);
   if (r.type == 0) return;

@@ -7,7 +7,7 @@ import { S_OK, VDS_E_ISCSI_LOGOUT_FAILED, VDS_E_TIMEOUT, ACT_SESSION_RESULT, ACT
   R_RESPONSE_3_CLEANUP_FAILED, R_CONNECTION_LOST_BEFORE_RESPONSE, T_ABORTED_BY_LOGOUT } from "./codes";
 import { act } from "./actions";
 import { be16, be32 } from "./mem";
-import { Conn, Session, conn, op, nextItt, NONE, LS_SENT, LS_FINISHED, SF_DISCOVERY, SF_ASK_TIMER,
+import { Conn, Session, conn, op, nextItt, setLogoutState, NONE, LS_SENT, LS_FINISHED, SF_DISCOVERY, SF_ASK_TIMER,
   SF_RECOVERING,
   FL_STOPPED } from "./records";
 import { pduBegin, pduEnd, stamp } from "./send";
@@ -40,7 +40,7 @@ export function logoutSend(s: Session): bool {
   pduEnd(0);
   c.itt = itt;
   connTo(c, CE_LOGOUT_SENT);
-  s.lstate = LS_SENT;
+  setLogoutState(s, LS_SENT);
   armConn(c, CT_LOGOUT, s.logoutMs);
   return true;
 }
@@ -81,7 +81,7 @@ export function sessionEnd(s: Session, reason: u32, t2w: u32, t2r: u32): void {
     if (!ok) connTo(c, reason == R_CONNECTION_LOST_BEFORE_RESPONSE ? CE_LOST : CE_LOGOUT_FAILED);   // T17 (from S6)
   }
   sessTo(s, ok ? SE_CLOSED : SE_FAILED);                // N3, N5
-  s.lstate = LS_FINISHED;
+  setLogoutState(s, LS_FINISHED);
   const timedOut = o != NONE && op(<i32>o).timedOut != 0;
   const hr = ok ? S_OK : reason == R_TIMEOUT && timedOut ? VDS_E_TIMEOUT : VDS_E_ISCSI_LOGOUT_FAILED;
   if (o != NONE && op(<i32>o).type == ASYNC_LOGOUTFROMTARGET)

@@ -10,7 +10,7 @@ import { S_OK, ACT_PROGRESS, ACT_SESSION_RESULT, ACT_JOINED, ASYNC_LOGOUTFROMTAR
 import { act } from "./actions";
 import { Operation, Session, sessionCap, opCap, targetCap, op, opLive, opAlloc, sess, conn, targetLive, takeDirty,
   markDirty, takeSessionsDirty, markSessionsDirty, LS_DRAINING, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY,
-  SF_ASKED, SF_RECOVERING } from "./records";
+  SF_ASKED, SF_RECOVERING, setLogoutState } from "./records";
 import { armOp, armDrain, drainFired } from "./timers";
 import { opFinish, sessionGone } from "./lifecycle";
 import { logoutSend, sessionEnd } from "./logout";
@@ -30,20 +30,19 @@ function aggregate(r: Operation): u32 {
   return r.ok == 0 ? VDS_E_ISCSI_LOGOUT_FAILED : VDS_E_ISCSI_LOGOUT_INCOMPLETE;
 }
 
-// Starts Logouts until the concurrency cap is reached or nothing is pending. What is on the wire
-// is counted from the sessions themselves each time, so no path can leave the count wrong.
+// Starts Logouts until the concurrency cap is reached or nothing is pending. Both counts come
+// from setLogoutState, the one place a session's logout progress changes: what is on the wire
+// (r.onWire), and the lowest index that may be pending (r.nextPending).
 function pump(r: Operation): void {
   if (r.cancelled || r.timedOut) return;
-  let sent: u32 = 0;
-  for (let i = 0; i < sessionCap(); i++) {
-    const s = sess(i);
-    if (s.state != 0 && s.op == <u32>r.index && s.lstate == LS_SENT) sent++;
-  }
-  for (let i = 0; i < sessionCap() && sent < r.concurrency; i++) {
+  let i = <i32>r.nextPending;
+  r.nextPending = <u32>sessionCap();                  // a session turning pending meanwhile lowers it
+  for (; i < sessionCap() && r.onWire < r.concurrency; i++) {
     const s = sess(i);
     if (s.state == 0 || s.op != <u32>r.index || s.lstate != LS_PENDING) continue;
-    if (logoutSend(s)) sent++;
+    logoutSend(s);
   }
+  if (<u32>i < r.nextPending) r.nextPending = <u32>i;
 }
 
 // Sessions the target asked to log out, whose drain just ended: their Logout goes now, outside
@@ -151,12 +150,12 @@ function enroll(r: Operation, joining: bool): u32 {
       r.done++;
       continue;
     }
-    s.op = <u32>r.index; s.lstate = LS_PENDING;
+    s.op = <u32>r.index; setLogoutState(s, LS_PENDING);
     s.logoutMs = r.logoutMs; s.graceMs = r.graceMs;
     // 'drain': its commands run to their end (bounded by drainMs) before its Logout goes out;
     // a session joining after the drain deadline passed has no drain left.
     if ((s.tasks || s.holds) && r.inflightPolicy == INFLIGHT_DRAIN && r.drainArmed != 2) {
-      s.lstate = LS_DRAINING;
+      setLogoutState(s, LS_DRAINING);
       armDrain(r);
     }
   }
@@ -172,7 +171,7 @@ function releasePending(r: Operation, reason: u32, hr: u32): void {
     const s = sess(i);
     if (s.state == 0 || s.op != <u32>r.index || !unsent(s)) continue;
     s.op = NONE;
-    if (!(s.flags & SF_ASKED)) s.lstate = LS_NONE;
+    if (!(s.flags & SF_ASKED)) setLogoutState(s, LS_NONE);
     else if (s.lstate == LS_PENDING) markSessionsDirty();
     act(ACT_SESSION_RESULT, <u32>r.index, <u32>i, reason, hr, 0, 0, s.drained, s.aborted);
     r.done++;
@@ -220,7 +219,7 @@ export function opDrainDeadline(o: i32): void {
   drainFired(op(o));
   for (let i = 0; i < sessionCap(); i++) {
     const s = sess(i);
-    if (s.state != 0 && s.op == <u32>o && s.lstate == LS_DRAINING) { s.lstate = LS_PENDING; markDirty(o); }
+    if (s.state != 0 && s.op == <u32>o && s.lstate == LS_DRAINING) { setLogoutState(s, LS_PENDING); markDirty(o); }
   }
 }
 

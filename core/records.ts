@@ -118,6 +118,8 @@ export function connFree(r: Conn): void { r.timerKind = 0; }
   chapNext: u32;       // mutual CHAP: the response flags to continue with once verified
   tasks: u32;          // commands in flight for their callers (queued or sent)
   taskSeq: u32;        // creation counter for tasks
+  qHead: u32;          // its commands waiting for the command window, oldest first (Task.qNext), or NONE
+  qTail: u32;          // ... and the newest of them
   drained: u32;        // commands that ended on their own while the session was leaving
   aborted: u32;        // commands the logout ended (aborted-by-logout)
   busyIn: u32;         // 1 + the operation that refused it as busy (a join does not take it again)
@@ -182,7 +184,7 @@ export function sessAlloc(): Session | null {
     if (r.state != 0) continue;
     const at = changetype<usize>(r) + offsetof<Session>("state");
     memory.fill(at, 0, SESS_SIZE - offsetof<Session>("state"));
-    r.conn = NONE; r.target = NONE; r.op = NONE; r.portalTag = TAG_NONE;
+    r.conn = NONE; r.target = NONE; r.op = NONE; r.portalTag = TAG_NONE; r.qHead = NONE; r.qTail = NONE;
     r.cmdSN = 1; r.expCmdSN = 1; r.maxCmdSN = 1; r.nextItt = 1;
     r.logoutMs = 15000; r.graceMs = 1000; r.tmfMs = TMF_DEFAULT_MS;
     store<u32>(r.carry, 0);
@@ -232,6 +234,8 @@ export function nextItt(r: Session): u32 {
   burstEnd: u32;       // ... where the burst ends (burstAt == burstEnd: nothing left to send),
   burstSN: u32;        // ... and the next DataSN within it
   uaRetries: u32;      // times sent again after a UNIT ATTENTION
+  qPrev: u32;          // its neighbours in its session's queue while TS_QUEUED (setTaskStage), else NONE
+  qNext: u32;
 }
 export const TS_QUEUED: u32 = 1;     // waiting for the command window
 export const TS_SENT: u32 = 2;
@@ -257,7 +261,9 @@ export function taskAlloc(s: i32): Task | null {
     const at = changetype<usize>(r) + offsetof<Task>("stage");
     memory.fill(at, 0, TASK_SIZE - offsetof<Task>("stage"));
     r.gen++; r.serial++;
-    r.stage = TS_QUEUED; r.sess = s; r.abortItt = NONE;
+    r.sess = s; r.abortItt = NONE; r.qPrev = NONE; r.qNext = NONE;
+    r.seq = sess(s).taskSeq++;                         // the newest: it joins its queue at the tail
+    setTaskStage(r, TS_QUEUED);
     memory.fill(r.cdb, 0, 16);
     sess(s).held++;
     return r;
@@ -269,10 +275,36 @@ export function taskAlloc(s: i32): Task | null {
 export function taskFree(r: Task): void {
   if (r.stage == 0) return;
   if (r.stage == TS_ABORTING) r.endedItt = r.itt;
-  r.stage = 0;
+  setTaskStage(r, 0);
   const s = sess(r.sess);
   if (s.held) s.held--;
 }
+// Every change of a task's stage goes through here, so each session's queue of commands waiting
+// for the command window (qHead..qTail, in creation order) holds exactly its TS_QUEUED tasks: the
+// pump takes the oldest without a scan of every task record (that scan showed in read profiles).
+export function setTaskStage(t: Task, v: u32): void {
+  if (t.stage == TS_QUEUED && v != TS_QUEUED) unqueue(t);
+  else if (t.stage != TS_QUEUED && v == TS_QUEUED) enqueue(t);
+  t.stage = v;
+}
+// Oldest first: from the tail back past every newer one (a new command is the newest, so O(1);
+// one queued again after a UNIT ATTENTION or a reinstatement goes back to its place).
+function enqueue(t: Task): void {
+  const s = sess(t.sess);
+  let after = s.qTail;
+  while (after != NONE && <i32>(task(<i32>after).seq - t.seq) > 0) after = task(<i32>after).qPrev;
+  t.qPrev = after;
+  t.qNext = after == NONE ? s.qHead : task(<i32>after).qNext;
+  if (t.qNext != NONE) task(<i32>t.qNext).qPrev = <u32>t.index; else s.qTail = <u32>t.index;
+  if (after != NONE) task(<i32>after).qNext = <u32>t.index; else s.qHead = <u32>t.index;
+}
+function unqueue(t: Task): void {
+  const s = sess(t.sess);
+  if (t.qPrev != NONE) task(<i32>t.qPrev).qNext = t.qNext; else s.qHead = t.qNext;
+  if (t.qNext != NONE) task(<i32>t.qNext).qPrev = t.qPrev; else s.qTail = t.qPrev;
+  t.qPrev = NONE; t.qNext = NONE;
+}
+
 // A task's ITT: the top bit keeps it apart from the session's other ITTs (login, NOP, Logout),
 // the low 12 bits are its slot and the rest its generation.
 export function taskItt(r: Task): u32 { return 0x80000000 | ((r.gen & 0x7FFFF) << 12) | <u32>r.index; }
@@ -322,6 +354,8 @@ export function taskByRef(ref: u32): Task | null {
   drainMs: u32;        // ... and the drain deadline (armed once, drainArmed)
   drainArmed: u32;
   cancelVotes: u32;    // ... of whom asked to cancel
+  onWire: u32;         // its sessions in LS_SENT: kept by setLogoutState, read by pump() against the cap
+  nextPending: u32;    // no session below this index is LS_PENDING in it: where pump() looks first
 }
 const OP_SIZE: usize = offsetof<Operation>();
 let OPS: usize = 0;
@@ -345,6 +379,20 @@ export function opAlloc(type: u32): Operation | null {
 
 // An operation with accounting to do before the entry call returns (operation.ts settle()).
 let anyDirty: bool = false;
+// Every change of a session's logout progress goes through here, so the count of an operation's
+// Logouts on the wire and where its next pending session may be are kept with the sessions
+// themselves: pump() needs no scan of every session per Logout Response (it showed in profiles
+// of LogoutFromTarget at 256 and 1,024 sessions).
+export function setLogoutState(s: Session, v: u32): void {
+  if (s.op != NONE && opLive(<i32>s.op)) {
+    const r = op(<i32>s.op);
+    if (s.lstate == LS_SENT && r.onWire > 0) r.onWire--;
+    if (v == LS_SENT) r.onWire++;
+    if (v == LS_PENDING && <u32>s.index < r.nextPending) r.nextPending = <u32>s.index;
+  }
+  s.lstate = v;
+}
+
 export function markDirty(o: i32): void { op(o).dirty = 1; anyDirty = true; }
 export function takeDirty(): bool { const d = anyDirty; anyDirty = false; return d; }
 // A session with a Logout to send on its own (the target asked for it): settle() sends it.

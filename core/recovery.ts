@@ -8,7 +8,7 @@ import { ACT_EVENT, EV_SESSION_RECOVERING, EV_SESSION_RECOVERED, EV_SESSION_LOST
 import { act, txAlloc } from "./actions";
 import { TX } from "./mem";
 import { Conn, Session, conn, sess, task, taskCap, taskItt, strLen, strData, NONE, LS_NONE, SF_DISCOVERY, SF_RECOVERING,
-  TS_QUEUED, TS_SENT, TS_ABORTING, TF_REPLAY, TMF_NONE, STR_PORTALS, LS_DRAINING } from "./records";
+  TS_QUEUED, TS_SENT, TS_ABORTING, TF_REPLAY, TMF_NONE, STR_PORTALS, LS_DRAINING, setTaskStage } from "./records";
 import { closeConn, sessionGone } from "./lifecycle";
 import { taskEnd, taskRelease, sessionTasksEnd } from "./tasks";
 import { armReplace, cancelReplace, armReconnect, cancelReconnect } from "./timers";
@@ -41,7 +41,7 @@ export function recoverStart(c: Conn, s: Session, cause: u32, waitMs: u32): void
     if (t.stage == TS_ABORTING) taskRelease(t);
     else if (t.stage == TS_SENT) {
       if (!(t.flags & TF_REPLAY)) { taskEnd(t, T_NOT_REPLAYED, 0, false); continue; }
-      t.stage = TS_QUEUED;
+      setTaskStage(t, TS_QUEUED);
       t.gen++; t.itt = taskItt(t);
       t.dataIn = 0; t.expDataSN = 0; t.r2tSN = 0; t.burstAt = 0; t.burstEnd = 0;
       t.tmf = TMF_NONE; t.abortItt = NONE;

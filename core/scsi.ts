@@ -13,9 +13,9 @@ import { ACT_DATA_IN, ACT_EVENT, EV_UNIT_ATTENTION, EV_TASK_MANAGEMENT_FAILED, E
   PE_SHORT_DATA, UA_RETRIES } from "./codes";
 import { act, txAlloc, roomToSend } from "./actions";
 import { TX, IO, RX, be16, be24, be32, put32, snGt } from "./mem";
-import { Conn, Session, Task, taskCap, conn, sess, task, taskAlloc, taskFree, taskByItt, taskByRef, taskItt, taskRef,
-  ittWasAborted, nextItt, NONE, LS_NONE, LS_DRAINING, SF_RECOVERING, TF_REPLAY, TF_CHAIN, TS_QUEUED, TS_SENT,
-  TS_ABORTING, TF_READ, TF_WRITE, TMF_NONE,
+import { Conn, Session, Task, taskCap, conn, sess, task, taskAlloc, taskFree, setTaskStage, taskByItt, taskByRef,
+  taskItt, taskRef, ittWasAborted, nextItt, NONE, LS_NONE, LS_DRAINING, SF_RECOVERING, TF_REPLAY, TF_CHAIN, TS_QUEUED,
+  TS_SENT, TS_ABORTING, TF_READ, TF_WRITE, TMF_NONE,
   TMF_ABORT, TMF_LUN_RESET } from "./records";
 import { pduBegin, pduEnd, pduEndWithPayload, stamp } from "./send";
 import { sessionParam } from "./keys";
@@ -86,7 +86,7 @@ export function scsiCommand(si: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32,
   if (follows) s.holds--;
   if (!takeCdb(t, dir, edtl, cdbLen)) { taskFree(t); return ERR_BAD_FIELD; }
   t.lunHi = lunWord(lun); t.lunLo = 0;
-  t.itt = taskItt(t); t.seq = s.taskSeq++; t.timeoutMs = timeoutMs;
+  t.itt = taskItt(t); t.timeoutMs = timeoutMs;
   s.tasks++;
   if (t.flags & TF_CHAIN) s.chained++;
   const ref = <i32>taskRef(t);
@@ -103,20 +103,13 @@ export function scsiCommand(si: i32, lun: u32, dir: u32, edtl: u32, cdbLen: u32,
 
 @inline function windowOpen(s: Session): bool { return !snGt(s.cmdSN, s.maxCmdSN); }
 
-// Sends queued commands of session s, oldest first, while its command window is open.
+// Sends queued commands of session s, oldest first (its queue, records.ts), while its command
+// window is open.
 export function scsiPump(s: Session): void {
-  if (s.conn == NONE) return;
+  if (s.conn == NONE || s.qHead == NONE) return;
   const c = conn(<i32>s.conn);
   if (c.state != S5_LOGGED_IN) return;
-  while (windowOpen(s)) {
-    let best: Task | null = null;
-    for (let i = 0; i < taskCap(); i++) {
-      const t = task(i);
-      if (t.stage == TS_QUEUED && t.sess == s.index && (best == null || t.seq < best.seq)) best = t;
-    }
-    if (best == null) return;
-    sendCommand(c, s, best);
-  }
+  while (s.qHead != NONE && windowOpen(s)) sendCommand(c, s, task(<i32>s.qHead));
 }
 
 function sendCommand(c: Conn, s: Session, t: Task): void {
@@ -132,7 +125,7 @@ function sendCommand(c: Conn, s: Session, t: Task): void {
   memory.copy(p + 32, t.cdb, 16);
   t.cmdSN = s.cmdSN;
   s.cmdSN++;
-  t.stage = TS_SENT;
+  setTaskStage(t, TS_SENT);
   if (imm) pduEndWithPayload(t, 0, imm); else pduEnd(0);
 }
 
@@ -274,7 +267,7 @@ export function scsiResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
       t.uaRetries++;
       t.dataIn = 0; t.expDataSN = 0; t.r2tSN = 0; t.burstAt = 0; t.burstEnd = 0;
       t.gen++; t.itt = taskItt(t);
-      t.stage = TS_QUEUED;
+      setTaskStage(t, TS_QUEUED);
       scsiPump(s);
       return true;
     }

@@ -5,6 +5,7 @@
 import { ACT_TASK_DONE, T_COMPLETED, T_ABORTED_BY_LOGOUT } from "./codes";
 import { act } from "./actions";
 import { Task, Session, taskCap, task, taskFree, taskRef, TMF_NONE, TF_CHAIN, sess, markDirty, markSessionsDirty, NONE,
+  setLogoutState, setTaskStage,
   TS_QUEUED,
   TS_ABORTING, LS_NONE, LS_DRAINING, LS_PENDING } from "./records";
 import { cancelTask } from "./timers";
@@ -21,7 +22,7 @@ function finish(t: Task, reason: u32, status: u32, response: u32, flags: u32, re
   cancelTask(t);
   act(ACT_TASK_DONE, taskRef(t), reason, status, response, flags, residual, senseAt, senseLen);
   const chain = (t.flags & TF_CHAIN) != 0;
-  if (keep) t.stage = TS_ABORTING; else taskFree(t);
+  if (keep) setTaskStage(t, TS_ABORTING); else taskFree(t);
   if (s.tasks) s.tasks--;
   if (chain && s.chained) s.chained--;
   // A lookup is not a command of the caller's: the command that waited for it is counted.
@@ -36,7 +37,7 @@ function finish(t: Task, reason: u32, status: u32, response: u32, flags: u32, re
 // still waits for its lookup, its Logout may go now.
 export function drainCheck(s: Session): void {
   if (s.lstate != LS_DRAINING || s.tasks != 0 || s.holds != 0) return;
-  s.lstate = LS_PENDING;
+  setLogoutState(s, LS_PENDING);
   if (s.op != NONE) markDirty(<i32>s.op);
   else markSessionsDirty();
 }
@@ -62,9 +63,13 @@ export function taskRelease(t: Task): void {
 // Every task of session s still live for its caller ends with `reason`; sent ones stay ABORTING
 // when the session goes on (keepSent), else every record of the session is freed.
 export function sessionTasksEnd(s: Session, reason: u32, keepSent: bool): void {
-  for (let i = 0; i < taskCap(); i++) {
+  // Only as far as the records it holds: every logout and session end comes here, and a scan of
+  // the whole pool for a session with no command showed in login/logout profiles.
+  let left = s.held;
+  for (let i = 0; i < taskCap() && left > 0; i++) {
     const t = task(i);
     if (t.stage == 0 || t.sess != s.index) continue;
+    left--;
     taskEnd(t, reason, 0, keepSent && t.stage != TS_QUEUED);
   }
 }

@@ -23,6 +23,8 @@ export interface LoginOpts {
   keys?: string;
   /** The final response's Status: non-zero refuses the login at its last step. */
   status?: number;
+  /** The final response's MaxCmdSN (ExpCmdSN is 1): 0 logs in with the command window closed. */
+  maxCmdSN?: number;
   /** Recovery (P_RECOVERY, P_PORTALS): reinstate at these portals within replaceMs. */
   recovery?: { replaceMs: number; minMs: number; maxMs: number; attempts?: number; portals: string[] };
 }
@@ -112,6 +114,7 @@ export class Driver {
       tsih: o.tsih ?? 7,
       status: o.status,
     }, keys);
+    if (o.maxCmdSN !== undefined) new DataView(final.buffer).setUint32(32, o.maxCmdSN);
     const done = this.data(c, final);
     step?.('data', done, final);
     return { op, c, s: find(done, 'logged-in')?.session ?? -1, statSN };
