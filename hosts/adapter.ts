@@ -100,6 +100,8 @@ const ASYNC_DISPOSE: typeof Symbol.asyncDispose = (Symbol as { asyncDispose?: ty
 export class Adapter implements AsyncDisposable {
   readonly id: string;
   readonly name: string;
+  /** The name as every login sends it, encoded once. */
+  private readonly nameBytes: Uint8Array;
   private engine: Engine;
   private targets = new Map<number, TargetEntry>();
   /** Live sessions by core slot. */
@@ -123,6 +125,7 @@ export class Adapter implements AsyncDisposable {
     this.report = opts.onCallbackError ?? rethrowLater;
     this.id = newGuid(host.random);
     this.name = opts.initiatorName ?? `iqn.2026-11.dev.iscsi-adapter:${this.id.slice(0, 8)}`;
+    this.nameBytes = enc.encode(this.name);
     this.engine = new Engine(host, {
       sessionGone: (s) => this.held.delete(s),
       // A defect of ours, not the target's: said where the caller asked, else on stderr; the
@@ -203,7 +206,7 @@ export class Adapter implements AsyncDisposable {
     portalTag?: number,
     recovery?: { ms: number[]; portals: string[] },
   ): number {
-    const list: [number, Uint8Array][] = [[CODE.P_INITIATOR_NAME, enc.encode(this.name)], [
+    const list: [number, Uint8Array][] = [[CODE.P_INITIATOR_NAME, this.nameBytes], [
       CODE.P_RANDOM,
       this.host.random(32),
     ]];
@@ -333,9 +336,9 @@ export class Adapter implements AsyncDisposable {
         output.sessionId = newGuid(this.host.random);
         output.tsih = tsih;
         output.result = 'ok';
-        output.negotiated = Object.fromEntries(
-          KEY_NAMES.map(([name, k]) => [name, this.engine.core.sessionParam(s, k) >>> 0]),
-        );
+        const negotiated: Record<string, number> = {};
+        for (const [name, k] of KEY_NAMES) negotiated[name] = this.engine.core.sessionParam(s, k) >>> 0;
+        output.negotiated = negotiated;
         this.held.set(s, { id: output.sessionId, target: target!, portal: output.portal, tsih, portals });
         target!.portals.add(output.portal);
       },

@@ -246,31 +246,32 @@ export type Action =
   | { kind: 'task-done'; task: number; reason: number; status: number; response: number; flags: number; residual: number; bytes: Uint8Array }
   | { kind: 'more' };
 export type ActionKind = Action['kind'];
-/** Decodes the record whose 8 words are `w`; byte ranges are copied out of `tx` (acting on
- *  one action may call the core again, which reuses TX). */
-export function readAction(w: Uint32Array, tx: Uint8Array): Action {
-  switch (w[0]) {
-    case 1: return { kind: 'send', conn: w[1], bytes: tx.slice(w[2], w[2] + w[3]) };
-    case 2: return { kind: 'close', conn: w[1] };
-    case 3: return { kind: 'arm', timer: w[1], ms: w[2], hold: w[3] };
-    case 4: return { kind: 'cancel', timer: w[1] };
-    case 5: return { kind: 'connect', conn: w[1], session: w[4], op: w[5], bytes: tx.slice(w[2], w[2] + w[3]) };
-    case 6: return { kind: 'op-done', op: w[1], hr: w[2], lateCancel: w[3] };
-    case 7: return { kind: 'session-result', op: w[1], session: w[2], reason: w[3], hr: w[4], time2Wait: w[5], time2Retain: w[6], commandsDrained: w[7], commandsAborted: w[8] };
-    case 8: return { kind: 'event', session: w[1], event: w[2], p1: w[3], p2: w[4], p3: w[5], p4: w[6] };
-    case 9: return { kind: 'chap-answer', conn: w[1], algorithm: w[2], identifier: w[3], bytes: tx.slice(w[4], w[4] + w[5]) };
-    case 10: return { kind: 'chap-verify', conn: w[1], algorithm: w[2], identifier: w[3], bytes: tx.slice(w[4], w[4] + w[5]) };
-    case 11: return { kind: 'logged-in', op: w[1], session: w[2], tsih: w[3], conn: w[4] };
-    case 12: return { kind: 'text', op: w[1], textKind: w[2], tag: w[5], bytes: tx.slice(w[3], w[3] + w[4]) };
-    case 13: return { kind: 'progress', op: w[1], percent: w[2] };
-    case 14: return { kind: 'session-gone', session: w[1] };
-    case 15: return { kind: 'login-status', op: w[1], status: w[2], reason: w[3], detail: w[4] };
-    case 16: return { kind: 'joined', op: w[1] };
-    case 17: return { kind: 'data-in', task: w[1], rxAt: w[2], count: w[3], offset: w[4] };
-    case 18: return { kind: 'send-data', conn: w[1], task: w[4], offset: w[5], plen: w[6], pad: w[7], digest: w[8], bytes: tx.slice(w[2], w[2] + w[3]) };
-    case 19: return { kind: 'task-done', task: w[1], reason: w[2], status: w[3], response: w[4], flags: w[5], residual: w[6], bytes: tx.slice(w[7], w[7] + w[8]) };
+/** Decodes the record that starts at word `i` of `w` (an offset, not a view: a subarray per
+ *  action showed in profiles); byte ranges are copied out of `tx` (acting on one action may call
+ *  the core again, which reuses TX). */
+export function readAction(w: Uint32Array, tx: Uint8Array, i = 0): Action {
+  switch (w[i]) {
+    case 1: return { kind: 'send', conn: w[i + 1], bytes: tx.slice(w[i + 2], w[i + 2] + w[i + 3]) };
+    case 2: return { kind: 'close', conn: w[i + 1] };
+    case 3: return { kind: 'arm', timer: w[i + 1], ms: w[i + 2], hold: w[i + 3] };
+    case 4: return { kind: 'cancel', timer: w[i + 1] };
+    case 5: return { kind: 'connect', conn: w[i + 1], session: w[i + 4], op: w[i + 5], bytes: tx.slice(w[i + 2], w[i + 2] + w[i + 3]) };
+    case 6: return { kind: 'op-done', op: w[i + 1], hr: w[i + 2], lateCancel: w[i + 3] };
+    case 7: return { kind: 'session-result', op: w[i + 1], session: w[i + 2], reason: w[i + 3], hr: w[i + 4], time2Wait: w[i + 5], time2Retain: w[i + 6], commandsDrained: w[i + 7], commandsAborted: w[i + 8] };
+    case 8: return { kind: 'event', session: w[i + 1], event: w[i + 2], p1: w[i + 3], p2: w[i + 4], p3: w[i + 5], p4: w[i + 6] };
+    case 9: return { kind: 'chap-answer', conn: w[i + 1], algorithm: w[i + 2], identifier: w[i + 3], bytes: tx.slice(w[i + 4], w[i + 4] + w[i + 5]) };
+    case 10: return { kind: 'chap-verify', conn: w[i + 1], algorithm: w[i + 2], identifier: w[i + 3], bytes: tx.slice(w[i + 4], w[i + 4] + w[i + 5]) };
+    case 11: return { kind: 'logged-in', op: w[i + 1], session: w[i + 2], tsih: w[i + 3], conn: w[i + 4] };
+    case 12: return { kind: 'text', op: w[i + 1], textKind: w[i + 2], tag: w[i + 5], bytes: tx.slice(w[i + 3], w[i + 3] + w[i + 4]) };
+    case 13: return { kind: 'progress', op: w[i + 1], percent: w[i + 2] };
+    case 14: return { kind: 'session-gone', session: w[i + 1] };
+    case 15: return { kind: 'login-status', op: w[i + 1], status: w[i + 2], reason: w[i + 3], detail: w[i + 4] };
+    case 16: return { kind: 'joined', op: w[i + 1] };
+    case 17: return { kind: 'data-in', task: w[i + 1], rxAt: w[i + 2], count: w[i + 3], offset: w[i + 4] };
+    case 18: return { kind: 'send-data', conn: w[i + 1], task: w[i + 4], offset: w[i + 5], plen: w[i + 6], pad: w[i + 7], digest: w[i + 8], bytes: tx.slice(w[i + 2], w[i + 2] + w[i + 3]) };
+    case 19: return { kind: 'task-done', task: w[i + 1], reason: w[i + 2], status: w[i + 3], response: w[i + 4], flags: w[i + 5], residual: w[i + 6], bytes: tx.slice(w[i + 7], w[i + 7] + w[i + 8]) };
     case 20: return { kind: 'more' };
-    default: throw new Error(`unknown core action ${w[0]}`);
+    default: throw new Error(`unknown core action ${w[i]}`);
   }
 }
 /** The names above, as types: a made-up name does not compile. */

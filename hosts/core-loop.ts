@@ -27,8 +27,8 @@ export class CoreLoop {
       n = this.core.queued();
     }
     const out: Action[] = [];
-    const w = this.v.actWords;
-    for (let i = 0; i < n; i++) out.push(readAction(this.v.act.subarray(i * w, i * w + w), this.v.tx));
+    const w = this.v.actWords, act = this.v.act, tx = this.v.tx;
+    for (let i = 0; i < n; i++) out.push(readAction(act, tx, i * w));
     return out;
   }
 

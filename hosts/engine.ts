@@ -8,6 +8,7 @@ import { CoreLoop, writeParams } from './core-loop.ts';
 import { chapDigest } from './chap.ts';
 import { parsePortal, type Portal } from './ids.ts';
 import { transportText } from './explain.ts';
+import { ConnectAbort } from './connect-abort.ts';
 
 type Of<K extends Action['kind']> = Extract<Action, { kind: K }>;
 /** What an operation's owner hears from the core: the core's actions, as they were decoded. */
@@ -43,7 +44,7 @@ interface ConnEntry {
   op: number;
   session: number;
   portal?: Portal;
-  connecting?: AbortController;
+  connecting?: ConnectAbort;
 }
 
 const dec = new TextDecoder();
@@ -387,14 +388,14 @@ export class Engine {
   }
 
   private connect(c: number, op: number, session: number, portal: Portal | null | undefined): void {
-    const entry: ConnEntry = { op, session, portal: portal ?? undefined, connecting: new AbortController() };
+    const entry: ConnEntry = { op, session, portal: portal ?? undefined, connecting: new ConnectAbort() };
     this.conns.set(c, entry);
     if (!portal) {
       this.drain(this.core.lost(c, 1));
       return;
     }
     const current = () => this.conns.get(c) === entry;
-    const attempt = this.host.connect({ ...portal, signal: entry.connecting!.signal }, {
+    const attempt = this.host.connect({ ...portal, signal: entry.connecting }, {
       onData: (chunk) => this.guard(c, current, () => this.loop.feed(c, chunk, current)),
       onEnd: () => this.guard(c, current, () => current() && this.drain(this.core.lost(c, 0))),
       onClose: () => this.guard(c, current, () => current() && this.drain(this.core.lost(c, 0))),

@@ -20,7 +20,7 @@ export type {
   SessionState,
 } from './api.ts';
 export type { EventType, LoginResult, SessionReason, TaskEnd } from './codes.ts';
-export type { Conn, ConnHandlers, Host, Runtime } from './types.ts';
+export type { Conn, ConnectOptions, ConnectSignal, ConnHandlers, Host, Runtime } from './types.ts';
 export { type Capacity, type CommandOptions, type Inquiry, type RawResult, Session } from './session.ts';
 export { type CommandEndReason, NotSupportedError, ReservationConflictError, ScsiError } from './scsi/errors.ts';
 export type { CompareAndWriteResult, UnmapRange } from './unit-commands.ts';

@@ -27,7 +27,13 @@ export interface ConnectOptions {
   host: string;
   port: number;
   /** Aborting gives up a connect still in progress (the promise rejects); no effect once connected. */
-  signal?: AbortSignal;
+  signal?: ConnectSignal;
+}
+/** What a host uses of an AbortSignal to give up a connect: `aborted`, and its one `onabort`,
+ *  which the host sets (an AbortSignal fits; the engine passes its own, lighter ConnectAbort). */
+export interface ConnectSignal {
+  readonly aborted: boolean;
+  onabort: ((ev: never) => unknown) | null;
 }
 export interface TimerHandle {
   cancel(): void;

@@ -39,14 +39,9 @@ const actionType = actions.map(({ kind, fields }) => {
   return `  | { kind: '${kind}'${named.map((f) => `; ${f}`).join('')} }`;
 }).join('\n');
 const actionCases = actions.map(({ kind, code, fields }) => {
-  const parts = fields.filter((f) => f !== 'at' && f !== 'len').map((f) => `${f}: w[${fields.indexOf(f) + 1}]`);
-  if (fields.includes('at')) {
-    parts.push(
-      `bytes: tx.slice(w[${fields.indexOf('at') + 1}], w[${fields.indexOf('at') + 1}] + w[${
-        fields.indexOf('len') + 1
-      }])`,
-    );
-  }
+  const word = (f) => `w[i + ${fields.indexOf(f) + 1}]`;
+  const parts = fields.filter((f) => f !== 'at' && f !== 'len').map((f) => `${f}: ${word(f)}`);
+  if (fields.includes('at')) parts.push(`bytes: tx.slice(${word('at')}, ${word('at')} + ${word('len')})`);
   return `    case ${code}: return { kind: '${kind}'${parts.map((f) => `, ${f}`).join('')} };`;
 }).join('\n');
 // The module surface: every `export function` of core/index.ts, numbers in and out, with the
@@ -89,12 +84,13 @@ export const KEY_NAMES: [string, number][] = ${JSON.stringify(keys)};
 export type Action =
 ${actionType};
 export type ActionKind = Action['kind'];
-/** Decodes the record whose 8 words are \`w\`; byte ranges are copied out of \`tx\` (acting on
- *  one action may call the core again, which reuses TX). */
-export function readAction(w: Uint32Array, tx: Uint8Array): Action {
-  switch (w[0]) {
+/** Decodes the record that starts at word \`i\` of \`w\` (an offset, not a view: a subarray per
+ *  action showed in profiles); byte ranges are copied out of \`tx\` (acting on one action may call
+ *  the core again, which reuses TX). */
+export function readAction(w: Uint32Array, tx: Uint8Array, i = 0): Action {
+  switch (w[i]) {
 ${actionCases}
-    default: throw new Error(\`unknown core action \${w[0]}\`);
+    default: throw new Error(\`unknown core action \${w[i]}\`);
   }
 }
 /** The names above, as types: a made-up name does not compile. */

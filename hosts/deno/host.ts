@@ -12,7 +12,18 @@ interface DenoTcpConn extends DenoConn {
 }
 
 async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
-  const c = await Deno.connect({ hostname: opts.host, port: opts.port, transport: 'tcp', signal: opts.signal });
+  // Deno.connect takes a real AbortSignal (Deno's costs little).
+  const given = opts.signal;
+  let signal: AbortSignal | undefined;
+  if (given) {
+    const ac = new AbortController();
+    signal = ac.signal;
+    if (given.aborted) ac.abort();
+    else given.onabort = () => ac.abort();
+  }
+  const c = await Deno.connect({ hostname: opts.host, port: opts.port, transport: 'tcp', signal }).finally(() => {
+    if (given) given.onabort = null;
+  });
   c.setNoDelay(true);
   const carried = carry(c, h, false);
   const gather = gatherer(carried.send);

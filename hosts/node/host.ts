@@ -26,7 +26,7 @@ function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
     const onAbort = () => {
       if (!connected) sock.destroy(new Error('connect aborted'));
     };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal) opts.signal.onabort = onAbort;
     let connected = false;
     let error: Error | undefined;
     // Every PDU written in one turn of the event loop's microtasks leaves in one system call: a
@@ -52,7 +52,7 @@ function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
     };
     sock.once('connect', () => {
       connected = true;
-      opts.signal?.removeEventListener('abort', onAbort);
+      if (opts.signal) opts.signal.onabort = null;
       resolve(conn);
     });
     sock.on('end', () => h.onEnd());
@@ -60,7 +60,7 @@ function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
       error = e;
     });
     sock.once('close', () => {
-      opts.signal?.removeEventListener('abort', onAbort);
+      if (opts.signal) opts.signal.onabort = null;
       if (connected) h.onClose(error);
       else reject(error ?? new Error('connection closed'));
     });

@@ -59,7 +59,7 @@ export function webHost(o: WebHostOptions): Host {
           reject(new Error('connect aborted'));
         });
       };
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      if (opts.signal) opts.signal.onabort = onAbort;
       // One turn's writes can be many Data-Outs from callers' buffers: cut to the bridge's frames.
       const send = gatherer((b) => {
         for (let at = 0; at < b.length && !closed; at += BRIDGE_MAX_FRAME) {
@@ -92,13 +92,13 @@ export function webHost(o: WebHostOptions): Host {
           if (opened) h.onData(new Uint8Array(ev.data as ArrayBuffer));
         } else if (ev.data === BRIDGE_OPEN && !opened) {
           opened = true;
-          opts.signal?.removeEventListener('abort', onAbort);
+          if (opts.signal) opts.signal.onabort = null;
           resolve(conn);
         } else if (ev.data === BRIDGE_END && opened) h.onEnd();
       };
       ws.onerror = () => {/* close follows */};
       ws.onclose = (ev: { code: number; reason: string }) => {
-        opts.signal?.removeEventListener('abort', onAbort);
+        if (opts.signal) opts.signal.onabort = null;
         released();
         if (!opened) {
           const what = reached ? 'the bridge refused the connection' : `cannot reach the bridge at ${o.bridge}`;
