@@ -1,6 +1,7 @@
-// npm run bench:ab -- --base COMMIT [--rounds N] [--seconds S]: this tree against COMMIT, in one
-// run, under Node, rounds alternating so both see the same machine: PDU framing (bench/pdu.ts)
-// and sequential reads from one tgtd LUN (bench/read.ts, 32 in flight). The medians go to the
+// npm run bench:ab -- --base COMMIT [--rounds N] [--seconds S] [--only framing,read,logout]: this
+// tree against COMMIT, in one run, under Node, rounds alternating so both see the same machine:
+// PDU framing (bench/pdu.ts), sequential reads from one tgtd LUN (bench/read.ts, 32 in flight),
+// and one login, one logout and LogoutFromTarget of 256 sessions (bench/logout.ts). The medians go to the
 // `ab` section of bench/RESULTS.md with the command. A single figure on this machine swings by
 // up to 2x; the ratio of medians over alternating rounds is what says "no regression".
 import { execFileSync } from 'node:child_process';
@@ -16,6 +17,7 @@ if (!base) {
   process.exit(2);
 }
 const rounds = Number(opt('rounds', '3')), seconds = Number(opt('seconds', '3'));
+const only = new Set(opt('only', 'framing,read,logout').split(','));
 const sh = (cmd: string, args: string[], cwd?: string) =>
   execFileSync(cmd, args, { encoding: 'utf8', cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
 
@@ -38,6 +40,7 @@ const trees = { base: dir, head: '.' } as const;
 for (const [name, root] of Object.entries(trees)) {
   bundle(root, 'bench/pdu.ts', `build/ab-${name}-pdu.mjs`);
   bundle(root, 'bench/read.ts', `build/ab-${name}-read.mjs`);
+  bundle(root, 'bench/logout.ts', `build/ab-${name}-logout.mjs`);
 }
 const json = (out: string) => out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -55,7 +58,7 @@ const row = (what: string, unit: string, scale: number, r: Record<string, number
 
 // Framing: wasm rows only, PDUs/s per stream.
 const pdu: Record<string, Record<string, number[]>> = {};
-for (let i = 0; i < rounds; i++) {
+for (let i = 0; i < (only.has('framing') ? rounds : 0); i++) {
   for (const name of i % 2 ? ['head', 'base'] : ['base', 'head']) {
     for (const r of json(sh('node', [`build/ab-${name}-pdu.mjs`, '--seconds', String(seconds / 3)]))) {
       if (r.impl !== 'wasm') continue;
@@ -69,7 +72,7 @@ for (const [stream, r] of Object.entries(pdu)) row(`framing, ${stream} stream`, 
 const T = 'iqn.2026-11.dev.bench:ab';
 const tgtd = await startTgtd([{ tid: 1, name: T }]);
 try {
-  for (const block of [4096, 65536, 262144]) {
+  for (const block of only.has('read') ? [4096, 65536, 262144] : []) {
     const r: Record<string, number[]> = { base: [], head: [] };
     for (let i = 0; i < rounds; i++) {
       for (const name of i % 2 ? ['head', 'base'] : ['base', 'head']) {
@@ -79,6 +82,27 @@ try {
       }
     }
     row(`read ${block / 1024} KiB, 32 in flight`, 'MiB/s', 2 ** 20, r);
+  }
+  if (only.has('logout')) {
+    // Medians of each round's run: login and logout of one session (300 after 30 of warm-up), then
+    // LogoutFromTarget of 256 sessions (3 after one uncounted), as bench:logout measures them.
+    const r: Record<string, Record<string, number[]>> = {};
+    const add = (
+      what: string,
+      name: string,
+      ms: number,
+    ) => ((r[what] ??= { base: [], head: [] })[name].push(ms * 1000));
+    const run = (name: string, args: string[]) =>
+      json(sh('node', [`build/ab-${name}-logout.mjs`, ...args, '--portal', tgtd.portals[0], '--target', T]));
+    for (let i = 0; i < rounds; i++) {
+      for (const name of i % 2 ? ['head', 'base'] : ['base', 'head']) {
+        for (const x of run(name, ['latency', '--iter', '300'])) add(`one ${x.bench}`, name, x.medianMs);
+        for (const x of run(name, ['scale', '--n', '256', '--reps', '3'])) {
+          add('LogoutFromTarget, 256', name, x.medianMs);
+        }
+      }
+    }
+    for (const [what, x] of Object.entries(r)) row(`${what} (lower is better)`, 'µs', 1, x);
   }
 } finally {
   await tgtd.stop();
