@@ -2,6 +2,7 @@
 // The lib reference gives consumers whose lib predates them Symbol.asyncDispose and AsyncDisposable, as @types/node does.
 /// <reference lib="esnext.disposable" preserve="true" />
 import type { Host } from './types.ts';
+import type { ParamValue } from './core-loop.ts';
 import { Engine, type OpSink } from './engine.ts';
 import { type AsyncOperation, newOperation, type OperationControl } from './async-operation.ts';
 import { Session } from './session.ts';
@@ -41,9 +42,11 @@ import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText }
 import {
   type AnyAuth,
   authProblem,
+  byteLength,
   digestProblem,
   digestTypeError,
   loginProblem,
+  MAX_NAME_BYTES,
   numberProblem,
   portalProblem,
 } from './arguments.ts';
@@ -82,7 +85,6 @@ interface SessionEntry {
 const digestBits = (v: DigestOption | undefined, required: number, prefer: number): number =>
   v === true || v === 'required' ? required : v === 'prefer' ? prefer : 0;
 const AUTH_CODES = { none: CODE.AUTH_NONE, chap: CODE.AUTH_CHAP, 'mutual-chap': CODE.AUTH_MUTUAL_CHAP } as const;
-const enc = new TextEncoder();
 /** A caller's duration or count for the core: undefined -> the default; anything that is not a
  *  non-negative whole number in u32 range -> 0xFFFFFFFF, which the core refuses (E_INVALIDARG). */
 const u32Arg = (v: unknown, def: number): number =>
@@ -100,8 +102,6 @@ const ASYNC_DISPOSE: typeof Symbol.asyncDispose = (Symbol as { asyncDispose?: ty
 export class Adapter implements AsyncDisposable {
   readonly id: string;
   readonly name: string;
-  /** The name as every login sends it, encoded once. */
-  private readonly nameBytes: Uint8Array;
   private engine: Engine;
   private targets = new Map<number, TargetEntry>();
   /** Live sessions by core slot. */
@@ -115,8 +115,11 @@ export class Adapter implements AsyncDisposable {
   private report: Report;
 
   constructor(private host: Host, private opts: AdapterOptions = {}) {
-    if (opts.initiatorName !== undefined && !ISCSI_NAME_RE.test(opts.initiatorName)) {
-      throw new TypeError('initiatorName must be an iqn./eui./naa. name');
+    if (
+      opts.initiatorName !== undefined &&
+      (!ISCSI_NAME_RE.test(opts.initiatorName) || byteLength(opts.initiatorName) > MAX_NAME_BYTES)
+    ) {
+      throw new TypeError(`initiatorName must be an iqn./eui./naa. name of at most ${MAX_NAME_BYTES} bytes`);
     }
     const tmf = opts.taskManagementTimeoutMs;
     if (tmf !== undefined && (typeof tmf !== 'number' || !Number.isInteger(tmf) || tmf < 1 || tmf > 0x7fffffff)) {
@@ -125,7 +128,6 @@ export class Adapter implements AsyncDisposable {
     this.report = opts.onCallbackError ?? rethrowLater;
     this.id = newGuid(host.random);
     this.name = opts.initiatorName ?? `iqn.2026-11.dev.iscsi-adapter:${this.id.slice(0, 8)}`;
-    this.nameBytes = enc.encode(this.name);
     this.engine = new Engine(host, {
       sessionGone: (s) => this.held.delete(s),
       // A defect of ours, not the target's: said where the caller asked, else on stderr; the
@@ -206,21 +208,15 @@ export class Adapter implements AsyncDisposable {
     portalTag?: number,
     recovery?: { ms: number[]; portals: string[] },
   ): number {
-    const list: [number, Uint8Array][] = [[CODE.P_INITIATOR_NAME, this.nameBytes], [
-      CODE.P_RANDOM,
-      this.host.random(32),
-    ]];
-    if (recovery) {
-      list.push([CODE.P_RECOVERY, new Uint8Array(Uint32Array.from(recovery.ms).buffer)]);
-      list.push([CODE.P_PORTALS, enc.encode(recovery.portals.join('\0'))]);
-    }
-    if (noop[0]) list.push([CODE.P_KEEPALIVE_MS, new Uint8Array(Uint32Array.from(noop).buffer)]);
+    const list: [number, ParamValue][] = [[CODE.P_INITIATOR_NAME, this.name], [CODE.P_RANDOM, this.host.random(32)]];
+    if (recovery) list.push([CODE.P_RECOVERY, recovery.ms], [CODE.P_PORTALS, recovery.portals.join('\0')]);
+    if (noop[0]) list.push([CODE.P_KEEPALIVE_MS, noop]);
     const tmf = this.opts.taskManagementTimeoutMs;
-    if (tmf !== undefined) list.push([CODE.P_TMF_MS, new Uint8Array(Uint32Array.of(tmf).buffer)]);
-    if (portalTag !== undefined) list.push([CODE.P_PORTAL_GROUP_TAG, new Uint8Array(Uint32Array.of(portalTag).buffer)]);
-    if (target) list.push([CODE.P_TARGET_NAME, enc.encode(target)]);
-    if (a?.user) list.push([CODE.P_CHAP_USER, enc.encode(a.user)]);
-    if (a?.targetUser) list.push([CODE.P_CHAP_TARGET_USER, enc.encode(a.targetUser)]);
+    if (tmf !== undefined) list.push([CODE.P_TMF_MS, [tmf]]);
+    if (portalTag !== undefined) list.push([CODE.P_PORTAL_GROUP_TAG, [portalTag]]);
+    if (target) list.push([CODE.P_TARGET_NAME, target]);
+    if (a?.user) list.push([CODE.P_CHAP_USER, a.user]);
+    if (a?.targetUser) list.push([CODE.P_CHAP_TARGET_USER, a.targetUser]);
     return this.engine.params(list);
   }
 

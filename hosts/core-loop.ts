@@ -65,18 +65,44 @@ export class CoreLoop {
   }
 }
 
+/** A parameter's value: bytes, text (written as UTF-8), or 32-bit words (little-endian). */
+export type ParamValue = Uint8Array | string | readonly number[];
+const utf8 = new TextEncoder();
+const tooLong = () => new RangeError('login parameters too long');
+
 /** Writes TLV parameters (tag and length little-endian, 16 bits each) into the core's IO region;
- *  returns the byte length. */
-export function writeParams(io: Uint8Array, list: [number, Uint8Array][]): number {
+ *  returns the byte length. Each value is written in place, with no array of its own on the way
+ *  (one login's few typed arrays and encodings showed in profiles). */
+export function writeParams(io: Uint8Array, list: readonly (readonly [number, ParamValue])[]): number {
   let at = 0;
-  for (const [tag, bytes] of list) {
-    if (at + 4 + bytes.length > io.length) throw new RangeError('login parameters too long');
+  for (const [tag, v] of list) {
+    const room = io.length - at - 4;
+    if (room < 0) throw tooLong();
+    let n: number;
+    if (typeof v === 'string') {
+      const r = utf8.encodeInto(v, io.subarray(at + 4, at + 4 + Math.min(room, 0xffff)));
+      if (r.read !== v.length) throw tooLong();
+      n = r.written;
+    } else if (v instanceof Uint8Array) {
+      n = v.length;
+      if (n > room) throw tooLong();
+      io.set(v, at + 4);
+    } else {
+      n = v.length * 4;
+      if (n > room) throw tooLong();
+      for (let i = 0, o = at + 4; i < v.length; i++, o += 4) {
+        const w = v[i] >>> 0;
+        io[o] = w & 0xff;
+        io[o + 1] = (w >>> 8) & 0xff;
+        io[o + 2] = (w >>> 16) & 0xff;
+        io[o + 3] = w >>> 24;
+      }
+    }
     io[at] = tag & 0xff;
     io[at + 1] = tag >> 8;
-    io[at + 2] = bytes.length & 0xff;
-    io[at + 3] = bytes.length >> 8;
-    io.set(bytes, at + 4);
-    at += 4 + bytes.length;
+    io[at + 2] = n & 0xff;
+    io[at + 3] = n >> 8;
+    at += 4 + n;
   }
   return at;
 }

@@ -4,7 +4,7 @@ import type { Conn, Host } from './types.ts';
 import { type CoreExports, instantiateCore } from './wasm/load.ts';
 import { type CoreViews, coreViews } from './wasm/views.ts';
 import { type Action, HR } from './codes.ts';
-import { CoreLoop, writeParams } from './core-loop.ts';
+import { CoreLoop, type ParamValue, writeParams } from './core-loop.ts';
 import { chapDigest } from './chap.ts';
 import { parsePortal, type Portal } from './ids.ts';
 import { transportText } from './explain.ts';
@@ -136,7 +136,7 @@ export class Engine {
   }
 
   /** Writes TLV parameters into the core's IO region; returns the byte length. */
-  params(list: [number, Uint8Array][]): number {
+  params(list: readonly (readonly [number, ParamValue])[]): number {
     return writeParams(this.v.io, list);
   }
 

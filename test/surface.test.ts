@@ -82,6 +82,7 @@ describe('errors that say why', () => {
       [{ method: 'chap', user: 'alice' }, 'auth.secret is required for chap'],
       [{ method: 'kerberos' }, 'auth.method must be one of none, chap, mutual-chap'],
       [{ method: 'mutual-chap', user: 'a', secret: 'Secret123456' }, 'auth.targetUser is required for mutual-chap'],
+      [{ method: 'chap', user: 'é'.repeat(128), secret: 'Secret123456' }, 'auth.user is longer than 254 bytes'],
     ] as const
   ) {
     it(`an unusable argument names itself: ${message}`, async () => {
@@ -99,6 +100,22 @@ describe('errors that say why', () => {
     const { output } = await a.loginToTarget({ target: 'not an iqn', portal: '127.0.0.1' }).wait();
     expect(output.error).toBe('target is not an iSCSI name (iqn./eui./naa.): not an iqn');
     await a.close();
+  });
+
+  // 5,000 bytes overflowed the parameters the core reads and threw a RangeError out of the call.
+  for (const n of [224 - 'iqn.2026-11.x:'.length, 5000]) {
+    it(`a target name of ${n + 'iqn.2026-11.x:'.length} bytes ends the handle E_INVALIDARG, naming the limit`, async () => {
+      const a = createAdapter();
+      const { hr, output } = await a.loginToTarget({ target: 'iqn.2026-11.x:' + 'a'.repeat(n), portal: '127.0.0.1:1' })
+        .wait();
+      expect(hrName(hr)).toBe('E_INVALIDARG');
+      expect(output.error).toBe('target is longer than 223 bytes (RFC 7143 §4.2.7.1)');
+      await a.close();
+    });
+  }
+
+  it('an initiatorName longer than 223 bytes throws a TypeError from createAdapter', () => {
+    expect(() => createAdapter({ initiatorName: 'iqn.2026-11.x:' + 'a'.repeat(210) })).toThrow(/at most 223 bytes/);
   });
 
   it('a value of the wrong JavaScript type throws a TypeError at once', () => {
