@@ -1,6 +1,9 @@
 // npm run bench:read: sequential reads from one tgtd LUN on loopback at 4 KiB, 64 KiB and 256 KiB
 // with 32 commands in flight, ours under Node, Deno and Bun beside libiscsi's iscsi-perf, in one run.
 // Writes bench/RESULTS.md's `read` section and redraws bench/throughput.svg.
+// `-- --pinned`: tgtd (every thread) on CPU 0 and each initiator on CPU 1 (taskset), so the target
+// and the initiator do not take turns on the same core, as they would not on two machines; writes
+// the `read-pinned` section instead, and leaves the chart.
 import { execFileSync } from 'node:child_process';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
@@ -8,6 +11,8 @@ import { drawThroughput } from './throughput-chart.ts';
 import { oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
 
 const json = process.argv.includes('--json');
+const pinned = process.argv.includes('--pinned');
+const wrap = pinned ? ['taskset', '-c', '1'] : [];
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
 const queue = 32;
 const T = 'iqn.2026-11.dev.bench:read';
@@ -15,6 +20,7 @@ const tgtd = await startTgtd([{ tid: 1, name: T }]);
 const rows: Row[] = [];
 const sh = (cmd: string, args: string[]) =>
   execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+if (pinned) sh('taskset', ['-a', '-p', '-c', '0', String(tgtd.pid())]);
 let perf = true;
 try {
   sh('sh', ['-c', 'command -v iscsi-perf']);
@@ -35,14 +41,14 @@ try {
       '--seconds',
       String(seconds),
     ];
-    rows.push(...oursUnderEach(sh, 'read', args));
+    rows.push(...oursUnderEach(sh, 'read', args, wrap));
     if (perf) {
       // iscsi-perf prints a running "... MB/s" figure (MiB, 2^20); the last one is its average.
       const out = sh('sh', [
         '-c',
-        `timeout ${seconds + 10} iscsi-perf -t ${seconds} -m ${queue} -b ${blockBytes / 512} iscsi://${
-          tgtd.portals[0]
-        }/${T}/1 2>&1; true`,
+        `timeout ${seconds + 10} ${wrap.join(' ')} iscsi-perf -t ${seconds} -m ${queue} -b ${
+          blockBytes / 512
+        } iscsi://${tgtd.portals[0]}/${T}/1 2>&1; true`,
       ]);
       const mbs = [...out.matchAll(/([\d.]+)\s*MB\/s/g)].map((m) => Number(m[1])).pop();
       if (mbs !== undefined) {
@@ -64,18 +70,22 @@ try {
 if (json) rows.forEach((r) => console.log(JSON.stringify(r)));
 const lines = throughputTable(rows, 'iscsi-perf');
 const section = writeSection(
-  'read',
+  pinned ? 'read-pinned' : 'read',
   [
-    '## Sequential reads (tgtd on loopback, 32 commands in flight)',
+    pinned
+      ? '## Sequential reads, tgtd on CPU 0 and the initiator on CPU 1 (loopback, 32 commands in flight)'
+      : '## Sequential reads (tgtd on loopback, 32 commands in flight)',
     '',
-    `Command: \`npm run bench:read\` (${seconds} s per measurement after 0.5 s of warm-up; needs tgt and libiscsi-bin), ${
-      new Date().toISOString().slice(0, 10)
-    }.`,
+    `Command: \`npm run bench:read${
+      pinned ? ' -- --pinned' : ''
+    }\` (${seconds} s per measurement after 0.5 s of warm-up; needs tgt and libiscsi-bin${
+      pinned ? '; every tgtd thread pinned with `taskset -a -p -c 0`, each initiator run under `taskset -c 1`' : ''
+    }), ${new Date().toISOString().slice(0, 10)}.`,
     machineLine(),
     perf ? '' : '**iscsi-perf (libiscsi-bin) was not installed: no peer rows.**',
     '',
     ...lines,
   ].join('\n'),
 );
-drawThroughput();
+if (!pinned) drawThroughput();
 if (!json) console.log(section);

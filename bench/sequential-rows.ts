@@ -8,12 +8,22 @@ export function lastRow(out: string): Row | undefined {
   return line ? JSON.parse(line) : undefined;
 }
 
-/** `bench` (bench/read or bench/write) under Node (its bundle in build/), Deno and Bun. */
-export function oursUnderEach(sh: (cmd: string, args: string[]) => string, bench: string, args: string[]): Row[] {
+/** `bench` (bench/read or bench/write) under Node (its bundle in build/), Deno and Bun; each
+ *  command run through `wrap` (e.g. `taskset -c 1`) when given. */
+export function oursUnderEach(
+  sh: (cmd: string, args: string[]) => string,
+  bench: string,
+  args: string[],
+  wrap: string[] = [],
+): Row[] {
+  const run = (
+    cmd: string,
+    rest: string[],
+  ) => (wrap.length ? sh(wrap[0], [...wrap.slice(1), cmd, ...rest]) : sh(cmd, rest));
   const outs = [
-    sh('node', [`build/bench-${bench}.mjs`, ...args]),
-    sh('node_modules/.bin/deno', ['run', '-A', `bench/${bench}.ts`, ...args]),
-    sh('node_modules/.bin/bun', [`bench/${bench}.ts`, ...args]),
+    run('node', [`build/bench-${bench}.mjs`, ...args]),
+    run('node_modules/.bin/deno', ['run', '-A', `bench/${bench}.ts`, ...args]),
+    run('node_modules/.bin/bun', [`bench/${bench}.ts`, ...args]),
   ];
   return outs.map(lastRow).filter((r): r is Row => r !== undefined);
 }

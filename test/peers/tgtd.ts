@@ -22,6 +22,8 @@ export interface Tgtd {
   sessions(name: string, initiator?: string): number;
   /** What `tgtadm --op show --mode target` prints now. */
   show(): string;
+  /** The running tgtd's process id (a new one after restart()). */
+  pid(): number;
   /** The file behind LUN 1 of target `tid` (16 MiB unless its `size` says otherwise). */
   lunFile(tid: number): string;
   /** SIGKILLs tgtd (its connections just end, with no word to any initiator), then starts it again
@@ -57,6 +59,7 @@ export async function startTgtd(targets: TgtdTarget[]): Promise<Tgtd> {
       return initiator ? inits.filter((i) => i === initiator).length : inits.length;
     },
     show: () => d.adm('--lld', 'iscsi', '--op', 'show', '--mode', 'target'),
+    pid: () => d.pid,
     lunFile: (tid) => join(dir, `lun${tid}`),
     async restart() {
       kill(d.pid, 'SIGKILL');
