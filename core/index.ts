@@ -10,8 +10,8 @@ import { DATA_SEGMENT_MAX, RX_CAP, TIMER_CONN, TIMER_OP, TIMER_TASK, TIMER_DRAIN
   TIMER_RECONNECT, ERR_NO_SLOT,
   ERR_BAD_FIELD, ERR_BAD_CONN, ACT_MORE } from "./codes";
 import { connNewRaw, connRelease, RAW_STATE, FSM_LOG, fsmLogCount, fsmLogCap, fsmRows, fsmRow } from "./fsm";
-import { recordsInit, connCap, sessionCap, taskCap, conn, connLive, connLingering, sess, sessLive, targetAlloc, NONE,
-  FL_RAW } from "./records";
+import { recordsInit, connCap, sessionCap, sessionsUsed, taskCap, conn, connLive, connLingering, sess, sessLive,
+  targetAlloc, NONE, FL_RAW } from "./records";
 import { sessionParam as keyValue } from "./keys";
 import { loginStart, loginTransportUp, chapAnswer as chapAnswerIn, chapExpected as chapExpectedIn } from "./login";
 import { logoutStart, opCancel, opDeadline, opDrainDeadline, opStatus, opPercent, opTotal, settle } from "./operation";
@@ -97,7 +97,7 @@ export function dataSegmentsCut(): u32 { return framerCut(); }
 export function targetNew(): i32 { return targetAlloc(); }
 export function targetSessions(t: i32): i32 {
   let n = 0;
-  for (let i = 0; i < sessionCap(); i++) if (sess(i).state != 0 && sess(i).target == <u32>t) n++;
+  for (let i = 0; i < sessionsUsed(); i++) if (sess(i).state != 0 && sess(i).target == <u32>t) n++;
   return n;
 }
 export function sessionState(s: i32): u32 { return sessLive(s) ? sess(s).state : 0; }

@@ -5,8 +5,8 @@
 import { ACT_CLOSE, ACT_SESSION_GONE, ACT_OP_DONE, VDS_E_OPERATION_CANCELED, VDS_E_CANCEL_TOO_LATE,
   T_SESSION_LOST } from "./codes";
 import { act } from "./actions";
-import { Conn, Session, conn, connCap, connLingering, op, markDirty, setLogoutState, NONE, LS_NONE, FL_STOPPED,
-  SF_ASK_TIMER, SF_RECOVERING } from "./records";
+import { Conn, Session, conn, connCap, connsUsed, connLingering, op, markDirty, setLogoutState, NONE, LS_NONE,
+  FL_STOPPED, SF_ASK_TIMER, SF_RECOVERING } from "./records";
 import { sessionTasksEnd } from "./tasks";
 import { cancelConn, cancelOpTimers, cancelSession, cancelReplace, cancelReconnect } from "./timers";
 import { connNew, connRelease, sessRelease } from "./fsm";
@@ -16,7 +16,7 @@ import { connNew, connRelease, sessRelease } from "./fsm";
 export function connOpen(s: i32): Conn | null {
   const c = connNew(s);
   if (c != null) return c;
-  for (let i = 0; i < connCap(); i++) {
+  for (let i = 0; i < connsUsed(); i++) {
     const r = conn(i);
     if (r.state != 0 && connLingering(r)) { closeConn(r); return connNew(s); }
   }

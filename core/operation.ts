@@ -8,9 +8,9 @@ import { S_OK, ACT_PROGRESS, ACT_SESSION_RESULT, ACT_JOINED, ASYNC_LOGOUTFROMTAR
   Q3_LOGGED_IN, S5_LOGGED_IN, R_CANCELLED_BEFORE_SEND, R_TIMEOUT, R_BUSY, INFLIGHT_DRAIN,
   INFLIGHT_REFUSE, R_CONNECTION_LOST_BEFORE_RESPONSE } from "./codes";
 import { act } from "./actions";
-import { Operation, Session, sessionCap, opCap, targetCap, op, opLive, opAlloc, sess, conn, targetLive, takeDirty,
-  markDirty, takeSessionsDirty, markSessionsDirty, LS_DRAINING, NONE, LS_NONE, LS_PENDING, LS_SENT, SF_DISCOVERY,
-  SF_ASKED, SF_RECOVERING, setLogoutState } from "./records";
+import { Operation, Session, sessionCap, sessionsUsed, opCap, opsUsed, targetCap, op, opLive, opAlloc, sess, conn,
+  targetLive, takeDirty, markDirty, takeSessionsDirty, markSessionsDirty, LS_DRAINING, NONE, LS_NONE, LS_PENDING,
+  LS_SENT, SF_DISCOVERY, SF_ASKED, SF_RECOVERING, setLogoutState } from "./records";
 import { armOp, armDrain, drainFired } from "./timers";
 import { opFinish, sessionGone } from "./lifecycle";
 import { logoutSend, sessionEnd } from "./logout";
@@ -37,7 +37,7 @@ function pump(r: Operation): void {
   if (r.cancelled || r.timedOut) return;
   let i = <i32>r.nextPending;
   r.nextPending = <u32>sessionCap();                  // a session turning pending meanwhile lowers it
-  for (; i < sessionCap() && r.onWire < r.concurrency; i++) {
+  for (; i < sessionsUsed() && r.onWire < r.concurrency; i++) {
     const s = sess(i);
     if (s.state == 0 || s.op != <u32>r.index || s.lstate != LS_PENDING) continue;
     logoutSend(s);
@@ -48,7 +48,7 @@ function pump(r: Operation): void {
 // Sessions the target asked to log out, whose drain just ended: their Logout goes now, outside
 // any operation's cap (the target set the limit).
 function pumpAsked(): void {
-  for (let i = 0; i < sessionCap(); i++) {
+  for (let i = 0; i < sessionsUsed(); i++) {
     const s = sess(i);
     if (s.state != 0 && s.lstate == LS_PENDING && (s.op == NONE || (s.flags & SF_ASKED))) logoutSend(s);
   }
@@ -59,7 +59,7 @@ function pumpAsked(): void {
 export function settle(): void {
   while (takeDirty()) {
     if (takeSessionsDirty()) pumpAsked();
-    for (let i = 0; i < opCap(); i++) {
+    for (let i = 0; i < opsUsed(); i++) {
       const r = op(i);
       if (r.type == 0 || !r.dirty) continue;
       r.dirty = 0;
@@ -74,7 +74,7 @@ export function settle(): void {
 
 // A logout still going to log every session out: one not cancelled and not past its deadline.
 function joinableLogoutFor(t: u32): i32 {
-  for (let o = 0; o < opCap(); o++) {
+  for (let o = 0; o < opsUsed(); o++) {
     const r = op(o);
     if (r.type == ASYNC_LOGOUTFROMTARGET && r.target == t && !r.finished && !r.cancelled && !r.timedOut) return o;
   }
@@ -120,7 +120,7 @@ export function logoutStart(target: i32, logoutMs: u32, concurrency: u32, deadli
 // Joining takes only sessions r has not already reported (refused as busy).
 function enroll(r: Operation, joining: bool): u32 {
   let n: u32 = 0;
-  for (let i = 0; i < sessionCap(); i++) {
+  for (let i = 0; i < sessionsUsed(); i++) {
     const s = sess(i);
     if (s.state == 0 || s.target != r.target) continue;
     if (joining && s.busyIn == <u32>r.index + 1) continue;   // this operation already reported it
@@ -167,7 +167,7 @@ function enroll(r: Operation, joining: bool): u32 {
 // Unsent sessions leave the operation still logged in, with `reason`; commands they were
 // draining go on. One the target asked to log out goes on doing so, on its own.
 function releasePending(r: Operation, reason: u32, hr: u32): void {
-  for (let i = 0; i < sessionCap(); i++) {
+  for (let i = 0; i < sessionsUsed(); i++) {
     const s = sess(i);
     if (s.state == 0 || s.op != <u32>r.index || !unsent(s)) continue;
     s.op = NONE;
@@ -186,7 +186,7 @@ export function opCancel(o: i32): u32 {
   if (r.cancelled) return VDS_E_OPERATION_CANCELED;
   if (r.type != ASYNC_LOGOUTFROMTARGET) return cancelLogin(r);
   let pending = false;
-  for (let i = 0; i < sessionCap() && !pending; i++) {
+  for (let i = 0; i < sessionsUsed() && !pending; i++) {
     const s = sess(i);
     pending = s.state != 0 && s.op == <u32>o && unsent(s);
   }
@@ -205,7 +205,7 @@ export function opDeadline(o: i32): void {
   r.timedOut = 1;
   if (r.type != ASYNC_LOGOUTFROMTARGET) { deadlineLogin(r); return; }
   releasePending(r, R_TIMEOUT, VDS_E_TIMEOUT);
-  for (let i = 0; i < sessionCap(); i++) {
+  for (let i = 0; i < sessionsUsed(); i++) {
     const s = sess(i);
     if (s.state == 0 || s.op != <u32>o || s.lstate != LS_SENT) continue;
     sessionEnd(s, R_TIMEOUT, 0, 0);
@@ -217,7 +217,7 @@ export function opDeadline(o: i32): void {
 export function opDrainDeadline(o: i32): void {
   if (!opLive(o) || op(o).finished) return;
   drainFired(op(o));
-  for (let i = 0; i < sessionCap(); i++) {
+  for (let i = 0; i < sessionsUsed(); i++) {
     const s = sess(i);
     if (s.state != 0 && s.op == <u32>o && s.lstate == LS_DRAINING) { setLogoutState(s, LS_PENDING); markDirty(o); }
   }

@@ -62,6 +62,12 @@ const CONN_SIZE: usize = offsetof<Conn>();
 let CONNS: usize = 0;
 let nConns: i32 = 0;
 @inline export function connCap(): i32 { return nConns; }
+// Each pool's high-water mark: no record at or above it has ever been taken, so a scan over live
+// records stops there. Slots are taken lowest first, so it stays near the most ever live at once:
+// with one session, a logout no longer reads a thousand session and operation records (that
+// was half of one Logout's time in the engine under Node, bench/RESULTS.md).
+let connHigh: i32 = 0;
+@inline export function connsUsed(): i32 { return connHigh; }
 
 @inline export function conn(c: i32): Conn { return changetype<Conn>(CONNS + <usize>c * CONN_SIZE); }
 @inline export function connLive(c: i32): bool { return c >= 0 && c < nConns && conn(c).state != 0; }
@@ -73,6 +79,7 @@ export function connAlloc(s: i32): Conn | null {
   for (let i = 0; i < nConns; i++) {
     const r = conn(i);
     if (r.state != 0) continue;
+    if (i >= connHigh) connHigh = i + 1;
     const at = changetype<usize>(r) + offsetof<Conn>("state");
     memory.fill(at, 0, CONN_SIZE - offsetof<Conn>("state"));
     r.gen++;
@@ -174,6 +181,8 @@ const SESS_BUFS: usize = <usize>STR_COUNT * <usize>STR_SIZE + 32 + (<usize>PEER_
 let SESSIONS: usize = 0;
 let nSessions: i32 = 0;
 @inline export function sessionCap(): i32 { return nSessions; }
+let sessHigh: i32 = 0;
+@inline export function sessionsUsed(): i32 { return sessHigh; }
 
 @inline export function sess(s: i32): Session { return changetype<Session>(SESSIONS + <usize>s * SESS_SIZE); }
 @inline export function sessLive(s: i32): bool { return s >= 0 && s < nSessions && sess(s).state != 0; }
@@ -182,6 +191,7 @@ export function sessAlloc(): Session | null {
   for (let i = 0; i < nSessions; i++) {
     const r = sess(i);
     if (r.state != 0) continue;
+    if (i >= sessHigh) sessHigh = i + 1;
     const at = changetype<usize>(r) + offsetof<Session>("state");
     memory.fill(at, 0, SESS_SIZE - offsetof<Session>("state"));
     r.conn = NONE; r.target = NONE; r.op = NONE; r.portalTag = TAG_NONE; r.qHead = NONE; r.qTail = NONE;
@@ -253,11 +263,14 @@ const TASK_SIZE: usize = offsetof<Task>();
 let TASKS: usize = 0;
 let nTasks: i32 = 0;
 @inline export function taskCap(): i32 { return nTasks; }
+let taskHigh: i32 = 0;
+@inline export function tasksUsed(): i32 { return taskHigh; }
 @inline export function task(t: i32): Task { return changetype<Task>(TASKS + <usize>t * TASK_SIZE); }
 export function taskAlloc(s: i32): Task | null {
   for (let i = 0; i < nTasks; i++) {
     const r = task(i);
     if (r.stage != 0) continue;
+    if (i >= taskHigh) taskHigh = i + 1;
     const at = changetype<usize>(r) + offsetof<Task>("stage");
     memory.fill(at, 0, TASK_SIZE - offsetof<Task>("stage"));
     r.gen++; r.serial++;
@@ -361,6 +374,8 @@ const OP_SIZE: usize = offsetof<Operation>();
 let OPS: usize = 0;
 let nOps: i32 = 0;
 @inline export function opCap(): i32 { return nOps; }
+let opHigh: i32 = 0;
+@inline export function opsUsed(): i32 { return opHigh; }
 
 @inline export function op(o: i32): Operation { return changetype<Operation>(OPS + <usize>o * OP_SIZE); }
 @inline export function opLive(o: i32): bool { return o >= 0 && o < nOps && op(o).type != 0; }
@@ -369,6 +384,7 @@ export function opAlloc(type: u32): Operation | null {
   for (let i = 0; i < nOps; i++) {
     const r = op(i);
     if (r.type != 0) continue;
+    if (i >= opHigh) opHigh = i + 1;
     const at = changetype<usize>(r) + offsetof<Operation>("type");
     memory.fill(at, 0, OP_SIZE - offsetof<Operation>("type"));
     r.type = type; r.target = NONE; r.concurrency = 64; r.sess = NONE; r.holders = 1;
@@ -438,6 +454,7 @@ export function recordsInit(sessions: i32, tasks: i32): bool {
   const pages = <i32>((heapTop + 0xFFFF) >> 16) - memory.size();
   if (pages > 0 && memory.grow(pages) < 0) return false;
   nConns = conns; nSessions = sessions; nTasks = tasks; nOps = ops; nTargets = targets;
+  connHigh = 0; sessHigh = 0; taskHigh = 0; opHigh = 0;
   for (let i = 0; i < conns; i++) { const r = conn(i); r.index = i; r.rxBuf = rxBufs + <usize>i * RXBUF_SIZE; }
   for (let i = 0; i < sessions; i++) {
     const r = sess(i);

@@ -7,8 +7,9 @@ import { ACT_EVENT, EV_SESSION_RECOVERING, EV_SESSION_RECOVERED, EV_SESSION_LOST
   T_ABORTED_BY_LOGOUT, R_CONNECTION_LOST_BEFORE_RESPONSE } from "./codes";
 import { act, txAlloc } from "./actions";
 import { TX } from "./mem";
-import { Conn, Session, conn, sess, task, taskCap, taskItt, strLen, strData, NONE, LS_NONE, SF_DISCOVERY, SF_RECOVERING,
-  TS_QUEUED, TS_SENT, TS_ABORTING, TF_REPLAY, TMF_NONE, STR_PORTALS, LS_DRAINING, setTaskStage } from "./records";
+import { Conn, Session, conn, sess, task, taskCap, tasksUsed, taskItt, strLen, strData, NONE, LS_NONE, SF_DISCOVERY,
+  SF_RECOVERING, TS_QUEUED, TS_SENT, TS_ABORTING, TF_REPLAY, TMF_NONE, STR_PORTALS, LS_DRAINING,
+  setTaskStage } from "./records";
 import { closeConn, sessionGone } from "./lifecycle";
 import { taskEnd, taskRelease, sessionTasksEnd } from "./tasks";
 import { armReplace, cancelReplace, armReconnect, cancelReconnect } from "./timers";
@@ -35,7 +36,7 @@ export function recoverStart(c: Conn, s: Session, cause: u32, waitMs: u32): void
   s.conn = NONE;
   // The reinstatement ends every task at the target: aborted ones need nothing more, unanswered
   // ones go again unless their caller said they may not.
-  for (let i = 0; i < taskCap(); i++) {
+  for (let i = 0; i < tasksUsed(); i++) {
     const t = task(i);
     if (t.stage == 0 || t.sess != s.index) continue;
     if (t.stage == TS_ABORTING) taskRelease(t);

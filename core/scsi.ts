@@ -13,10 +13,9 @@ import { ACT_DATA_IN, ACT_EVENT, EV_UNIT_ATTENTION, EV_TASK_MANAGEMENT_FAILED, E
   PE_SHORT_DATA, UA_RETRIES } from "./codes";
 import { act, txAlloc, roomToSend } from "./actions";
 import { TX, IO, RX, be16, be24, be32, put32, snGt } from "./mem";
-import { Conn, Session, Task, taskCap, conn, sess, task, taskAlloc, taskFree, setTaskStage, taskByItt, taskByRef,
-  taskItt, taskRef, ittWasAborted, nextItt, NONE, LS_NONE, LS_DRAINING, SF_RECOVERING, TF_REPLAY, TF_CHAIN, TS_QUEUED,
-  TS_SENT, TS_ABORTING, TF_READ, TF_WRITE, TMF_NONE,
-  TMF_ABORT, TMF_LUN_RESET } from "./records";
+import { Conn, Session, Task, taskCap, tasksUsed, conn, sess, task, taskAlloc, taskFree, setTaskStage, taskByItt,
+  taskByRef, taskItt, taskRef, ittWasAborted, nextItt, NONE, LS_NONE, LS_DRAINING, SF_RECOVERING, TF_REPLAY, TF_CHAIN,
+  TS_QUEUED, TS_SENT, TS_ABORTING, TF_READ, TF_WRITE, TMF_NONE, TMF_ABORT, TMF_LUN_RESET } from "./records";
 import { pduBegin, pduEnd, pduEndWithPayload, stamp } from "./send";
 import { sessionParam } from "./keys";
 import { taskEnd, taskAnswered, taskRelease, drainCheck } from "./tasks";
@@ -207,7 +206,7 @@ let bursts: bool = false;
 export function dataOutPump(): bool {
   if (!bursts) return false;
   bursts = false;
-  for (let i = 0; i < taskCap(); i++) {
+  for (let i = 0; i < tasksUsed(); i++) {
     const t = task(i);
     if (t.burstAt == t.burstEnd) continue;
     const s = sess(t.sess);
@@ -306,7 +305,7 @@ export function tmfResponse(s: Session, p: usize): bool { return tmfAnswered(s, 
 // then the connection is dropped. Returns false for that last step.
 function tmfAnswered(s: Session, itt: u32, response: u32): bool {
   let t: Task | null = null;
-  for (let i = 0; i < taskCap() && t == null; i++) {
+  for (let i = 0; i < tasksUsed() && t == null; i++) {
     const r = task(i);
     if (r.stage == TS_ABORTING && r.sess == s.index && r.abortItt == itt && r.tmf != TMF_NONE) t = r;
   }
@@ -332,7 +331,7 @@ function tmfFailed(s: Session, t: Task, response: u32): bool {
 // for their callers end lun-reset (no answer will come for them); queued ones were never sent.
 function lunReset(s: Session, lunHi: u32, itt: u32): void {
   act(ACT_EVENT, <u32>s.index, EV_LUN_RESET, lunNumber(lunHi), 0, 0);
-  for (let i = 0; i < taskCap(); i++) {
+  for (let i = 0; i < tasksUsed(); i++) {
     const t = task(i);
     if (t.stage == 0 || t.sess != s.index || t.lunHi != lunHi) continue;
     if (t.stage == TS_ABORTING) taskRelease(t);
@@ -351,7 +350,7 @@ function tmfSend(t: Task, fn: u32): void {
   const c = conn(<i32>s.conn);
   if (c.state != S5_LOGGED_IN && c.state != S7_LOGOUT_REQUESTED) return;
   if (fn == TMF_LUN_RESET) {
-    for (let i = 0; i < taskCap(); i++) {
+    for (let i = 0; i < tasksUsed(); i++) {
       const r = task(i);
       if (r.stage != TS_ABORTING || r.sess != s.index || r.tmf != TMF_LUN_RESET || r.lunHi != t.lunHi) continue;
       t.abortItt = r.abortItt; t.tmf = TMF_LUN_RESET; cancelTask(t);

@@ -4,10 +4,9 @@
 // session's end frees it.
 import { ACT_TASK_DONE, T_COMPLETED, T_ABORTED_BY_LOGOUT } from "./codes";
 import { act } from "./actions";
-import { Task, Session, taskCap, task, taskFree, taskRef, TMF_NONE, TF_CHAIN, sess, markDirty, markSessionsDirty, NONE,
-  setLogoutState, setTaskStage,
-  TS_QUEUED,
-  TS_ABORTING, LS_NONE, LS_DRAINING, LS_PENDING } from "./records";
+import { Task, Session, taskCap, tasksUsed, task, taskFree, taskRef, TMF_NONE, TF_CHAIN, sess, markDirty,
+  markSessionsDirty, NONE, setLogoutState, setTaskStage, TS_QUEUED, TS_ABORTING, LS_NONE, LS_DRAINING,
+  LS_PENDING } from "./records";
 import { cancelTask } from "./timers";
 
 // The caller's end of a task: reported once, with how the target answered when it did. The
@@ -66,7 +65,7 @@ export function sessionTasksEnd(s: Session, reason: u32, keepSent: bool): void {
   // Only as far as the records it holds: every logout and session end comes here, and a scan of
   // the whole pool for a session with no command showed in login/logout profiles.
   let left = s.held;
-  for (let i = 0; i < taskCap() && left > 0; i++) {
+  for (let i = 0; i < tasksUsed() && left > 0; i++) {
     const t = task(i);
     if (t.stage == 0 || t.sess != s.index) continue;
     left--;
