@@ -42,10 +42,10 @@ import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText }
 import {
   type AnyAuth,
   authProblem,
-  byteLength,
   digestProblem,
   digestTypeError,
   loginProblem,
+  longerThan,
   MAX_NAME_BYTES,
   numberProblem,
   portalProblem,
@@ -117,7 +117,7 @@ export class Adapter implements AsyncDisposable {
   constructor(private host: Host, private opts: AdapterOptions = {}) {
     if (
       opts.initiatorName !== undefined &&
-      (!ISCSI_NAME_RE.test(opts.initiatorName) || byteLength(opts.initiatorName) > MAX_NAME_BYTES)
+      (!ISCSI_NAME_RE.test(opts.initiatorName) || longerThan(opts.initiatorName, MAX_NAME_BYTES))
     ) {
       throw new TypeError(`initiatorName must be an iqn./eui./naa. name of at most ${MAX_NAME_BYTES} bytes`);
     }

@@ -23,14 +23,19 @@ export const MAX_NAME_BYTES = 223;
 /** A CHAP name is at most what the core keeps of one (254 bytes of UTF-8, docs/login.md). */
 export const MAX_CHAP_NAME_BYTES = 254;
 const utf8 = new TextEncoder();
-export const byteLength = (s: string): number => utf8.encode(s).length;
+/** Whether `s` is more than `max` bytes of UTF-8; encoded only when its length cannot say (a
+ *  UTF-16 unit is 1 to 3 bytes), so a name of usual length costs no allocation per login. */
+export function longerThan(s: string, max: number): boolean {
+  if (s.length * 3 <= max) return false;
+  return s.length > max || utf8.encode(s).length > max;
+}
 
 /** What is wrong with a login's portal, target and auth, or undefined. */
 export function loginProblem(target: string, portal: string, auth: AnyAuth | undefined): string | undefined {
   if (!ISCSI_NAME_RE.test(target) && !/^[0-9a-f-]{36}$/i.test(target)) {
     return `target is not an iSCSI name (iqn./eui./naa.): ${target.slice(0, 300)}`;
   }
-  if (byteLength(target) > MAX_NAME_BYTES) return `target is longer than ${MAX_NAME_BYTES} bytes (RFC 7143 §4.2.7.1)`;
+  if (longerThan(target, MAX_NAME_BYTES)) return `target is longer than ${MAX_NAME_BYTES} bytes (RFC 7143 §4.2.7.1)`;
   return portalProblem(portal) ?? authProblem(auth);
 }
 
@@ -45,13 +50,13 @@ export function authProblem(auth: AnyAuth | undefined): string | undefined {
   if (!METHODS.includes(auth.method)) return `auth.method must be one of ${METHODS.join(', ')}`;
   if (auth.method === 'none') return undefined;
   if (!auth.user) return `auth.user is required for ${auth.method}`;
-  if (byteLength(auth.user) > MAX_CHAP_NAME_BYTES) return `auth.user is longer than ${MAX_CHAP_NAME_BYTES} bytes`;
+  if (longerThan(auth.user, MAX_CHAP_NAME_BYTES)) return `auth.user is longer than ${MAX_CHAP_NAME_BYTES} bytes`;
   if (!auth.secret) return `auth.secret is required for ${auth.method}`;
   const bad = auth.algorithms?.find((a) => !ALGORITHMS.includes(a));
   if (bad !== undefined) return `auth.algorithms: ${bad} is not one of ${ALGORITHMS.join(', ')}`;
   if (auth.method === 'mutual-chap') {
     if (!auth.targetUser) return 'auth.targetUser is required for mutual-chap';
-    if (byteLength(auth.targetUser) > MAX_CHAP_NAME_BYTES) {
+    if (longerThan(auth.targetUser, MAX_CHAP_NAME_BYTES)) {
       return `auth.targetUser is longer than ${MAX_CHAP_NAME_BYTES} bytes`;
     }
     if (!auth.targetSecret) return 'auth.targetSecret is required for mutual-chap';
