@@ -37,3 +37,11 @@ import { createAdapter as createWebAdapter } from 'iscsi-adapter/web';
 createWebAdapter({ bridge: 'ws://127.0.0.1:8080', token: 'a-token-of-16-chars', WebSocket: WsWebSocket });
 // @ts-expect-error the web host needs its bridge's token
 createWebAdapter({ bridge: 'ws://127.0.0.1:8080' });
+
+// A custom host is handed the engine's ConnectAbort as `signal`; an AbortSignal fits the same
+// type (docs/hosts.md), and so does a plain object that keeps the two fields.
+import type { ConnectSignal } from 'iscsi-adapter';
+export const fromController: ConnectSignal = new AbortController().signal;
+export const plain: ConnectSignal = { aborted: false, onabort: () => {} };
+// @ts-expect-error a signal without `aborted` is not one
+export const partial: ConnectSignal = { onabort: null };
