@@ -45,6 +45,7 @@ import {
   digestProblem,
   digestTypeError,
   loginProblem,
+  logoutProblem,
   longerThan,
   MAX_NAME_BYTES,
   numberProblem,
@@ -198,7 +199,7 @@ export class Adapter implements AsyncDisposable {
     for (const t of this.targets.values()) {
       if (t.id.toLowerCase() === target.toLowerCase() || t.name === target) return t.slot;
     }
-    return GUID_RE.test(target) || ISCSI_NAME_RE.test(target) ? -1 : -2;
+    return (GUID_RE.test(target) || ISCSI_NAME_RE.test(target)) && !longerThan(target, MAX_NAME_BYTES) ? -1 : -2;
   }
 
   private loginParams(
@@ -440,26 +441,39 @@ export class Adapter implements AsyncDisposable {
    *  A call while one for the same target runs joins it. */
   logoutFromTarget(target: string, opts: LogoutOptions = {}): AsyncOperation<LogoutOutput> {
     // A closed adapter answers as for a malformed id (E_INVALIDARG, adapter-closed).
-    return this.logoutNow(this.closed ? -2 : this.resolve(target), opts);
+    return this.logoutNow(this.closed ? -2 : this.resolve(target), opts, target);
   }
   /** `slot`: the target's, or resolve()'s -1 (unknown) / -2 (malformed). */
-  private logoutNow(slot: number, opts: LogoutOptions): AsyncOperation<LogoutOutput> {
+  private logoutNow(slot: number, opts: LogoutOptions, target?: string): AsyncOperation<LogoutOutput> {
     const entry = this.targets.get(slot);
     const o = { ...this.opts, ...opts };
+    // The default of 64 Logouts at once, never more than the sessions an adapter can hold: with
+    // maxSessions below 64 the core would refuse it, and nothing would ever log out.
+    const cap = this.engine.core.maxSessions();
+    const problem = this.closed && slot === -2
+      ? 'the adapter is closed'
+      : slot === -2
+      ? `target is not a target id or an iSCSI name of at most ${MAX_NAME_BYTES} bytes: ${String(target).slice(0, 300)}`
+      : logoutProblem(o, cap);
     let handle!: AsyncOperation<LogoutOutput>;
     this.engine.startOp(
       (core) =>
         core.logout(
           slot,
           u32Arg(o.logoutTimeoutMs, 15000),
-          u32Arg(o.concurrency, 64),
+          u32Arg(o.concurrency, Math.min(64, cap)),
           u32Arg(o.deadlineMs, 0),
           u32Arg(o.graceMs, 1000),
           INFLIGHT_POLICIES[o.inflight ?? 'drain'] ?? 0xffffffff,
           u32Arg(o.drainTimeoutMs ?? o.logoutTimeoutMs, 15000),
         ),
       (op) => {
-        const output: LogoutOutput = { targetId: entry?.id, targetName: entry?.name, sessions: [] };
+        const output: LogoutOutput = {
+          targetId: entry?.id,
+          targetName: entry?.name,
+          sessions: [],
+          ...(problem ? { error: problem } : {}),
+        };
         let control: OperationControl;
         [handle, control] = this.operation(CODE.ASYNC_LOGOUTFROMTARGET, output, op);
         // Every handle over this operation: its own, and those of callers who join it.

@@ -140,6 +140,8 @@ export interface LogoutOutput {
   targetId?: string;
   targetName?: string;
   sessions: SessionOutcome[];
+  /** Which argument was unusable, when the handle ended E_INVALIDARG. */
+  error?: string;
 }
 export type InflightPolicy = 'drain' | 'abort' | 'refuse';
 export interface LogoutOptions {

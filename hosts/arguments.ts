@@ -73,6 +73,31 @@ export function numberProblem(name: string, v: unknown, least: number): string |
     : `${name} must be a whole number from ${least} to 2147483647`;
 }
 
+/** What is wrong with a logout's options, or undefined. `sessionCap`: the adapter's maxSessions,
+ *  beyond which a concurrency means nothing the core can honour. */
+export function logoutProblem(
+  o: {
+    logoutTimeoutMs?: number;
+    concurrency?: number;
+    deadlineMs?: number;
+    graceMs?: number;
+    drainTimeoutMs?: number;
+    inflight?: string;
+  },
+  sessionCap: number,
+): string | undefined {
+  if (o.inflight !== undefined && !INFLIGHT.includes(o.inflight)) {
+    return `inflight must be one of ${INFLIGHT.join(', ')}`;
+  }
+  if (typeof o.concurrency === 'number' && Number.isInteger(o.concurrency) && o.concurrency > sessionCap) {
+    return `concurrency must be at most maxSessions (${sessionCap})`;
+  }
+  return numberProblem('logoutTimeoutMs', o.logoutTimeoutMs, 1) ?? numberProblem('concurrency', o.concurrency, 1) ??
+    numberProblem('deadlineMs', o.deadlineMs, 0) ?? numberProblem('graceMs', o.graceMs, 0) ??
+    numberProblem('drainTimeoutMs', o.drainTimeoutMs, 1);
+}
+const INFLIGHT = ['drain', 'abort', 'refuse'];
+
 /** A digest option of the wrong JavaScript type (it throws), or undefined. */
 export function digestTypeError(name: string, v: unknown): TypeError | undefined {
   return v === undefined || typeof v === 'boolean' || typeof v === 'string'
