@@ -395,11 +395,17 @@ export class Engine {
       return;
     }
     const current = () => this.conns.get(c) === entry;
-    const attempt = this.host.connect({ ...portal, signal: entry.connecting }, {
-      onData: (chunk) => this.guard(c, current, () => this.loop.feed(c, chunk, current)),
-      onEnd: () => this.guard(c, current, () => current() && this.drain(this.core.lost(c, 0))),
-      onClose: () => this.guard(c, current, () => current() && this.drain(this.core.lost(c, 0))),
-    });
+    // A host that throws instead of rejecting fails the connect all the same, never the caller's call.
+    let attempt: Promise<Conn>;
+    try {
+      attempt = this.host.connect({ ...portal, signal: entry.connecting }, {
+        onData: (chunk) => this.guard(c, current, () => this.loop.feed(c, chunk, current)),
+        onEnd: () => this.guard(c, current, () => current() && this.drain(this.core.lost(c, 0))),
+        onClose: () => this.guard(c, current, () => current() && this.drain(this.core.lost(c, 0))),
+      });
+    } catch (e) {
+      attempt = Promise.reject(e);
+    }
     // Tracked until it settles: a connect the core gave up on is aborted, or closed on arrival.
     const settled = attempt.then((conn) => {
       entry.connecting = undefined;

@@ -33,7 +33,7 @@ export interface ConnectOptions {
  *  which the host sets (an AbortSignal fits; the engine passes its own, lighter ConnectAbort). */
 export interface ConnectSignal {
   readonly aborted: boolean;
-  onabort: ((ev: never) => unknown) | null;
+  onabort: ((...args: never[]) => unknown) | null;
 }
 export interface TimerHandle {
   cancel(): void;
@@ -41,7 +41,9 @@ export interface TimerHandle {
 
 export interface Host {
   readonly runtime: Runtime;
-  connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn>;
+  /** A property, not a method, so that TypeScript checks a host's parameters strictly: a host
+   *  written for another shape of `opts` (an AbortSignal as `signal`) does not compile. */
+  connect: (opts: ConnectOptions, h: ConnHandlers) => Promise<Conn>;
   /** One-shot and unref'd: a pending timer never keeps a process alive, unless `hold` says it
    *  must (a recovering session's replacement time, docs/io.md). */
   timer(ms: number, fn: () => void, hold?: boolean): TimerHandle;

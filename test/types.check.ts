@@ -45,3 +45,12 @@ export const fromController: ConnectSignal = new AbortController().signal;
 export const plain: ConnectSignal = { aborted: false, onabort: () => {} };
 // @ts-expect-error a signal without `aborted` is not one
 export const partial: ConnectSignal = { onabort: null };
+// A host written for an AbortSignal as `signal` does not compile: Host.connect is a property.
+import type { Conn, ConnHandlers, Host } from 'iscsi-adapter';
+declare const conn: Conn;
+export const oldShape: Host = {
+  ...({} as Host),
+  // @ts-expect-error its opts.signal is an AbortSignal, which a ConnectSignal is not
+  connect: (opts: { host: string; port: number; signal?: AbortSignal }, _h: ConnHandlers) =>
+    Promise.resolve(opts.signal?.throwIfAborted() ?? conn),
+};

@@ -15,6 +15,9 @@ declare const Bun: { connect(o: unknown): Promise<BunSocket> };
 const LINGER_MS = 1000;
 
 async function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
+  // Bun.connect takes no signal: a connect given up on is closed when it arrives (docs/hosts.md),
+  // but one already given up on (a wrapping host may hand that on) is not started at all.
+  if (opts.signal?.aborted) throw new Error('connect aborted');
   // Bun's write is partial and unbuffered: the remainder waits here for drain().
   const queue: Uint8Array[] = [];
   let sock: BunSocket | null = null;

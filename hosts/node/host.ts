@@ -64,6 +64,8 @@ function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
       if (connected) h.onClose(error);
       else reject(error ?? new Error('connection closed'));
     });
+    // A wrapping host may hand on a signal that was aborted while it did work of its own.
+    if (opts.signal?.aborted) onAbort();
   });
 }
 

@@ -60,6 +60,7 @@ export function webHost(o: WebHostOptions): Host {
         });
       };
       if (opts.signal) opts.signal.onabort = onAbort;
+      if (opts.signal?.aborted) onAbort(); // a wrapping host may hand on one aborted meanwhile
       // One turn's writes can be many Data-Outs from callers' buffers: cut to the bridge's frames.
       const send = gatherer((b) => {
         for (let at = 0; at < b.length && !closed; at += BRIDGE_MAX_FRAME) {
