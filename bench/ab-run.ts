@@ -12,12 +12,17 @@ import { machineLine, writeSection } from '../scripts/results.mjs';
 const argv = process.argv.slice(2);
 const opt = (name: string, def: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : def);
 const base = opt('base', '');
-if (!base) {
-  console.error('usage: npm run bench:ab -- --base COMMIT [--rounds N] [--seconds S]');
+const GROUPS = ['framing', 'read', 'logout'];
+const rounds = Number(opt('rounds', '3')), seconds = Number(opt('seconds', '3'));
+const only = new Set(opt('only', GROUPS.join(',')).split(','));
+if (
+  !base || base.startsWith('--') || !Number.isInteger(rounds) || rounds < 1 || !(seconds > 0) ||
+  [...only].some((g) => !GROUPS.includes(g))
+) {
+  console.error(`usage: npm run bench:ab -- --base COMMIT [--rounds N] [--seconds S] [--only ${GROUPS.join(',')}]`);
   process.exit(2);
 }
-const rounds = Number(opt('rounds', '3')), seconds = Number(opt('seconds', '3'));
-const only = new Set(opt('only', 'framing,read,logout').split(','));
+const onlyArg = only.size < GROUPS.length ? ` --only ${[...only].join(',')}` : '';
 const sh = (cmd: string, args: string[], cwd?: string) =>
   execFileSync(cmd, args, { encoding: 'utf8', cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
 
@@ -113,7 +118,7 @@ writeSection(
   'ab',
   `## This tree against an earlier commit (Node)
 
-Command: \`npm run bench:ab -- --base ${base} --rounds ${rounds} --seconds ${seconds}\`, run on ${
+Command: \`npm run bench:ab -- --base ${base} --rounds ${rounds} --seconds ${seconds}${onlyArg}\`, run on ${
     new Date().toISOString().slice(0, 10)
   } with HEAD ${head} and uncommitted changes, if any. Rounds alternate base and head; each cell lists every round.
 ${machineLine()}

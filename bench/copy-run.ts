@@ -3,6 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
+import { runArgs } from './run-args.ts';
+runArgs('bench:copy', [], ['seconds']);
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
 const queue = 32;

@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
 import { onTmpfs } from './tmpfs.ts';
+import { runArgs } from './run-args.ts';
+runArgs('bench:latency', ['json'], ['samples', 'warmup']);
 
 const json = process.argv.includes('--json');
 const opt = (name: string, def: number) =>

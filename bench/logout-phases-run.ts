@@ -3,6 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
+import { runArgs } from './run-args.ts';
+runArgs('bench:logout-phases', [], ['iter']);
 
 const T = 'iqn.2026-11.dev.bench:phases';
 const iter = Number(process.argv[process.argv.indexOf('--iter') + 1]) || 300;

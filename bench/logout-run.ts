@@ -7,6 +7,8 @@ import { statSync, writeFileSync } from 'node:fs';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
 import { scaleChart } from './chart.ts';
+import { runArgs } from './run-args.ts';
+runArgs('bench:logout', ['json'], []);
 
 type Row = Record<string, number | string>;
 const json = process.argv.includes('--json');

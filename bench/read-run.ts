@@ -9,6 +9,8 @@ import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
 import { drawThroughput } from './throughput-chart.ts';
 import { oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
+import { runArgs } from './run-args.ts';
+runArgs('bench:read', ['json', 'pinned'], ['seconds']);
 
 const json = process.argv.includes('--json');
 const pinned = process.argv.includes('--pinned');

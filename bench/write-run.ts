@@ -8,6 +8,8 @@ import { machineLine, writeSection } from '../scripts/results.mjs';
 import { drawThroughput } from './throughput-chart.ts';
 import { lastRow, oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
 import { onTmpfs } from './tmpfs.ts';
+import { runArgs } from './run-args.ts';
+runArgs('bench:write', ['json'], ['seconds']);
 
 const json = process.argv.includes('--json');
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
