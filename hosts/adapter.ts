@@ -380,7 +380,7 @@ export class Adapter implements AsyncDisposable {
     const output: DiscoverOutput = {
       portal: portal ? portalText(portal) : portalText_,
       targets: [],
-      ...(problem ? { error: problem } : {}),
+      ...(problem ? { result: this.closed ? 'adapter-closed' : 'invalid-argument', error: problem } : {}),
     };
     const ioLen = this.loginParams(undefined, problem ? undefined : a);
     const auth = AUTH_CODES[(a?.method ?? 'none') as keyof typeof AUTH_CODES] ?? CODE.AUTH_NONE;

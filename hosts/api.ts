@@ -166,7 +166,7 @@ export interface DiscoveredTarget {
 export interface DiscoverOutput {
   portal: string;
   targets: DiscoveredTarget[];
-  result?: LoginResult;
+  result?: LoginResult | 'invalid-argument' | 'adapter-closed';
   /** The target's login status, when it refused the discovery session. */
   status?: number;
   /** Why, in words: the argument that was wrong, or the OS's error for the connection. */

@@ -95,6 +95,19 @@ describe('errors that say why', () => {
     });
   }
 
+  it('discovery with an unusable argument says invalid-argument, as a login does, and why', async () => {
+    const a = createAdapter();
+    const user = 'u'.repeat(255);
+    const { hr, output } = await a.discover('127.0.0.1:1', { auth: { method: 'chap', user, secret: 'Secret123456' } })
+      .wait();
+    expect([hrName(hr), output.result, output.error]).toEqual([
+      'E_INVALIDARG',
+      'invalid-argument',
+      'auth.user is longer than 254 bytes',
+    ]);
+    await a.close();
+  });
+
   it('a malformed target name says so', async () => {
     const a = createAdapter();
     const { output } = await a.loginToTarget({ target: 'not an iqn', portal: '127.0.0.1' }).wait();
