@@ -44,6 +44,7 @@ import {
   authProblem,
   digestProblem,
   digestTypeError,
+  INFLIGHT_POLICIES,
   loginProblem,
   logoutProblem,
   longerThan,
@@ -57,11 +58,6 @@ const ALGORITHM_BITS: Record<ChapAlgorithm, number> = {
   sha1: CODE.LOGIN_CHAP_SHA1,
   sha256: CODE.LOGIN_CHAP_SHA256,
   'sha3-256': CODE.LOGIN_CHAP_SHA3_256,
-};
-const INFLIGHT_POLICIES: Record<string, number> = {
-  drain: CODE.INFLIGHT_DRAIN,
-  abort: CODE.INFLIGHT_ABORT,
-  refuse: CODE.INFLIGHT_REFUSE,
 };
 
 interface TargetEntry {

@@ -3,6 +3,7 @@
 // ends the handle at once with E_INVALIDARG, and `output.error` names the argument.
 import type { ChapAlgorithm } from './api.ts';
 import { ISCSI_NAME_RE, parsePortal } from './ids.ts';
+import { CODE } from './codes.ts';
 
 /** Auth as it may arrive from JavaScript, before it is checked. */
 export interface AnyAuth {
@@ -86,8 +87,8 @@ export function logoutProblem(
   },
   sessionCap: number,
 ): string | undefined {
-  if (o.inflight !== undefined && !INFLIGHT.includes(o.inflight)) {
-    return `inflight must be one of ${INFLIGHT.join(', ')}`;
+  if (o.inflight !== undefined && !Object.hasOwn(INFLIGHT_POLICIES, o.inflight)) {
+    return `inflight must be one of ${Object.keys(INFLIGHT_POLICIES).join(', ')}`;
   }
   if (typeof o.concurrency === 'number' && Number.isInteger(o.concurrency) && o.concurrency > sessionCap) {
     return `concurrency must be at most maxSessions (${sessionCap})`;
@@ -96,7 +97,12 @@ export function logoutProblem(
     numberProblem('deadlineMs', o.deadlineMs, 0) ?? numberProblem('graceMs', o.graceMs, 0) ??
     numberProblem('drainTimeoutMs', o.drainTimeoutMs, 1);
 }
-const INFLIGHT = ['drain', 'abort', 'refuse'];
+/** The logout's `inflight` policies, as the core numbers them. */
+export const INFLIGHT_POLICIES: Record<string, number> = {
+  drain: CODE.INFLIGHT_DRAIN,
+  abort: CODE.INFLIGHT_ABORT,
+  refuse: CODE.INFLIGHT_REFUSE,
+};
 
 /** A digest option of the wrong JavaScript type (it throws), or undefined. */
 export function digestTypeError(name: string, v: unknown): TypeError | undefined {
