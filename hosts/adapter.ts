@@ -446,6 +446,7 @@ export class Adapter implements AsyncDisposable {
     // The default of 64 Logouts at once, never more than the sessions an adapter can hold: with
     // maxSessions below 64 the core would refuse it, and nothing would ever log out.
     const cap = this.engine.core.maxSessions();
+    const policy = o.inflight ?? 'drain';
     const problem = this.closed && slot === -2
       ? 'the adapter is closed'
       : slot === -2
@@ -460,7 +461,7 @@ export class Adapter implements AsyncDisposable {
           u32Arg(o.concurrency, Math.min(64, cap)),
           u32Arg(o.deadlineMs, 0),
           u32Arg(o.graceMs, 1000),
-          INFLIGHT_POLICIES[o.inflight ?? 'drain'] ?? 0xffffffff,
+          Object.hasOwn(INFLIGHT_POLICIES, policy) ? INFLIGHT_POLICIES[policy] : 0xffffffff,
           u32Arg(o.drainTimeoutMs ?? o.logoutTimeoutMs, 15000),
         ),
       (op) => {

@@ -36,6 +36,8 @@ describe('LogoutFromTarget arguments', () => {
         ['disk1', {}, 'target is not a target id or an iSCSI name of at most 223 bytes: disk1'],
         [T + 'x'.repeat(200), {}, /^target is not a target id or an iSCSI name of at most 223 bytes: /],
         [T, { inflight: 'ignore' }, 'inflight must be one of drain, abort, refuse'],
+        // A name every object inherits is not a policy either (it went to the core as drain).
+        [T, { inflight: 'toString' }, 'inflight must be one of drain, abort, refuse'],
         [T, { concurrency: 9 }, 'concurrency must be at most maxSessions (8)'],
         [T, { concurrency: 0 }, 'concurrency must be a whole number from 1 to 2147483647'],
         [T, { deadlineMs: -5 }, 'deadlineMs must be a whole number from 0 to 2147483647'],
