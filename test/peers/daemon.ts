@@ -2,7 +2,7 @@
 // started by a shell that exits at once (so Deno's resource sanitizer sees no child), and is
 // stopped by PID.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -46,16 +46,36 @@ export function alive(pid: number): boolean {
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 export const removeDir = (d: string) => rmSync(d, { recursive: true, force: true });
 
-/** A free loopback port (bound and released). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Below the kernel's ephemeral range, so no outgoing connection of a parallel test can take the
+// port between this check and the daemon's own listen (a port picked by listen(0) lies inside it).
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 12000 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+const bindable = (host: string, port: number) =>
+  new Promise<boolean>((resolve) => {
     const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, host, () => s.close(() => resolve(true)));
   });
+
+/** A loopback port free on every one of `hosts` (bound and released), below the ephemeral range. */
+export async function freePort(...hosts: string[]): Promise<number> {
+  const on = hosts.length ? hosts : ['127.0.0.1'];
+  const low = 10000;
+  const high = ephemeralLow();
+  for (let i = 0; i < 200; i++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    let free = true;
+    for (const h of on) if (free) free = await bindable(h, port);
+    if (free) return port;
+  }
+  throw new Error(`no free port on ${on.join(', ')} in ${low}-${high - 1} after 200 tries`);
 }
 
 /** until() at a daemon's pace: each check may run a command, so poll every 50 ms. */

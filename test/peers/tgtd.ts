@@ -39,7 +39,7 @@ interface Running {
 }
 
 export async function startTgtd(targets: TgtdTarget[]): Promise<Tgtd> {
-  const port = await freePort();
+  const port = await freePort('127.0.0.1', '127.0.0.2');
   const dir = tempDir('iscsi-tgtd-');
   let d: Running;
   try {
