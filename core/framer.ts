@@ -13,9 +13,9 @@
 // imports the layers above it. Framing pauses (llhttp's PAUSED) when the action queue could
 // not hold one more PDU's worst case; framerConsumed() says how far it got.
 import { MAX_RECV_DSL, ERR_AHS_TOO_LARGE, ERR_DSL_TOO_LARGE, ERR_HEADER_DIGEST, ERR_DATA_DIGEST,
-  ERR_FRAMING_STOPPED, ERR_NOT_INITIATOR_PDU } from "./codes";
-import { be24, be32, pad4 } from "./mem";
-import { checkBhs, reservedSet, opFromTarget, opKnown, OP_DATA_IN } from "./pdu";
+  ERR_FRAMING_STOPPED } from "./codes";
+import { dataLength, be32, pad4 } from "./mem";
+import { checkPeerBhs, reservedSet, OP_DATA_IN } from "./pdu";
 import { crc32c, crcUpdate } from "./crc32c";
 import { roomForPdu } from "./actions";
 import { Conn, FL_HDIGEST, FL_DDIGEST, FL_STOPPED, FL_RAW, FL_ANY_DIR, FL_STREAM, FL_PAYLOAD,
@@ -60,23 +60,24 @@ export function framerSetDigests(c: Conn, hd: bool, dd: bool): void {
 // From full feature on: Data-In streamed, data segments up to `limit` for it.
 export function framerStream(c: Conn, limit: u32): void { c.rxFlags |= FL_STREAM; c.rxLimit = limit; }
 
-@inline function streamed(c: Conn, p: usize): bool {
-  return (c.rxFlags & FL_STREAM) != 0 && (<u32>load<u8>(p) & 0x3F) == OP_DATA_IN;
+// f: the connection's rxFlags, read once per PDU by the caller and passed down.
+@inline function streamed(f: u32, p: usize): bool {
+  return (f & FL_STREAM) != 0 && (<u32>load<u8>(p) & 0x3F) == OP_DATA_IN;
 }
-@inline function long(c: Conn, p: usize): bool { return be24(p + 5) > MAX_RECV_DSL && !streamed(c, p); }
-@inline function headerLength(c: Conn, p: usize): u32 {
-  return 48 + (<u32>load<u8>(p, 4) << 2) + (c.rxFlags & FL_HDIGEST ? 4 : 0);
+@inline function long(f: u32, p: usize): bool { return dataLength(p) > MAX_RECV_DSL && !streamed(f, p); }
+@inline function headerLength(f: u32, p: usize): u32 {
+  return 48 + (<u32>load<u8>(p, 4) << 2) + (f & FL_HDIGEST ? 4 : 0);
 }
 
 // What must be in hand before the PDU at p can be handled in place: its header alone when its
 // payload is streamed, else all of it. A negative ERR_* when the peer broke a limit.
-function pduLength(c: Conn, p: usize): i32 {
-  const dsl = be24(p + 5);
+@inline function pduLength(c: Conn, f: u32, p: usize): i32 {
+  const dsl = dataLength(p);
   if (dsl > c.rxLimit) return ERR_DSL_TOO_LARGE;
   if ((<u32>load<u8>(p, 4) << 2) > 1020) return ERR_AHS_TOO_LARGE; // cannot happen with a u8 field; kept as the rule
-  const h = headerLength(c, p);
-  if (streamed(c, p)) return <i32>h;
-  return <i32>(h + pad4(dsl) + ((c.rxFlags & FL_DDIGEST) && dsl > 0 ? 4 : 0));
+  const h = headerLength(f, p);
+  if (streamed(f, p)) return <i32>h;
+  return <i32>(h + pad4(dsl) + ((f & FL_DDIGEST) && dsl > 0 ? 4 : 0));
 }
 
 function stop(c: Conn, err: i32): i32 {
@@ -85,22 +86,20 @@ function stop(c: Conn, err: i32): i32 {
 }
 
 // The checks every PDU passes before anything looks at it. Returns 0 or a negative ERR_*.
-function checkHeader(c: Conn, p: usize): i32 {
-  if (c.rxFlags & FL_HDIGEST) {
+@inline function checkHeader(f: u32, p: usize): i32 {
+  if (f & FL_HDIGEST) {
     const n = 48 + (<u32>load<u8>(p, 4) << 2);
     if (load<u32>(p + n) != crc32c(p, n)) return ERR_HEADER_DIGEST;
   }
-  const op = <u32>load<u8>(p) & 0x3F;
-  if (!(c.rxFlags & FL_ANY_DIR) && opKnown(op) && !opFromTarget(op)) return ERR_NOT_INITIATOR_PDU;
-  const r = checkBhs(p);
+  const r = checkPeerBhs(p, !(f & FL_ANY_DIR));
   if (r == 0 && reservedSet(p)) reservedSeen++;
   return r;
 }
 
 // A checked PDU, counted and handed on with `kept` of its `dsl` bytes of data at q.
-@inline function handOn(c: Conn, p: usize, q: usize, dsl: u32, kept: u32): void {
+@inline function handOn(c: Conn, f: u32, p: usize, q: usize, dsl: u32, kept: u32): void {
   c.rxCount++;
-  if (c.rxFlags & FL_RAW) {
+  if (f & FL_RAW) {
     const w = (<u32>load<u8>(p) & 0x3F) | (dsl << 8);
     c.rxSum = c.rxSum * 31 + (w ^ be32(p + 16) ^ be32(p + 24));
     return;
@@ -110,39 +109,40 @@ function checkHeader(c: Conn, p: usize): i32 {
 
 // One complete (not streamed) PDU: checked and handed on. Returns 0 or a negative ERR_*. The
 // header first, as for a streamed or skipped one, so the error does not depend on the chunking.
-function deliver(c: Conn, p: usize): i32 {
-  const r = checkHeader(c, p);
+@inline function deliver(c: Conn, f: u32, p: usize): i32 {
+  const dsl = dataLength(p);
+  const r = checkHeader(f, p);
   if (r < 0) return r;
-  const dsl = be24(p + 5);
-  const q = p + headerLength(c, p);
-  if ((c.rxFlags & FL_DDIGEST) && dsl > 0) {
+  const q = p + headerLength(f, p);
+  if ((f & FL_DDIGEST) && dsl > 0) {
     if (load<u32>(q + pad4(dsl)) != crc32c(q, pad4(dsl))) return ERR_DATA_DIGEST;
   }
   let kept = dsl;
   if (dsl > MAX_RECV_DSL) { kept = MAX_RECV_DSL; dataCut++; }   // wholly in one chunk: cut as if it straddled
-  handOn(c, p, q, dsl, kept);
+  handOn(c, f, p, q, dsl, kept);
   return 0;
 }
 
 // A long data segment that straddles chunks: its header and first MAX_RECV_DSL bytes are in
 // rxBuf at p. The header is checked before the rest is skipped on its word; the CRC runs on.
 function beginSkip(c: Conn, p: usize): i32 {
-  const r = checkHeader(c, p);
+  const f = c.rxFlags;
+  const r = checkHeader(f, p);
   if (r < 0) return r;
-  const dsl = be24(p + 5);
-  const dd = (c.rxFlags & FL_DDIGEST) != 0;
+  const dsl = dataLength(p);
+  const dd = (f & FL_DDIGEST) != 0;
   c.sLeft = dsl - MAX_RECV_DSL; c.sPad = pad4(dsl) - dsl;
   c.sDigestLeft = dd ? 4 : 0;
-  c.sDigest = 0; c.sCrc = dd ? crcUpdate(0xFFFFFFFF, p + headerLength(c, p), MAX_RECV_DSL) : 0;
+  c.sDigest = 0; c.sCrc = dd ? crcUpdate(0xFFFFFFFF, p + headerLength(f, p), MAX_RECV_DSL) : 0;
   c.rxFlags |= FL_PAYLOAD | FL_SKIP;
   return 0;
 }
 
 // The header of a streamed Data-In: checked, handed on, and the payload that follows expected.
 function beginStream(c: Conn, p: usize): i32 {
-  const r = checkHeader(c, p);
+  const r = checkHeader(c.rxFlags, p);
   if (r < 0) return r;
-  const dsl = be24(p + 5);
+  const dsl = dataLength(p);
   c.rxCount++;
   onHeader(c, p);
   if (c.rxFlags & FL_STOPPED) return 0;               // the header dropped the session
@@ -177,7 +177,11 @@ function stream(c: Conn, p: usize, n: u32): i32 {
     const skipped = (c.rxFlags & FL_SKIP) != 0;
     c.rxFlags &= ~(FL_PAYLOAD | FL_SKIP);
     if (!skipped) onEnd(c);
-    else { dataCut++; handOn(c, c.rxBuf, c.rxBuf + headerLength(c, c.rxBuf), be24(c.rxBuf + 5), MAX_RECV_DSL); }
+    else {
+      const f = c.rxFlags;
+      dataCut++;
+      handOn(c, f, c.rxBuf, c.rxBuf + headerLength(f, c.rxBuf), dataLength(c.rxBuf), MAX_RECV_DSL);
+    }
   }
   return <i32>at;
 }
@@ -194,7 +198,8 @@ export function framerFeed(c: Conn, src: usize, len: u32): i32 {
   let done = 0;
   while (pos < len) {
     if (!roomForPdu()) { consumed = pos; return done; }
-    if (c.rxFlags & FL_PAYLOAD) {
+    const f = c.rxFlags;
+    if (f & FL_PAYLOAD) {
       const k = stream(c, src + pos, len - pos);
       if (k < 0) return stop(c, k);
       pos += <u32>k;
@@ -203,10 +208,10 @@ export function framerFeed(c: Conn, src: usize, len: u32): i32 {
     }
     let have = c.rxHave;
     if (have == 0 && len - pos >= 48) {
-      const n = pduLength(c, src + pos);
+      const n = pduLength(c, f, src + pos);
       if (n < 0) return stop(c, n);
       if (len - pos >= <u32>n) {
-        const r = streamed(c, src + pos) ? beginStream(c, src + pos) : deliver(c, src + pos);
+        const r = streamed(f, src + pos) ? beginStream(c, src + pos) : deliver(c, f, src + pos);
         if (r < 0) return stop(c, r);
         pos += <u32>n; done++;
         if ((c.rxFlags & FL_STOPPED) || c.gen != gen) return done; // closed (and maybe reused) by the session
@@ -219,9 +224,9 @@ export function framerFeed(c: Conn, src: usize, len: u32): i32 {
       memory.copy(buf + have, src + pos, take);
       have += take; pos += take; c.rxHave = have;
       if (have < 48) break;
-      const n = pduLength(c, buf);
+      const n = pduLength(c, f, buf);
       if (n < 0) return stop(c, n);
-      c.rxNeed = long(c, buf) ? headerLength(c, buf) + MAX_RECV_DSL : <u32>n;   // what rxBuf keeps of it
+      c.rxNeed = long(f, buf) ? headerLength(f, buf) + MAX_RECV_DSL : <u32>n;   // what rxBuf keeps of it
     }
     const need = c.rxNeed;
     let take = need - have;
@@ -230,7 +235,7 @@ export function framerFeed(c: Conn, src: usize, len: u32): i32 {
     have += take; pos += take; c.rxHave = have;
     if (have == need) {
       c.rxHave = 0;
-      const r = streamed(c, buf) ? beginStream(c, buf) : long(c, buf) ? beginSkip(c, buf) : deliver(c, buf);
+      const r = streamed(f, buf) ? beginStream(c, buf) : long(f, buf) ? beginSkip(c, buf) : deliver(c, f, buf);
       if (r < 0) return stop(c, r);
       done++;
       if ((c.rxFlags & FL_STOPPED) || c.gen != gen) return done;

@@ -1,9 +1,10 @@
 // RFC 7143 §11 BHS rules: which opcodes exist, who sends them, which bits and bytes are reserved
 // and which fields hold a fixed value. One table, used both to check what a peer sends and to
 // refuse building a PDU that breaks the rules. A receiver ignores reserved fields (§11), so the
-// receive path checks only checkBhs() and counts reservedSet(); the codec (encode, decode) is strict.
-import { FIELDS, be24, be32, put24, put32 } from "./mem";
-import { ERR_BAD_FINAL_BIT, ERR_RESERVED_NOT_ZERO, ERR_UNKNOWN_OPCODE, ERR_BAD_FIELD } from "./codes";
+// receive path checks only checkPeerBhs() and counts reservedSet(); the codec (encode, decode) is strict.
+import { FIELDS, dataLength, be32, put24, put32 } from "./mem";
+import { ERR_BAD_FINAL_BIT, ERR_RESERVED_NOT_ZERO, ERR_UNKNOWN_OPCODE, ERR_BAD_FIELD, ERR_NOT_INITIATOR_PDU }
+  from "./codes";
 
 export const OP_NOP_OUT: u32 = 0x00;
 export const OP_SCSI_CMD: u32 = 0x01;
@@ -78,20 +79,21 @@ export function pduInit(): void {
   rule(OP_REJECT, <u64>(1 << 3) | bytes(8, 15) | bytes(20, 23) | bytes(40, 47), true, 0x7F, 0x80, true);
 }
 
-@inline export function opKnown(op: u32): bool { return load<u8>(INFO + (<usize>(op & 0x3F) << 3)) != 0; }
-@inline export function opFromTarget(op: u32): bool { return load<u8>(INFO + (<usize>(op & 0x3F) << 3), 1) != 0; }
+// An opcode's INFO entry as one word (one load on the receive path): byte 0 known, 1 fromTarget,
+// 3 the byte-1 bits that must be set, 4 the field rules.
+@inline function info(op: u32): u64 { return load<u64>(INFO + (<usize>(op & 0x3F) << 3)); }
 
-// The rules a receiver holds a peer to, on one BHS at p: a known opcode, the fixed bits of byte 1,
-// the fields with one allowed value. Returns 0 or a negative ERR_*. Reserved fields are not among
-// them (reservedSet).
-export function checkBhs(p: usize): i32 {
-  const op = <u32>load<u8>(p) & 0x3F;
-  if (!opKnown(op)) return ERR_UNKNOWN_OPCODE;
-  const info = INFO + (<usize>op << 3);
+// The rules a receiver holds a peer to, on one BHS at p: a known opcode (one a target sends, when
+// `targetOnly`), the fixed bits of byte 1, the fields with one allowed value. Returns 0 or a
+// negative ERR_*. Reserved fields are not among them (reservedSet).
+@inline export function checkPeerBhs(p: usize, targetOnly: bool): i32 {
+  const w = info(<u32>load<u8>(p));
+  if (!(w & 0xFF)) return ERR_UNKNOWN_OPCODE;
+  if (targetOnly && !(w & 0xFF00)) return ERR_NOT_INITIATOR_PDU;
   const b1 = <u32>load<u8>(p, 1);
-  const must = <u32>load<u8>(info, 3);
+  const must = <u32>(w >> 24) & 0xFF;
   if ((b1 & must) != must) return ERR_BAD_FINAL_BIT;
-  const rules = <u32>load<u8>(info, 4);
+  const rules = <u32>(w >> 32) & 0xFF;
   if (rules) {
     if ((rules & R_ITT_ONES) && load<u32>(p, 16) != 0xFFFFFFFF) return ERR_BAD_FIELD;
     if ((rules & R_NO_DATA) && load<u32>(p, 4) != 0) return ERR_BAD_FIELD;
@@ -102,7 +104,7 @@ export function checkBhs(p: usize): i32 {
 
 // Whether any reserved bit of the BHS at p (a known opcode) is set: the BHS ANDed with the
 // opcode's mask, three 16-byte lanes where the module was built with SIMD, six 8-byte words where not.
-export function reservedSet(p: usize): bool {
+@inline export function reservedSet(p: usize): bool {
   const m = MASK + <usize>(load<u8>(p) & 0x3F) * 48;
   if (ASC_FEATURE_SIMD) {
     return v128.any_true(v128.or(v128.or(v128.and(v128.load(p), v128.load(m)),
@@ -115,7 +117,7 @@ export function reservedSet(p: usize): bool {
 
 // The codec's check: every rule, reserved fields included, as a sender must build the BHS.
 function strictBhs(p: usize): i32 {
-  const r = checkBhs(p);
+  const r = checkPeerBhs(p, false);
   if (r < 0) return r;
   return reservedSet(p) ? ERR_RESERVED_NOT_ZERO : 0;
 }
@@ -134,7 +136,7 @@ export function decodeBhs(p: usize): i32 {
   const b0 = <u32>load<u8>(p);
   fset(F_OP, b0 & 0x3F); fset(F_I, (b0 >> 6) & 1); fset(F_B1, load<u8>(p, 1));
   fset(F_B2, load<u8>(p, 2)); fset(F_B3, load<u8>(p, 3)); fset(F_AHS, load<u8>(p, 4));
-  fset(F_DSL, be24(p + 5)); fset(F_W8, be32(p + 8)); fset(F_W12, be32(p + 12));
+  fset(F_DSL, dataLength(p)); fset(F_W8, be32(p + 8)); fset(F_W12, be32(p + 12));
   fset(F_ITT, be32(p + 16));
   for (let i = 0; i < 7; i++) fset(F_W20 + i, be32(p + 20 + (<usize>i << 2)));
   return r;

@@ -12,7 +12,7 @@ import { ACT_DATA_IN, ACT_EVENT, EV_UNIT_ATTENTION, EV_TASK_MANAGEMENT_FAILED, E
   T_ABORTED, T_PROTOCOL_ERROR, T_REJECTED, T_LUN_RESET, TD_UNDERFLOW, PE_R2T_BEYOND_BURST, PE_R2T_OUTSTANDING,
   PE_SHORT_DATA, UA_RETRIES } from "./codes";
 import { act, txAlloc, roomToSend } from "./actions";
-import { TX, IO, RX, be16, be24, be32, put32, snGt } from "./mem";
+import { TX, IO, RX, be16, dataLength, be32, put32, snGt } from "./mem";
 import { Conn, Session, Task, taskCap, tasksUsed, conn, sess, task, taskAlloc, taskFree, setTaskStage, taskByItt,
   taskByRef, taskItt, taskRef, ittWasAborted, nextItt, NONE, LS_NONE, LS_DRAINING, SF_RECOVERING, TF_REPLAY, TF_CHAIN,
   TS_QUEUED, TS_SENT, TS_ABORTING, TF_READ, TF_WRITE, TMF_NONE, TMF_ABORT, TMF_LUN_RESET } from "./records";
@@ -144,7 +144,7 @@ export function dataInHeader(c: Conn, s: Session, p: usize): bool {
   const t = taskByItt(s.index, itt);
   if (t == null) return stranger(s, <u32>load<u8>(p) & 0x3F, itt);
   if (t.stage == TS_ABORTING) return true;
-  const dsl = be24(p + 5);
+  const dsl = dataLength(p);
   const off = be32(p + 40);
   if (t.stage != TS_SENT || !(t.flags & TF_READ) || be32(p + 36) != t.expDataSN || off != t.dataIn ||
       <u64>off + <u64>dsl > <u64>t.edtl) return false;
@@ -242,7 +242,7 @@ export function scsiResponse(c: Conn, s: Session, p: usize, data: usize, dsl: u3
   let senseAt: u32 = 0, senseLen: u32 = 0;
   if (dsl >= 2) {
     senseLen = be16(data);
-    if (senseLen + 2 > be24(p + 5)) return false;
+    if (senseLen + 2 > dataLength(p)) return false;
     // A long segment comes with its first MAX_RECV_DSL bytes (framer.ts); sense is at most 252.
     senseLen = min(senseLen, dsl - 2);
     const at = txAlloc(senseLen);
