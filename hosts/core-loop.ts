@@ -50,16 +50,23 @@ export class CoreLoop {
     this.performAll(this.take(n));
   }
 
-  /** One socket chunk: copied into RX once and framed in one call; only when the core paused
-   *  (its action queue filled) is the rest copied in again, after draining. `live` says whether
-   *  the socket is still the connection's: once acting closed it, the rest is not the core's. */
+  /** One socket chunk: copied into RX once (not at all when the host read it into RX) and framed
+   *  in one call; only when the core paused (its action queue filled) is the rest copied in again,
+   *  after draining. `live` says whether the socket is still the connection's: once acting closed
+   *  it, the rest is not the core's. */
   feed(c: number, chunk: Uint8Array, live: () => boolean = always): void {
-    const cap = this.v.rx.length;
+    const rx = this.v.rx;
     for (let at = 0; at < chunk.length && live();) {
-      const part = chunk.subarray(at, Math.min(chunk.length, at + cap));
-      this.v.rx.set(part);
+      const part = chunk.subarray(at, Math.min(chunk.length, at + rx.length));
+      const inPlace = part.buffer === rx.buffer && part.byteOffset === rx.byteOffset;
+      if (!inPlace) rx.set(part);
       const n = this.core.data(c, part.length);
-      at += this.core.consumed();
+      const used = this.core.consumed();
+      // Acting may write RX (a CHAP digest), so a rest still in RX leaves it before the drain.
+      if (inPlace && used < part.length) {
+        chunk = part.slice(used);
+        at = 0;
+      } else at += used;
       this.drain(n);
     }
   }

@@ -402,6 +402,7 @@ export class Engine {
         onData: (chunk) => this.guard(c, current, () => this.loop.feed(c, chunk, current)),
         onEnd: () => this.guard(c, current, () => current() && this.drain(this.core.lost(c, 0))),
         onClose: () => this.guard(c, current, () => current() && this.drain(this.core.lost(c, 0))),
+        readBuffer: this.v.rx,
       });
     } catch (e) {
       attempt = Promise.reject(e);

@@ -4,8 +4,14 @@ export type Runtime = 'node' | 'deno' | 'bun' | 'web';
 export type DigestName = 'md5' | 'sha1' | 'sha256' | 'sha3-256';
 
 export interface ConnHandlers {
-  /** The view is valid only during the call: it is copied into Wasm memory at once. */
+  /** The view is valid only during the call: it is copied into Wasm memory at once, unless it
+   *  already lies at the start of `readBuffer`. */
   onData(chunk: Uint8Array): void;
+  /** Where a host that fills a buffer of its choosing and calls onData synchronously on it (Node's
+   *  `onread`) may read each chunk: the core's own input region, so the chunk is framed where it
+   *  landed instead of being copied in. Shared by every connection; a host whose reads complete
+   *  later (a promise per read) must not use it. */
+  readBuffer?: Uint8Array;
   /** The peer's FIN; at most once, before onClose. */
   onEnd(): void;
   /** Exactly once, after connect succeeded. */

@@ -2,7 +2,8 @@
 // rejecting fails the login, not the caller's call; a signal handed on already aborted is honoured.
 import { describe, expect, it } from 'vitest';
 import { Adapter, type Host, host, hrName } from 'iscsi-adapter';
-import { until } from './helpers/env.ts';
+import { startTarget } from 'iscsi-adapter/target';
+import { runtime, until } from './helpers/env.ts';
 
 const T = 'iqn.2026-11.dev.iscsi-adapter:disk';
 const handlers = { onData: () => {}, onEnd: () => {}, onClose: () => {} };
@@ -29,5 +30,34 @@ describe("a host's connect", () => {
     const err = await host.connect({ host: '127.0.0.1', port: 1, signal: { aborted: true, onabort: null } }, handlers)
       .then(() => undefined, (e: Error) => e);
     expect(`${err?.name} ${err?.message}`).toMatch(/abort/i);
+  });
+
+  // Node's host reads into the buffer the engine offers (the core's input region), which spares
+  // a copy of every chunk; hosts whose reads settle later must hand over chunks of their own.
+  it('chunks arrive in the read buffer the engine offers under Node, and in buffers of their own elsewhere', async () => {
+    const target = await startTarget({ targets: [{ name: T }] });
+    let inPlace = 0, own = 0;
+    const watching: Host = {
+      ...host,
+      connect: (opts, h) =>
+        host.connect(opts, {
+          ...h,
+          onData: (chunk) => {
+            if (h.readBuffer && chunk.buffer === h.readBuffer.buffer && chunk.byteOffset === h.readBuffer.byteOffset) {
+              inPlace++;
+            } else own++;
+            h.onData(chunk);
+          },
+        }),
+    };
+    const adapter = new Adapter(watching, { recovery: false });
+    const out = await adapter.loginToTarget({ target: T, portal: target.portal }).result();
+    const bytes = await adapter.session(out.sessionId!)!.read(0, 0, 64);
+    expect(bytes.length).toBe(64 * 512);
+    await adapter.close();
+    await target.close();
+    expect(runtime === 'node' ? [inPlace > 0, own] : [inPlace, own > 0]).toEqual(
+      runtime === 'node' ? [true, 0] : [0, true],
+    );
   });
 });

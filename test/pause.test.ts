@@ -31,4 +31,16 @@ describe('pausing on a full action queue', () => {
       true,
     );
   });
+
+  it('a chunk the host read into RX itself pauses the same way, and its rest is answered once, in order', () => {
+    const d = new Driver();
+    const { c } = d.loggedIn(d.target());
+    const n = Math.floor(d.c.rx.length / 48);
+    d.c.rx.set(pings(n));
+    const sends = all(d.data(c, d.c.rx.subarray(0, n * 48)), 'send');
+    expect(sends).toHaveLength(n);
+    expect(sends.every((s, i) => new DataView(s.bytes.buffer, s.bytes.byteOffset).getUint32(20) === 0x10000 + i)).toBe(
+      true,
+    );
+  });
 });

@@ -3,8 +3,10 @@ import type { Conn, ConnectOptions, ConnHandlers, Host } from '../types.ts';
 import { monotonicNow, randomBytes, unrefTimer } from '../timer.ts';
 import { nodeDigest } from './digest.ts';
 
-// One read buffer for every socket: the core copies each chunk into Wasm memory during onData,
-// so no chunk outlives its callback and Node need not allocate a Buffer per read.
+// One read buffer for every socket, for handlers that offer none of their own: the core copies
+// each chunk into Wasm memory during onData, so no chunk outlives its callback and Node need not
+// allocate a Buffer per read. The engine offers the core's input region instead, which saves that
+// copy: libuv fills the buffer and Node calls back at once, so sockets sharing it never overlap.
 const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 
 function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
@@ -16,7 +18,7 @@ function connect(opts: ConnectOptions, h: ConnHandlers): Promise<Conn> {
       allowHalfOpen: true,
       noDelay: true,
       onread: {
-        buffer: READ_BUFFER,
+        buffer: h.readBuffer ?? READ_BUFFER,
         callback: (n: number, buf: Uint8Array) => {
           h.onData(buf.subarray(0, n));
           return true;
