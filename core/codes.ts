@@ -101,6 +101,20 @@ export const L_TOO_MANY_REDIRECTS: u32 = 13;
 export const L_CANCELLED: u32 = 14;
 export const L_NEGOTIATION_FAILED: u32 = 15;    // ACT_LOGIN_STATUS detail: the K_* key to blame (K_COUNT: CHAP_A)
 export const L_PORTAL_GROUP_MISMATCH: u32 = 16; // ACT_LOGIN_STATUS detail: the TargetPortalGroupTag the target sent
+// ACT_LOGIN_STATUS detail of L_TIMEOUT: which wait ran out.
+export const LT_CONNECT: u32 = 1;    // the TCP connection (connect timeout)
+export const LT_LOGIN: u32 = 2;      // the Login exchange (login timeout)
+export const LT_DEADLINE: u32 = 3;   // the operation's own deadline
+// ACT_LOGIN_STATUS detail of L_PROTOCOL_ERROR: the rule the target's side of the login broke.
+export const LP_FRAMING: u32 = 1;       // a PDU the framer refused (digest, length, opcode, fixed bits)
+export const LP_NOT_LOGIN: u32 = 2;     // a PDU other than a Login Response before full feature
+export const LP_ITT: u32 = 3;           // a Login Response whose ITT is not our request's
+export const LP_HEADER: u32 = 4;        // version not 0, another ISID, or the C and T bits together
+export const LP_TEXT_TOO_LONG: u32 = 5; // a text continued (C bit) past what the core keeps
+export const LP_TSIH_ZERO: u32 = 6;     // full feature offered with TSIH 0
+export const LP_UNEXPECTED: u32 = 7;    // a Login Response when no request awaited one
+export const LP_CHAP: u32 = 8;          // CHAP_I or CHAP_C missing or malformed
+export const LP_REDIRECT: u32 = 9;      // a redirect without a TargetAddress
 
 // ---- events for ACT_EVENT
 export const EV_ASYNC_LOGOUT_REQUEST: u32 = 1;

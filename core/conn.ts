@@ -2,7 +2,7 @@
 // the login, full-feature and logout handlers below it.
 import { S2_XPT_WAIT, S4_IN_LOGIN, S5_LOGGED_IN, S6_IN_LOGOUT, S7_LOGOUT_REQUESTED,
   R_CONNECTION_LOST_BEFORE_RESPONSE, R_PROTOCOL_ERROR, R_TIMEOUT, ACT_EVENT, EV_PROTOCOL_ERROR,
-  L_PROTOCOL_ERROR, RC_PROTOCOL_ERROR, RC_TRANSPORT } from "./codes";
+  L_PROTOCOL_ERROR, LP_FRAMING, LP_NOT_LOGIN, RC_PROTOCOL_ERROR, RC_TRANSPORT } from "./codes";
 import { act } from "./actions";
 import { Conn, conn, connLive, connLingering, sess } from "./records";
 import { OP_LOGIN_RSP } from "./pdu";
@@ -21,7 +21,7 @@ function onPdu(c: Conn, p: usize, data: usize, dsl: u32): void {
   const s = sess(c.sess);
   if (st == S4_IN_LOGIN) {
     if ((<u32>load<u8>(p) & 0x3F) == OP_LOGIN_RSP) loginResponse(c, p, data, dsl);
-    else fail(s, L_PROTOCOL_ERROR, 0);
+    else fail(s, L_PROTOCOL_ERROR, 0, LP_NOT_LOGIN);
     return;
   }
   if (st == S5_LOGGED_IN || st == S6_IN_LOGOUT || st == S7_LOGOUT_REQUESTED) ffpPdu(c, s, p, data, dsl);
@@ -30,7 +30,7 @@ function onPdu(c: Conn, p: usize, data: usize, dsl: u32): void {
 function onDataInHeader(c: Conn, p: usize): void {
   const st = c.state;
   if (st == S5_LOGGED_IN || st == S6_IN_LOGOUT || st == S7_LOGOUT_REQUESTED) ffpDataIn(c, sess(c.sess), p);
-  else fail(sess(c.sess), L_PROTOCOL_ERROR, 0);
+  else fail(sess(c.sess), L_PROTOCOL_ERROR, 0, LP_NOT_LOGIN);
 }
 export function connInit(): void { framerOnPdu(onPdu, onDataInHeader, dataInPiece, dataInEnd); }
 
@@ -46,7 +46,7 @@ function protocolError(c: Conn, err: i32): void {
   if (connLingering(c)) { closeConn(c); return; }
   const st = c.state;
   const s = sess(c.sess);
-  if (st == S4_IN_LOGIN || st == S2_XPT_WAIT) { fail(s, L_PROTOCOL_ERROR, 0); return; }
+  if (st == S4_IN_LOGIN || st == S2_XPT_WAIT) { fail(s, L_PROTOCOL_ERROR, 0, LP_FRAMING); return; }
   if (st == S6_IN_LOGOUT) { sessionEnd(s, R_PROTOCOL_ERROR, 0, 0); return; }
   act(ACT_EVENT, <u32>s.index, EV_PROTOCOL_ERROR, <u32>(-err), 0, 0);
   sessionLost(c, s, RC_PROTOCOL_ERROR);

@@ -12,7 +12,8 @@ import { S_OK, E_INVALIDARG, E_OUTOFMEMORY, VDS_E_ISCSI_LOGIN_FAILED, VDS_E_OPER
   L_AUTH_FAILED, L_AUTHZ_FAILED, L_NOT_FOUND, L_OUT_OF_RESOURCES, L_TARGET_ERROR, L_INITIATOR_ERROR,
   L_DOWNGRADE_REFUSED, L_MUTUAL_AUTH_FAILED, L_TIMEOUT, L_CONNECT_FAILED, L_PROTOCOL_ERROR,
   L_TRANSPORT_LOST, L_TOO_MANY_REDIRECTS, L_CANCELLED, L_NEGOTIATION_FAILED, L_PORTAL_GROUP_MISMATCH, ERR_NO_SLOT,
-  DATA_SEGMENT_MAX, K_TARGET_PORTAL_GROUP_TAG, K_COUNT, TAG_NONE } from "./codes";
+  DATA_SEGMENT_MAX, K_TARGET_PORTAL_GROUP_TAG, K_COUNT, TAG_NONE, LT_CONNECT, LT_LOGIN, LT_DEADLINE, LP_ITT, LP_HEADER,
+  LP_TEXT_TOO_LONG, LP_TSIH_ZERO, LP_UNEXPECTED, LP_CHAP, LP_REDIRECT } from "./codes";
 import { act, txAlloc } from "./actions";
 import { TX, RX, IO, IO_CAP, be16, be32, put16 } from "./mem";
 import { Conn, Session, Operation, conn, sess, op, opAlloc, targetLive, nextItt, STEP_SEC_NONE, STEP_SEC_OFFER,
@@ -242,7 +243,7 @@ function sendContinue(c: Conn, s: Session, csg: u32, nsg: u32, step: u32): void 
 // ---- responses
 export function loginResponse(c: Conn, p: usize, body: usize, bodyLen: u32): void {
   const s = sess(c.sess);
-  if (be32(p + 16) != c.itt) { fail(s, L_PROTOCOL_ERROR, 0); return; }
+  if (be32(p + 16) != c.itt) { fail(s, L_PROTOCOL_ERROR, 0, LP_ITT); return; }
   c.expStatSN = be32(p + 24) + 1;
   s.expCmdSN = be32(p + 28); s.maxCmdSN = be32(p + 32);
   const status = be16(p + 36);
@@ -255,14 +256,14 @@ export function loginResponse(c: Conn, p: usize, body: usize, bodyLen: u32): voi
   const nsg = b1 & 3;
   // Version 0 (RFC 7143), our own ISID, and a C bit only without T.
   if (load<u16>(p, 2) != 0 || load<u8>(p, 8) != 0x80 || !bytesEq(p + 9, 5, s.random, 5) || ((b1 & 0x40) && transit)) {
-    fail(s, L_PROTOCOL_ERROR, 0); return;
+    fail(s, L_PROTOCOL_ERROR, 0, LP_HEADER); return;
   }
   // A text split over responses with the C bit (RFC 7143 §6.1): gather it, ask for the rest with
   // an empty request, and read it whole once the last part is in.
   let data = body, dsl = bodyLen;
   const held = load<u32>(s.carry);
   if ((b1 & 0x40) || held) {
-    if (held + bodyLen > TEXT_CAP) { fail(s, L_PROTOCOL_ERROR, 0); return; }
+    if (held + bodyLen > TEXT_CAP) { fail(s, L_PROTOCOL_ERROR, 0, LP_TEXT_TOO_LONG); return; }
     memory.copy(s.carry + 4 + held, body, bodyLen);
     store<u32>(s.carry, held + bodyLen);
     if (b1 & 0x40) { const q = begin(c, s, (b1 >> 2) & 3, 0, false); finish(c, q, c.step); return; }
@@ -270,7 +271,7 @@ export function loginResponse(c: Conn, p: usize, body: usize, bodyLen: u32): voi
     store<u32>(s.carry, 0);
   }
   s.tsih = be16(p + 14);
-  if (transit && nsg == 3 && s.tsih == 0) { fail(s, L_PROTOCOL_ERROR, 0); return; }
+  if (transit && nsg == 3 && s.tsih == 0) { fail(s, L_PROTOCOL_ERROR, 0, LP_TSIH_ZERO); return; }
   if (!portalGroup(s, data, dsl)) return;
   const step = c.step;
   if (step == STEP_SEC_NONE) {
@@ -290,7 +291,7 @@ export function loginResponse(c: Conn, p: usize, body: usize, bodyLen: u32): voi
   } else if (step == STEP_OPERATIONAL) {
     operationalAnswer(c, s, data, dsl, transit, nsg);
   } else {
-    fail(s, L_PROTOCOL_ERROR, 0);
+    fail(s, L_PROTOCOL_ERROR, 0, LP_UNEXPECTED);
   }
 }
 
@@ -320,14 +321,14 @@ function chapChallenge(c: Conn, s: Session, data: usize, dsl: u32): void {
   if (alg < 5 || alg > 8 || !(offered(s.flags) & (<u32>1 << <u32>(alg - 5)))) {
     fail(s, L_NEGOTIATION_FAILED, 0, K_COUNT); return;
   }
-  if (!findKey(data, dsl, "CHAP_I")) { fail(s, L_PROTOCOL_ERROR, 0); return; }
+  if (!findKey(data, dsl, "CHAP_I")) { fail(s, L_PROTOCOL_ERROR, 0, LP_CHAP); return; }
   const id = valNum();
-  if (id < 0 || id > 255) { fail(s, L_PROTOCOL_ERROR, 0); return; }
-  if (!findKey(data, dsl, "CHAP_C")) { fail(s, L_PROTOCOL_ERROR, 0); return; }
+  if (id < 0 || id > 255) { fail(s, L_PROTOCOL_ERROR, 0, LP_CHAP); return; }
+  if (!findKey(data, dsl, "CHAP_C")) { fail(s, L_PROTOCOL_ERROR, 0, LP_CHAP); return; }
   const at = txAlloc(1024);
   if (at < 0) { fail(s, L_INITIATOR_ERROR, 0); return; }
   const n = valBinary(TX + at, 1024);
-  if (n <= 0) { fail(s, L_PROTOCOL_ERROR, 0); return; }
+  if (n <= 0) { fail(s, L_PROTOCOL_ERROR, 0, LP_CHAP); return; }
   // RFC 7143 §12.1.3: a challenge one side sent is never used back in the other direction. Ours
   // is sent after the target's, so a target challenge equal to ours is refused outright.
   if (s.auth == AUTH_MUTUAL_CHAP && bytesEq(TX + at, <u32>n, s.random + 16, 16)) {
@@ -418,7 +419,7 @@ function fullFeature(c: Conn, s: Session): void {
 }
 
 function redirect(c: Conn, s: Session, data: usize, dsl: u32, status: u32): void {
-  if (!findKey(data, dsl, "TargetAddress") || valLen == 0) { fail(s, L_PROTOCOL_ERROR, 0); return; }
+  if (!findKey(data, dsl, "TargetAddress") || valLen == 0) { fail(s, L_PROTOCOL_ERROR, 0, LP_REDIRECT); return; }
   const n = s.redirects + 1;
   if (n > MAX_REDIRECTS) { fail(s, L_TOO_MANY_REDIRECTS, 0); return; }
   s.redirects = n;
@@ -462,7 +463,7 @@ export function fail(s: Session, reason: u32, status: u32, detail: u32 = 0): voi
 // Out of time, whether still connecting or logging in: `timeout` (a refused connect is
 // `connect-failed`, from loginTransportLost).
 export function loginTimer(c: Conn): void {
-  fail(sess(c.sess), L_TIMEOUT, 0);
+  fail(sess(c.sess), L_TIMEOUT, 0, c.state == S2_XPT_WAIT ? LT_CONNECT : LT_LOGIN);
 }
 export function loginTransportLost(c: Conn, connecting: bool): void {
   fail(sess(c.sess), connecting ? L_CONNECT_FAILED : L_TRANSPORT_LOST, 0);
@@ -479,5 +480,5 @@ export function cancelLogin(r: Operation): u32 {
 }
 export function deadlineLogin(r: Operation): void {
   const si = r.sess;
-  if (si != NONE && sess(<i32>si).state != 0) fail(sess(<i32>si), L_TIMEOUT, 0);
+  if (si != NONE && sess(<i32>si).state != 0) fail(sess(<i32>si), L_TIMEOUT, 0, LT_DEADLINE);
 }

@@ -36,7 +36,7 @@ import type {
 } from './api.ts';
 import { type Report, rethrowLater } from './deliver.ts';
 import { type EventOf, listenerArgs, Listeners } from './listeners.ts';
-import { negotiationText } from './explain.ts';
+import { loginProtocolText, loginTimeoutText, negotiationText } from './explain.ts';
 import { toEvent } from './events.ts';
 import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText } from './ids.ts';
 import {
@@ -284,21 +284,17 @@ export class Adapter implements AsyncDisposable {
       recovery,
     );
     let handle!: AsyncOperation<LoginOutput>;
+    const limits = {
+      connectMs: u32Arg(req.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000),
+      loginMs: u32Arg(req.loginTimeoutMs ?? this.opts.loginTimeoutMs, 15000),
+    };
     this.engine.startOp(
-      (core) =>
-        core.login(
-          valid ? target!.slot : -1,
-          auth,
-          flags,
-          u32Arg(req.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000),
-          u32Arg(req.loginTimeoutMs ?? this.opts.loginTimeoutMs, 15000),
-          ioLen,
-        ),
+      (core) => core.login(valid ? target!.slot : -1, auth, flags, limits.connectMs, limits.loginMs, ioLen),
       (op) => {
         let control: OperationControl;
         [handle, control] = this.operation(CODE.ASYNC_LOGINTOTARGET, output, op);
         this.logins.add(handle);
-        const sink = this.loginSink(control, output, req, portal ?? undefined, a, target, portalTag, fit);
+        const sink = this.loginSink(control, output, req, limits, portal ?? undefined, a, target, portalTag, fit);
         return {
           ...sink,
           done: (a) => {
@@ -316,6 +312,8 @@ export class Adapter implements AsyncDisposable {
     output: LoginOutput,
     /** What the caller asked for, so a failed negotiation can say which of its wishes the target refused. */
     asked: Pick<LoginRequest, 'headerDigest' | 'dataDigest'>,
+    /** The waits the core was given, so a timeout can say which ran out and how long it was. */
+    limits: { connectMs: number; loginMs: number },
     portal: Portal | undefined,
     auth: AnyAuth | undefined,
     target?: TargetEntry,
@@ -346,6 +344,8 @@ export class Adapter implements AsyncDisposable {
           }`;
         }
         if (reason === CODE.L_NEGOTIATION_FAILED) output.error = negotiationText(detail, asked);
+        if (reason === CODE.L_TIMEOUT) output.error = loginTimeoutText(detail, limits.connectMs, limits.loginMs);
+        if (reason === CODE.L_PROTOCOL_ERROR) output.error = loginProtocolText(detail);
       },
       text: (a, value) => {
         if (a.textKind === CODE.TEXT_REDIRECT) {
@@ -383,16 +383,10 @@ export class Adapter implements AsyncDisposable {
     const algorithms = (a?.algorithms ?? []).reduce((m, alg) => m | (ALGORITHM_BITS[alg] ?? 0), 0);
     let handle!: AsyncOperation<DiscoverOutput>;
     let last: { out: DiscoveredTarget; entry: TargetEntry } | undefined;
+    const connectMs = portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0;
+    const timeoutMs = u32Arg(opts.timeoutMs ?? this.opts.loginTimeoutMs, 15000);
     this.engine.startOp(
-      (core) =>
-        core.login(
-          0,
-          auth,
-          CODE.LOGIN_DISCOVERY | algorithms,
-          portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0,
-          u32Arg(opts.timeoutMs ?? this.opts.loginTimeoutMs, 15000),
-          ioLen,
-        ),
+      (core) => core.login(0, auth, CODE.LOGIN_DISCOVERY | algorithms, connectMs, timeoutMs, ioLen),
       (op) => {
         let control: OperationControl;
         [handle, control] = this.operation(CODE.ASYNC_DISCOVER, output, op);
@@ -416,9 +410,11 @@ export class Adapter implements AsyncDisposable {
               }
             }
           },
-          loginStatus: ({ status, reason }) => {
+          loginStatus: ({ status, reason, detail }) => {
             output.result = LOGIN_RESULT_NAMES[reason] as LoginResult;
             if (status) output.status = status;
+            if (reason === CODE.L_PROTOCOL_ERROR) output.error = loginProtocolText(detail);
+            if (reason === CODE.L_TIMEOUT) output.error = loginTimeoutText(detail, connectMs, timeoutMs, 'timeoutMs');
           },
           transportError: (text, err) => {
             output.error = text;

@@ -1,6 +1,6 @@
 // Words for what went wrong: the target's login status, the OS's transport error, and the
 // message an IscsiError carries.
-import { hrHex, hrName, KEY_NAMES } from './codes.ts';
+import { CODE, hrHex, hrName, KEY_NAMES } from './codes.ts';
 import type { DigestOption } from './api.ts';
 
 // RFC 7143 §11.13.5: Status-Class and Status-Detail.
@@ -79,3 +79,25 @@ export function negotiationText(
   }
   return `the target's answer for ${name} breaks the rule of that key (RFC 7143 §13)`;
 }
+
+/** Which wait a login's `timeout` ran out of (the detail of its status), with the limit it had. */
+export function loginTimeoutText(detail: number, connectMs: number, loginMs: number, loginOption = 'loginTimeoutMs') {
+  if (detail === CODE.LT_CONNECT) return `no connection within connectTimeoutMs (${connectMs} ms)`;
+  if (detail === CODE.LT_LOGIN) return `the target did not finish the login within ${loginOption} (${loginMs} ms)`;
+  return "the operation's deadline passed";
+}
+
+// The rule the target's side of a login broke (the detail of `protocol-error`).
+const PROTOCOL: Record<number, string> = {
+  [CODE.LP_FRAMING]: 'a PDU that breaks RFC 7143 framing (digest, length, opcode or fixed bits)',
+  [CODE.LP_NOT_LOGIN]: 'a PDU other than a Login Response before the login ended',
+  [CODE.LP_ITT]: "a Login Response whose Initiator Task Tag is not our request's",
+  [CODE.LP_HEADER]: 'a Login Response with another version, another ISID, or both the C and T bits set',
+  [CODE.LP_TEXT_TOO_LONG]: 'a login text continued (C bit) past what the initiator keeps for one text',
+  [CODE.LP_TSIH_ZERO]: 'full feature phase offered with TSIH 0',
+  [CODE.LP_UNEXPECTED]: 'a Login Response that no request of ours awaited',
+  [CODE.LP_CHAP]: 'a CHAP challenge whose CHAP_I or CHAP_C is missing or malformed',
+  [CODE.LP_REDIRECT]: 'a redirect with no TargetAddress',
+};
+export const loginProtocolText = (detail: number): string =>
+  `the target sent ${PROTOCOL[detail] ?? 'something the login does not allow'}`;
