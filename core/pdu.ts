@@ -93,13 +93,12 @@ export function pduInit(): void {
   const b1 = <u32>load<u8>(p, 1);
   const must = <u32>(w >> 24) & 0xFF;
   if ((b1 & must) != must) return ERR_BAD_FINAL_BIT;
-  const rules = <u32>(w >> 32) & 0xFF;
-  if (rules) {
-    if ((rules & R_ITT_ONES) && load<u32>(p, 16) != 0xFFFFFFFF) return ERR_BAD_FIELD;
-    if ((rules & R_NO_DATA) && load<u32>(p, 4) != 0) return ERR_BAD_FIELD;
-    if ((rules & R_REASON) && (b1 & 0x7F) > 2) return ERR_BAD_FIELD;
-  }
-  return 0;
+  // The three field rules without a branch each: which of them an opcode has is as random as
+  // the opcodes of a stream, and a mispredicted branch per PDU cost more than the two loads.
+  const rules = <u32>(w >> 32);
+  const broken = (rules & R_ITT_ONES & <u32>(load<u32>(p, 16) != 0xFFFFFFFF)) |
+    (rules & R_NO_DATA & (<u32>(load<u32>(p, 4) != 0) << 1)) | (rules & R_REASON & (<u32>((b1 & 0x7F) > 2) << 2));
+  return broken ? ERR_BAD_FIELD : 0;
 }
 
 // Whether any reserved bit of the BHS at p (a known opcode) is set: the BHS ANDed with the

@@ -292,6 +292,46 @@ const concat = (parts: Uint8Array[]) => {
   return out;
 };
 
+// The fields with one allowed value are checked without a branch per rule (core/pdu.ts): each
+// rule must still hold alone, whatever the opcodes around it.
+describe('fields with one allowed value', () => {
+  const { core, rx } = freshCore();
+  const frame = (p: Uint8Array, anyDir = 0) => {
+    const c = core.rawOpen(anyDir, CODE.MAX_RECV_DSL);
+    rx.set(p);
+    const r = core.rawFeed(c, p.length);
+    core.rawClose(c);
+    return r;
+  };
+
+  it('an Async Message or a Reject is refused unless its ITT is 0xFFFFFFFF', () => {
+    for (const op of [0x32, 0x3f]) {
+      expect([op, frame(targetPdu(op, 0x80, { itt: 0xffffffff }))]).toEqual([op, 1]);
+      expect([op, frame(targetPdu(op, 0x80, { itt: 0xfffffffe }))]).toEqual([op, CODE.ERR_BAD_FIELD]);
+    }
+    // A NOP-In may carry any ITT: the rule belongs to the two opcodes above only.
+    expect(frame(targetPdu(0x20, 0x80, { itt: 7 }))).toBe(1);
+  });
+
+  it('a Logout Request is refused with a reason code above 2, whatever else the stream holds', () => {
+    const logout = (reason: number) => {
+      const p = new Uint8Array(48);
+      p.set([0x46, 0x80 | reason]);
+      new DataView(p.buffer).setUint32(16, 9);
+      return p;
+    };
+    for (const reason of [0, 1, 2]) {
+      expect([reason, frame(logout(reason), CODE.RAW_ANY_DIRECTION)]).toEqual([reason, 1]);
+    }
+    expect(frame(logout(3), CODE.RAW_ANY_DIRECTION)).toBe(CODE.ERR_BAD_FIELD);
+    const mixed = new Uint8Array(48 * 3);
+    mixed.set(targetPdu(0x21, 0x80, {}), 0);
+    mixed.set(logout(3), 48);
+    mixed.set(targetPdu(0x31, 0x80, {}), 96);
+    expect(frame(mixed, CODE.RAW_ANY_DIRECTION)).toBe(CODE.ERR_BAD_FIELD);
+  });
+});
+
 describe('data segments longer than the reassembly buffer, up to what we declared', () => {
   const { core, rx } = freshCore();
   const M = CODE.MAX_RECV_DSL;
