@@ -174,7 +174,7 @@ describe('iscsi-adapter (the command)', () => {
     const failures = r.stderr.split('\n').filter((l) => l.includes('failed'));
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatch(
-      /^3 logins: login to 127\.0\.0\.1:\d+ failed: VDS_E_ISCSI_LOGIN_FAILED \(0x80042708\): timeout$/,
+      /^3 logins: login to 127\.0\.0\.1:\d+ failed: VDS_E_ISCSI_LOGIN_FAILED \(0x80042708\): timeout: the target did not finish the login within loginTimeoutMs \(\d+ ms\)$/,
     );
     expect(r.stdout).toMatch(/^result: S_OK/m);
   });
