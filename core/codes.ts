@@ -104,7 +104,6 @@ export const L_PORTAL_GROUP_MISMATCH: u32 = 16; // ACT_LOGIN_STATUS detail: the 
 // ACT_LOGIN_STATUS detail of L_TIMEOUT: which wait ran out.
 export const LT_CONNECT: u32 = 1;    // the TCP connection (connect timeout)
 export const LT_LOGIN: u32 = 2;      // the Login exchange (login timeout)
-export const LT_DEADLINE: u32 = 3;   // the operation's own deadline
 // ACT_LOGIN_STATUS detail of L_PROTOCOL_ERROR: the rule the target's side of the login broke.
 export const LP_FRAMING: u32 = 1;       // a PDU the framer refused (digest, length, opcode, fixed bits)
 export const LP_NOT_LOGIN: u32 = 2;     // a PDU other than a Login Response before full feature

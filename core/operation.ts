@@ -15,7 +15,7 @@ import { armOp, armDrain, drainFired } from "./timers";
 import { opFinish, sessionGone } from "./lifecycle";
 import { logoutSend, sessionEnd } from "./logout";
 import { recoveringLoggedOut } from "./recovery";
-import { durationOk, cancelLogin, deadlineLogin } from "./login";
+import { durationOk, cancelLogin } from "./login";
 
 function progress(r: Operation): void {
   let pct: u32 = r.total == 0 ? 0 : r.done * 100 / r.total;
@@ -203,7 +203,7 @@ export function opDeadline(o: i32): void {
   if (!opLive(o) || op(o).finished) return;
   const r = op(o);
   r.timedOut = 1;
-  if (r.type != ASYNC_LOGOUTFROMTARGET) { deadlineLogin(r); return; }
+  if (r.type != ASYNC_LOGOUTFROMTARGET) return;       // only a logout arms a deadline (logoutStart)
   releasePending(r, R_TIMEOUT, VDS_E_TIMEOUT);
   for (let i = 0; i < sessionsUsed(); i++) {
     const s = sess(i);

@@ -414,7 +414,11 @@ export class Adapter implements AsyncDisposable {
             output.result = LOGIN_RESULT_NAMES[reason] as LoginResult;
             if (status) output.status = status;
             if (reason === CODE.L_PROTOCOL_ERROR) output.error = loginProtocolText(detail);
-            if (reason === CODE.L_TIMEOUT) output.error = loginTimeoutText(detail, connectMs, timeoutMs, 'timeoutMs');
+            if (reason === CODE.L_TIMEOUT) {
+              // Named by the option the limit came from: the call's timeoutMs, or the adapter's loginTimeoutMs.
+              const option = opts.timeoutMs === undefined ? 'loginTimeoutMs' : 'timeoutMs';
+              output.error = loginTimeoutText(detail, connectMs, timeoutMs, option);
+            }
           },
           transportError: (text, err) => {
             output.error = text;

@@ -89,7 +89,6 @@ export const CODE = {
   L_PORTAL_GROUP_MISMATCH: 16,
   LT_CONNECT: 1,
   LT_LOGIN: 2,
-  LT_DEADLINE: 3,
   LP_FRAMING: 1,
   LP_NOT_LOGIN: 2,
   LP_ITT: 3,

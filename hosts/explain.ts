@@ -83,8 +83,7 @@ export function negotiationText(
 /** Which wait a login's `timeout` ran out of (the detail of its status), with the limit it had. */
 export function loginTimeoutText(detail: number, connectMs: number, loginMs: number, loginOption = 'loginTimeoutMs') {
   if (detail === CODE.LT_CONNECT) return `no connection within connectTimeoutMs (${connectMs} ms)`;
-  if (detail === CODE.LT_LOGIN) return `the target did not finish the login within ${loginOption} (${loginMs} ms)`;
-  return "the operation's deadline passed";
+  return `the target did not finish the login within ${loginOption} (${loginMs} ms)`;
 }
 
 // The rule the target's side of a login broke (the detail of `protocol-error`).

@@ -32,6 +32,24 @@ describe('a failed login says why', () => {
     await silent.close();
   });
 
+  it("a discovery's timeout names the call's timeoutMs when it gave one", async () => {
+    const silent = await silentPeer();
+    const a = new Adapter(host, { recovery: false });
+    const { output } = await a.discover(silent.portal, { timeoutMs: 120 }).wait();
+    expect(output.error).toBe('the target did not finish the login within timeoutMs (120 ms)');
+    await a.close();
+    await silent.close();
+  });
+
+  it("a discovery's timeout names the adapter's loginTimeoutMs when the call gave none", async () => {
+    const silent = await silentPeer();
+    const a = new Adapter(host, { recovery: false, loginTimeoutMs: 130 });
+    const { output } = await a.discover(silent.portal).wait();
+    expect(output.error).toBe('the target did not finish the login within loginTimeoutMs (130 ms)');
+    await a.close();
+    await silent.close();
+  });
+
   it('a connection that never completes: the connect timeout, named with its length', async () => {
     // It gives up when the engine aborts it, as a host must.
     const never: Host = {
