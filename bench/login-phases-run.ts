@@ -15,14 +15,7 @@ const tgtd = await startTgtd([{ tid: 1, name: T }]);
 let rows;
 let cConnect: number | undefined;
 try {
-  rows = runPhases('bench/login-phases.ts', 'build/bench-login-phases.mjs', [
-    '--portal',
-    tgtd.portals[0],
-    '--target',
-    T,
-    '--iter',
-    String(iter),
-  ]);
+  rows = runPhases('bench/login-phases.ts', 'build/bench-login-phases.mjs', tgtd.portals[0], T, iter);
   try {
     execFileSync('cc', ['-O2', '-o', 'build/bench-connect', 'bench/c/connect.c'], { stdio: 'ignore' });
     cConnect = Number(execFileSync('build/bench-connect', ['127.0.0.1', String(tgtd.port), String(iter)], {

@@ -11,14 +11,7 @@ const iter = Number(process.argv[process.argv.indexOf('--iter') + 1]) || 300;
 const tgtd = await startTgtd([{ tid: 1, name: T }]);
 let rows;
 try {
-  rows = runPhases('bench/logout-phases.ts', 'build/bench-logout-phases.mjs', [
-    '--portal',
-    tgtd.portals[0],
-    '--target',
-    T,
-    '--iter',
-    String(iter),
-  ]);
+  rows = runPhases('bench/logout-phases.ts', 'build/bench-logout-phases.mjs', tgtd.portals[0], T, iter);
 } finally {
   tgtd.stop();
 }

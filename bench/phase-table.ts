@@ -9,9 +9,10 @@ export interface PhaseRow {
 }
 const RUNTIMES = ['node', 'deno', 'bun'];
 
-/** Runs `script` (bundled for Node at `bundle`) under each runtime with `args`; its JSON lines. */
-export function runPhases(script: string, bundle: string, args: string[]): PhaseRow[] {
+/** Runs `script` (bundled for Node at `bundle`) under each runtime against one target; its JSON lines. */
+export function runPhases(script: string, bundle: string, portal: string, target: string, iter: number): PhaseRow[] {
   const rows: PhaseRow[] = [];
+  const args = ['--portal', portal, '--target', target, '--iter', String(iter)];
   const run = (cmd: string, a: string[]) =>
     execFileSync(cmd, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).split('\n')
       .filter((l) => l.startsWith('{')).forEach((l) => rows.push(JSON.parse(l)));
