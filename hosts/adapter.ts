@@ -37,6 +37,7 @@ import type {
 import { type Report, rethrowLater } from './deliver.ts';
 import { type EventOf, listenerArgs, Listeners } from './listeners.ts';
 import { loginProtocolText, loginTimeoutText, negotiationText } from './explain.ts';
+import { checkAdapterOptions } from './adapter-options.ts';
 import { toEvent } from './events.ts';
 import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText } from './ids.ts';
 import {
@@ -50,6 +51,7 @@ import {
   longerThan,
   MAX_NAME_BYTES,
   numberProblem,
+  numberTypeError,
   portalProblem,
 } from './arguments.ts';
 
@@ -82,6 +84,18 @@ interface SessionEntry {
 const digestBits = (v: DigestOption | undefined, required: number, prefer: number): number =>
   v === true || v === 'required' ? required : v === 'prefer' ? prefer : 0;
 const AUTH_CODES = { none: CODE.AUTH_NONE, chap: CODE.AUTH_CHAP, 'mutual-chap': CODE.AUTH_MUTUAL_CHAP } as const;
+// The number options of each call, whose type is checked before anything else.
+const LOGIN_NUMBERS = [
+  'connectTimeoutMs',
+  'loginTimeoutMs',
+  'keepaliveMs',
+  'noopIntervalMs',
+  'noopTimeoutMs',
+  'replacementTimeoutMs',
+] as const;
+const RECONNECT_NUMBERS = ['minDelayMs', 'maxDelayMs', 'maxAttempts'] as const;
+const LOGOUT_NUMBERS = ['logoutTimeoutMs', 'concurrency', 'deadlineMs', 'graceMs', 'drainTimeoutMs'] as const;
+
 /** A caller's duration or count for the core: undefined -> the default; anything that is not a
  *  non-negative whole number in u32 range -> 0xFFFFFFFF, which the core refuses (E_INVALIDARG). */
 const u32Arg = (v: unknown, def: number): number =>
@@ -112,15 +126,12 @@ export class Adapter implements AsyncDisposable {
   private report: Report;
 
   constructor(private host: Host, private opts: AdapterOptions = {}) {
+    checkAdapterOptions(opts);
     if (
       opts.initiatorName !== undefined &&
       (!ISCSI_NAME_RE.test(opts.initiatorName) || longerThan(opts.initiatorName, MAX_NAME_BYTES))
     ) {
       throw new TypeError(`initiatorName must be an iqn./eui./naa. name of at most ${MAX_NAME_BYTES} bytes`);
-    }
-    const tmf = opts.taskManagementTimeoutMs;
-    if (tmf !== undefined && (typeof tmf !== 'number' || !Number.isInteger(tmf) || tmf < 1 || tmf > 0x7fffffff)) {
-      throw new RangeError('taskManagementTimeoutMs must be a whole number of milliseconds, 1 to 2^31-1');
     }
     this.report = opts.onCallbackError ?? rethrowLater;
     this.id = newGuid(host.random);
@@ -228,8 +239,13 @@ export class Adapter implements AsyncDisposable {
     if (req.auth !== undefined && (typeof req.auth !== 'object' || req.auth === null)) {
       throw new TypeError('auth must be an object');
     }
+    if (req.reconnect !== undefined && (typeof req.reconnect !== 'object' || req.reconnect === null)) {
+      throw new TypeError('reconnect must be an object');
+    }
     const wrongType = digestTypeError('headerDigest', req.headerDigest) ??
-      digestTypeError('dataDigest', req.dataDigest);
+      digestTypeError('dataDigest', req.dataDigest) ??
+      numberTypeError(req, LOGIN_NUMBERS) ??
+      (req.reconnect ? numberTypeError(req.reconnect, RECONNECT_NUMBERS, 'reconnect.') : undefined);
     if (wrongType) throw wrongType;
     const a = req.auth as AnyAuth | undefined;
     const problem = this.closed ? 'the adapter is closed' : loginProblem(req.target, req.portal, a) ??
@@ -239,7 +255,11 @@ export class Adapter implements AsyncDisposable {
       numberProblem('loginTimeoutMs', req.loginTimeoutMs, 1) ??
       numberProblem('keepaliveMs', req.keepaliveMs, 0) ??
       numberProblem('noopIntervalMs', req.noopIntervalMs, 0) ??
-      numberProblem('noopTimeoutMs', req.noopTimeoutMs, 1);
+      numberProblem('noopTimeoutMs', req.noopTimeoutMs, 1) ??
+      numberProblem('replacementTimeoutMs', req.replacementTimeoutMs, 1) ??
+      numberProblem('reconnect.minDelayMs', req.reconnect?.minDelayMs, 1) ??
+      numberProblem('reconnect.maxDelayMs', req.reconnect?.maxDelayMs, 1) ??
+      numberProblem('reconnect.maxAttempts', req.reconnect?.maxAttempts, 0);
     const portal = parsePortal(req.portal);
     const slot = problem ? -2 : this.resolve(req.target);
     const target = problem ? undefined : slot >= 0 ? this.targets.get(slot)! : this.learnTarget(req.target);
@@ -346,6 +366,7 @@ export class Adapter implements AsyncDisposable {
         if (reason === CODE.L_NEGOTIATION_FAILED) output.error = negotiationText(detail, asked);
         if (reason === CODE.L_TIMEOUT) output.error = loginTimeoutText(detail, limits.connectMs, limits.loginMs);
         if (reason === CODE.L_PROTOCOL_ERROR) output.error = loginProtocolText(detail);
+        if (reason === CODE.L_TRANSPORT_LOST) output.error = 'the target closed the connection before the login ended';
       },
       text: (a, value) => {
         if (a.textKind === CODE.TEXT_REDIRECT) {
@@ -368,6 +389,9 @@ export class Adapter implements AsyncDisposable {
     opts: { connectTimeoutMs?: number; timeoutMs?: number; auth?: Auth } = {},
   ): AsyncOperation<DiscoverOutput> {
     if (typeof portalText_ !== 'string') throw new TypeError('portal must be a string: host[:port]');
+    if (typeof opts !== 'object' || opts === null) throw new TypeError('discover options must be an object');
+    const wrongType = numberTypeError(opts, ['connectTimeoutMs', 'timeoutMs']);
+    if (wrongType) throw wrongType;
     const a = opts.auth as AnyAuth | undefined;
     const problem = this.closed ? 'the adapter is closed' : portalProblem(portalText_) ?? authProblem(a) ??
       numberProblem('connectTimeoutMs', opts.connectTimeoutMs, 1) ??
@@ -414,6 +438,9 @@ export class Adapter implements AsyncDisposable {
             output.result = LOGIN_RESULT_NAMES[reason] as LoginResult;
             if (status) output.status = status;
             if (reason === CODE.L_PROTOCOL_ERROR) output.error = loginProtocolText(detail);
+            if (reason === CODE.L_TRANSPORT_LOST) {
+              output.error = 'the target closed the connection before the discovery ended';
+            }
             if (reason === CODE.L_TIMEOUT) {
               // Named by the option the limit came from: the call's timeoutMs, or the adapter's loginTimeoutMs.
               const option = opts.timeoutMs === undefined ? 'loginTimeoutMs' : 'timeoutMs';
@@ -436,6 +463,12 @@ export class Adapter implements AsyncDisposable {
    *  The final HRESULT is the contract's aggregate; `output.sessions` has each session's outcome.
    *  A call while one for the same target runs joins it. */
   logoutFromTarget(target: string, opts: LogoutOptions = {}): AsyncOperation<LogoutOutput> {
+    if (typeof opts !== 'object' || opts === null) throw new TypeError('logoutFromTarget options must be an object');
+    const wrongType = numberTypeError(opts, LOGOUT_NUMBERS) ??
+      (opts.inflight !== undefined && typeof opts.inflight !== 'string'
+        ? new TypeError('inflight must be a string')
+        : undefined);
+    if (wrongType) throw wrongType;
     // A closed adapter answers as for a malformed id (E_INVALIDARG, adapter-closed).
     return this.logoutNow(this.closed ? -2 : this.resolve(target), opts, target);
   }
@@ -495,6 +528,15 @@ export class Adapter implements AsyncDisposable {
           progress: (a) => holders.controls.forEach((h) => h.progress(a.percent)),
           done: (a) => {
             this.logouts.delete(op);
+            if (output.error === undefined) {
+              if (a.hr === HR.VDS_E_OBJECT_NOT_FOUND) {
+                output.error = `no target ${
+                  String(target)
+                } is known to this adapter: log in to it or discover it first`;
+              } else if (a.hr === HR.VDS_E_ISCSI_SESSION_NOT_FOUND) {
+                output.error = `this adapter holds no session to ${entry?.name ?? String(target)}`;
+              }
+            }
             holders.controls.forEach((h) => h.finish(a.hr, a.lateCancel));
           },
         };

@@ -66,6 +66,16 @@ export function authProblem(auth: AnyAuth | undefined): string | undefined {
   return undefined;
 }
 
+/** A TypeError for the first of `names` in `o` that holds something other than a number (a
+ *  value of the wrong JavaScript type throws at once), or undefined. */
+export function numberTypeError(o: object, names: readonly string[], prefix = ''): TypeError | undefined {
+  const bad = names.find((n) => {
+    const v = (o as Record<string, unknown>)[n];
+    return v !== undefined && typeof v !== 'number';
+  });
+  return bad === undefined ? undefined : new TypeError(`${prefix}${bad} must be a number`);
+}
+
 /** A duration or count option: undefined, or a whole number from `least` to 2^31-1. */
 export function numberProblem(name: string, v: unknown, least: number): string | undefined {
   if (v === undefined) return undefined;

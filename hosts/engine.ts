@@ -6,7 +6,7 @@ import { type CoreViews, coreViews } from './wasm/views.ts';
 import { type Action, HR } from './codes.ts';
 import { CoreLoop, type ParamValue, writeParams } from './core-loop.ts';
 import { chapDigest } from './chap.ts';
-import { parsePortal, type Portal } from './ids.ts';
+import { parsePortal, type Portal, portalText } from './ids.ts';
 import { transportText } from './explain.ts';
 import { ConnectAbort } from './connect-abort.ts';
 
@@ -419,7 +419,7 @@ export class Engine {
     }, (e) => {
       entry.connecting = undefined;
       if (!current()) return;
-      this.ops.get(op)?.transportError?.(transportText(e, `${portal.host}:${portal.port}`), e);
+      this.ops.get(op)?.transportError?.(transportText(e, portalText(portal)), e);
       this.drain(this.core.lost(c, 1));
     }).finally(() => this.connecting.delete(settled));
     this.connecting.add(settled);

@@ -38,7 +38,10 @@ export function transportText(e: unknown, where: string): string {
   const code = err?.code ?? (err?.name && err.name !== 'Error' ? err.name : undefined);
   // A socket error's message repeats the address ("connect ECONNREFUSED 10.0.0.5:3260"); a
   // bridge's refusal names the portal inside its reason, which is the whole point of it.
-  const says = err?.message && (!err.message.includes(where) || err.name === 'BridgeError');
+  // An IPv6 address is written in brackets here ([::1]:3260); the runtime's message has it bare.
+  const bare = where.replace(/^\[(.*)\]:(\d+)$/, '$1:$2');
+  const says = err?.message && (!(err.message.includes(where) || err.message.includes(bare)) ||
+    err.name === 'BridgeError');
   return `${code ?? 'connect failed'} ${where}${says ? `: ${err.message}` : ''}`;
 }
 

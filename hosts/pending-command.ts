@@ -65,5 +65,5 @@ function startError(code: number): Error | undefined {
   if (code >= 0) return undefined;
   if (code === CODE.ERR_BAD_FIELD) return new RangeError("the command's arguments are out of range");
   if (code === CODE.ERR_ABORTED_BY_LOGOUT) return commandError('aborted-by-logout');
-  return commandError('session-lost');
+  return commandError('not-logged-in');
 }

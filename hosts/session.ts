@@ -386,11 +386,11 @@ export class Session {
   ): Promise<T> {
     const size = this.#blockSize.get(lun);
     if (size !== undefined) return fn(size);
-    if (!this.live()) return rejectWith(commandError('session-lost'));
+    if (!this.live()) return rejectWith(commandError('not-logged-in'));
     // Already aborted: no lookup goes out for a command that will not.
     if (opts.signal?.aborted) return rejectWith(withCause(commandError('aborted'), opts.signal.reason));
     const code = this.engine.hold(this.slot);
-    if (code !== 0) return rejectWith(commandError(code === CODE.ERR_LEAVING ? 'logging-out' : 'session-lost'));
+    if (code !== 0) return rejectWith(commandError(code === CODE.ERR_LEAVING ? 'logging-out' : 'not-logged-in'));
     const held: Held = { sent: false };
     let lookup = this.#lookups.get(lun);
     if (!lookup) {
@@ -422,7 +422,7 @@ export class Session {
     const bad = checkLun(lun) ??
       (opts.timeoutMs === undefined ? undefined : checkCount(opts.timeoutMs, 'timeoutMs', 0));
     if (bad) return rejectWith(bad);
-    if (!this.live()) return rejectWith(commandError('session-lost'));
+    if (!this.live()) return rejectWith(commandError('not-logged-in'));
     if (opts.signal?.aborted) return rejectWith(withCause(commandError('aborted'), opts.signal.reason));
     const pending = new PendingCommand(buffer, this.engine, opts.signal);
     const ms = opts.timeoutMs ?? TIMEOUT_MS;
@@ -445,7 +445,7 @@ export class Session {
       return reject(new RangeError(`${CODE.COMMANDS_WAITING_MAX} commands already wait on this session`));
     }
     const code = held ? 0 : this.engine.hold(this.slot);
-    if (code !== 0) return reject(commandError(code === CODE.ERR_LEAVING ? 'logging-out' : 'session-lost'));
+    if (code !== 0) return reject(commandError(code === CODE.ERR_LEAVING ? 'logging-out' : 'not-logged-in'));
     // Its deadline runs from the call: time spent waiting counts.
     const since = performance.now();
     const stopWatching = () => {

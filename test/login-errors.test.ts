@@ -50,6 +50,45 @@ describe('a failed login says why', () => {
     await silent.close();
   });
 
+  it('a target that closes the connection during the login: transport-lost, saying so', async () => {
+    const closing: Host = {
+      ...host,
+      connect: (_opts, h) => Promise.resolve({ write: () => queueMicrotask(() => h.onEnd()), close: () => {} }),
+    };
+    const a = new Adapter(closing, { recovery: false });
+    const { output } = await a.loginToTarget({ target: T, portal: '127.0.0.1:3260' }).wait();
+    expect([output.result, output.error]).toEqual([
+      'transport-lost',
+      'the target closed the connection before the login ended',
+    ]);
+    await a.close();
+  });
+
+  it('login options of the wrong JavaScript type throw a TypeError at once', async () => {
+    const a = new Adapter(host, { recovery: false });
+    expect(() => a.loginToTarget({ target: T, portal: '127.0.0.1:3260', loginTimeoutMs: '500' } as never)).toThrow(
+      new TypeError('loginTimeoutMs must be a number'),
+    );
+    expect(() => a.loginToTarget({ target: T, portal: '127.0.0.1:3260', reconnect: { maxAttempts: '2' } } as never))
+      .toThrow(new TypeError('reconnect.maxAttempts must be a number'));
+    expect(() => a.discover('127.0.0.1:3260', { timeoutMs: '5' } as never)).toThrow(
+      new TypeError('timeoutMs must be a number'),
+    );
+    await a.close();
+  });
+
+  it('a refused IPv6 connect names the portal in brackets, as it is written', async () => {
+    const refusing: Host = {
+      ...host,
+      connect: () =>
+        Promise.reject(Object.assign(new Error('connect ECONNREFUSED ::1:3299'), { code: 'ECONNREFUSED' })),
+    };
+    const a = new Adapter(refusing, { recovery: false });
+    const { output } = await a.loginToTarget({ target: T, portal: '[::1]:3299' }).wait();
+    expect([output.result, output.error]).toEqual(['connect-failed', 'ECONNREFUSED [::1]:3299']);
+    await a.close();
+  });
+
   it('a connection that never completes: the connect timeout, named with its length', async () => {
     // It gives up when the engine aborts it, as a host must.
     const never: Host = {

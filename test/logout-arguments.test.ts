@@ -60,4 +60,40 @@ describe('LogoutFromTarget arguments', () => {
     const { hr, output } = await adapter.logoutFromTarget(T).wait();
     expect([hrName(hr), output.error]).toEqual(['E_INVALIDARG', 'the adapter is closed']);
   });
+
+  it('options of the wrong JavaScript type throw a TypeError at once', async () => {
+    const adapter = createAdapter();
+    expect(() => adapter.logoutFromTarget(T, 'abort' as never)).toThrow(
+      new TypeError('logoutFromTarget options must be an object'),
+    );
+    expect(() => adapter.logoutFromTarget(T, { concurrency: '4' } as never)).toThrow(
+      new TypeError('concurrency must be a number'),
+    );
+    expect(() => adapter.logoutFromTarget(T, { inflight: 1 } as never)).toThrow(
+      new TypeError('inflight must be a string'),
+    );
+    await adapter.close();
+  });
+
+  it('a target this adapter never heard of ends VDS_E_OBJECT_NOT_FOUND, saying what to do', async () => {
+    const adapter = createAdapter();
+    const { hr, output } = await adapter.logoutFromTarget('iqn.2026-11.dev.nowhere:disk').wait();
+    expect([hrName(hr), output.error]).toEqual([
+      'VDS_E_OBJECT_NOT_FOUND',
+      'no target iqn.2026-11.dev.nowhere:disk is known to this adapter: log in to it or discover it first',
+    ]);
+    await adapter.close();
+  });
+
+  it('a known target with no session ends VDS_E_ISCSI_SESSION_NOT_FOUND, saying so', async () => {
+    const { target, adapter } = await loggedIn(8);
+    expect(hrName((await adapter.logoutFromTarget(T).wait()).hr)).toBe('S_OK');
+    const { hr, output } = await adapter.logoutFromTarget(T).wait();
+    expect([hrName(hr), output.error]).toEqual([
+      'VDS_E_ISCSI_SESSION_NOT_FOUND',
+      `this adapter holds no session to ${T}`,
+    ]);
+    await adapter.close({ graceMs: 50 });
+    await target.close();
+  });
 });

@@ -57,6 +57,7 @@ export class NotSupportedError extends Error {
 
 /** Why a command ended without an answer from the target: */
 export type CommandEndReason =
+  | 'not-logged-in'
   | 'session-lost'
   | 'aborted-by-logout'
   | 'logging-out'
@@ -68,6 +69,8 @@ export type CommandEndReason =
   | 'lun-reset'
   | 'not-replayed';
 const EXPLAIN: Record<CommandEndReason, string> = {
+  'not-logged-in': 'the session was no longer logged in (it logged out, it was lost, or its adapter closed); ' +
+    'nothing was sent',
   'session-lost': 'the session was lost; if it was a write, it may or may not have reached the target',
   'aborted-by-logout': 'the logout ended it; if it was a write, it may or may not have reached the target',
   'logging-out': 'refused: the session is logging out',

@@ -1,0 +1,78 @@
+// createAdapter's options, checked when the adapter is made (README, "When something goes wrong"):
+// an option name we do not know or a value of the wrong type throws a TypeError, and a number out
+// of its range a RangeError, each naming the option. Unchecked, a bad default surfaced only at
+// some later login or logout, as an E_INVALIDARG that said nothing of where it came from.
+import { CODE } from './codes.ts';
+
+const MAX = 0x7fffffff;
+/** Each number option's least and most value. */
+const NUMBERS: Record<string, readonly [number, number]> = {
+  logoutTimeoutMs: [1, MAX],
+  concurrency: [1, MAX],
+  graceMs: [0, MAX],
+  connectTimeoutMs: [1, MAX],
+  loginTimeoutMs: [1, MAX],
+  maxSessions: [1, CODE.MAX_SESSIONS_LIMIT],
+  maxCommands: [1, CODE.MAX_TASKS],
+  maxCommandsPerSession: [1, CODE.MAX_TASKS],
+  taskManagementTimeoutMs: [1, MAX],
+  noopIntervalMs: [0, MAX],
+  noopTimeoutMs: [1, MAX],
+  replacementTimeoutMs: [1, MAX],
+};
+const RECONNECT: Record<string, readonly [number, number]> = {
+  minDelayMs: [1, MAX],
+  maxDelayMs: [1, MAX],
+  maxAttempts: [0, MAX],
+};
+const OTHERS: Record<string, string> = {
+  initiatorName: 'string',
+  recovery: 'boolean',
+  onCallbackError: 'function',
+  reconnect: 'object',
+};
+
+/** A number option: undefined, or a whole number in its range; throws otherwise. */
+export function checkNumber(name: string, v: unknown, [least, most]: readonly [number, number]): void {
+  if (v === undefined) return;
+  if (typeof v !== 'number') throw new TypeError(`${name} must be a number`);
+  if (!Number.isInteger(v) || v < least || v > most) {
+    throw new RangeError(`${name} must be a whole number from ${least} to ${most}`);
+  }
+}
+
+function checkKeys(o: Record<string, unknown>, known: string[], where: string): void {
+  for (const k of Object.keys(o)) {
+    if (known.includes(k)) continue;
+    const near = known.find((n) => [k.toLowerCase(), `${k.toLowerCase()}ms`].includes(n.toLowerCase()));
+    throw new TypeError(`unknown option ${where}${k}${near ? ` (did you mean ${where}${near}?)` : ''}`);
+  }
+}
+
+/** Throws unless `opts` is undefined or options createAdapter can use as they are. */
+export function checkAdapterOptions(opts: unknown): void {
+  if (opts === undefined) return;
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+    throw new TypeError('createAdapter takes an object of options');
+  }
+  const o = opts as Record<string, unknown>;
+  checkKeys(o, [...Object.keys(NUMBERS), ...Object.keys(OTHERS)], '');
+  for (const [k, range] of Object.entries(NUMBERS)) checkNumber(k, o[k], range);
+  for (const [k, type] of Object.entries(OTHERS)) {
+    if (o[k] !== undefined && (typeof o[k] !== type || o[k] === null)) throw new TypeError(`${k} must be a ${type}`);
+  }
+  const sessions = (o.maxSessions as number | undefined) ?? CODE.DEFAULT_SESSIONS;
+  if (o.concurrency !== undefined && (o.concurrency as number) > sessions) {
+    throw new RangeError(`concurrency must be at most maxSessions (${sessions})`);
+  }
+  const r = o.reconnect as Record<string, unknown> | undefined;
+  if (r) {
+    checkKeys(r, Object.keys(RECONNECT), 'reconnect.');
+    for (const [k, range] of Object.entries(RECONNECT)) checkNumber(`reconnect.${k}`, r[k], range);
+    const least = (r.minDelayMs as number | undefined) ?? CODE.RECOVERY_DELAY_MIN_MS;
+    const most = (r.maxDelayMs as number | undefined) ?? CODE.RECOVERY_DELAY_MAX_MS;
+    if (least > most) {
+      throw new RangeError(`reconnect.minDelayMs (${least}) must be at most reconnect.maxDelayMs (${most})`);
+    }
+  }
+}
