@@ -2,6 +2,7 @@
 // here comes from the core; the handle only remembers it and wakes waiters.
 import { HR, hrName, OPERATION_TYPE_NAMES, SUCCEEDED } from './codes.ts';
 import type { TimerHandle } from './types.ts';
+import type { SessionOutcome } from './api.ts';
 import { deliver, type Report, rethrowLater } from './deliver.ts';
 import { failureText } from './explain.ts';
 
@@ -21,9 +22,9 @@ export class IscsiError<T = unknown> extends Error {
   get hrName(): string {
     return hrName(this.hr);
   }
-  /** For a logout: each session's outcome (the output's `sessions`). */
-  get sessions(): unknown {
-    return (this.output as { sessions?: unknown })?.sessions;
+  /** For a logout: each session's outcome (the output's `sessions`); undefined for anything else. */
+  get sessions(): SessionOutcome[] | undefined {
+    return (this.output as { sessions?: SessionOutcome[] })?.sessions;
   }
 }
 

@@ -54,3 +54,9 @@ export const oldShape: Host = {
   connect: (opts: { host: string; port: number; signal?: AbortSignal }, _h: ConnHandlers) =>
     Promise.resolve(opts.signal?.throwIfAborted() ?? conn),
 };
+// A logout's IscsiError carries each session's outcome, typed (no cast needed).
+import { IscsiError as TypedError } from 'iscsi-adapter';
+declare const failed: TypedError;
+export const firstReason: string | undefined = failed.sessions?.[0]?.reason;
+// @ts-expect-error an outcome has no `portals`
+export const noSuchField = failed.sessions?.[0]?.portals;
