@@ -3,6 +3,7 @@
 // of its range a RangeError, each naming the option. Unchecked, a bad default surfaced only at
 // some later login or logout, as an E_INVALIDARG that said nothing of where it came from.
 import { CODE } from './codes.ts';
+import { delaysProblem } from './arguments.ts';
 
 const MAX = 0x7fffffff;
 /** Each number option's least and most value. */
@@ -65,14 +66,18 @@ export function checkAdapterOptions(opts: unknown): void {
   if (o.concurrency !== undefined && (o.concurrency as number) > sessions) {
     throw new RangeError(`concurrency must be at most maxSessions (${sessions})`);
   }
+  const commands = (o.maxCommands as number | undefined) ?? CODE.DEFAULT_TASKS;
+  if (o.maxCommandsPerSession !== undefined && (o.maxCommandsPerSession as number) > commands) {
+    throw new RangeError(`maxCommandsPerSession must be at most maxCommands (${commands})`);
+  }
   const r = o.reconnect as Record<string, unknown> | undefined;
   if (r) {
     checkKeys(r, Object.keys(RECONNECT), 'reconnect.');
     for (const [k, range] of Object.entries(RECONNECT)) checkNumber(`reconnect.${k}`, r[k], range);
-    const least = (r.minDelayMs as number | undefined) ?? CODE.RECOVERY_DELAY_MIN_MS;
-    const most = (r.maxDelayMs as number | undefined) ?? CODE.RECOVERY_DELAY_MAX_MS;
-    if (least > most) {
-      throw new RangeError(`reconnect.minDelayMs (${least}) must be at most reconnect.maxDelayMs (${most})`);
-    }
+    const wrongWay = delaysProblem(
+      (r.minDelayMs as number | undefined) ?? CODE.RECOVERY_DELAY_MIN_MS,
+      (r.maxDelayMs as number | undefined) ?? CODE.RECOVERY_DELAY_MAX_MS,
+    );
+    if (wrongWay) throw new RangeError(wrongWay);
   }
 }

@@ -43,6 +43,7 @@ import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText }
 import {
   type AnyAuth,
   authProblem,
+  delaysProblem,
   digestProblem,
   digestTypeError,
   INFLIGHT_POLICIES,
@@ -259,7 +260,11 @@ export class Adapter implements AsyncDisposable {
       numberProblem('replacementTimeoutMs', req.replacementTimeoutMs, 1) ??
       numberProblem('reconnect.minDelayMs', req.reconnect?.minDelayMs, 1) ??
       numberProblem('reconnect.maxDelayMs', req.reconnect?.maxDelayMs, 1) ??
-      numberProblem('reconnect.maxAttempts', req.reconnect?.maxAttempts, 0);
+      numberProblem('reconnect.maxAttempts', req.reconnect?.maxAttempts, 0) ??
+      delaysProblem(
+        req.reconnect?.minDelayMs ?? this.opts.reconnect?.minDelayMs ?? CODE.RECOVERY_DELAY_MIN_MS,
+        req.reconnect?.maxDelayMs ?? this.opts.reconnect?.maxDelayMs ?? CODE.RECOVERY_DELAY_MAX_MS,
+      );
     const portal = parsePortal(req.portal);
     const slot = problem ? -2 : this.resolve(req.target);
     const target = problem ? undefined : slot >= 0 ? this.targets.get(slot)! : this.learnTarget(req.target);

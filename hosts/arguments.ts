@@ -84,6 +84,12 @@ export function numberProblem(name: string, v: unknown, least: number): string |
     : `${name} must be a whole number from ${least} to 2147483647`;
 }
 
+/** Reconnect delays the wrong way round (as the login combines its own with the adapter's and
+ *  the defaults), or undefined. */
+export function delaysProblem(least: number, most: number): string | undefined {
+  return least > most ? `reconnect.minDelayMs (${least}) must be at most reconnect.maxDelayMs (${most})` : undefined;
+}
+
 /** What is wrong with a logout's options, or undefined. `sessionCap`: the adapter's maxSessions,
  *  beyond which a concurrency means nothing the core can honour. */
 export function logoutProblem(

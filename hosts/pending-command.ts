@@ -29,10 +29,11 @@ export class PendingCommand implements TaskSink {
     });
   }
 
-  /** The core's answer to startTask: the task's reference, or why it did not start. */
-  started(code: number): void {
+  /** The core's answer to startTask: the task's reference, or why it did not start. `waited`:
+   *  the command first waited for a place, so a session gone now was lost meanwhile. */
+  started(code: number, waited = false): void {
     this.#task = code;
-    const e = startError(code);
+    const e = startError(code, waited);
     if (e) this.#reject(e);
     // A command the core ended inside startTask (refused, logging out) gets no listener.
     else if (!this.#ended) this.signal?.addEventListener('abort', this, { once: true });
@@ -61,9 +62,11 @@ export class PendingCommand implements TaskSink {
 }
 
 // Why the core did not start a command, or nothing when it did (it may have ended it at once).
-function startError(code: number): Error | undefined {
+// A session that is not logged in had ended before the call (`not-logged-in`), unless the command
+// waited for a place while it was (`session-lost`, as for every command waiting then: docs/io.md).
+function startError(code: number, waited: boolean): Error | undefined {
   if (code >= 0) return undefined;
   if (code === CODE.ERR_BAD_FIELD) return new RangeError("the command's arguments are out of range");
   if (code === CODE.ERR_ABORTED_BY_LOGOUT) return commandError('aborted-by-logout');
-  return commandError('not-logged-in');
+  return commandError(waited ? 'session-lost' : 'not-logged-in');
 }

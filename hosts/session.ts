@@ -466,7 +466,7 @@ export class Session {
       const code = this.send(cmd, lun, how, left, pending);
       if (code === CODE.ERR_SESSION_FULL || code === CODE.ERR_NO_SLOT) return false;
       stopWatching();
-      pending.started(code);
+      pending.started(code, true);
       return true;
     };
     signal?.addEventListener('abort', aborted, { once: true });

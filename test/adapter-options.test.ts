@@ -16,6 +16,7 @@ describe('createAdapter options', () => {
     ['a concurrency above maxSessions', { maxSessions: 8, concurrency: 9 }, RangeError, 'at most maxSessions (8)'],
     ['a fractional maxSessions', { maxSessions: 1.5 }, RangeError, 'maxSessions must be a whole number from 1'],
     ['recovery as text', { recovery: 'yes' }, TypeError, 'recovery must be a boolean'],
+    ['more per session than in all', { maxCommandsPerSession: 3000 }, RangeError, 'at most maxCommands (2048)'],
     ['a callback that is not a function', { onCallbackError: 1 }, TypeError, 'onCallbackError must be a function'],
     ['an unknown reconnect option', { reconnect: { tries: 3 } }, TypeError, 'unknown option reconnect.tries'],
     ['reconnect delays the wrong way round', { reconnect: { minDelayMs: 9000 } }, RangeError, /minDelayMs \(9000\)/],

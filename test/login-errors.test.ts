@@ -89,6 +89,20 @@ describe('a failed login says why', () => {
     await a.close();
   });
 
+  it("reconnect delays the wrong way round, the login's own against the defaults: E_INVALIDARG, saying so", async () => {
+    const a = new Adapter(host, {});
+    const { hr, output } = await a.loginToTarget({
+      target: T,
+      portal: '127.0.0.1:3260',
+      reconnect: { minDelayMs: 10000 },
+    }).wait();
+    expect([hrName(hr), output.error]).toEqual([
+      'E_INVALIDARG',
+      'reconnect.minDelayMs (10000) must be at most reconnect.maxDelayMs (8000)',
+    ]);
+    await a.close();
+  });
+
   it('a connection that never completes: the connect timeout, named with its length', async () => {
     // It gives up when the engine aborts it, as a host must.
     const never: Host = {
