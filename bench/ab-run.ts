@@ -5,7 +5,7 @@
 // `ab` section of bench/RESULTS.md with the command. A single figure on this machine swings by
 // up to 2x; the ratio of medians over alternating rounds is what says "no regression".
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
 
@@ -32,6 +32,9 @@ rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 sh('sh', ['-c', `git archive ${base} | tar -x -C ${dir}`]);
 symlinkSync(`${process.cwd()}/node_modules`, `${dir}/node_modules`);
+// One harness for both: this tree's benchmark scripts over the base's library, so a change in how a
+// benchmark measures (bench:logout's latency loop, say) never passes for a change in the library.
+for (const f of readdirSync('bench').filter((n) => n.endsWith('.ts'))) copyFileSync(`bench/${f}`, `${dir}/bench/${f}`);
 const bundle = (root: string, src: string, out: string) =>
   sh('node_modules/.bin/esbuild', [
     `${root}/${src}`,
@@ -51,6 +54,7 @@ const json = (out: string) => out.trim().split('\n').filter((l) => l.startsWith(
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows: string[] = [];
 const row = (what: string, unit: string, scale: number, r: Record<string, number[]>) => {
+  if (!r.base.length || !r.head.length) return; // measured by one tree only
   const [b, h] = [median(r.base), median(r.head)];
   const fmt = (x: number) => (x / scale).toFixed(scale === 1e6 ? 1 : 0);
   rows.push(
