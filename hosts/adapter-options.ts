@@ -3,29 +3,20 @@
 // of its range a RangeError, each naming the option. Unchecked, a bad default surfaced only at
 // some later login or logout, as an E_INVALIDARG that said nothing of where it came from.
 import { CODE } from './codes.ts';
-import { delaysProblem } from './arguments.ts';
+import { delaysProblem, LEAST, RECONNECT_NUMBERS } from './arguments.ts';
 
 const MAX = 0x7fffffff;
-/** Each number option's least and most value. */
+const range = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, [LEAST[n], MAX] as const]));
+/** Each number option's least and most value: durations and counts as every call takes them
+ *  (LEAST), the pool sizes as the core can be sized. */
 const NUMBERS: Record<string, readonly [number, number]> = {
-  logoutTimeoutMs: [1, MAX],
-  concurrency: [1, MAX],
-  graceMs: [0, MAX],
-  connectTimeoutMs: [1, MAX],
-  loginTimeoutMs: [1, MAX],
+  ...range(['logoutTimeoutMs', 'concurrency', 'graceMs', 'connectTimeoutMs', 'loginTimeoutMs']),
   maxSessions: [1, CODE.MAX_SESSIONS_LIMIT],
   maxCommands: [1, CODE.MAX_TASKS],
   maxCommandsPerSession: [1, CODE.MAX_TASKS],
-  taskManagementTimeoutMs: [1, MAX],
-  noopIntervalMs: [0, MAX],
-  noopTimeoutMs: [1, MAX],
-  replacementTimeoutMs: [1, MAX],
+  ...range(['taskManagementTimeoutMs', 'noopIntervalMs', 'noopTimeoutMs', 'replacementTimeoutMs']),
 };
-const RECONNECT: Record<string, readonly [number, number]> = {
-  minDelayMs: [1, MAX],
-  maxDelayMs: [1, MAX],
-  maxAttempts: [0, MAX],
-};
+const RECONNECT = range(RECONNECT_NUMBERS);
 const OTHERS: Record<string, string> = {
   initiatorName: 'string',
   recovery: 'boolean',
@@ -34,7 +25,7 @@ const OTHERS: Record<string, string> = {
 };
 
 /** A number option: undefined, or a whole number in its range; throws otherwise. */
-export function checkNumber(name: string, v: unknown, [least, most]: readonly [number, number]): void {
+function checkNumber(name: string, v: unknown, [least, most]: readonly [number, number]): void {
   if (v === undefined) return;
   if (typeof v !== 'number') throw new TypeError(`${name} must be a number`);
   if (!Number.isInteger(v) || v < least || v > most) {

@@ -46,14 +46,18 @@ import {
   delaysProblem,
   digestProblem,
   digestTypeError,
+  DISCOVER_NUMBERS,
   INFLIGHT_POLICIES,
+  LOGIN_NUMBERS,
   loginProblem,
+  LOGOUT_NUMBERS,
   logoutProblem,
   longerThan,
   MAX_NAME_BYTES,
-  numberProblem,
+  numbersProblem,
   numberTypeError,
   portalProblem,
+  RECONNECT_NUMBERS,
 } from './arguments.ts';
 
 const ALGORITHM_BITS: Record<ChapAlgorithm, number> = {
@@ -85,18 +89,6 @@ interface SessionEntry {
 const digestBits = (v: DigestOption | undefined, required: number, prefer: number): number =>
   v === true || v === 'required' ? required : v === 'prefer' ? prefer : 0;
 const AUTH_CODES = { none: CODE.AUTH_NONE, chap: CODE.AUTH_CHAP, 'mutual-chap': CODE.AUTH_MUTUAL_CHAP } as const;
-// The number options of each call, whose type is checked before anything else.
-const LOGIN_NUMBERS = [
-  'connectTimeoutMs',
-  'loginTimeoutMs',
-  'keepaliveMs',
-  'noopIntervalMs',
-  'noopTimeoutMs',
-  'replacementTimeoutMs',
-] as const;
-const RECONNECT_NUMBERS = ['minDelayMs', 'maxDelayMs', 'maxAttempts'] as const;
-const LOGOUT_NUMBERS = ['logoutTimeoutMs', 'concurrency', 'deadlineMs', 'graceMs', 'drainTimeoutMs'] as const;
-
 /** A caller's duration or count for the core: undefined -> the default; anything that is not a
  *  non-negative whole number in u32 range -> 0xFFFFFFFF, which the core refuses (E_INVALIDARG). */
 const u32Arg = (v: unknown, def: number): number =>
@@ -252,15 +244,8 @@ export class Adapter implements AsyncDisposable {
     const problem = this.closed ? 'the adapter is closed' : loginProblem(req.target, req.portal, a) ??
       digestProblem('headerDigest', req.headerDigest) ??
       digestProblem('dataDigest', req.dataDigest) ??
-      numberProblem('connectTimeoutMs', req.connectTimeoutMs, 1) ??
-      numberProblem('loginTimeoutMs', req.loginTimeoutMs, 1) ??
-      numberProblem('keepaliveMs', req.keepaliveMs, 0) ??
-      numberProblem('noopIntervalMs', req.noopIntervalMs, 0) ??
-      numberProblem('noopTimeoutMs', req.noopTimeoutMs, 1) ??
-      numberProblem('replacementTimeoutMs', req.replacementTimeoutMs, 1) ??
-      numberProblem('reconnect.minDelayMs', req.reconnect?.minDelayMs, 1) ??
-      numberProblem('reconnect.maxDelayMs', req.reconnect?.maxDelayMs, 1) ??
-      numberProblem('reconnect.maxAttempts', req.reconnect?.maxAttempts, 0) ??
+      numbersProblem(req, LOGIN_NUMBERS) ??
+      numbersProblem(req.reconnect ?? {}, RECONNECT_NUMBERS, 'reconnect.') ??
       delaysProblem(
         req.reconnect?.minDelayMs ?? this.opts.reconnect?.minDelayMs ?? CODE.RECOVERY_DELAY_MIN_MS,
         req.reconnect?.maxDelayMs ?? this.opts.reconnect?.maxDelayMs ?? CODE.RECOVERY_DELAY_MAX_MS,
@@ -395,12 +380,11 @@ export class Adapter implements AsyncDisposable {
   ): AsyncOperation<DiscoverOutput> {
     if (typeof portalText_ !== 'string') throw new TypeError('portal must be a string: host[:port]');
     if (typeof opts !== 'object' || opts === null) throw new TypeError('discover options must be an object');
-    const wrongType = numberTypeError(opts, ['connectTimeoutMs', 'timeoutMs']);
+    const wrongType = numberTypeError(opts, DISCOVER_NUMBERS);
     if (wrongType) throw wrongType;
     const a = opts.auth as AnyAuth | undefined;
     const problem = this.closed ? 'the adapter is closed' : portalProblem(portalText_) ?? authProblem(a) ??
-      numberProblem('connectTimeoutMs', opts.connectTimeoutMs, 1) ??
-      numberProblem('timeoutMs', opts.timeoutMs, 1);
+      numbersProblem(opts, DISCOVER_NUMBERS);
     const portal = problem ? null : parsePortal(portalText_);
     const output: DiscoverOutput = {
       portal: portal ? portalText(portal) : portalText_,

@@ -76,6 +76,48 @@ export function numberTypeError(o: object, names: readonly string[], prefix = ''
   return bad === undefined ? undefined : new TypeError(`${prefix}${bad} must be a number`);
 }
 
+/** The least value of every duration or count option, wherever it is given (createAdapter, a
+ *  call's own options, `reconnect`); the most is 2^31-1 for each. */
+export const LEAST: Record<string, number> = {
+  connectTimeoutMs: 1,
+  loginTimeoutMs: 1,
+  timeoutMs: 1,
+  keepaliveMs: 0,
+  noopIntervalMs: 0,
+  noopTimeoutMs: 1,
+  replacementTimeoutMs: 1,
+  taskManagementTimeoutMs: 1,
+  logoutTimeoutMs: 1,
+  concurrency: 1,
+  deadlineMs: 0,
+  graceMs: 0,
+  drainTimeoutMs: 1,
+  minDelayMs: 1,
+  maxDelayMs: 1,
+  maxAttempts: 0,
+};
+/** Each call's number options, in the order their problems are reported. */
+export const LOGIN_NUMBERS = [
+  'connectTimeoutMs',
+  'loginTimeoutMs',
+  'keepaliveMs',
+  'noopIntervalMs',
+  'noopTimeoutMs',
+  'replacementTimeoutMs',
+] as const;
+export const RECONNECT_NUMBERS = ['minDelayMs', 'maxDelayMs', 'maxAttempts'] as const;
+export const LOGOUT_NUMBERS = ['logoutTimeoutMs', 'concurrency', 'deadlineMs', 'graceMs', 'drainTimeoutMs'] as const;
+export const DISCOVER_NUMBERS = ['connectTimeoutMs', 'timeoutMs'] as const;
+
+/** The first problem among `names` in `o` (numberProblem, each with its LEAST), or undefined. */
+export function numbersProblem(o: object, names: readonly string[], prefix = ''): string | undefined {
+  for (const n of names) {
+    const p = numberProblem(prefix + n, (o as Record<string, unknown>)[n], LEAST[n]);
+    if (p) return p;
+  }
+  return undefined;
+}
+
 /** A duration or count option: undefined, or a whole number from `least` to 2^31-1. */
 export function numberProblem(name: string, v: unknown, least: number): string | undefined {
   if (v === undefined) return undefined;
@@ -109,9 +151,7 @@ export function logoutProblem(
   if (typeof o.concurrency === 'number' && Number.isInteger(o.concurrency) && o.concurrency > sessionCap) {
     return `concurrency must be at most maxSessions (${sessionCap})`;
   }
-  return numberProblem('logoutTimeoutMs', o.logoutTimeoutMs, 1) ?? numberProblem('concurrency', o.concurrency, 1) ??
-    numberProblem('deadlineMs', o.deadlineMs, 0) ?? numberProblem('graceMs', o.graceMs, 0) ??
-    numberProblem('drainTimeoutMs', o.drainTimeoutMs, 1);
+  return numbersProblem(o, LOGOUT_NUMBERS);
 }
 /** The logout's `inflight` policies, as the core numbers them. */
 export const INFLIGHT_POLICIES: Record<string, number> = {
