@@ -36,7 +36,7 @@ import type {
 } from './api.ts';
 import { type Report, rethrowLater } from './deliver.ts';
 import { type EventOf, listenerArgs, Listeners } from './listeners.ts';
-import { loginProtocolText, loginTimeoutText, negotiationText } from './explain.ts';
+import { loginEndText, type LoginLimits, negotiationText } from './explain.ts';
 import { checkAdapterOptions } from './adapter-options.ts';
 import { toEvent } from './events.ts';
 import { GUID_RE, ISCSI_NAME_RE, newGuid, parsePortal, type Portal, portalText } from './ids.ts';
@@ -294,9 +294,11 @@ export class Adapter implements AsyncDisposable {
       recovery,
     );
     let handle!: AsyncOperation<LoginOutput>;
-    const limits = {
+    const limits: LoginLimits = {
       connectMs: u32Arg(req.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000),
       loginMs: u32Arg(req.loginTimeoutMs ?? this.opts.loginTimeoutMs, 15000),
+      loginOption: 'loginTimeoutMs',
+      what: 'login',
     };
     this.engine.startOp(
       (core) => core.login(valid ? target!.slot : -1, auth, flags, limits.connectMs, limits.loginMs, ioLen),
@@ -323,7 +325,7 @@ export class Adapter implements AsyncDisposable {
     /** What the caller asked for, so a failed negotiation can say which of its wishes the target refused. */
     asked: Pick<LoginRequest, 'headerDigest' | 'dataDigest'>,
     /** The waits the core was given, so a timeout can say which ran out and how long it was. */
-    limits: { connectMs: number; loginMs: number },
+    limits: LoginLimits,
     portal: Portal | undefined,
     auth: AnyAuth | undefined,
     target?: TargetEntry,
@@ -354,9 +356,7 @@ export class Adapter implements AsyncDisposable {
           }`;
         }
         if (reason === CODE.L_NEGOTIATION_FAILED) output.error = negotiationText(detail, asked);
-        if (reason === CODE.L_TIMEOUT) output.error = loginTimeoutText(detail, limits.connectMs, limits.loginMs);
-        if (reason === CODE.L_PROTOCOL_ERROR) output.error = loginProtocolText(detail);
-        if (reason === CODE.L_TRANSPORT_LOST) output.error = 'the target closed the connection before the login ended';
+        output.error = loginEndText(reason, detail, limits) ?? output.error;
       },
       text: (a, value) => {
         if (a.textKind === CODE.TEXT_REDIRECT) {
@@ -396,10 +396,15 @@ export class Adapter implements AsyncDisposable {
     const algorithms = (a?.algorithms ?? []).reduce((m, alg) => m | (ALGORITHM_BITS[alg] ?? 0), 0);
     let handle!: AsyncOperation<DiscoverOutput>;
     let last: { out: DiscoveredTarget; entry: TargetEntry } | undefined;
-    const connectMs = portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0;
-    const timeoutMs = u32Arg(opts.timeoutMs ?? this.opts.loginTimeoutMs, 15000);
+    const limits: LoginLimits = {
+      connectMs: portal ? u32Arg(opts.connectTimeoutMs ?? this.opts.connectTimeoutMs, 5000) : 0,
+      loginMs: u32Arg(opts.timeoutMs ?? this.opts.loginTimeoutMs, 15000),
+      // Named by the option the limit came from: the call's timeoutMs, or the adapter's loginTimeoutMs.
+      loginOption: opts.timeoutMs === undefined ? 'loginTimeoutMs' : 'timeoutMs',
+      what: 'discovery',
+    };
     this.engine.startOp(
-      (core) => core.login(0, auth, CODE.LOGIN_DISCOVERY | algorithms, connectMs, timeoutMs, ioLen),
+      (core) => core.login(0, auth, CODE.LOGIN_DISCOVERY | algorithms, limits.connectMs, limits.loginMs, ioLen),
       (op) => {
         let control: OperationControl;
         [handle, control] = this.operation(CODE.ASYNC_DISCOVER, output, op);
@@ -426,15 +431,7 @@ export class Adapter implements AsyncDisposable {
           loginStatus: ({ status, reason, detail }) => {
             output.result = LOGIN_RESULT_NAMES[reason] as LoginResult;
             if (status) output.status = status;
-            if (reason === CODE.L_PROTOCOL_ERROR) output.error = loginProtocolText(detail);
-            if (reason === CODE.L_TRANSPORT_LOST) {
-              output.error = 'the target closed the connection before the discovery ended';
-            }
-            if (reason === CODE.L_TIMEOUT) {
-              // Named by the option the limit came from: the call's timeoutMs, or the adapter's loginTimeoutMs.
-              const option = opts.timeoutMs === undefined ? 'loginTimeoutMs' : 'timeoutMs';
-              output.error = loginTimeoutText(detail, connectMs, timeoutMs, option);
-            }
+            output.error = loginEndText(reason, detail, limits) ?? output.error;
           },
           transportError: (text, err) => {
             output.error = text;

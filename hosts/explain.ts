@@ -83,10 +83,28 @@ export function negotiationText(
   return `the target's answer for ${name} breaks the rule of that key (RFC 7143 §13)`;
 }
 
-/** Which wait a login's `timeout` ran out of (the detail of its status), with the limit it had. */
-export function loginTimeoutText(detail: number, connectMs: number, loginMs: number, loginOption = 'loginTimeoutMs') {
-  if (detail === CODE.LT_CONNECT) return `no connection within connectTimeoutMs (${connectMs} ms)`;
-  return `the target did not finish the login within ${loginOption} (${loginMs} ms)`;
+/** The waits a login (or discovery) was given, and the option its login wait came from. */
+export interface LoginLimits {
+  connectMs: number;
+  loginMs: number;
+  loginOption: string;
+  /** 'login' or 'discovery', as the words name it. */
+  what: string;
+}
+
+/** Words for a login or discovery that ended `timeout`, `protocol-error` or `transport-lost` (the
+ *  core's reason and the detail of its status), or undefined for any other reason. */
+export function loginEndText(reason: number, detail: number, l: LoginLimits): string | undefined {
+  if (reason === CODE.L_TIMEOUT) {
+    return detail === CODE.LT_CONNECT
+      ? `no connection within connectTimeoutMs (${l.connectMs} ms)`
+      : `the target did not finish the login within ${l.loginOption} (${l.loginMs} ms)`;
+  }
+  if (reason === CODE.L_PROTOCOL_ERROR) {
+    return `the target sent ${PROTOCOL[detail] ?? 'something the login does not allow'}`;
+  }
+  if (reason === CODE.L_TRANSPORT_LOST) return `the target closed the connection before the ${l.what} ended`;
+  return undefined;
 }
 
 // The rule the target's side of a login broke (the detail of `protocol-error`).
@@ -101,5 +119,3 @@ const PROTOCOL: Record<number, string> = {
   [CODE.LP_CHAP]: 'a CHAP challenge whose CHAP_I or CHAP_C is missing or malformed',
   [CODE.LP_REDIRECT]: 'a redirect with no TargetAddress',
 };
-export const loginProtocolText = (detail: number): string =>
-  `the target sent ${PROTOCOL[detail] ?? 'something the login does not allow'}`;
