@@ -4,7 +4,7 @@
 //   login-phases.ts --portal HOST:PORT --target IQN --iter N
 // Prints one JSON line per phase: {"bench":"login-phase","runtime","phase","medianUs"}.
 import type { Conn, ConnHandlers, Host } from '../hosts/types.ts';
-import { arg, emit, runtimeName, scriptArgs } from './runtime.ts';
+import { arg, emit, runtimeName, scriptArgs, socketsGone } from './runtime.ts';
 import { runtimeModule } from './library.ts';
 
 const rt = runtimeName();
@@ -51,15 +51,6 @@ const phases: Record<string, number[]> = {
   "the runtime's connect alone (no login)": [],
 };
 const lists = Object.values(phases);
-// One turn of the event loop, without the 1 ms a timer would idle (an idle CPU is slower to wake,
-// and libiscsi's loop never idles): setImmediate where the runtime has it.
-const turn = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ??
-  ((f: () => void) => setTimeout(f, 0));
-const gone = async () => {
-  for (const stop = now() + 2000; adapter.resources().sockets > 0 && now() < stop;) {
-    await new Promise<void>((r) => turn(r));
-  }
-};
 for (let i = 0; i < iter + 30; i++) {
   written = [];
   answered = [];
@@ -69,7 +60,7 @@ for (let i = 0; i < iter + 30; i++) {
   if (hr !== 0) throw new Error(`login ended 0x${hr.toString(16)}`);
   await adapter.logoutFromTarget(target).wait();
   // The last socket is gone before the next login, so no teardown runs inside a phase.
-  await gone();
+  await socketsGone(adapter, 2000);
   if (i < 30 || written.length !== 2 || answered.length !== 2) continue;
   const steps = [start, asked, connected, written[0], answered[0], written[1], answered[1], end];
   steps.slice(1).forEach((t, k) => lists[k].push(t - steps[k]));

@@ -4,7 +4,7 @@
 //   logout.ts lag --portal P --target IQN --n N               the largest lateness of a 1 ms timer during that logout
 //   logout.ts memory --portal P --target IQN --n N            heap plus Wasm memory per logged-in session
 // Prints JSON lines in the format of bench/logout-run.ts.
-import { arg, emit, runtimeName, scriptArgs } from './runtime.ts';
+import { arg, emit, runtimeName, scriptArgs, socketsGone } from './runtime.ts';
 import { runtimeModule } from './library.ts';
 import { stats } from './stats.ts';
 
@@ -40,9 +40,6 @@ const heap = () =>
 const a = createAdapter({ maxSessions: Math.max(1024, n + 64) });
 if (mode === 'latency') {
   const iter = arg('iter', 300), login: number[] = [], logout: number[] = [], closed: number[] = [];
-  // One turn of the event loop, without the 1 ms a timer would idle (libiscsi's loop never idles).
-  const turn = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ??
-    ((f: () => void) => setTimeout(f, 0));
   for (let i = -30; i < iter; i++) {
     const t0 = performance.now();
     const r = await a.loginToTarget({ target, portal }).wait();
@@ -52,7 +49,7 @@ if (mode === 'latency') {
     // The handle resolves at the Logout Response; the socket is let go after the target's FIN.
     // Waiting for that here keeps the last session's teardown out of the next login's time, as
     // libiscsi's logout-plus-close keeps its own, and times the whole logout as well.
-    while (a.resources().sockets > 0 && performance.now() - t1 < 5000) await new Promise<void>((r) => turn(r));
+    await socketsGone(a, 5000);
     if (i >= 0) {
       login.push(t1 - t0);
       logout.push(ms);

@@ -24,3 +24,15 @@ export function timed(seconds: number, fn: () => void): { passes: number; elapse
   }
   return best;
 }
+
+// One turn of the event loop, without the 1 ms a timer would idle (an idle CPU is slower to wake,
+// and libiscsi's loops never idle): setImmediate where the runtime has it.
+const turn = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ??
+  ((f: () => void) => setTimeout(f, 0));
+/** Resolves once `adapter` holds no socket (the last session's let go after the target's FIN),
+ *  or after `ms`, turning the event loop meanwhile. */
+export async function socketsGone(adapter: { resources(): { sockets: number } }, ms: number): Promise<void> {
+  for (const stop = performance.now() + ms; adapter.resources().sockets > 0 && performance.now() < stop;) {
+    await new Promise<void>((r) => turn(r));
+  }
+}
