@@ -167,6 +167,7 @@ export class Adapter implements AsyncDisposable {
   on<T extends EventType>(type: T, listener: (e: EventOf<T>) => void): () => void;
   on(a: unknown, b?: unknown): () => void {
     const [type, fn] = listenerArgs('on', a, b);
+    this.assertOpen('on');
     return this.listeners.add(type, fn, false);
   }
   /** As on(), for the next such event only. */
@@ -174,7 +175,12 @@ export class Adapter implements AsyncDisposable {
   once<T extends EventType>(type: T, listener: (e: EventOf<T>) => void): () => void;
   once(a: unknown, b?: unknown): () => void {
     const [type, fn] = listenerArgs('once', a, b);
+    this.assertOpen('once');
     return this.listeners.add(type, fn, true);
+  }
+  // A listener added after close() would never hear anything: say so rather than take it.
+  private assertOpen(call: string): void {
+    if (this.closed) throw new Error(`${call}(): the adapter is closed, so no event will come`);
   }
   /** Removes one registration of `listener` made by on() or once() with the same type (or none). */
   off(listener: (e: AdapterEvent) => void): this;

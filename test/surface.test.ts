@@ -38,6 +38,17 @@ describe('a closed adapter', () => {
     expect(a.resources()).toEqual({ sockets: 0, timers: 0 });
     await t.close();
   });
+
+  it('refuses a listener added after close(), which would never be called, and still takes off()', async () => {
+    const a = createAdapter();
+    const heard = () => {};
+    const remove = a.on('session-lost', heard);
+    await a.close();
+    expect(() => a.on(heard)).toThrow(/on\(\): the adapter is closed/);
+    expect(() => a.once('session-lost', heard)).toThrow(/once\(\): the adapter is closed/);
+    expect(a.off('session-lost', heard)).toBe(a);
+    remove();
+  });
 });
 
 describe('errors that say why', () => {
