@@ -93,8 +93,8 @@ try {
     row(`read ${block / 1024} KiB, 32 in flight`, 'MiB/s', 2 ** 20, r);
   }
   if (only.has('logout')) {
-    // Medians of each round's run: login and logout of one session (300 after 30 of warm-up), then
-    // LogoutFromTarget of 256 sessions (3 after one uncounted), as bench:logout measures them.
+    // Medians of each round's run: login and logout of one session (300), then LogoutFromTarget of
+    // 256 sessions (3), each after bench/logout.ts's uncounted warm-up, as bench:logout measures them.
     const r: Record<string, Record<string, number[]>> = {};
     const add = (
       what: string,

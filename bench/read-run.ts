@@ -8,14 +8,15 @@ import { execFileSync } from 'node:child_process';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
 import { drawThroughput } from './throughput-chart.ts';
-import { oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
+import { medianOfRounds, oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
 import { runArgs } from './run-args.ts';
-runArgs('bench:read', ['json', 'pinned'], ['seconds']);
+runArgs('bench:read', ['json', 'pinned'], ['seconds', 'rounds']);
 
 const json = process.argv.includes('--json');
 const pinned = process.argv.includes('--pinned');
 const wrap = pinned ? ['taskset', '-c', '1'] : [];
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
+const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3;
+const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
 const queue = 32;
 const T = 'iqn.2026-11.dev.bench:read';
 const tgtd = await startTgtd([{ tid: 1, name: T }]);
@@ -43,8 +44,7 @@ try {
       '--seconds',
       String(seconds),
     ];
-    rows.push(...oursUnderEach(sh, 'read', args, wrap));
-    if (perf) {
+    const iscsiPerf = (): Row[] => {
       // iscsi-perf prints a running "... MB/s" figure (MiB, 2^20); the last one is its average.
       const out = sh('sh', [
         '-c',
@@ -53,17 +53,11 @@ try {
         } iscsi://${tgtd.portals[0]}/${T}/1 2>&1; true`,
       ]);
       const mbs = [...out.matchAll(/([\d.]+)\s*MB\/s/g)].map((m) => Number(m[1])).pop();
-      if (mbs !== undefined) {
-        rows.push({
-          bench: 'read',
-          impl: 'iscsi-perf',
-          runtime: 'native',
-          blockBytes,
-          queueDepth: queue,
-          bytesPerSec: Math.round(mbs * 2 ** 20),
-        });
-      }
-    }
+      if (mbs === undefined) return [];
+      const row = { impl: 'iscsi-perf', runtime: 'native', blockBytes, queueDepth: queue };
+      return [{ bench: 'read', ...row, bytesPerSec: Math.round(mbs * 2 ** 20) }];
+    };
+    rows.push(...medianOfRounds(rounds, [...oursUnderEach(sh, 'read', args, wrap), ...(perf ? [iscsiPerf] : [])]));
   }
 } finally {
   tgtd.stop();
@@ -80,7 +74,7 @@ const section = writeSection(
     '',
     `Command: \`npm run bench:read${
       pinned ? ' -- --pinned' : ''
-    }\` (${seconds} s per measurement after 0.5 s of warm-up; needs tgt and libiscsi-bin${
+    }\` (${seconds} s per measurement after 0.5 s of warm-up, ${rounds} rounds with the order turned each round, the median round shown; needs tgt and libiscsi-bin${
       pinned ? '; every tgtd thread pinned with `taskset -a -p -c 0`, each initiator run under `taskset -c 1`' : ''
     }), ${new Date().toISOString().slice(0, 10)}.`,
     machineLine(),

@@ -6,22 +6,19 @@ import { execFileSync } from 'node:child_process';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
 import { drawThroughput } from './throughput-chart.ts';
-import { lastRow, oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
+import { lastRow, medianOfRounds, oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
 import { onTmpfs } from './tmpfs.ts';
 import { runArgs } from './run-args.ts';
-runArgs('bench:write', ['json'], ['seconds']);
+runArgs('bench:write', ['json'], ['seconds', 'rounds']);
 
 const json = process.argv.includes('--json');
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
+const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3;
+const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
 const queue = 32;
 const T = 'iqn.2026-11.dev.bench:write';
 const rows: Row[] = [];
 const sh = (cmd: string, args: string[]) =>
   execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: (seconds + 60) * 1000 });
-const take = (out: string) => {
-  const r = lastRow(out);
-  if (r) rows.push(r);
-};
 let peer = true;
 try {
   sh('cc', ['-O2', '-o', 'build/libiscsi-write', 'bench/c/libiscsi-write.c', '-liscsi']);
@@ -44,10 +41,13 @@ try {
       '--seconds',
       String(seconds),
     ];
-    rows.push(...oursUnderEach(sh, 'write', args));
-    if (peer) {
-      take(sh('build/libiscsi-write', [tgtd.portals[0], T, String(blockBytes), String(queue), String(seconds)]));
-    }
+    const writer = (): Row[] => {
+      const r = lastRow(
+        sh('build/libiscsi-write', [tgtd.portals[0], T, String(blockBytes), String(queue), String(seconds)]),
+      );
+      return r ? [r] : [];
+    };
+    rows.push(...medianOfRounds(rounds, [...oursUnderEach(sh, 'write', args), ...(peer ? [writer] : [])]));
   }
 } finally {
   tgtd.stop();
@@ -60,9 +60,9 @@ const section = writeSection(
   [
     '## Sequential writes (tgtd on loopback, 256 MiB LUN on tmpfs, 32 commands in flight)',
     '',
-    `Command: \`npm run bench:write -- --seconds ${seconds}\` (${seconds} s per measurement after 0.5 s of warm-up; WRITE (16) without FUA, the LUN rewritten from its start when the end is reached; needs tgt, and libiscsi-dev and cc for the libiscsi rows: \`bench/c/libiscsi-write.c\`, libiscsi's asynchronous API with 32 tasks kept queued), ${
+    `Command: \`npm run bench:write\` (${seconds} s per measurement after 0.5 s of warm-up, ${rounds} rounds with the order turned each round, the median round shown; WRITE (16) without FUA, the LUN rewritten from its start when the end is reached; needs tgt, and libiscsi-dev and cc for the libiscsi rows: \`bench/c/libiscsi-write.c\`, libiscsi's asynchronous API with 32 tasks kept queued), ${
       new Date().toISOString().slice(0, 10)
-    }. One run on a shared 2-core VM (other work was running on it), not best-of-five.`,
+    }.`,
     machineLine(),
     peer ? '' : '**libiscsi-dev was not installed: no libiscsi rows.**',
     '',
