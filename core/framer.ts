@@ -72,6 +72,9 @@ export function framerStream(c: Conn, limit: u32): void { c.rxFlags |= FL_STREAM
 // What must be in hand before the PDU at p can be handled in place: its header alone when its
 // payload is streamed, else all of it. A negative ERR_* when the peer broke a limit.
 @inline function pduLength(c: Conn, f: u32, p: usize): i32 {
+  // Neither AHS nor data (an R2T, most SCSI Responses, the Logout and TMF Responses): the one
+  // word of both lengths is enough, and the byte swap and the limits below can be skipped.
+  if (load<u32>(p, 4) == 0) return <i32>(48 + (f & FL_HDIGEST ? 4 : 0));
   const dsl = dataLength(p);
   if (dsl > c.rxLimit) return ERR_DSL_TOO_LARGE;
   if ((<u32>load<u8>(p, 4) << 2) > 1020) return ERR_AHS_TOO_LARGE; // cannot happen with a u8 field; kept as the rule

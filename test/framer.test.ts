@@ -54,6 +54,25 @@ describe('framing over chunked input', () => {
     expect(want[0]).toBe(3);
   });
 
+  it('header-only PDUs with header digests, whole and split at every byte, frame as the same PDUs without', () => {
+    // Their length comes from one word when neither AHS nor data follows (pduLength): with a
+    // header digest that is 52 bytes, whether the header arrives whole or straddles chunks.
+    const plain = makeStream({ pdus: 6, seed: 13, kind: 'bhs48' });
+    const digested = makeStream({ pdus: 6, seed: 13, kind: 'bhs48', headerDigest: true });
+    expect(digested.length).toBe(6 * 52);
+    const c0 = core.rawOpen(0, 8192);
+    expect(feedAll(c0, plain, [])).toBe(0);
+    const want = [core.rawCount(c0), core.rawChecksum(c0) >>> 0];
+    core.rawClose(c0);
+    expect(want[0]).toBe(6);
+    for (let cut = 0; cut < digested.length; cut++) {
+      const c = core.rawOpen(CODE.RAW_HEADER_DIGEST, 8192);
+      expect(feedAll(c, digested, cut ? [cut] : [])).toBe(0);
+      expect([cut, core.rawCount(c), core.rawChecksum(c) >>> 0, core.rawPending(c)]).toEqual([cut, ...want, 0]);
+      core.rawClose(c);
+    }
+  });
+
   it('one byte per call', () => {
     const s = makeStream({ pdus: 20, seed: 11, kind: 'bhs48' });
     const c = core.rawOpen(0, 8192);

@@ -44,6 +44,8 @@ static int deliver(framer *f, const uint8_t *p) {
   return 0;
 }
 static int64_t length(const uint8_t *p) {
+  /* neither AHS nor data: 48 bytes, from one word (the same shortcut as core/framer.ts pduLength) */
+  uint32_t w; memcpy(&w, p + 4, 4); if (w == 0) return 48;
   uint32_t dsl = ((uint32_t)p[5]<<16)|((uint32_t)p[6]<<8)|p[7];
   if (dsl > 8192) return -2;
   return 48 + ((uint32_t)p[4] << 2) + ((dsl + 3) & ~3u);

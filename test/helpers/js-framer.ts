@@ -71,6 +71,8 @@ export class JsFramer {
     return 0;
   }
   private length(b: Uint8Array, p: number): number {
+    // neither AHS nor data: 48 bytes (the same shortcut as core/framer.ts pduLength)
+    if ((b[p + 4] | b[p + 5] | b[p + 6] | b[p + 7]) === 0) return 48;
     const dsl = (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7];
     if (dsl > this.limit) return -2;
     return 48 + (b[p + 4] << 2) + ((dsl + 3) & ~3);
