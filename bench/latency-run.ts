@@ -12,7 +12,7 @@ runArgs('bench:latency', ['json'], ['samples', 'warmup']);
 const json = process.argv.includes('--json');
 const opt = (name: string, def: number) =>
   process.argv.includes(`--${name}`) ? Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) : def;
-const samples = opt('samples', 10000), warmup = opt('warmup', 1000);
+const samples = opt('samples', 10000), warmup = opt('warmup', 10240);
 const T = 'iqn.2026-11.dev.bench:latency';
 const rows: Record<string, number | string>[] = [];
 const sh = (cmd: string, args: string[]) =>

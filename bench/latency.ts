@@ -10,7 +10,7 @@ const { createAdapter } = await runtimeModule();
 
 const argv = scriptArgs();
 const str = (name: string) => argv[argv.indexOf(`--${name}`) + 1];
-const samples = arg('samples', 10000), warm = arg('warmup', 1000), blockBytes = 4096, lun = 1;
+const samples = arg('samples', 10000), warm = arg('warmup', 10240), blockBytes = 4096, lun = 1;
 const adapter = createAdapter();
 const out = await adapter.loginToTarget({ target: str('target'), portal: str('portal') }).result({ timeoutMs: 30000 });
 const disk = adapter.session(out.sessionId!)!;

@@ -10,6 +10,7 @@ import { WIRE_SCENARIOS } from './conformance/wire-scenarios.ts';
 import { runWireScenario } from './conformance/wire-corpus.ts';
 import { startWirePeers, type WirePeers } from './conformance/wire-peers.ts';
 import { firstDifference } from './conformance/corpus.ts';
+import { istgtLostLogout } from './conformance/istgt-lost-logout.ts';
 import { runtime } from './helpers/env.ts';
 
 const dir = new URL('./conformance/transcripts/wire/', import.meta.url);
@@ -23,8 +24,14 @@ describe('wire corpus', () => {
 
   for (const name of Object.keys(WIRE_SCENARIOS)) {
     it(name, async () => {
-      const got = await runWireScenario(name, { createAdapter, startTarget, ...peers });
-      const diff = firstDifference(readFileSync(new URL(`${name}.txt`, dir), 'utf8'), got);
+      const want = readFileSync(new URL(`${name}.txt`, dir), 'utf8');
+      let got = await runWireScenario(name, { createAdapter, startTarget, ...peers });
+      let diff = firstDifference(want, got);
+      if (diff && istgtLostLogout(WIRE_SCENARIOS[name].on, diff, got)) {
+        console.warn(`${name}: istgt closed instead of answering the Logout (docs/testing.md); run once more`);
+        got = await runWireScenario(name, { createAdapter, startTarget, ...peers });
+        diff = firstDifference(want, got);
+      }
       if (diff) {
         throw new Error(
           `${name} differs from its wire transcript (${runtime}) at ${diff}\n(npm run conformance -- --update if the change is meant)`,
