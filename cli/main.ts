@@ -56,8 +56,8 @@ async function run(o: CliOptions, adapter: Adapter, interrupted: AbortSignal): P
     return typeof target === 'string' ? sessionRun(adapter, o, say, progress, target, false, interrupted) : target;
   }
   const name = 'iqn.2026-11.dev.iscsi-adapter:demo';
-  const own: RunningTarget = await startTarget({ targets: [{ name, ...(o.drop ? { fault: 'drop-mid-read' } : {}) }] });
-  say(`started the built-in target ${name} on ${own.portal}${o.drop ? ', dropping the first read' : ''}`);
+  // Before the target starts: an interrupt during its start closes the adapter, and a listener
+  // added after that would be refused.
   adapter.on((e) => {
     if (e.type === 'session-recovering') {
       progress(`  session ${e.sessionId} lost its connection (${e.cause}); recovering`);
@@ -66,6 +66,8 @@ async function run(o: CliOptions, adapter: Adapter, interrupted: AbortSignal): P
       progress(`  session ${e.sessionId} recovered at ${e.portal}, TSIH ${e.tsih}, after ${e.attempts} attempt(s)`);
     }
   });
+  const own: RunningTarget = await startTarget({ targets: [{ name, ...(o.drop ? { fault: 'drop-mid-read' } : {}) }] });
+  say(`started the built-in target ${name} on ${own.portal}${o.drop ? ', dropping the first read' : ''}`);
   try {
     return await sessionRun(adapter, { ...o, portals: [own.portal] }, say, progress, name, true, interrupted);
   } finally {

@@ -112,6 +112,7 @@ export class Adapter implements AsyncDisposable {
   private held = new Map<number, SessionEntry>();
   private listeners = new Listeners();
   private closed = false;
+  private disposed = false;
   private closing?: Promise<void>;
   private logins = new Set<AsyncOperation<LoginOutput>>();
   /** Running logouts by core operation: their output and every handle over them (joins add one). */
@@ -178,9 +179,10 @@ export class Adapter implements AsyncDisposable {
     this.assertOpen('once');
     return this.listeners.add(type, fn, true);
   }
-  // A listener added after close() would never hear anything: say so rather than take it.
+  // A listener added once close() has finished would never hear anything: say so rather than
+  // take it. While close() runs, its drain and logouts still send events, so one is taken then.
   private assertOpen(call: string): void {
-    if (this.closed) throw new Error(`${call}(): the adapter is closed, so no event will come`);
+    if (this.disposed) throw new Error(`${call}(): the adapter is closed, so no event will come`);
   }
   /** Removes one registration of `listener` made by on() or once() with the same type (or none). */
   off(listener: (e: AdapterEvent) => void): this;
@@ -608,6 +610,7 @@ export class Adapter implements AsyncDisposable {
       // Logged-out sessions' sockets wait for the target's FIN, each for its grace at most.
       await this.engine.socketsClosed(u32Arg(opts.graceMs ?? this.opts.graceMs, 1000) + 100);
       await this.engine.dispose();
+      this.disposed = true;
     })();
     return this.closing;
   }

@@ -76,6 +76,13 @@ describe('the adapter and its daemon client, the same suite', () => {
       }
     });
 
+    it(`${name}: once closed, on() and once() throw rather than take a listener no event will reach`, async () => {
+      const d = await open();
+      await d.close();
+      expect(() => d.on(() => {})).toThrow(/on\(\): .* closed, so no event will come/);
+      expect(() => d.once('session-lost', () => {})).toThrow(/once\(\): .* closed, so no event will come/);
+    });
+
     it(`${name}: on() hears the adapter's events: a logout the target asked for, for that session`, async () => {
       const d = await open();
       const seen: AdapterEvent[] = [];

@@ -73,6 +73,26 @@ describe('framing over chunked input', () => {
     }
   });
 
+  it('a PDU with an AHS and no data is not taken for a bare header, whole or split at every byte', () => {
+    // Only all four of bytes 4-7 at zero say "48 bytes" (pduLength); a TotalAHSLength alone
+    // still adds its words, and the header digest covers them.
+    for (const hd of [false, true]) {
+      const one = new Uint8Array(48 + 4 + (hd ? 4 : 0));
+      one.set([0x01, 0x80, 0, 0, 1]); // SCSI Command, F, one AHS word, no data
+      one.set([0, 2, 0x81, 0], 48); // the AHS: length 2, type 0x81, reserved byte
+      if (hd) new DataView(one.buffer).setUint32(52, crc32c(one, 0, 52), true);
+      const two = new Uint8Array(one.length * 2);
+      two.set(one), two.set(one, one.length);
+      const flags = CODE.RAW_ANY_DIRECTION | (hd ? CODE.RAW_HEADER_DIGEST : 0);
+      for (let cut = 0; cut < two.length; cut++) {
+        const c = core.rawOpen(flags, 8192);
+        expect([hd, cut, feedAll(c, two, cut ? [cut] : []), core.rawCount(c), core.rawPending(c)])
+          .toEqual([hd, cut, 0, 2, 0]);
+        core.rawClose(c);
+      }
+    }
+  });
+
   it('one byte per call', () => {
     const s = makeStream({ pdus: 20, seed: 11, kind: 'bhs48' });
     const c = core.rawOpen(0, 8192);

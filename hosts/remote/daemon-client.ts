@@ -34,6 +34,7 @@ export class DaemonClient {
 
   #listeners = new Listeners();
   #subscribed?: Promise<unknown>;
+  #closed = false;
 
   constructor(private readonly rpc: RpcConnection, readonly hello: DaemonHello) {
     rpc.onNotify((method, p) => {
@@ -56,6 +57,7 @@ export class DaemonClient {
   on<T extends EventType>(type: T, listener: (e: EventOf<T>) => void): () => void;
   on(a: unknown, b?: unknown): () => void {
     const [type, fn] = listenerArgs('on', a, b);
+    this.#assertOpen('on');
     this.#subscribe();
     return this.#listeners.add(type, fn, false);
   }
@@ -64,8 +66,13 @@ export class DaemonClient {
   once<T extends EventType>(type: T, listener: (e: EventOf<T>) => void): () => void;
   once(a: unknown, b?: unknown): () => void {
     const [type, fn] = listenerArgs('once', a, b);
+    this.#assertOpen('once');
     this.#subscribe();
     return this.#listeners.add(type, fn, true);
+  }
+  // As the adapter's: a closed connection carries no event, so a listener is refused, not kept.
+  #assertOpen(call: string): void {
+    if (this.#closed) throw new Error(`${call}(): this daemon connection is closed, so no event will come`);
   }
   /** Removes one registration made by on() or once(). */
   off(listener: (e: AdapterEvent) => void): this;
@@ -136,6 +143,7 @@ export class DaemonClient {
 
   /** Closes this connection; what it started goes on in the daemon. */
   close(): Promise<void> {
+    this.#closed = true;
     this.rpc.close();
     return Promise.resolve();
   }
