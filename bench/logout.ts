@@ -37,6 +37,13 @@ async function logoutAll(a: Adapter, concurrency?: number): Promise<number> {
   if (hr !== 0) throw new Error(`logout: ${hrName(hr)}`);
   return performance.now() - t0;
 }
+// Every socket let go (each waits for the target's FIN for 1 s at most), or the figures that
+// follow would carry the last teardown: an error then, not a silent start on top of it.
+async function settled(a: Adapter): Promise<void> {
+  await socketsGone(a, 5000);
+  const left = a.resources().sockets;
+  if (left) throw new Error(`${left} socket(s) still open 5 s after the logout`);
+}
 const heap = () =>
   (globalThis as unknown as { process: { memoryUsage(): { heapUsed: number } } }).process.memoryUsage().heapUsed;
 
@@ -53,7 +60,7 @@ if (mode === 'latency') {
     // The handle resolves at the Logout Response; the socket is let go after the target's FIN.
     // Waiting for that here keeps the last session's teardown out of the next login's time, as
     // libiscsi's logout-plus-close keeps its own, and times the whole logout as well.
-    await socketsGone(a, 5000);
+    await settled(a);
     if (i >= 0) {
       login.push(t1 - t0);
       logout.push(ms);
@@ -65,16 +72,16 @@ if (mode === 'latency') {
   emit({ bench: 'logout to socket let go', impl: 'ours', runtime: rt, n: 1, concurrency: 64, ...stats(closed) });
 } else if (mode === 'scale') {
   const conc = arg('conc', 64), times: number[] = [];
-  // Rounds first, not counted, as the latency mode's first 30: a process that holds sessions (the
-  // daemon) runs optimised code, and under Node the optimising compiler took about ten rounds of
-  // 256 to get there (docs in bench/RESULTS.md); the C peer has nothing to warm. The first round,
-  // what a process that logs out once pays, is reported beside the median.
-  const warm = arg('warm', Math.min(256, Math.ceil(10240 / n)));
+  // Rounds first, not counted, as many sessions' worth as the latency mode's uncounted logins: a
+  // process that holds sessions (the daemon) runs optimised code, and under Node the optimising
+  // compiler took about 3,000 sessions to get there (bench/RESULTS.md); the C peer has no JIT.
+  // The first round, what a process that logs out once pays, is reported beside the median.
+  const warm = arg('warm', Math.ceil(10240 / n));
   let first = 0;
   for (let r = -warm; r < arg('reps', 5); r++) {
     await loginAll(a, n);
     const ms = await logoutAll(a, conc);
-    await socketsGone(a, 5000); // this round's teardown stays out of the next one
+    await settled(a); // this round's teardown stays out of the next one
     if (r === -warm) first = ms;
     if (r >= 0) times.push(ms);
   }

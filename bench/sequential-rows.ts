@@ -29,21 +29,24 @@ export function oursUnderEach(
 
 /** Each of `measures` run `rounds` times, each round in the order of the last turned one place
  *  (this VM's speed drifts within a minute, and a fixed order would hand the drift to one side);
- *  per implementation, runtime and block size, the row of the median round, with every round's
- *  bytes per second in `rounds`. */
+ *  per implementation, runtime and block size, the row of the median round (the upper of the
+ *  middle two for an even count, as bench/stats.ts takes it), with every round's bytes per
+ *  second in `rounds`, `-` for a round that gave no figure. */
 export function medianOfRounds(rounds: number, measures: (() => Row[])[]): Row[] {
-  const seen = new Map<string, Row[]>();
+  const seen = new Map<string, (Row | undefined)[]>();
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < measures.length; i++) {
       for (const row of measures[(i + r) % measures.length]()) {
         const key = `${row.impl} ${row.runtime} ${row.blockBytes}`;
-        seen.set(key, [...(seen.get(key) ?? []), row]);
+        if (!seen.has(key)) seen.set(key, new Array(rounds).fill(undefined));
+        seen.get(key)![r] = row;
       }
     }
   }
   return [...seen.values()].map((all) => {
-    const sorted = [...all].sort((a, b) => Number(a.bytesPerSec) - Number(b.bytesPerSec));
-    return { ...sorted[(sorted.length - 1) >> 1], rounds: all.map((x) => x.bytesPerSec).join(' ') };
+    const got = all.filter((x): x is Row => x !== undefined);
+    const sorted = [...got].sort((a, b) => Number(a.bytesPerSec) - Number(b.bytesPerSec));
+    return { ...sorted[sorted.length >> 1], rounds: all.map((x) => x?.bytesPerSec ?? '-').join(' ') };
   });
 }
 
@@ -59,7 +62,9 @@ export function throughputTable(rows: Row[], peer: string): string[] {
     Number(r.blockBytes) * 4 + (r.impl === peer ? 3 : ['node', 'deno', 'bun'].indexOf(String(r.runtime)));
   for (const r of [...rows].sort((a, b) => order(a) - order(b))) {
     const p = rows.find((x) => x.impl === peer && x.blockBytes === r.blockBytes);
-    const spread = String(r.rounds ?? r.bytesPerSec).split(' ').map((b) => (Number(b) / 2 ** 20).toFixed(0));
+    const spread = String(r.rounds ?? r.bytesPerSec).split(' ').map((b) =>
+      b === '-' ? b : (Number(b) / 2 ** 20).toFixed(0)
+    );
     lines.push(
       `| ${Number(r.blockBytes) / 1024} KiB | ${r.impl} | ${r.runtime} | ${mib(Number(r.bytesPerSec))} | ${
         p ? (Number(r.bytesPerSec) / Number(p.bytesPerSec)).toFixed(2) + '×' : '-'
