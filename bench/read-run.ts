@@ -9,7 +9,7 @@ import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
 import { drawThroughput } from './throughput-chart.ts';
 import { medianOfRounds, oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
-import { runArgs } from './run-args.ts';
+import { commandLine, runArgs } from './run-args.ts';
 runArgs('bench:read', ['json', 'pinned'], ['seconds', 'rounds']);
 
 const json = process.argv.includes('--json');
@@ -72,8 +72,8 @@ const section = writeSection(
       ? '## Sequential reads, tgtd on CPU 0 and the initiator on CPU 1 (loopback, 32 commands in flight)'
       : '## Sequential reads (tgtd on loopback, 32 commands in flight)',
     '',
-    `Command: \`npm run bench:read${
-      pinned ? ' -- --pinned' : ''
+    `Command: \`${
+      commandLine('bench:read')
     }\` (${seconds} s per measurement after 0.5 s of warm-up, ${rounds} rounds with the order turned each round, the median round shown; needs tgt and libiscsi-bin${
       pinned ? '; every tgtd thread pinned with `taskset -a -p -c 0`, each initiator run under `taskset -c 1`' : ''
     }), ${new Date().toISOString().slice(0, 10)}.`,

@@ -16,3 +16,10 @@ export function runArgs(command: string, flags: string[], valued: string[]): voi
     process.exit(2);
   }
 }
+
+/** The command as it was given, flags and values included (`--json` only prints, so it is left
+ *  out), for a section's `Command:` line to reproduce the section. */
+export function commandLine(command: string): string {
+  const argv = process.argv.slice(2).filter((a) => a !== '--json');
+  return `npm run ${command}${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+}

@@ -2,10 +2,15 @@
 import { runtimeName, scriptArgs } from '../test/helpers/runtime.ts';
 export { runtimeName, scriptArgs };
 export const emit = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
+/** The number after `--name`, or `def` without the flag; a flag with no number after it stops the
+ *  script, rather than run it with NaN (a loop of NaN rounds runs none and reports nothing true). */
 export const arg = (name: string, def: number): number => {
   const argv = scriptArgs();
   const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : def;
+  if (i < 0) return def;
+  const v = Number(argv[i + 1]);
+  if (argv[i + 1] === undefined || !Number.isFinite(v) || v < 0) throw new RangeError(`--${name} needs a number`);
+  return v;
 };
 /** After one warm-up pass, five rounds of whole passes, each seconds/5 long; returns the fastest
  *  round (this 2-core VM's neighbours make single rounds swing by up to 2x). */

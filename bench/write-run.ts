@@ -8,7 +8,7 @@ import { machineLine, writeSection } from '../scripts/results.mjs';
 import { drawThroughput } from './throughput-chart.ts';
 import { lastRow, medianOfRounds, oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
 import { onTmpfs } from './tmpfs.ts';
-import { runArgs } from './run-args.ts';
+import { commandLine, runArgs } from './run-args.ts';
 runArgs('bench:write', ['json'], ['seconds', 'rounds']);
 
 const json = process.argv.includes('--json');
@@ -60,7 +60,9 @@ const section = writeSection(
   [
     '## Sequential writes (tgtd on loopback, 256 MiB LUN on tmpfs, 32 commands in flight)',
     '',
-    `Command: \`npm run bench:write\` (${seconds} s per measurement after 0.5 s of warm-up, ${rounds} rounds with the order turned each round, the median round shown; WRITE (16) without FUA, the LUN rewritten from its start when the end is reached; needs tgt, and libiscsi-dev and cc for the libiscsi rows: \`bench/c/libiscsi-write.c\`, libiscsi's asynchronous API with 32 tasks kept queued), ${
+    `Command: \`${
+      commandLine('bench:write')
+    }\` (${seconds} s per measurement after 0.5 s of warm-up, ${rounds} rounds with the order turned each round, the median round shown; WRITE (16) without FUA, the LUN rewritten from its start when the end is reached; needs tgt, and libiscsi-dev and cc for the libiscsi rows: \`bench/c/libiscsi-write.c\`, libiscsi's asynchronous API with 32 tasks kept queued), ${
       new Date().toISOString().slice(0, 10)
     }.`,
     machineLine(),
