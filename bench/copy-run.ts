@@ -3,10 +3,10 @@
 import { execFileSync } from 'node:child_process';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
-import { runArgs } from './run-args.ts';
+import { runArgs, runNumber } from './run-args.ts';
 runArgs('bench:copy', [], ['seconds']);
 
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
+const seconds = runNumber('seconds', 5);
 const queue = 32;
 const T = 'iqn.2026-11.dev.bench:copy';
 const tgtd = await startTgtd([{ tid: 1, name: T, size: '256M' }]);

@@ -6,13 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
 import { onTmpfs } from './tmpfs.ts';
-import { runArgs } from './run-args.ts';
+import { runArgs, runNumber } from './run-args.ts';
 runArgs('bench:latency', ['json'], ['samples', 'warmup']);
 
 const json = process.argv.includes('--json');
-const opt = (name: string, def: number) =>
-  process.argv.includes(`--${name}`) ? Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) : def;
-const samples = opt('samples', 10000), warmup = opt('warmup', 10240);
+const samples = runNumber('samples', 10000), warmup = runNumber('warmup', 10240);
 const T = 'iqn.2026-11.dev.bench:latency';
 const rows: Record<string, number | string>[] = [];
 const sh = (cmd: string, args: string[]) =>

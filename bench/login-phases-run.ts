@@ -4,13 +4,13 @@
 import { execFileSync } from 'node:child_process';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
-import { runArgs } from './run-args.ts';
+import { runArgs, runNumber } from './run-args.ts';
 import { phaseTable, runPhases } from './phase-table.ts';
 runArgs('bench:login-phases', [], ['iter']);
 
 const T = 'iqn.2026-11.dev.bench:phases';
 const CONNECT_ALONE = "the runtime's connect alone (no login)";
-const iter = Number(process.argv[process.argv.indexOf('--iter') + 1]) || 300;
+const iter = runNumber('iter', 300);
 const tgtd = await startTgtd([{ tid: 1, name: T }]);
 let rows;
 let cConnect: number | undefined;

@@ -2,12 +2,12 @@
 // under Node, Deno and Bun against one tgtd on loopback; writes its section of bench/RESULTS.md.
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
-import { runArgs } from './run-args.ts';
+import { runArgs, runNumber } from './run-args.ts';
 import { phaseTable, runPhases } from './phase-table.ts';
 runArgs('bench:logout-phases', [], ['iter']);
 
 const T = 'iqn.2026-11.dev.bench:phases';
-const iter = Number(process.argv[process.argv.indexOf('--iter') + 1]) || 300;
+const iter = runNumber('iter', 300);
 const tgtd = await startTgtd([{ tid: 1, name: T }]);
 let rows;
 try {

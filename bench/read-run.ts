@@ -9,14 +9,14 @@ import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
 import { drawThroughput } from './throughput-chart.ts';
 import { medianOfRounds, oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
-import { commandLine, runArgs } from './run-args.ts';
+import { commandLine, runArgs, runNumber } from './run-args.ts';
 runArgs('bench:read', ['json', 'pinned'], ['seconds', 'rounds']);
 
 const json = process.argv.includes('--json');
 const pinned = process.argv.includes('--pinned');
 const wrap = pinned ? ['taskset', '-c', '1'] : [];
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3;
-const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
+const seconds = runNumber('seconds', 3);
+const rounds = runNumber('rounds', 3);
 const queue = 32;
 const T = 'iqn.2026-11.dev.bench:read';
 const tgtd = await startTgtd([{ tid: 1, name: T }]);

@@ -17,6 +17,12 @@ export function runArgs(command: string, flags: string[], valued: string[]): voi
   }
 }
 
+/** The number given as `--name` (runArgs has checked it is one above 0), or `def`. */
+export function runNumber(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? def : Number(process.argv[i + 1]);
+}
+
 /** The command as it was given, flags and values included (`--json` only prints, so it is left
  *  out), for a section's `Command:` line to reproduce the section. */
 export function commandLine(command: string): string {

@@ -35,9 +35,12 @@ export function timed(seconds: number, fn: () => void): { passes: number; elapse
 const turn = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ??
   ((f: () => void) => setTimeout(f, 0));
 /** Resolves once `adapter` holds no socket (the last session's let go after the target's FIN),
- *  or after `ms`, turning the event loop meanwhile. */
+ *  turning the event loop meanwhile; throws when some are still open after `ms`, as the figures
+ *  that follow would carry that teardown. */
 export async function socketsGone(adapter: { resources(): { sockets: number } }, ms: number): Promise<void> {
   for (const stop = performance.now() + ms; adapter.resources().sockets > 0 && performance.now() < stop;) {
     await new Promise<void>((r) => turn(r));
   }
+  const left = adapter.resources().sockets;
+  if (left) throw new Error(`${left} socket(s) still open ${ms} ms after the logout`);
 }

@@ -8,6 +8,12 @@ export function lastRow(out: string): Row | undefined {
   return line ? JSON.parse(line) : undefined;
 }
 
+/** A measure: `run` once, its last JSON line as the row (none when it printed none). */
+export const measure = (run: () => string) => (): Row[] => {
+  const row = lastRow(run());
+  return row ? [row] : [];
+};
+
 /** `bench` (bench/read or bench/write) under Node (its bundle in build/), Deno and Bun, one
  *  measure each; each command run through `wrap` (e.g. `taskset -c 1`) when given. */
 export function oursUnderEach(
@@ -16,10 +22,8 @@ export function oursUnderEach(
   args: string[],
   wrap: string[] = [],
 ): (() => Row[])[] {
-  const run = (cmd: string, rest: string[]) => (): Row[] => {
-    const row = lastRow(wrap.length ? sh(wrap[0], [...wrap.slice(1), cmd, ...rest]) : sh(cmd, rest));
-    return row ? [row] : [];
-  };
+  const run = (cmd: string, rest: string[]) =>
+    measure(() => wrap.length ? sh(wrap[0], [...wrap.slice(1), cmd, ...rest]) : sh(cmd, rest));
   return [
     run('node', [`build/bench-${bench}.mjs`, ...args]),
     run('node_modules/.bin/deno', ['run', '-A', `bench/${bench}.ts`, ...args]),

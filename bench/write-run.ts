@@ -6,14 +6,14 @@ import { execFileSync } from 'node:child_process';
 import { startTgtd } from '../test/peers/tgtd.ts';
 import { machineLine, writeSection } from '../scripts/results.mjs';
 import { drawThroughput } from './throughput-chart.ts';
-import { lastRow, medianOfRounds, oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
+import { measure, medianOfRounds, oursUnderEach, type Row, throughputTable } from './sequential-rows.ts';
 import { onTmpfs } from './tmpfs.ts';
-import { commandLine, runArgs } from './run-args.ts';
+import { commandLine, runArgs, runNumber } from './run-args.ts';
 runArgs('bench:write', ['json'], ['seconds', 'rounds']);
 
 const json = process.argv.includes('--json');
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3;
-const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
+const seconds = runNumber('seconds', 3);
+const rounds = runNumber('rounds', 3);
 const queue = 32;
 const T = 'iqn.2026-11.dev.bench:write';
 const rows: Row[] = [];
@@ -41,12 +41,9 @@ try {
       '--seconds',
       String(seconds),
     ];
-    const writer = (): Row[] => {
-      const r = lastRow(
-        sh('build/libiscsi-write', [tgtd.portals[0], T, String(blockBytes), String(queue), String(seconds)]),
-      );
-      return r ? [r] : [];
-    };
+    const writer = measure(() =>
+      sh('build/libiscsi-write', [tgtd.portals[0], T, String(blockBytes), String(queue), String(seconds)])
+    );
     rows.push(...medianOfRounds(rounds, [...oursUnderEach(sh, 'write', args), ...(peer ? [writer] : [])]));
   }
 } finally {
