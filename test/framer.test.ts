@@ -20,6 +20,14 @@ describe('framing over chunked input', () => {
     }
     return 0;
   };
+  // `bytes` framed on a fresh connection, in one chunk (cut 0) or two split at `cut`:
+  // [feed result, PDUs handed on, their checksum, bytes left pending].
+  const framedAt = (flags: number, bytes: Uint8Array, cut = 0) => {
+    const c = core.rawOpen(flags, 8192);
+    const got = [feedAll(c, bytes, cut ? [cut] : []), core.rawCount(c), core.rawChecksum(c) >>> 0, core.rawPending(c)];
+    core.rawClose(c);
+    return got;
+  };
   const reference = (bytes: Uint8Array) => {
     const j = new JsFramer();
     expect(j.feed(bytes)).toBe(0);
@@ -38,20 +46,13 @@ describe('framing over chunked input', () => {
 
   it('a PDU split at every byte boundary (with header and data digests)', () => {
     const s = makeStream({ pdus: 3, seed: 3, headerDigest: true, dataDigest: true, kind: 'mixed' });
-    const whole = core.rawOpen(CODE.RAW_HEADER_DIGEST | CODE.RAW_DATA_DIGEST, 8192);
-    expect(feedAll(whole, s, [])).toBe(0);
-    const want = [core.rawCount(whole), core.rawChecksum(whole) >>> 0];
-    core.rawClose(whole);
+    const flags = CODE.RAW_HEADER_DIGEST | CODE.RAW_DATA_DIGEST;
+    const want = framedAt(flags, s);
+    expect([want[0], want[1], want[3]]).toEqual([0, 3, 0]);
     for (let cut = 1; cut < s.length; cut++) {
-      const c = core.rawOpen(CODE.RAW_HEADER_DIGEST | CODE.RAW_DATA_DIGEST, 8192);
-      expect(feedAll(c, s, [cut])).toBe(0);
-      if (core.rawCount(c) !== want[0] || (core.rawChecksum(c) >>> 0) !== want[1]) {
-        throw new Error(`split at ${cut} differs`);
-      }
-      expect(core.rawPending(c)).toBe(0);
-      core.rawClose(c);
+      const got = framedAt(flags, s, cut);
+      if (got.join() !== want.join()) throw new Error(`split at ${cut} differs: ${got} against ${want}`);
     }
-    expect(want[0]).toBe(3);
   });
 
   it('header-only PDUs with header digests, whole and split at every byte, frame as the same PDUs without', () => {
@@ -60,16 +61,10 @@ describe('framing over chunked input', () => {
     const plain = makeStream({ pdus: 6, seed: 13, kind: 'bhs48' });
     const digested = makeStream({ pdus: 6, seed: 13, kind: 'bhs48', headerDigest: true });
     expect(digested.length).toBe(6 * 52);
-    const c0 = core.rawOpen(0, 8192);
-    expect(feedAll(c0, plain, [])).toBe(0);
-    const want = [core.rawCount(c0), core.rawChecksum(c0) >>> 0];
-    core.rawClose(c0);
-    expect(want[0]).toBe(6);
+    const want = framedAt(0, plain);
+    expect([want[0], want[1], want[3]]).toEqual([0, 6, 0]);
     for (let cut = 0; cut < digested.length; cut++) {
-      const c = core.rawOpen(CODE.RAW_HEADER_DIGEST, 8192);
-      expect(feedAll(c, digested, cut ? [cut] : [])).toBe(0);
-      expect([cut, core.rawCount(c), core.rawChecksum(c) >>> 0, core.rawPending(c)]).toEqual([cut, ...want, 0]);
-      core.rawClose(c);
+      expect([cut, ...framedAt(CODE.RAW_HEADER_DIGEST, digested, cut)]).toEqual([cut, ...want]);
     }
   });
 
@@ -84,11 +79,10 @@ describe('framing over chunked input', () => {
       const two = new Uint8Array(one.length * 2);
       two.set(one), two.set(one, one.length);
       const flags = CODE.RAW_ANY_DIRECTION | (hd ? CODE.RAW_HEADER_DIGEST : 0);
-      for (let cut = 0; cut < two.length; cut++) {
-        const c = core.rawOpen(flags, 8192);
-        expect([hd, cut, feedAll(c, two, cut ? [cut] : []), core.rawCount(c), core.rawPending(c)])
-          .toEqual([hd, cut, 0, 2, 0]);
-        core.rawClose(c);
+      const want = framedAt(flags, two);
+      expect([want[0], want[1], want[3]]).toEqual([0, 2, 0]);
+      for (let cut = 1; cut < two.length; cut++) {
+        expect([hd, cut, ...framedAt(flags, two, cut)]).toEqual([hd, cut, ...want]);
       }
     }
   });
